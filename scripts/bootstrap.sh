@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Installs every tool the project needs, idempotently, from package registries only.
+# Each step checks what is already there (at the pinned version) and skips it.
+# Sourced by scripts/run.sh and scripts/test.sh; can be run on its own.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+WASM_BINDGEN_VERSION="0.2.130"
+TRUNK_VERSION="0.22.1"
+WORKER_BUILD_VERSION="0.8.7"
+
+say() { printf '\033[1;34m[bootstrap]\033[0m %s\n' "$*"; }
+
+need_sudo() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# 1. wasm32 target
+if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "wasm32-unknown-unknown target: present"
+else
+  say "adding rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. npm packages (wrangler, binaryen's wasm-opt, esbuild, playwright-core, axe-core)
+lock_hash() { sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1; }
+if [ -f "$ROOT/node_modules/.bootstrap-lock" ] && [ "$(cat "$ROOT/node_modules/.bootstrap-lock")" = "$(lock_hash)" ]; then
+  say "npm packages: up to date"
+else
+  say "installing npm packages (wrangler, binaryen, playwright-core, axe-core) with npm ci"
+  (cd "$ROOT" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  lock_hash > "$ROOT/node_modules/.bootstrap-lock"
+fi
+
+# 3. Chromium + ChromeDriver from Debian (for wasm-bindgen-test and Playwright)
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+  say "chromium + chromedriver: present ($(/usr/bin/chromium --version 2>/dev/null | head -1))"
+else
+  say "installing chromium and chromium-driver from Debian"
+  need_sudo apt-get update -q
+  need_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
+fi
+
+# 4. cargo-installed tools, pinned
+have_version() { command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -q "$2"; }
+
+if have_version wasm-bindgen "$WASM_BINDGEN_VERSION"; then
+  say "wasm-bindgen-cli $WASM_BINDGEN_VERSION: present"
+else
+  say "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes)"
+  # Not --locked: its lock file wants a webpki-roots release the registry lacks.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if have_version trunk "$TRUNK_VERSION"; then
+  say "trunk $TRUNK_VERSION: present"
+else
+  say "cargo install trunk $TRUNK_VERSION (about 10 minutes the first time)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked --ignore-rust-version --force
+fi
+
+if have_version worker-build "$WORKER_BUILD_VERSION"; then
+  say "worker-build $WORKER_BUILD_VERSION: present"
+else
+  say "cargo install worker-build $WORKER_BUILD_VERSION (about 6 minutes the first time)"
+  cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked --force
+fi
+
+say "all tools present"

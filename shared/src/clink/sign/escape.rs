@@ -1,0 +1,108 @@
+//! Percent-encoding with the rules of Java's `URLEncoder.encode(s, "UTF-8")`,
+//! which is what Clink's official SDK uses for names, values and the signature.
+//!
+//! `A-Z a-z 0-9 . - * _` stay as they are, a space becomes `+`, and every other
+//! UTF-8 byte becomes `%XX` with upper-case hex. This is *not* RFC 3986:
+//! `~` is encoded (`%7E`) and `*` is not.
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// True for the bytes Java's URLEncoder leaves untouched.
+pub fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'-' | b'*' | b'_')
+}
+
+/// Encodes `input` the way `URLEncoder.encode(input, "UTF-8")` does.
+pub fn java_url_encode(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() * 3);
+    java_url_encode_into(input, &mut out);
+    out
+}
+
+/// Appends the encoding of `input` to `out` (no allocation of its own).
+pub fn java_url_encode_into(input: &str, out: &mut String) {
+    for &byte in input.as_bytes() {
+        if is_unreserved(byte) {
+            out.push(byte as char);
+        } else if byte == b' ' {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(HEX[(byte >> 4) as usize] as char);
+            out.push(HEX[(byte & 0x0f) as usize] as char);
+        }
+    }
+}
+
+/// Decodes what [`java_url_encode`] (or a browser's form encoding) produced:
+/// `+` is a space and `%XX` a byte. Returns `None` for a malformed escape or
+/// bytes that are not UTF-8.
+pub fn form_decode(input: &str) -> Option<String> {
+    let bytes = input.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b'%' => {
+                let hi = hex_value(*bytes.get(i + 1)?)?;
+                let lo = hex_value(*bytes.get(i + 2)?)?;
+                out.push(hi << 4 | lo);
+                i += 3;
+            }
+            other => {
+                out.push(other);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn hex_value(byte: u8) -> Option<u8> {
+    match byte {
+        b'0'..=b'9' => Some(byte - b'0'),
+        b'a'..=b'f' => Some(byte - b'a' + 10),
+        b'A'..=b'F' => Some(byte - b'A' + 10),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn follows_java_urlencoder() {
+        let cases = [
+            ("AZaz09.-*_", "AZaz09.-*_"),
+            (" ", "+"),
+            ("~", "%7E"),
+            (":", "%3A"),
+            ("[", "%5B"),
+            ("]", "%5D"),
+            ("+", "%2B"),
+            ("/", "%2F"),
+            ("=", "%3D"),
+            ("&", "%26"),
+            ("中", "%E4%B8%AD"),
+            ("", ""),
+            ("2018-10-12T10:18:12Z", "2018-10-12T10%3A18%3A12Z"),
+        ];
+        for (raw, encoded) in cases {
+            assert_eq!(java_url_encode(raw), encoded, "encoding {raw:?}");
+            assert_eq!(form_decode(encoded).as_deref(), Some(raw), "decoding {encoded:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_malformed_escapes() {
+        assert_eq!(form_decode("%"), None);
+        assert_eq!(form_decode("%4"), None);
+        assert_eq!(form_decode("%GG"), None);
+        assert_eq!(form_decode("%FF"), None, "a lone 0xFF is not UTF-8");
+    }
+}

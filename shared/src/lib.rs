@@ -1,0 +1,12 @@
+//! Pure Rust shared by the edge and the board: the wire formats of the three
+//! upstream systems, the Clink signer, and the board's own API types.
+//! No I/O; everything here is tested natively.
+
+pub mod api;
+pub mod clink;
+pub mod error;
+pub mod mediation;
+pub mod note;
+mod open_enum;
+
+pub use error::FieldError;
