@@ -8,5 +8,6 @@ pub mod error;
 pub mod mediation;
 pub mod note;
 mod open_enum;
+pub mod time;
 
 pub use error::FieldError;

@@ -27,6 +27,8 @@ pub mod paths {
     pub const CALL_STATUS: &str = "/api/v1/outbound-bot/status";
     pub const UPDATE_STATUS: &str = "/api/v1/outbound-bot/update-status";
     pub const OCR_PROCESS: &str = "/api/v1/case-files-ocr/process";
+    /// Designed here: the state of a case's OCR run (`?caseId=`), for polling.
+    pub const OCR_STATUS: &str = "/api/v1/case-files-ocr/status";
 }
 
 /// The backend's response envelope. Errors carry `data: null` (`Envelope<()>`).

@@ -9,11 +9,10 @@ pub mod canonical;
 pub mod escape;
 pub mod settings;
 pub mod signature;
-mod time;
 
 pub use canonical::{Method, QueryValue};
 pub use settings::{BaseUrl, Credentials, Expires};
-pub use time::{format_timestamp, parse_timestamp};
+pub use crate::time::{format_timestamp, parse_timestamp};
 
 use crate::error::FieldError;
 

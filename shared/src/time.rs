@@ -1,4 +1,9 @@
-//! Clink's `Timestamp`: UTC, `yyyy-MM-ddTHH:mm:ssZ`.
+//! Calendar arithmetic without a time-zone database: Clink's UTC
+//! `Timestamp` and the mediation backend's Asia/Shanghai local times
+//! (UTC+8 all year; China has no daylight saving time).
+
+/// Asia/Shanghai's offset from UTC, in seconds.
+pub const SHANGHAI_OFFSET_SECS: i64 = 8 * 3600;
 
 /// Formats seconds since the Unix epoch as `yyyy-MM-ddTHH:mm:ssZ` (UTC).
 pub fn format_timestamp(unix_seconds: i64) -> String {
@@ -16,7 +21,39 @@ pub fn format_timestamp(unix_seconds: i64) -> String {
 /// Parses `yyyy-MM-ddTHH:mm:ssZ` back into seconds since the epoch.
 pub fn parse_timestamp(text: &str) -> Option<i64> {
     let b = text.as_bytes();
-    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z' {
+    if b.len() != 20 || b[10] != b'T' || b[19] != b'Z' {
+        return None;
+    }
+    parse_fields(&text[..19])
+}
+
+/// Formats milliseconds since the epoch as Asia/Shanghai `yyyy-MM-dd HH:mm:ss`.
+pub fn format_shanghai(unix_ms: i64) -> String {
+    let secs = unix_ms.div_euclid(1000) + SHANGHAI_OFFSET_SECS;
+    let mut s = format_timestamp(secs);
+    s.truncate(19);
+    s.replace_range(10..11, " ");
+    s
+}
+
+/// `HH:mm:ss` of an instant, Asia/Shanghai.
+pub fn format_shanghai_time(unix_ms: i64) -> String {
+    format_shanghai(unix_ms)[11..].to_owned()
+}
+
+/// Parses Asia/Shanghai `yyyy-MM-dd HH:mm:ss` into milliseconds since the epoch.
+pub fn parse_shanghai(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() != 19 || b[10] != b' ' {
+        return None;
+    }
+    Some((parse_fields(text)? - SHANGHAI_OFFSET_SECS) * 1000)
+}
+
+/// `yyyy-MM-dd?HH:mm:ss` (any separator at 10) into seconds, as if UTC.
+fn parse_fields(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() != 19 || b[4] != b'-' || b[7] != b'-' || b[13] != b':' || b[16] != b':' {
         return None;
     }
     let num = |range: std::ops::Range<usize>| -> Option<i64> {
@@ -76,5 +113,9 @@ mod tests {
         assert_eq!(parse_timestamp("2018-10-12T10:18:12Z"), Some(1_539_339_492));
         assert_eq!(parse_timestamp("2018-02-30T10:18:12Z"), None);
         assert_eq!(parse_timestamp("2018-10-12 10:18:12"), None);
+        assert_eq!(format_shanghai(1_539_339_492_000), "2018-10-12 18:18:12");
+        assert_eq!(parse_shanghai("2018-10-12 18:18:12"), Some(1_539_339_492_000));
+        assert_eq!(format_shanghai_time(1_539_339_492_999), "18:18:12");
+        assert_eq!(parse_shanghai("2018-10-12T18:18:12"), None);
     }
 }

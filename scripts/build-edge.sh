@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds the edge Worker (edge/build/index.js + index_bg.wasm) with worker-build,
+# using the locally installed wasm-bindgen, wasm-opt (npm binaryen 132) and
+# esbuild (from wrangler's node_modules) so nothing is downloaded.
+# A no-op when its inputs have not changed: wrangler dev runs it twice at start.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT/edge"
+export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+stamp_file="build/.inputs"
+inputs=$(cd "$ROOT" && cat Cargo.toml Cargo.lock edge/Cargo.toml shared/Cargo.toml \
+  $(find edge/src shared/src -type f | sort) | sha256sum | cut -d' ' -f1)
+if [ -f build/index.js ] && [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$inputs" ]; then
+  echo "[build-edge] up to date"
+  exit 0
+fi
+
+echo "[build-edge] building the edge Worker (release)"
+WASM_BINDGEN_BIN="$(command -v wasm-bindgen)" \
+WASM_OPT_BIN="$ROOT/node_modules/.bin/wasm-opt" \
+ESBUILD_BIN="$ROOT/node_modules/.bin/esbuild" \
+  worker-build --release
+
+# Drop the name section (about 90 KB) that worker-build's wasm-opt pass keeps.
+wasm="$(ls build/*.wasm | head -1)"
+wasm-opt --strip-debug --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue "$wasm" -o "$wasm.tmp"
+mv "$wasm.tmp" "$wasm"
+echo "$inputs" > "$stamp_file"
+echo "[build-edge] $(du -b "$wasm" | cut -f1) bytes wasm ($(gzip -c "$wasm" | wc -c) gzipped)"

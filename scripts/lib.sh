@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Shared by run.sh and test.sh: environment, builds, and starting/stopping the
+# stack (sandbox + edge under wrangler dev). Source it; do not run it.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export WRANGLER_SEND_METRICS=false
+export CLOUDFLARE_CF_FETCH_ENABLED=false
+export XDG_CONFIG_HOME="$ROOT/.tmp/xdg"
+export WRANGLER_LOG_PATH="$ROOT/.tmp/wrangler-logs"
+export TRUNK_SKIP_VERSION_CHECK=true
+export TRUNK_OFFLINE=true
+mkdir -p "$ROOT/.tmp" "$XDG_CONFIG_HOME" "$WRANGLER_LOG_PATH"
+
+STARTED_PIDS=()
+
+say() { printf '\033[1;32m[%s]\033[0m %s\n' "${SCRIPT_NAME:-stack}" "$*"; }
+
+# Kills every process group this script started.
+stop_all() {
+  local pid
+  for pid in "${STARTED_PIDS[@]:-}"; do
+    [ -n "$pid" ] || continue
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${STARTED_PIDS[@]:-}"; do
+    [ -n "$pid" ] || continue
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  done
+  STARTED_PIDS=()
+}
+
+# Runs a command in its own process group, output to a log file.
+start_bg() {
+  local log="$1"; shift
+  setsid "$@" >"$log" 2>&1 &
+  STARTED_PIDS+=("$!")
+}
+
+# Waits until a URL answers (any HTTP status), or fails after $2 seconds.
+wait_for() {
+  local url="$1" timeout="${2:-60}" name="${3:-$1}"
+  local deadline=$((SECONDS + timeout))
+  until curl -s -o /dev/null --max-time 2 "$url"; do
+    if [ $SECONDS -ge $deadline ]; then
+      echo "timed out after ${timeout}s waiting for $name ($url)" >&2
+      return 1
+    fi
+    sleep 0.3
+  done
+}
+
+ensure_dev_vars() {
+  if [ ! -f "$ROOT/edge/.dev.vars" ]; then
+    cp "$ROOT/edge/.dev.vars.example" "$ROOT/edge/.dev.vars"
+    say "created edge/.dev.vars from .dev.vars.example (sandbox secrets)"
+  fi
+}
+
+build_app() {
+  say "building the board (trunk build --release)"
+  (cd "$ROOT" && cargo fetch --quiet && trunk build --release --offline 2>&1 | grep -vE '^\s*$' | tail -3)
+}
+
+build_edge() {
+  (cd "$ROOT" && cargo fetch --quiet && ./scripts/build-edge.sh)
+}
+
+build_sandbox() {
+  say "building the sandbox upstream"
+  (cd "$ROOT" && cargo build --quiet -p sandbox)
+}
+
+# start_stack EDGE_PORT MEDIATION_PORT CLINK_PORT CONTROL_PORT PERSIST_DIR [sandbox args...]
+start_stack() {
+  local edge_port="$1" med_port="$2" clink_port="$3" control_port="$4" persist="$5"; shift 5
+  local logs="$ROOT/.tmp/logs"
+  mkdir -p "$logs" "$persist"
+
+  say "starting the sandbox upstream (mediation :$med_port, clink :$clink_port, control :$control_port)"
+  start_bg "$logs/sandbox.log" "$ROOT/target/debug/sandbox" \
+    --mediation-port "$med_port" --clink-port "$clink_port" --control-port "$control_port" \
+    --webhook-url "http://127.0.0.1:$edge_port/webhooks/note-agent/sandbox-webhook-token" "$@"
+  wait_for "http://127.0.0.1:$control_port/control/health" 30 "the sandbox" || { tail -20 "$logs/sandbox.log"; return 1; }
+
+  say "applying D1 migrations (local)"
+  (cd "$ROOT/edge" && wrangler d1 migrations apply DB --local --persist-to "$persist" >"$logs/d1-migrations.log" 2>&1) \
+    || { tail -20 "$logs/d1-migrations.log"; return 1; }
+
+  say "starting the edge (wrangler dev on http://127.0.0.1:$edge_port)"
+  start_bg "$logs/edge.log" bash -c "cd '$ROOT/edge' && exec wrangler dev --local --ip 127.0.0.1 --port $edge_port \
+    --persist-to '$persist' --show-interactive-dev-session=false --log-level warn \
+    --var MEDIATION_API_BASE:http://127.0.0.1:$med_port \
+    --var CLINK_BASE_URL:http://127.0.0.1:$clink_port \
+    --var EMBED_ORIGINS:http://127.0.0.1:$control_port"
+  wait_for "http://127.0.0.1:$edge_port/api/health" 120 "the edge" || { tail -30 "$logs/edge.log"; return 1; }
+}

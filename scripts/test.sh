@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test: native (shared + sandbox), the app's wasm-bindgen tests in
+# headless Chromium, and the end-to-end tests (HTTP and Playwright) against a
+# stack it starts on its own ports (edge :18787, sandbox :18788-18790) and
+# stops again. Installs whatever is missing first. Exits non-zero on any failure.
+set -euo pipefail
+SCRIPT_NAME=test
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+export TMPDIR="$ROOT/.tmp/tmp"
+rm -rf "$TMPDIR"; mkdir -p "$TMPDIR"
+STATE_DIR="$ROOT/.tmp/test-state"
+cleanup() { stop_all; rm -rf "$STATE_DIR" "$TMPDIR"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+"$ROOT/scripts/bootstrap.sh"
+ensure_dev_vars
+
+say "native tests (shared, sandbox)"
+(cd "$ROOT" && cargo test --quiet)
+
+say "app tests in headless Chromium (wasm-bindgen-test)"
+(cd "$ROOT" && CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+  cargo test -p app --target wasm32-unknown-unknown)
+
+build_sandbox
+build_app
+build_edge
+rm -rf "$STATE_DIR"
+start_stack 18787 18788 18789 18790 "$STATE_DIR" --deterministic
+
+export E2E_EDGE=http://127.0.0.1:18787
+export E2E_MEDIATION=http://127.0.0.1:18788
+export E2E_CLINK=http://127.0.0.1:18789
+export E2E_CONTROL=http://127.0.0.1:18790
+
+say "end-to-end tests over HTTP (edge + sandbox)"
+(cd "$ROOT" && cargo test --quiet -p e2e -- --test-threads=1)
+
+say "end-to-end tests in headless Chromium (Playwright)"
+(cd "$ROOT" && node --test --test-concurrency=1 tests/browser/)
+
+say "all tests passed"

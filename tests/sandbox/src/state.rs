@@ -1,0 +1,63 @@
+//! Everything the sandbox holds, behind one lock (no lock is held across an await).
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::clock::Clock;
+use crate::world::World;
+
+/// Switches a test can flip through the control API.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct MediationFaults {
+    /// Delay every mediation answer by this many milliseconds.
+    pub slow_ms: u64,
+    /// Answer this many next mediation requests with 500.
+    pub fail_next: u32,
+}
+
+pub struct Sandbox {
+    pub world: World,
+    pub mediation_faults: MediationFaults,
+    pub config: Settings,
+}
+
+/// Settings fixed at start.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub mediation_token: String,
+    pub seed: u64,
+    pub deterministic: bool,
+    pub record_base: String,
+    /// Where the note agent pushes results (the edge's webhook URL, secret included).
+    pub webhook_url: Option<String>,
+}
+
+/// The fixed instant deterministic mode starts at: 2026-11-22 10:00:00 Asia/Shanghai.
+pub const DETERMINISTIC_START_MS: i64 = 1_795_312_800_000;
+
+impl Sandbox {
+    pub fn new(config: Settings) -> Self {
+        let clock = if config.deterministic { Clock::starting_at(DETERMINISTIC_START_MS, 0.0) } else { Clock::real() };
+        Self { world: World::new(clock, config.seed, config.record_base.clone()), mediation_faults: MediationFaults::default(), config }
+    }
+
+    /// Back to the seed data; the clock keeps its mode.
+    pub fn reset(&mut self) {
+        *self = Sandbox::new(self.config.clone());
+    }
+}
+
+#[derive(Clone)]
+pub struct Shared(pub Arc<Mutex<Sandbox>>);
+
+impl Shared {
+    pub fn new(sandbox: Sandbox) -> Self {
+        Self(Arc::new(Mutex::new(sandbox)))
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, Sandbox> {
+        // A panic while holding the lock leaves consistent data (every update
+        // is a single assignment), so carry on.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
