@@ -34,7 +34,14 @@ else
   lock_hash > "$ROOT/node_modules/.bootstrap-lock"
 fi
 
-# 3. Chromium + ChromeDriver from Debian (for wasm-bindgen-test and Playwright)
+# 3. curl (the scripts wait for servers with it)
+if ! command -v curl >/dev/null 2>&1; then
+  say "installing curl from Debian"
+  need_sudo apt-get update -q
+  need_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q curl
+fi
+
+# 4. Chromium + ChromeDriver from Debian (for wasm-bindgen-test and Playwright)
 if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
   say "chromium + chromedriver: present ($(/usr/bin/chromium --version 2>/dev/null | head -1))"
 else
@@ -43,7 +50,7 @@ else
   need_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
 fi
 
-# 4. cargo-installed tools, pinned
+# 5. cargo-installed tools, pinned
 have_version() { command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -q "$2"; }
 
 if have_version wasm-bindgen "$WASM_BINDGEN_VERSION"; then

@@ -14,7 +14,7 @@ ensure_dev_vars
 build_sandbox
 build_app
 build_edge
-start_stack 8787 8788 8789 8790 "$ROOT/.wrangler-state"
+start_stack 8787 8788 8789 8790 "$ROOT/edge/.wrangler/state"
 
 say "ready: open http://127.0.0.1:8787   (demo portal: http://127.0.0.1:8790/portal)"
 say "logs in .tmp/logs/; press Ctrl+C to stop"
