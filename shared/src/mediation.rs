@@ -298,8 +298,9 @@ impl TryFrom<i64> for CallMode {
     }
 }
 
-/// `POST /api/v1/outbound-bot/call-v2` body. `callPersonId` names one party;
-/// the backend answers with one result per party it dialled.
+/// `POST /api/v1/outbound-bot/call-v2` body. `callPersonId` names one party,
+/// or several separated by commas (designed here: the excerpt's example
+/// answers for two parties); the backend answers with one result per party.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallRequest {
@@ -313,8 +314,15 @@ impl CallRequest {
     pub fn validate(&self) -> Result<(), FieldError> {
         require_id("caseId", &self.case_id)?;
         require_id("mediationId", &self.mediation_id)?;
-        require_id("callPersonId", &self.call_person_id)?;
+        for id in self.call_person_id.split(',') {
+            require_id("callPersonId", id.trim())?;
+        }
         Ok(())
+    }
+
+    /// The parties named in `callPersonId`.
+    pub fn person_ids(&self) -> Vec<String> {
+        self.call_person_id.split(',').map(|p| p.trim().to_owned()).collect()
     }
 }
 

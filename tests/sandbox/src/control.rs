@@ -1,28 +1,94 @@
 //! The control API tests and demos use to steer the sandbox (documented in
-//! the README): reset to the seed data, move time, switch faults.
+//! README "Sandbox upstream"): reset to the seed data, move or scale time,
+//! force a call's outcome, trigger a push, switch faults, and read what the
+//! note agent delivered.
 
-use axum::extract::State;
+use std::time::Duration;
+
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
-use serde_json::json;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use shared::mediation::CallStatus;
 
-use crate::state::{MediationFaults, Shared};
+use crate::knowledge::FaqDoc;
+use crate::script::{self, Effect};
+use crate::state::Shared;
 
 pub fn router(state: Shared) -> Router {
     Router::new()
         .route("/control/health", get(|| async { Json(json!({ "ok": true })) }))
         .route("/control/reset", post(reset))
+        .route("/control/state", get(summary))
         .route("/control/time", get(time).post(set_time))
+        .route("/control/faults", get(faults))
         .route("/control/faults/mediation", post(mediation_faults))
+        .route("/control/faults/clink", post(clink_faults))
+        .route("/control/faults/notes", post(note_settings))
+        .route("/control/autopilot", post(autopilot))
+        .route("/control/calls/{job_id}/outcome", post(outcome))
+        .route("/control/push", post(push))
+        .route("/control/deliveries", get(deliveries))
+        .route("/control/knowledge/faqs", post(add_faq))
         .with_state(state)
 }
 
-async fn reset(State(state): State<Shared>) -> Response {
-    state.lock().reset();
-    Json(json!({ "reset": true })).into_response()
+fn bad(message: impl Into<String>) -> Response {
+    (StatusCode::BAD_REQUEST, Json(json!({ "error": message.into() }))).into_response()
+}
+
+/// Applies the fields present in `change` to `current`, leaving the rest.
+fn merge<T: Serialize + DeserializeOwned>(current: &T, change: Value) -> Result<T, String> {
+    let mut value = serde_json::to_value(current).map_err(|e| e.to_string())?;
+    let (Value::Object(target), Value::Object(fields)) = (&mut value, change) else {
+        return Err("body must be a JSON object".into());
+    };
+    for (k, v) in fields {
+        if !target.contains_key(&k) {
+            return Err(format!("unknown setting {k:?}"));
+        }
+        target.insert(k, v);
+    }
+    serde_json::from_value(value).map_err(|e| e.to_string())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct ResetOptions {
+    /// Leave the autopilot running after the reset (off by default for tests).
+    autopilot: Option<bool>,
+}
+
+async fn reset(State(state): State<Shared>, body: Option<Json<ResetOptions>>) -> Response {
+    let mut s = state.lock();
+    s.reset();
+    if let Some(enabled) = body.and_then(|b| b.0.autopilot) {
+        s.autopilot.enabled = enabled;
+    }
+    Json(json!({ "reset": true, "nowMs": s.world.now() })).into_response()
+}
+
+async fn summary(State(state): State<Shared>) -> Response {
+    let mut s = state.lock();
+    s.world.advance();
+    let now = s.world.now();
+    let active = s.world.calls.values().filter(|c| !c.is_over(now)).count();
+    Json(json!({
+        "nowMs": now,
+        "cases": s.world.cases.len(),
+        "calls": s.world.calls.len(),
+        "activeCalls": active,
+        "conversations": s.clink.conversations.len(),
+        "clinkRequestsServed": s.clink.requests_served,
+        "clinkRejected": s.clink.rejected,
+        "deliveries": s.notes.deliveries.len(),
+        "autopilot": s.autopilot,
+    }))
+    .into_response()
 }
 
 async fn time(State(state): State<Shared>) -> Response {
@@ -42,7 +108,7 @@ async fn set_time(State(state): State<Shared>, Json(change): Json<TimeChange>) -
     let mut s = state.lock();
     if let Some(scale) = change.scale {
         if !(0.0..=10_000.0).contains(&scale) {
-            return (StatusCode::BAD_REQUEST, Json(json!({ "error": "scale must be between 0 and 10000" }))).into_response();
+            return bad("scale must be between 0 and 10000");
         }
         s.world.clock.set_scale(scale);
     }
@@ -50,13 +116,152 @@ async fn set_time(State(state): State<Shared>, Json(change): Json<TimeChange>) -
         s.world.clock.set(at);
     }
     if let Some(ms) = change.advance_ms {
+        if ms < 0 {
+            return bad("advanceMs must not be negative");
+        }
         s.world.clock.advance(ms);
     }
     s.world.advance();
     Json(json!({ "nowMs": s.world.now(), "scale": s.world.clock.scale() })).into_response()
 }
 
-async fn mediation_faults(State(state): State<Shared>, Json(faults): Json<MediationFaults>) -> Response {
-    state.lock().mediation_faults = faults.clone();
-    Json(faults).into_response()
+async fn faults(State(state): State<Shared>) -> Response {
+    let s = state.lock();
+    Json(json!({ "mediation": s.mediation_faults, "clink": s.clink.faults, "notes": s.notes.settings })).into_response()
+}
+
+async fn mediation_faults(State(state): State<Shared>, Json(change): Json<Value>) -> Response {
+    let mut s = state.lock();
+    match merge(&s.mediation_faults, change) {
+        Ok(f) => {
+            s.mediation_faults = f;
+            Json(&s.mediation_faults).into_response()
+        }
+        Err(e) => bad(e),
+    }
+}
+
+async fn clink_faults(State(state): State<Shared>, Json(change): Json<Value>) -> Response {
+    let mut s = state.lock();
+    match merge(&s.clink.faults, change) {
+        Ok(f) => {
+            s.clink.faults = f;
+            Json(&s.clink.faults).into_response()
+        }
+        Err(e) => bad(e),
+    }
+}
+
+async fn note_settings(State(state): State<Shared>, Json(change): Json<Value>) -> Response {
+    let mut s = state.lock();
+    match merge(&s.notes.settings, change) {
+        Ok(n) if n.retry_scale > 0.0 => {
+            s.notes.settings = n;
+            Json(&s.notes.settings).into_response()
+        }
+        Ok(_) => bad("retryScale must be greater than 0"),
+        Err(e) => bad(e),
+    }
+}
+
+async fn autopilot(State(state): State<Shared>, Json(change): Json<Value>) -> Response {
+    let mut s = state.lock();
+    match merge(&s.autopilot, change) {
+        Ok(a) => {
+            s.autopilot = a;
+            Json(&s.autopilot).into_response()
+        }
+        Err(e) => bad(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct Outcome {
+    status: String,
+}
+
+/// Ends a call now with the given status. A connected status on a call that
+/// was going to fail gets a conversation, so there is something to show.
+async fn outcome(State(state): State<Shared>, Path(job_id): Path<String>, Json(o): Json<Outcome>) -> Response {
+    let mut guard = state.lock();
+    let s = &mut *guard;
+    let now = s.world.now();
+    let status = CallStatus::parse(&o.status);
+    let Some(call) = s.world.calls.get(&job_id) else {
+        return (StatusCode::NOT_FOUND, Json(json!({ "error": "no such job" }))).into_response();
+    };
+    let connected = status.category() == shared::mediation::StatusCategory::Connected;
+    let (turns, effect) = if connected && call.turns.is_empty() {
+        let case = s.world.case(&call.case_id).expect("calls belong to cases");
+        let party = case.seed.parties.iter().find(|p| p.person_id == call.person_id).map(|p| p.name.clone()).unwrap_or_default();
+        let other = case.seed.parties.iter().find(|p| p.person_id != call.person_id).map(|p| p.name.clone()).unwrap_or_default();
+        let amount = case.seed.amount.clone();
+        let call_type = call.call_type.clone();
+        let mut plan;
+        loop {
+            let cx = script::Context { party_name: &party, other_name: &other, amount: amount.as_deref(), agreement: None };
+            plan = script::plan(&mut s.world.rng, &call_type, &cx);
+            if !plan.turns.is_empty() {
+                break;
+            }
+        }
+        (plan.turns, plan.effect)
+    } else if !connected {
+        (vec![], Effect::None)
+    } else {
+        (call.turns.clone(), call.effect)
+    };
+    let call = s.world.calls.get_mut(&job_id).expect("checked");
+    let length = turns.last().map(|t| t.at * 1000).unwrap_or(crate::world::RING_MS);
+    call.turns = turns;
+    call.effect = effect;
+    call.outcome = status;
+    call.status_override = None;
+    call.final_ms = now;
+    call.executing_ms = call.executing_ms.min(now - length);
+    call.created_ms = call.created_ms.min(call.executing_ms - crate::world::SCHEDULING_MS);
+    call.settled = false;
+    s.world.advance();
+    Json(json!({ "jobId": job_id, "status": o.status })).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PushRequest {
+    job_id: String,
+}
+
+/// Pushes the note agent's records for a finished call right away.
+async fn push(State(state): State<Shared>, Json(req): Json<PushRequest>) -> Response {
+    let mut s = state.lock();
+    match crate::notes::push_for(&mut s, &req.job_id, Duration::ZERO) {
+        Some(id) => Json(json!({ "deliveryId": id })).into_response(),
+        None => bad("no finished, connected call with that jobId"),
+    }
+}
+
+async fn deliveries(State(state): State<Shared>) -> Response {
+    let s = state.lock();
+    Json(json!({ "deliveries": s.notes.deliveries })).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NewFaq {
+    question: String,
+    answer: String,
+    repository_id: Option<i64>,
+}
+
+/// Adds an FAQ (e.g. one whose text carries hostile HTML, for the board's tests).
+async fn add_faq(State(state): State<Shared>, Json(f): Json<NewFaq>) -> Response {
+    let mut s = state.lock();
+    let k = &mut s.clink.knowledge;
+    let id = k.faqs.iter().map(|f| f.id).max().unwrap_or(0) + 1;
+    let repository_id = f.repository_id.unwrap_or(k.repositories[0].id);
+    let Some(directory_id) = k.directories.iter().find(|d| d.repository_id == repository_id).map(|d| d.id) else {
+        return bad("unknown repositoryId");
+    };
+    k.faqs.push(FaqDoc { id, repository_id, directory_id, question: f.question, similars: vec![], answers: vec![f.answer] });
+    Json(json!({ "id": id })).into_response()
 }

@@ -3,10 +3,14 @@
 //! network. The edge reaches it only through its normal configuration.
 
 pub mod audio;
+pub mod autopilot;
+pub mod clink;
 pub mod clock;
 pub mod control;
+pub mod knowledge;
 pub mod log;
 pub mod mediation;
+pub mod notes;
 pub mod rng;
 pub mod script;
 pub mod seed;
@@ -62,7 +66,9 @@ pub async fn start(mut settings: Settings, ports: Ports) -> std::io::Result<Runn
         });
     };
     serve(mediation, mediation::router(state.clone()), "mediation");
-    serve(clink, axum::Router::new(), "clink");
+    serve(clink, clink::router(state.clone()), "clink");
     serve(control, control::router(state.clone()), "control");
+    tokio::spawn(notes::run(state.clone()));
+    tokio::spawn(autopilot::run(state.clone()));
     Ok(Running { mediation: addrs.0, clink: addrs.1, control: addrs.2, state })
 }

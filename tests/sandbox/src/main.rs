@@ -19,6 +19,8 @@ async fn main() {
         deterministic: false,
         record_base: String::new(),
         webhook_url: std::env::var("SANDBOX_WEBHOOK_URL").ok(),
+        clink_access_key_id: std::env::var("SANDBOX_CLINK_ACCESS_KEY_ID").unwrap_or_else(|_| "sandbox-access-key-id".into()),
+        clink_access_key_secret: std::env::var("SANDBOX_CLINK_ACCESS_KEY_SECRET").unwrap_or_else(|_| "sandbox-clink-secret".into()),
     };
     let mut ports = Ports::default();
     let mut args = std::env::args().skip(1);

@@ -167,7 +167,7 @@ async fn call_v2(State(state): State<Shared>, headers: HeaderMap, body: Bytes) -
     if case.takeover.is_some() {
         return fail(StatusCode::BAD_REQUEST, "案件已被人工接管,不允许AI外呼");
     }
-    let person_ids: Vec<String> = req.call_person_id.split(',').map(|p| p.trim().to_owned()).collect();
+    let person_ids = req.person_ids();
     if let Some(unknown) = person_ids.iter().find(|id| !case.seed.parties.iter().any(|p| &&p.person_id == id)) {
         return fail(StatusCode::BAD_REQUEST, format!("被呼叫人不存在: {unknown}"));
     }

@@ -2,7 +2,10 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use crate::autopilot::Autopilot;
+use crate::clink::ClinkState;
 use crate::clock::Clock;
+use crate::notes::NoteAgent;
 use crate::world::World;
 
 /// Switches a test can flip through the control API.
@@ -18,6 +21,9 @@ pub struct MediationFaults {
 pub struct Sandbox {
     pub world: World,
     pub mediation_faults: MediationFaults,
+    pub clink: ClinkState,
+    pub notes: NoteAgent,
+    pub autopilot: Autopilot,
     pub config: Settings,
 }
 
@@ -30,6 +36,9 @@ pub struct Settings {
     pub record_base: String,
     /// Where the note agent pushes results (the edge's webhook URL, secret included).
     pub webhook_url: Option<String>,
+    /// Clink access key pair the sandbox accepts.
+    pub clink_access_key_id: String,
+    pub clink_access_key_secret: String,
 }
 
 /// The fixed instant deterministic mode starts at: 2026-11-22 10:00:00 Asia/Shanghai.
@@ -38,7 +47,15 @@ pub const DETERMINISTIC_START_MS: i64 = 1_795_312_800_000;
 impl Sandbox {
     pub fn new(config: Settings) -> Self {
         let clock = if config.deterministic { Clock::starting_at(DETERMINISTIC_START_MS, 0.0) } else { Clock::real() };
-        Self { world: World::new(clock, config.seed, config.record_base.clone()), mediation_faults: MediationFaults::default(), config }
+        let keys = vec![(config.clink_access_key_id.clone(), config.clink_access_key_secret.clone())];
+        Self {
+            world: World::new(clock, config.seed, config.record_base.clone()),
+            mediation_faults: MediationFaults::default(),
+            clink: ClinkState::new(keys),
+            notes: NoteAgent::new(config.deterministic),
+            autopilot: Autopilot { enabled: !config.deterministic, ..Autopilot::default() },
+            config,
+        }
     }
 
     /// Back to the seed data; the clock keeps its mode.

@@ -119,12 +119,14 @@ pub struct World {
     next_record_id: i64,
     /// Base URL recordings are served from (the mediation server's own).
     pub record_base: String,
+    /// What happened since the note agent last looked.
+    happenings: Vec<Happening>,
 }
 
 impl World {
     pub fn new(clock: Clock, seed: u64, record_base: String) -> Self {
         let now = clock.now_ms();
-        let mut world = Self { clock, rng: Rng::new(seed), cases: vec![], calls: BTreeMap::new(), next_record_id: 1000, record_base };
+        let mut world = Self { clock, rng: Rng::new(seed), cases: vec![], calls: BTreeMap::new(), next_record_id: 1000, record_base, happenings: vec![] };
         for case in seed::load().cases {
             let case_calls = case.calls.clone();
             let takeover = case.takeover_user.clone().map(|u| (u, now - 3_600_000));
@@ -187,11 +189,16 @@ impl World {
         self.clock.now_ms()
     }
 
+    /// What happened since the last call, for the note agent.
+    pub fn take_happenings(&mut self) -> Vec<Happening> {
+        self.advance();
+        std::mem::take(&mut self.happenings)
+    }
+
     /// Brings calls up to now: calls that ended since the last look change
     /// their case's stage and are reported (the note agent picks them up).
-    pub fn advance(&mut self) -> Vec<Happening> {
+    pub fn advance(&mut self) {
         let now = self.now();
-        let mut happened = vec![];
         let ended: Vec<String> =
             self.calls.values().filter(|c| !c.settled && c.is_over(now)).map(|c| c.job_id.clone()).collect();
         for job_id in ended {
@@ -208,9 +215,8 @@ impl World {
                 }
                 case.updated_ms = now;
             }
-            happened.push(Happening::CallEnded { job_id });
+            self.happenings.push(Happening::CallEnded { job_id });
         }
-        happened
     }
 
     pub fn case(&self, case_id: &str) -> Option<&Case> {
