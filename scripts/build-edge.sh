@@ -3,24 +3,30 @@
 # using the locally installed wasm-bindgen, wasm-opt (npm binaryen 132) and
 # esbuild (from wrangler's node_modules) so nothing is downloaded.
 # A no-op when its inputs have not changed: wrangler dev runs it twice at start.
+#   build-edge.sh               local build, with the demo sign-in (feature "demo")
+#   build-edge.sh --production  deployment build, without it
 set -euo pipefail
+mode=local
+[ "${1:-}" = "--production" ] && mode=production
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT/edge"
 export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 stamp_file="build/.inputs"
-inputs=$(cd "$ROOT" && cat Cargo.toml Cargo.lock edge/Cargo.toml shared/Cargo.toml \
-  $(find edge/src shared/src -type f | sort) | sha256sum | cut -d' ' -f1)
+inputs=$(cd "$ROOT" && { echo "$mode"; cat Cargo.toml Cargo.lock edge/Cargo.toml edge/openapi.json shared/Cargo.toml \
+  $(find edge/src shared/src -type f | sort); } | sha256sum | cut -d' ' -f1)
 if [ -f build/index.js ] && [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$inputs" ]; then
   echo "[build-edge] up to date"
   exit 0
 fi
 
-echo "[build-edge] building the edge Worker (release)"
+features=()
+[ "$mode" = local ] && features=(-- --features demo)
+echo "[build-edge] building the edge Worker (release, $mode)"
 WASM_BINDGEN_BIN="$(command -v wasm-bindgen)" \
 WASM_OPT_BIN="$ROOT/node_modules/.bin/wasm-opt" \
 ESBUILD_BIN="$ROOT/node_modules/.bin/esbuild" \
-  worker-build --release
+  worker-build --release "${features[@]}"
 
 # Drop the name section (about 90 KB) that worker-build's wasm-opt pass keeps.
 wasm="$(ls build/*.wasm | head -1)"

@@ -1,7 +1,8 @@
-//! Settings read from the Worker's environment. A missing or invalid setting
-//! fails only the routes that need it, with a 500 naming the setting; a
-//! secret's value never appears in a message.
+//! Settings read from the Worker's environment (README "Configuration").
+//! A missing or invalid setting fails only the routes that need it, with a
+//! 500 naming the setting; a secret's value never appears in a message.
 
+use shared::clink::sign::{BaseUrl, Credentials, Expires, Signer};
 use shared::FieldError;
 use worker::Env;
 
@@ -21,13 +22,32 @@ impl MediationConfig {
     }
 }
 
+/// The Clink signer, from `CLINK_BASE_URL`, `CLINK_ACCESS_KEY_ID`,
+/// `CLINK_EXPIRES` and the `CLINK_ACCESS_KEY_SECRET` secret.
+pub fn clink_signer(env: &Env) -> Result<Signer, FieldError> {
+    let base = optional_var(env, "CLINK_BASE_URL").unwrap_or_else(|| "https://api-bj.clink.cn".to_owned());
+    let base = BaseUrl::parse(&base)?;
+    let expires = match optional_var(env, "CLINK_EXPIRES") {
+        Some(v) => Expires::parse(&v)?,
+        None => Expires::default(),
+    };
+    let credentials = Credentials::new(&var(env, "CLINK_ACCESS_KEY_ID")?, &secret(env, "CLINK_ACCESS_KEY_SECRET")?)?;
+    Ok(Signer::new(credentials, expires, base))
+}
+
+/// Whether the sandbox configuration is active (`SANDBOX = "true"`): only then
+/// does the demo sign-in exist.
+pub fn sandbox_mode(env: &Env) -> bool {
+    optional_var(env, "SANDBOX").is_some_and(|v| v == "true")
+}
+
 /// A plain variable (`[vars]` in wrangler.toml).
 pub fn var(env: &Env, name: &str) -> Result<String, FieldError> {
-    let value = env.var(name).map(|v| v.to_string()).unwrap_or_default();
-    if value.trim().is_empty() {
-        return Err(FieldError::new(name, "is not set"));
-    }
-    Ok(value.trim().to_owned())
+    optional_var(env, name).ok_or_else(|| FieldError::new(name, "is not set"))
+}
+
+pub fn optional_var(env: &Env, name: &str) -> Option<String> {
+    env.var(name).ok().map(|v| v.to_string().trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 /// A secret (`wrangler secret put`, or `.dev.vars` locally).

@@ -1,36 +1,123 @@
-//! Response helpers: JSON bodies, the one error shape, and security headers.
+//! Response helpers: JSON bodies, the one error shape ([`Failure`]), CORS for
+//! the embedding portals, and security headers.
+
+use std::future::Future;
 
 use serde::Serialize;
 use shared::api::ApiError;
 use shared::FieldError;
-use worker::{Headers, Response, Result};
+use worker::{Headers, Request, Response, Result};
+
+/// An error answer: status + the board's error body. Handlers return
+/// `Result<Response, Failure>`; [`run`] turns it into a response.
+#[derive(Debug)]
+pub struct Failure {
+    pub status: u16,
+    pub body: ApiError,
+}
+
+impl Failure {
+    pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
+        Self { status, body: ApiError::new(code, message) }
+    }
+
+    /// 400 naming the field.
+    pub fn field(err: &FieldError) -> Self {
+        Self { status: 400, body: ApiError::bad_field(err) }
+    }
+
+    /// 500 naming a missing or invalid setting (never its value).
+    pub fn setting(err: &FieldError) -> Self {
+        Self::new(500, "misconfigured", format!("服务配置错误 (setting {}: {})", err.field, err.problem))
+    }
+
+    pub fn not_found(message: &str) -> Self {
+        Self::new(404, "not_found", message)
+    }
+
+    pub fn forbidden(message: &str) -> Self {
+        Self::new(403, "forbidden", message)
+    }
+}
+
+impl From<worker::Error> for Failure {
+    fn from(e: worker::Error) -> Self {
+        worker::console_error!("internal error: {e}");
+        Failure::new(500, "internal", "服务内部错误 (internal error)")
+    }
+}
+
+pub type Reply = std::result::Result<Response, Failure>;
+
+/// Runs a handler and renders its failure.
+pub async fn run(handler: impl Future<Output = Reply>) -> Result<Response> {
+    match handler.await {
+        Ok(r) => Ok(r),
+        Err(f) => json(f.status, &f.body),
+    }
+}
 
 /// A JSON response with `status`.
 pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response> {
-    Ok(Response::from_json(body)?.with_status(status))
+    let r = Response::from_json(body)?.with_status(status);
+    r.headers().set("Cache-Control", "no-store")?;
+    Ok(r)
 }
 
-/// An error response in the board's error shape.
-pub fn error(status: u16, code: &str, message: &str) -> Result<Response> {
-    json(status, &ApiError::new(code, message))
+pub fn ok<T: Serialize>(body: &T) -> Reply {
+    Ok(json(200, body)?)
 }
 
-/// 400 for bad input, naming the field.
-pub fn bad_field(err: &FieldError) -> Result<Response> {
-    json(400, &ApiError::bad_field(err))
-}
-
-/// Every response leaves with a strict CSP and no-sniff.
-pub fn with_security_headers(response: Response) -> Response {
-    let headers: &Headers = response.headers();
-    // Errors here mean an immutable header list, which our responses never have.
-    let _ = headers.set("X-Content-Type-Options", "nosniff");
-    let _ = headers.set("Referrer-Policy", "no-referrer");
-    if !headers.has("Content-Security-Policy").unwrap_or(false) {
-        let _ = headers.set(
-            "Content-Security-Policy",
-            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
-        );
+/// Reads a JSON body of at most `limit` bytes, naming what was wrong.
+pub async fn read_json<T: serde::de::DeserializeOwned>(req: &mut Request, limit: usize) -> std::result::Result<T, Failure> {
+    let bytes = req.bytes().await.map_err(|_| Failure::new(400, "bad_request", "无法读取请求体 (unreadable body)"))?;
+    if bytes.len() > limit {
+        return Err(Failure::new(413, "too_large", format!("请求体过大 (body over {limit} bytes)")));
     }
-    response
+    serde_json::from_slice(&bytes).map_err(|e| Failure::field(&FieldError::new("body", format!("invalid JSON: {e}"))))
+}
+
+/// The portal origins allowed to embed the board and call the API from the
+/// browser (`EMBED_ORIGINS`, comma-separated).
+pub fn embed_origins(env: &worker::Env) -> Vec<String> {
+    env.var("EMBED_ORIGINS")
+        .map(|v| v.to_string())
+        .unwrap_or_default()
+        .split(',')
+        .map(|o| o.trim().trim_end_matches('/').to_owned())
+        .filter(|o| !o.is_empty())
+        .collect()
+}
+
+/// Adds CORS headers when the request's `Origin` is an allowed portal.
+pub fn cors(response: &Response, origin: Option<&str>, allowed: &[String]) {
+    let Some(origin) = origin.filter(|o| allowed.iter().any(|a| a == o)) else { return };
+    let h = response.headers();
+    let _ = h.set("Access-Control-Allow-Origin", origin);
+    let _ = h.append("Vary", "Origin");
+    let _ = h.set("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
+    let _ = h.set("Access-Control-Allow-Methods", "GET, POST, PUT, OPTIONS");
+    let _ = h.set("Access-Control-Max-Age", "600");
+}
+
+/// Headers every API response carries.
+pub fn api_headers(response: &Response) {
+    let h: &Headers = response.headers();
+    let _ = h.set("X-Content-Type-Options", "nosniff");
+    let _ = h.set("Referrer-Policy", "no-referrer");
+    if !h.has("Content-Security-Policy").unwrap_or(false) {
+        let _ = h.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+    }
+}
+
+/// The CSP of the board's pages: only its own scripts (plus the hashes of
+/// Trunk's inline loader), wasm, and framing by the allowed portals only.
+pub fn page_csp(inline_script_hashes: &[String], frame_ancestors: &[String]) -> String {
+    let hashes: String = inline_script_hashes.iter().map(|h| format!(" 'sha256-{h}'")).collect();
+    let ancestors = if frame_ancestors.is_empty() { String::new() } else { format!(" {}", frame_ancestors.join(" ")) };
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'self'{ancestors}"
+    )
 }

@@ -1,20 +1,83 @@
 //! The Worker: the only component that holds secrets. One fetch entry builds
 //! the router; each route has one small handler; logic lives in `shared`.
+//! API: README "Edge HTTP API" and `edge/openapi.json` (served at `/api/openapi.json`).
 
+mod admin;
+mod auth;
 mod board;
+mod calls;
+mod cases;
+mod clink;
 mod config;
+#[cfg(feature = "demo")]
+mod demo;
 mod http;
+mod live;
+mod pages;
+mod session;
+mod store;
 mod upstream;
+mod webhook;
 
-use worker::{event, Context, Env, Request, Response, Result, Router};
+pub use live::BoardHub;
+
+use worker::{event, Context, Env, Method, Request, Response, Result, Router};
+
+use crate::http::run;
+
+const OPENAPI: &str = include_str!("../openapi.json");
+
+fn router() -> Router<'static, ()> {
+    let router = Router::new()
+        .get("/api/health", |_, _| http::json(200, &serde_json::json!({ "ok": true })))
+        .get("/api/openapi.json", |_, _| {
+            let r = Response::ok(OPENAPI)?;
+            r.headers().set("Content-Type", "application/json")?;
+            Ok(r)
+        })
+        .get_async("/api/session", |r, c| run(session::whoami(r, c)))
+        .get_async("/api/board", |r, c| run(board::list(r, c)))
+        .post_async("/api/cases/:case_id/takeover", |r, c| run(cases::takeover(r, c)))
+        .post_async("/api/cases/:case_id/agreement", |r, c| run(cases::agreement(r, c)))
+        .post_async("/api/cases/:case_id/ocr", |r, c| run(cases::start_ocr(r, c)))
+        .get_async("/api/cases/:case_id/ocr", |r, c| run(cases::ocr_state(r, c)))
+        .get_async("/api/cases/:case_id/audit", |r, c| run(cases::audit_log(r, c)))
+        .get_async("/api/audit", |r, c| run(cases::audit_log(r, c)))
+        .post_async("/api/calls", |r, c| run(calls::place(r, c)))
+        .get_async("/api/calls/status", |r, c| run(calls::status(r, c)))
+        .post_async("/api/calls/:job_id/status", |r, c| run(calls::update_status(r, c)))
+        .get_async("/api/conversations", |r, c| run(calls::conversations(r, c)))
+        .get_async("/api/notes", |r, c| run(calls::notes(r, c)))
+        .get_async("/api/recordings/:job_id", |r, c| run(calls::recording(r, c)))
+        .get_async("/api/clink/*path", |r, c| run(clink::relay(r, c)))
+        .post_async("/api/clink/*path", |r, c| run(clink::relay(r, c)))
+        .get_async("/api/admin/dead-letters", |r, c| run(admin::dead_letters(r, c)))
+        .post_async("/api/admin/dead-letters/:id/replay", |r, c| run(admin::replay(r, c)))
+        .get_async("/api/live", |r, c| async move { live::connect(r, &c.env).await })
+        .post_async("/webhooks/note-agent/:token", webhook::receive);
+    #[cfg(feature = "demo")]
+    let router = router.post_async("/api/demo/session", |r, c| run(demo::session(r, c)));
+    router.or_else_any_method("/api/*rest", |_, _| {
+        http::json(404, &shared::api::ApiError::new("not_found", "没有这个接口 (no such API route)"))
+    })
+}
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    let response = Router::new()
-        .get("/api/health", |_, _| http::json(200, &serde_json::json!({ "ok": true })))
-        .get_async("/api/board", board::list)
-        .or_else_any_method("/api/*rest", |_, _| http::error(404, "not_found", "没有这个接口 (no such API route)"))
-        .run(req, env)
-        .await?;
-    Ok(http::with_security_headers(response))
+    let path = req.path();
+    let origin = req.headers().get("Origin")?;
+    let allowed = http::embed_origins(&env);
+    if !(path.starts_with("/api/") || path.starts_with("/webhooks/")) {
+        return pages::serve(req, &env, &allowed).await;
+    }
+    let response = if req.method() == Method::Options {
+        Response::empty()?.with_status(204)
+    } else {
+        router().run(req, env).await?
+    };
+    if response.status_code() != 101 {
+        http::cors(&response, origin.as_deref(), &allowed);
+        http::api_headers(&response);
+    }
+    Ok(response)
 }

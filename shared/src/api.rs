@@ -1,15 +1,238 @@
 //! The board's own API: what the edge serves to the app under `/api/`.
+//! (The OpenAPI document, `edge/openapi.json`, describes the same shapes.)
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::error::FieldError;
-use crate::mediation::BoardRecord;
+use crate::mediation::{BoardRecord, CallResult, CallStatus, CallType, Turn};
+use crate::note::{NoteOutcome, PushRecord};
+use crate::session::{Claims, Role};
+
+/// `GET /api/session`: who the token says you are.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    pub user: String,
+    pub name: String,
+    pub role: Role,
+    pub expires_at: i64,
+}
+
+impl From<&Claims> for SessionInfo {
+    fn from(c: &Claims) -> Self {
+        Self { user: c.sub.clone(), name: c.display_name().to_owned(), role: c.role.clone(), expires_at: c.exp }
+    }
+}
+
+/// `POST /api/demo/session` (sandbox configuration only).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct DemoSessionRequest {
+    pub user: Option<String>,
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    /// Lifetime in seconds (default 8 hours, at most 24).
+    pub ttl: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoSession {
+    pub token: String,
+    pub session: SessionInfo,
+}
 
 /// `GET /api/board`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BoardResponse {
     pub cases: Vec<BoardRecord>,
+    /// Milliseconds since the epoch when the edge read the board.
+    #[serde(default)]
+    pub fetched_at: i64,
+}
+
+/// `POST /api/calls` answer: one result per party.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlaceCallResponse {
+    pub results: Vec<CallResult>,
+}
+
+/// `POST /api/calls/{jobId}/status` body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusChange {
+    pub call_status: CallStatus,
+}
+
+/// A stored note-agent result, as the board shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NoteView {
+    pub call_id: String,
+    pub biz_id: String,
+    #[serde(rename = "type")]
+    pub note_type: String,
+    pub out_id: Option<String>,
+    pub cell_number: Option<String>,
+    pub success: bool,
+    pub error_code: Option<String>,
+    pub error_msg: Option<String>,
+    pub start_time: Option<String>,
+    pub report_time: Option<String>,
+    pub outcome: NoteOutcome,
+    pub received_at: i64,
+}
+
+impl NoteView {
+    /// Builds the view of a record that decoded to `outcome`.
+    pub fn from_record(r: &PushRecord, outcome: NoteOutcome, received_at: i64) -> Self {
+        Self {
+            call_id: r.call_id.clone(),
+            biz_id: r.biz_id.clone(),
+            note_type: r.note_type.as_str().to_owned(),
+            out_id: r.out_id.clone(),
+            cell_number: r.cell_number.clone(),
+            success: r.success,
+            error_code: Some(r.error_code.clone()),
+            error_msg: r.error_msg.clone(),
+            start_time: r.start_time.clone(),
+            report_time: r.report_time.clone(),
+            outcome,
+            received_at,
+        }
+    }
+}
+
+/// One AI call with its parsed conversation and the note results linked to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallView {
+    pub job_id: String,
+    pub call_type: CallType,
+    pub call_status: CallStatus,
+    pub turns: Vec<Turn>,
+    /// Where the board fetches the recording (`/api/recordings/{jobId}`), if there is one.
+    pub recording: Option<String>,
+    pub notes: Vec<NoteView>,
+}
+
+/// `GET /api/conversations`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationsResponse {
+    pub calls: Vec<CallView>,
+}
+
+/// `GET /api/notes?jobId=`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotesResponse {
+    pub notes: Vec<NoteView>,
+}
+
+/// One audit-log entry: who did what, when, and what the upstream said.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    pub id: i64,
+    /// Milliseconds since the epoch.
+    pub at: i64,
+    pub user: String,
+    pub role: String,
+    /// `takeover`, `call`, `update_status`, `agreement`, `ocr`.
+    pub action: String,
+    pub case_id: Option<String>,
+    pub target: Option<String>,
+    /// Upstream HTTP status (0: unreachable).
+    pub status: i64,
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditResponse {
+    pub entries: Vec<AuditEntry>,
+}
+
+/// A record the webhook could not read, kept with the reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeadLetter {
+    pub id: i64,
+    pub raw: String,
+    pub field: Option<String>,
+    pub reason: String,
+    pub received_at: i64,
+    pub replayed_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeadLettersResponse {
+    pub dead_letters: Vec<DeadLetter>,
+}
+
+/// `POST /api/admin/dead-letters/{id}/replay` body: the corrected record, or
+/// nothing to retry the stored one as it is.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ReplayRequest {
+    pub record: Option<Value>,
+}
+
+/// What happened, pushed to open boards over `/api/live`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveEvent {
+    /// Increases by one per event; a client that reconnects sends the last it saw.
+    pub seq: i64,
+    /// Milliseconds since the epoch.
+    pub at: i64,
+    pub kind: EventKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    /// Kind-specific details (never a phone number).
+    #[serde(default)]
+    pub data: Value,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    NoteStored,
+    CallPlaced,
+    CallStatusChanged,
+    Takeover,
+    AgreementGenerated,
+    OcrStarted,
+    /// A board row changed upstream (stage, call status, duration, takeover).
+    BoardChanged,
+}
+
+/// Messages on the live socket, client → edge.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMessage {
+    /// First message: authenticate, and ask for what was missed after `since`.
+    Hello { token: String, since: Option<i64> },
+    Ping,
+}
+
+/// Messages on the live socket, edge → client.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    Welcome { last_seq: i64 },
+    Event { event: LiveEvent },
+    /// Events before this seq are no longer kept: reload the board.
+    Gap { oldest_seq: i64 },
+    Pong,
+    Error { message: String },
 }
 
 /// Every error the edge answers with: a stable code, a readable message and,
@@ -27,20 +250,19 @@ pub struct ApiErrorBody {
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Clink's request id, when the error came from Clink.
+    #[serde(default, rename = "requestId", skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 impl ApiError {
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { error: ApiErrorBody { code: code.into(), message: message.into(), field: None } }
+        Self { error: ApiErrorBody { code: code.into(), message: message.into(), field: None, request_id: None } }
     }
 
     pub fn bad_field(err: &FieldError) -> Self {
         Self {
-            error: ApiErrorBody {
-                code: "bad_request".into(),
-                message: err.to_string(),
-                field: Some(err.field.clone()),
-            },
+            error: ApiErrorBody { code: "bad_request".into(), message: err.to_string(), field: Some(err.field.clone()), request_id: None },
         }
     }
 }
@@ -65,9 +287,37 @@ pub fn mask_phone(phone: &str) -> String {
     }
 }
 
+/// Masks every phone number in board rows, unless the role may see them.
+pub fn mask_board(cases: &mut [BoardRecord], role: &Role) {
+    if role.sees_phone_numbers() {
+        return;
+    }
+    for case in cases {
+        for p in &mut case.parties {
+            p.phone_number = mask_phone(&p.phone_number);
+        }
+    }
+}
+
+/// Whether a stored note belongs to a call: by `out_id` (the call's jobId,
+/// set when the call was placed), or, for records without a usable `out_id`,
+/// by the party's number and a start time between the call's start and an
+/// hour after it ends.
+pub fn note_belongs_to(note: &NoteView, job_id: &str, phone: Option<&str>, call_start_ms: i64, call_end_ms: i64) -> bool {
+    match note.out_id.as_deref().filter(|o| !o.is_empty()) {
+        Some(out) => out == job_id,
+        None => {
+            let same_phone = matches!((note.cell_number.as_deref(), phone), (Some(a), Some(b)) if a == b);
+            let at = note.start_time.as_deref().and_then(crate::time::parse_shanghai);
+            same_phone && at.is_some_and(|t| t >= call_start_ms - 60_000 && t <= call_end_ms + 3_600_000)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::note::QualityItem;
 
     #[test]
     fn masks_like_the_spec_example() {
@@ -76,5 +326,34 @@ mod tests {
         assert_eq!(mask_phone("12345"), "***45");
         assert_eq!(mask_phone("1"), "*");
         assert_eq!(mask_phone(""), "");
+    }
+
+    fn note(out_id: Option<&str>, cell: Option<&str>, start: &str) -> NoteView {
+        NoteView {
+            call_id: "c".into(),
+            biz_id: "b".into(),
+            note_type: "通话质检".into(),
+            out_id: out_id.map(Into::into),
+            cell_number: cell.map(Into::into),
+            success: true,
+            error_code: None,
+            error_msg: None,
+            start_time: Some(start.into()),
+            report_time: None,
+            outcome: NoteOutcome::QualityInspection { items: vec![QualityItem { item: "x".into(), full_score: 1, score: 1, problem: "".into(), suggestion: "".into() }] },
+            received_at: 0,
+        }
+    }
+
+    #[test]
+    fn notes_link_by_out_id_then_by_phone_and_time() {
+        let start = crate::time::parse_shanghai("2026-11-22 10:00:00").unwrap();
+        let end = start + 120_000;
+        assert!(note_belongs_to(&note(Some("job1"), None, "2026-11-22 10:05:00"), "job1", None, start, end));
+        assert!(!note_belongs_to(&note(Some("job2"), Some("139"), "2026-11-22 10:05:00"), "job1", Some("139"), start, end));
+        assert!(note_belongs_to(&note(None, Some("139"), "2026-11-22 10:30:00"), "job1", Some("139"), start, end));
+        assert!(note_belongs_to(&note(Some(""), Some("139"), "2026-11-22 10:30:00"), "job1", Some("139"), start, end));
+        assert!(!note_belongs_to(&note(None, Some("139"), "2026-11-22 12:30:00"), "job1", Some("139"), start, end));
+        assert!(!note_belongs_to(&note(None, Some("138"), "2026-11-22 10:30:00"), "job1", Some("139"), start, end));
     }
 }

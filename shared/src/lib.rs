@@ -8,6 +8,7 @@ pub mod error;
 pub mod mediation;
 pub mod note;
 mod open_enum;
+pub mod session;
 pub mod time;
 
 pub use error::FieldError;

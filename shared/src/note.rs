@@ -206,8 +206,18 @@ pub struct RejectedRecord {
     pub error: FieldError,
 }
 
-/// Splits a push into records that parse and those that do not.
-pub fn parse_push_lenient(body: &str) -> Result<(Vec<PushRecord>, Vec<RejectedRecord>), FieldError> {
+/// A record that was read and decoded, with its raw JSON.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AcceptedRecord {
+    pub index: usize,
+    pub raw: serde_json::Value,
+    pub record: PushRecord,
+    pub outcome: NoteOutcome,
+}
+
+/// Splits a push into records that parse and decode, and those that do not.
+/// Only a body that is not a JSON array is an error.
+pub fn parse_push_detailed(body: &str) -> Result<(Vec<AcceptedRecord>, Vec<RejectedRecord>), FieldError> {
     let values: Vec<serde_json::Value> = match serde_json::from_str::<serde_json::Value>(body) {
         Ok(serde_json::Value::Array(items)) => items,
         Ok(_) => return Err(FieldError::new("body", "must be a JSON array of records")),
@@ -216,15 +226,25 @@ pub fn parse_push_lenient(body: &str) -> Result<(Vec<PushRecord>, Vec<RejectedRe
     let mut good = Vec::with_capacity(values.len());
     let mut bad = Vec::new();
     for (index, raw) in values.into_iter().enumerate() {
-        let parsed = PushRecord::deserialize(&raw)
-            .map_err(|e| FieldError::new(format!("[{index}]"), e.to_string()))
-            .and_then(|r| r.decode().map(|_| r).map_err(|e| e.within(&format!("[{index}]"))));
-        match parsed {
-            Ok(r) => good.push(r),
+        match decode_value(&raw).map_err(|e| e.within(&format!("[{index}]"))) {
+            Ok((record, outcome)) => good.push(AcceptedRecord { index, raw, record, outcome }),
             Err(error) => bad.push(RejectedRecord { index, raw, error }),
         }
     }
     Ok((good, bad))
+}
+
+/// Reads and decodes one record given as JSON.
+pub fn decode_value(raw: &serde_json::Value) -> Result<(PushRecord, NoteOutcome), FieldError> {
+    let record = PushRecord::deserialize(raw).map_err(|e| FieldError::new("", e.to_string()))?;
+    let outcome = record.decode()?;
+    Ok((record, outcome))
+}
+
+/// Splits a push into records that parse and those that do not.
+pub fn parse_push_lenient(body: &str) -> Result<(Vec<PushRecord>, Vec<RejectedRecord>), FieldError> {
+    let (good, bad) = parse_push_detailed(body)?;
+    Ok((good.into_iter().map(|a| a.record).collect(), bad))
 }
 
 /// The receiver's reply. `code` 0 means received.

@@ -2,12 +2,12 @@
 //! addresses come from the environment scripts/test.sh sets; a test run
 //! without them fails with a message saying how to run it.
 
-use serde_json::Value;
+use reqwest::{Method, RequestBuilder};
+use serde_json::{json, Value};
+use shared::session::{mint, Claims, Role};
 
 fn required(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| {
-        panic!("{name} is not set: run these tests through scripts/test.sh, which starts the stack")
-    })
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run these tests through scripts/test.sh, which starts the stack"))
 }
 
 /// The edge, e.g. `http://127.0.0.1:18787`.
@@ -29,6 +29,49 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::builder().no_proxy().build().expect("http client")
 }
 
+/// The local session secret (`edge/.dev.vars.example`), for minting tokens
+/// the way a portal would; the sandbox's mediation token.
+pub const SESSION_SECRET: &str = "sandbox-session-secret-change-me";
+pub const MEDIATION_TOKEN: &str = "sandbox-mediation-token";
+pub const WEBHOOK_TOKEN: &str = "sandbox-webhook-token";
+
+/// A token for `user` with `role`, valid for `ttl` seconds (negative: expired).
+pub fn token_with(user: &str, role: Role, ttl: i64, secret: &str) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    mint(&Claims { sub: user.into(), name: Some(user.into()), role, exp: now + ttl, iat: Some(now) }, secret.as_bytes())
+}
+
+pub fn token(user: &str, role: Role) -> String {
+    token_with(user, role, 3600, SESSION_SECRET)
+}
+
+pub fn mediator() -> String {
+    token("zhangmin", Role::Mediator)
+}
+
+pub fn admin() -> String {
+    token("admin", Role::Admin)
+}
+
+/// A request to the edge with a bearer token.
+pub fn api(method: Method, path: &str, token: &str) -> RequestBuilder {
+    client().request(method, format!("{}{path}", edge())).bearer_auth(token)
+}
+
+/// GET through the edge; status and JSON.
+pub async fn get(path: &str, token: &str) -> (u16, Value) {
+    let res = api(Method::GET, path, token).send().await.expect("edge reachable");
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// POST JSON through the edge; status and JSON.
+pub async fn post(path: &str, token: &str, body: Value) -> (u16, Value) {
+    let res = api(Method::POST, path, token).json(&body).send().await.expect("edge reachable");
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
 /// POSTs to the sandbox's control API and returns its JSON answer.
 pub async fn control(path: &str, body: Value) -> Value {
     let res = client().post(format!("{}{path}", control_base())).json(&body).send().await.expect("control API");
@@ -38,9 +81,45 @@ pub async fn control(path: &str, body: Value) -> Value {
     serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
-/// Back to the seed data, with the sandbox's test token for the mediation API.
-pub async fn reset() {
-    control("/control/reset", serde_json::json!({})).await;
+pub async fn control_get(path: &str) -> Value {
+    client().get(format!("{}{path}", control_base())).send().await.expect("control API").json().await.unwrap()
 }
 
-pub const MEDIATION_TOKEN: &str = "sandbox-mediation-token";
+/// Back to the seed data, faults off, Clink's rate limit at its default.
+pub async fn reset() {
+    control("/control/reset", json!({})).await;
+}
+
+/// GET on the sandbox's mediation API directly (not through the edge).
+pub async fn backend(path: &str) -> Value {
+    client().get(format!("{}{path}", mediation())).bearer_auth(MEDIATION_TOKEN).send().await.unwrap().json().await.unwrap()
+}
+
+/// The first case under mediation that nobody has taken over: (caseId, mediationId, personIds).
+pub async fn open_case() -> (String, i64, Vec<String>) {
+    let board = backend("/api/v1/mediation-timeline/v2/board").await;
+    let c = board["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["takeoverUser"].is_null() && c["stage"] != "accepted")
+        .expect("an open case")
+        .clone();
+    let people = c["parties"].as_array().unwrap().iter().map(|p| p["personId"].as_str().unwrap().to_owned()).collect();
+    (c["caseId"].as_str().unwrap().to_owned(), c["mediationId"].as_i64().unwrap(), people)
+}
+
+/// A finished call with a conversation (from the seed).
+pub async fn connected_job() -> String {
+    let logs = backend("/api/v1/outbound-bot/conversation-log").await;
+    logs["data"].as_array().unwrap().iter().find(|l| !l["recordUrl"].as_str().unwrap().is_empty()).unwrap()["jobId"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// A unique suffix for records a test stores (D1 keeps them across tests).
+pub fn unique(prefix: &str) -> String {
+    let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    format!("{prefix}{n}")
+}

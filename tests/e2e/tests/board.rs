@@ -1,25 +1,34 @@
-//! `GET /api/board` through the edge relays the sandbox's board list.
+//! `GET /api/board` relays the backend's board list, masked by role.
 
 use e2e::*;
 use shared::api::BoardResponse;
-use shared::mediation::{BoardRecord, Envelope};
+use shared::session::Role;
 
 #[tokio::test]
 async fn board_through_the_edge_matches_the_backend() {
     reset().await;
-    let direct: Envelope<Vec<BoardRecord>> = client()
-        .get(format!("{}/api/v1/mediation-timeline/v2/board", mediation()))
-        .bearer_auth(MEDIATION_TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let res = client().get(format!("{}/api/board", edge())).send().await.unwrap();
-    assert_eq!(res.status(), 200);
-    let relayed: BoardResponse = res.json().await.unwrap();
-    assert!(relayed.cases.len() >= 30, "{} cases", relayed.cases.len());
-    let ids = |cases: &[BoardRecord]| cases.iter().map(|c| c.case_id.clone()).collect::<Vec<_>>();
-    assert_eq!(ids(&relayed.cases), ids(&direct.data));
+    let direct = backend("/api/v1/mediation-timeline/v2/board").await;
+    let (status, body) = get("/api/board", &mediator()).await;
+    assert_eq!(status, 200, "{body}");
+    let relayed: BoardResponse = serde_json::from_value(body).unwrap();
+    assert!(relayed.cases.len() >= 30);
+    let ids: Vec<&str> = relayed.cases.iter().map(|c| c.case_id.as_str()).collect();
+    let direct_ids: Vec<&str> = direct["data"].as_array().unwrap().iter().map(|c| c["caseId"].as_str().unwrap()).collect();
+    assert_eq!(ids, direct_ids);
+    assert!(relayed.fetched_at > 0);
+}
+
+#[tokio::test]
+async fn phone_numbers_are_masked_for_mediators_only() {
+    reset().await;
+    let direct = backend("/api/v1/mediation-timeline/v2/board").await;
+    let full = direct["data"][0]["parties"][0]["phoneNumber"].as_str().unwrap().to_owned();
+    let (_, masked) = get("/api/board", &mediator()).await;
+    let shown = masked["cases"][0]["parties"][0]["phoneNumber"].as_str().unwrap();
+    assert_eq!(shown, shared::api::mask_phone(&full));
+    assert!(shown.contains("****"));
+    let body = masked.to_string();
+    assert!(!body.contains(&full), "the full number leaks somewhere in the mediator's board");
+    let (_, open) = get("/api/board", &token("wanglei", Role::Supervisor)).await;
+    assert_eq!(open["cases"][0]["parties"][0]["phoneNumber"], full.as_str());
 }

@@ -45,13 +45,16 @@ fn fail(status: StatusCode, message: impl AsRef<str>) -> Response {
 
 /// Checks the token and the fault switches; `Err` is the answer to send.
 async fn admit(state: &Shared, headers: &HeaderMap) -> Result<(), Response> {
-    let (token, slow, fail_now) = {
+    let (token, slow, fail_now, garbage) = {
         let mut s = state.lock();
-        let fail_now = s.mediation_faults.fail_next > 0;
-        if fail_now {
-            s.mediation_faults.fail_next -= 1;
+        let f = &mut s.mediation_faults;
+        let fail_now = f.fail_next > 0;
+        f.fail_next = f.fail_next.saturating_sub(1);
+        let garbage = !fail_now && f.garbage_next > 0;
+        if garbage {
+            f.garbage_next -= 1;
         }
-        (s.config.mediation_token.clone(), s.mediation_faults.slow_ms, fail_now)
+        (s.config.mediation_token.clone(), s.mediation_faults.slow_ms, fail_now, garbage)
     };
     if slow > 0 {
         tokio::time::sleep(Duration::from_millis(slow)).await;
@@ -62,6 +65,9 @@ async fn admit(state: &Shared, headers: &HeaderMap) -> Result<(), Response> {
     }
     if fail_now {
         return Err(fail(StatusCode::INTERNAL_SERVER_ERROR, "系统繁忙,请稍后重试"));
+    }
+    if garbage {
+        return Err((StatusCode::OK, [(header::CONTENT_TYPE, "text/html")], "<html><body>502 Bad Gateway</body></html>").into_response());
     }
     Ok(())
 }

@@ -16,6 +16,8 @@ pub struct MediationFaults {
     pub slow_ms: u64,
     /// Answer this many next mediation requests with 500.
     pub fail_next: u32,
+    /// Answer this many next requests with a proxy's HTML error page (not the envelope).
+    pub garbage_next: u32,
 }
 
 pub struct Sandbox {

@@ -216,6 +216,9 @@ async fn mediation_faults_slow_and_fail() {
     let t = std::time::Instant::now();
     h.med_get("/api/v1/mediation-timeline/v2/board").await;
     assert!(t.elapsed().as_millis() >= 400);
+    h.control("/control/faults/mediation", json!({ "slowMs": 0, "garbageNext": 1 })).await;
+    let res = h.http.get(h.mediation("/api/v1/mediation-timeline/v2/board")).bearer_auth(common::TOKEN).send().await.unwrap();
+    assert!(res.text().await.unwrap().contains("502 Bad Gateway"));
     let bad = h.http.post(h.control_url("/control/faults/mediation")).json(&json!({ "nonsense": 1 })).send().await.unwrap();
     assert_eq!(bad.status(), 400);
 }

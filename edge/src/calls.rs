@@ -1,0 +1,216 @@
+//! AI calls: place one (idempotent), read or change a call's status, read the
+//! conversations with their note results, and fetch a recording.
+
+use std::collections::HashMap;
+
+use serde_json::json;
+use shared::api::{mask_phone, note_belongs_to, CallView, ConversationsResponse, EventKind, NoteView, NotesResponse, PlaceCallResponse, StatusChange};
+use shared::mediation::{paths, require_id, CallRequest, CallResult, CallStatusInfo, ConversationLog, UpdateStatusRequest};
+use shared::session::Claims;
+use shared::time::format_shanghai;
+use worker::{Method, Request, Response, RouteContext};
+
+use crate::auth;
+use crate::cases::audit;
+use crate::http::{self, Failure, Reply};
+use crate::live;
+use crate::store::{self, Claim};
+use crate::upstream::{self, q};
+
+/// `POST /api/calls` with an `Idempotency-Key` header: a double submit with
+/// the same key places one call and gets the same answer.
+pub async fn place(mut req: Request, ctx: RouteContext<()>) -> Reply {
+    let claims = auth::require(&req, &ctx.env)?;
+    let key = req.headers().get("Idempotency-Key")?.unwrap_or_default();
+    if key.trim().is_empty() || key.len() > 100 {
+        return Err(Failure::field(&shared::FieldError::new("Idempotency-Key", "header is required (1 to 100 characters), e.g. a UUID per submit")));
+    }
+    let call: CallRequest = http::read_json(&mut req, 16 * 1024).await?;
+    call.validate().map_err(|e| Failure::field(&e))?;
+    let db = store::db(&ctx.env)?;
+    let scoped_key = format!("{}:{}", claims.sub, key.trim());
+    match store::claim(&db, &scoped_key, &claims.sub).await? {
+        Claim::Done { status, body } => {
+            let r = Response::from_bytes(body.into_bytes())?.with_status(status);
+            r.headers().set("Content-Type", "application/json")?;
+            r.headers().set("Idempotent-Replayed", "true")?;
+            return Ok(r);
+        }
+        Claim::InFlight => return Err(Failure::new(409, "in_flight", "同一外呼请求正在处理中,请稍候 (a request with this Idempotency-Key is in flight)")),
+        Claim::New => {}
+    }
+    let body = serde_json::to_string(&call).expect("serialises");
+    let result = upstream::call::<Vec<CallResult>>(&ctx.env, Method::Post, paths::CALL_V2, Some(body)).await;
+    audit(&ctx.env, &claims, "call", Some(&call.case_id), Some(&call.call_person_id), &result).await;
+    match result {
+        Ok((status, envelope)) => {
+            let response = PlaceCallResponse { results: envelope.data };
+            let text = serde_json::to_string(&response).expect("serialises");
+            store::finish(&db, &scoped_key, status, &text).await?;
+            let summary: Vec<_> = response
+                .results
+                .iter()
+                .map(|r| json!({ "personId": r.person_id, "errorCode": r.error_code.code(), "jobId": r.job_id }))
+                .collect();
+            live::publish(&ctx.env, EventKind::CallPlaced, Some(&call.case_id), None, json!({ "results": summary })).await;
+            Ok(http::json(status, &response)?)
+        }
+        Err(f) if f.status >= 500 => {
+            // Never reached the backend, or it failed: let a retry with the same key run.
+            store::release(&db, &scoped_key).await?;
+            Err(f)
+        }
+        Err(f) => {
+            store::finish(&db, &scoped_key, f.status, &serde_json::to_string(&f.body).expect("serialises")).await?;
+            Err(f)
+        }
+    }
+}
+
+fn query_of(req: &Request) -> worker::Result<HashMap<String, String>> {
+    Ok(req.url()?.query_pairs().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+}
+
+/// `GET /api/calls/status?caseRef=&phoneNumber=&jobId=`.
+pub async fn status(req: Request, ctx: RouteContext<()>) -> Reply {
+    let claims = auth::require(&req, &ctx.env)?;
+    let query = query_of(&req)?;
+    let mut parts = vec![];
+    for name in ["caseRef", "phoneNumber", "jobId"] {
+        if let Some(v) = query.get(name) {
+            parts.push(format!("{name}={}", q(v)));
+        }
+    }
+    if parts.is_empty() {
+        return Err(Failure::field(&shared::FieldError::new("jobId", "give caseRef, phoneNumber or jobId")));
+    }
+    let path = format!("{}?{}", paths::CALL_STATUS, parts.join("&"));
+    let (_, envelope) = upstream::call::<CallStatusInfo>(&ctx.env, Method::Get, &path, None).await?;
+    let mut info = envelope.data;
+    if !claims.role.sees_phone_numbers() {
+        info.phone_number = mask_phone(&info.phone_number);
+    }
+    http::ok(&info)
+}
+
+/// `POST /api/calls/{jobId}/status` `{ "callStatus": … }`.
+pub async fn update_status(mut req: Request, ctx: RouteContext<()>) -> Reply {
+    let claims = auth::require(&req, &ctx.env)?;
+    let job_id = ctx.param("job_id").cloned().unwrap_or_default();
+    let change: StatusChange = http::read_json(&mut req, 4 * 1024).await?;
+    let update = UpdateStatusRequest { job_id: job_id.clone(), call_status: change.call_status };
+    update.validate().map_err(|e| Failure::field(&e))?;
+    let body = serde_json::to_string(&update).expect("serialises");
+    let result = upstream::call::<()>(&ctx.env, Method::Post, paths::UPDATE_STATUS, Some(body)).await;
+    audit(&ctx.env, &claims, "update_status", None, Some(&format!("{job_id} → {}", update.call_status)), &result).await;
+    let (_, envelope) = result?;
+    live::publish(&ctx.env, EventKind::CallStatusChanged, None, Some(&job_id), json!({ "callStatus": update.call_status, "by": claims.sub })).await;
+    http::ok(&json!({ "jobId": job_id, "callStatus": update.call_status, "message": envelope.message }))
+}
+
+fn mask_notes(notes: &mut [NoteView], claims: &Claims) {
+    if !claims.role.sees_phone_numbers() {
+        for n in notes {
+            n.cell_number = n.cell_number.as_deref().map(mask_phone);
+        }
+    }
+}
+
+/// `GET /api/conversations?caseId=&personId=&jobId=`: calls with their turns
+/// parsed and the note results linked to each.
+pub async fn conversations(req: Request, ctx: RouteContext<()>) -> Reply {
+    let claims = auth::require(&req, &ctx.env)?;
+    let query = query_of(&req)?;
+    let mut parts = vec![];
+    for name in ["caseId", "personId", "jobId"] {
+        if let Some(v) = query.get(name) {
+            require_id(name, v).map_err(|e| Failure::field(&e))?;
+            parts.push(format!("{name}={}", q(v)));
+        }
+    }
+    let path = if parts.is_empty() { paths::CONVERSATION_LOG.to_owned() } else { format!("{}?{}", paths::CONVERSATION_LOG, parts.join("&")) };
+    let (_, envelope) = upstream::call::<Vec<ConversationLog>>(&ctx.env, Method::Get, &path, None).await?;
+    let logs = envelope.data;
+
+    let db = store::db(&ctx.env)?;
+    let job_ids: Vec<String> = logs.iter().map(|l| l.job_id.clone()).collect();
+    let mut notes = store::notes_for_jobs(&db, &job_ids).await?;
+
+    let mut calls = Vec::with_capacity(logs.len());
+    let mut spans = vec![];
+    for log in logs {
+        let turns = log.turns().map_err(|e| Failure::new(502, "upstream_invalid", format!("调解后台的通话记录无法解析: {e}")))?;
+        let start = turns.first().map(|t| t.timestamp).unwrap_or(0);
+        let end = turns.last().map(|t| t.timestamp).unwrap_or(start);
+        spans.push((log.job_id.clone(), start, end));
+        let mine: Vec<NoteView> = notes.iter().filter(|n| n.out_id.as_deref() == Some(log.job_id.as_str())).cloned().collect();
+        calls.push(CallView {
+            recording: (!log.record_url.is_empty()).then(|| format!("/api/recordings/{}", log.job_id)),
+            job_id: log.job_id,
+            call_type: log.call_type,
+            call_status: log.call_status,
+            turns,
+            notes: mine,
+        });
+    }
+
+    // Records without a usable out_id: link by the party's number and time.
+    let connected: Vec<&(String, i64, i64)> = spans.iter().filter(|(_, s, _)| *s > 0).collect();
+    if let (Some(from), Some(to)) = (connected.iter().map(|s| s.1).min(), connected.iter().map(|s| s.2).max()) {
+        let orphans = store::orphan_notes(&db, &format_shanghai(from - 60_000), &format_shanghai(to + 3_600_000)).await?;
+        if !orphans.is_empty() {
+            for (job_id, start, end) in connected {
+                let phone = call_phone(&ctx.env, job_id).await;
+                let linked: Vec<NoteView> = orphans.iter().filter(|n| note_belongs_to(n, job_id, phone.as_deref(), *start, *end)).cloned().collect();
+                if let Some(call) = calls.iter_mut().find(|c| &c.job_id == job_id) {
+                    call.notes.extend(linked);
+                }
+            }
+        }
+    }
+    for call in &mut calls {
+        mask_notes(&mut call.notes, &claims);
+    }
+    notes.clear();
+    http::ok(&ConversationsResponse { calls })
+}
+
+/// The number a call dialled (from the backend's status query).
+async fn call_phone(env: &worker::Env, job_id: &str) -> Option<String> {
+    let path = format!("{}?jobId={}", paths::CALL_STATUS, q(job_id));
+    upstream::call::<CallStatusInfo>(env, Method::Get, &path, None).await.ok().map(|(_, e)| e.data.phone_number)
+}
+
+/// `GET /api/notes?jobId=`: the note results stored for one call.
+pub async fn notes(req: Request, ctx: RouteContext<()>) -> Reply {
+    let claims = auth::require(&req, &ctx.env)?;
+    let query = query_of(&req)?;
+    let job_id = query.get("jobId").cloned().unwrap_or_default();
+    require_id("jobId", &job_id).map_err(|e| Failure::field(&e))?;
+    let db = store::db(&ctx.env)?;
+    let mut notes = store::notes_for_jobs(&db, &[job_id]).await?;
+    mask_notes(&mut notes, &claims);
+    http::ok(&NotesResponse { notes })
+}
+
+/// `GET /api/recordings/{jobId}`: the call's recording, fetched from the
+/// URL the backend gave for it (never from a URL the browser names).
+pub async fn recording(req: Request, ctx: RouteContext<()>) -> Reply {
+    auth::require(&req, &ctx.env)?;
+    let job_id = ctx.param("job_id").cloned().unwrap_or_default();
+    require_id("jobId", &job_id).map_err(|e| Failure::field(&e))?;
+    let path = format!("{}?jobId={}", paths::CONVERSATION_LOG, q(&job_id));
+    let (_, envelope) = upstream::call::<Vec<ConversationLog>>(&ctx.env, Method::Get, &path, None).await?;
+    let Some(url) = envelope.data.into_iter().find(|l| l.job_id == job_id).map(|l| l.record_url).filter(|u| !u.is_empty()) else {
+        return Err(Failure::not_found("这通电话没有录音 (no recording for this call)"));
+    };
+    let mut audio = upstream::fetch_with_timeout(Request::new(&url, Method::Get)?, upstream::TIMEOUT).await?;
+    if audio.status_code() != 200 {
+        return Err(Failure::new(502, "recording_unavailable", format!("录音无法获取 (HTTP {})", audio.status_code())));
+    }
+    let content_type = audio.headers().get("Content-Type")?.unwrap_or_else(|| "audio/wav".into());
+    let out = Response::from_bytes(audio.bytes().await?)?;
+    out.headers().set("Content-Type", &content_type)?;
+    out.headers().set("Cache-Control", "private, max-age=300")?;
+    Ok(out)
+}

@@ -1,0 +1,178 @@
+//! `GET|POST /api/clink/<path>`: forwards any documented Clink path (the
+//! allow-list is `shared::clink::ENDPOINTS`; management paths for admins only),
+//! signed with the shared signer, a fresh Timestamp and signature on every
+//! attempt. TooManyRequests → bounded retries with backoff and jitter, and
+//! outgoing pacing of about 3 requests/s per path; SignaturesExpired → one
+//! re-signed retry; other errors pass through with Clink's code, message and
+//! requestId. The browser never sees the AccessKeyId or the secret.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::time::Duration;
+
+use serde_json::Value;
+use shared::api::ApiError;
+use shared::clink::sign::{Method as SignMethod, QueryValue, COMMON_PARAMS};
+use shared::clink::{find_endpoint, path_is_documented, ErrorCode, ErrorResponse};
+use shared::session::Claims;
+use worker::{Delay, Headers, Method, Request, RequestInit, Response, RouteContext};
+
+use crate::auth::{self, now_ms};
+use crate::config;
+use crate::http::{Failure, Reply};
+use crate::upstream::{fetch_with_timeout, TIMEOUT};
+
+/// Spacing between requests to one path (about 3 per second).
+const PACE_MS: f64 = 340.0;
+/// Longest a request waits for its turn before the edge gives up.
+const MAX_QUEUE_MS: f64 = 5_000.0;
+/// Retries after TooManyRequests.
+const MAX_RATE_RETRIES: u32 = 3;
+/// Largest JSON body forwarded.
+const MAX_BODY: usize = 64 * 1024;
+
+thread_local! {
+    /// Per path: when the next request may leave (ms since the epoch). Per
+    /// isolate: each Worker instance paces its own traffic.
+    static NEXT_SLOT: RefCell<HashMap<String, f64>> = RefCell::new(HashMap::new());
+}
+
+/// Waits for this path's next slot.
+async fn pace(path: &str) -> Result<(), Failure> {
+    let now = now_ms() as f64;
+    let slot = NEXT_SLOT.with(|slots| {
+        let mut slots = slots.borrow_mut();
+        let next = slots.get(path).copied().unwrap_or(0.0).max(now);
+        slots.insert(path.to_owned(), next + PACE_MS);
+        next
+    });
+    let wait = slot - now;
+    if wait > MAX_QUEUE_MS {
+        return Err(Failure::new(429, "TooManyRequests", "知识库请求过于频繁,请稍后再试 (too many queued requests)"));
+    }
+    if wait > 0.0 {
+        Delay::from(Duration::from_millis(wait as u64)).await;
+    }
+    Ok(())
+}
+
+/// Clink's user ids are integers: a stable number for the session's user, so
+/// a user's chats and conversation list are their own.
+pub fn user_number(sub: &str) -> i64 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in sub.bytes() {
+        h ^= b as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    (h & 0x7fff_ffff) as i64 + 1
+}
+
+const USER_SCOPED: [&str; 3] = ["/aikb/chat_conversation_on_open", "/aikb/search_knowledge_on_open", "/aikb/list_conversations"];
+
+pub async fn relay(mut req: Request, ctx: RouteContext<()>) -> Reply {
+    let claims = auth::require(&req, &ctx.env)?;
+    let rest = ctx.param("path").cloned().unwrap_or_default();
+    let path = format!("/{}", rest.trim_start_matches('/'));
+    let method = match req.method() {
+        Method::Get => SignMethod::Get,
+        Method::Post => SignMethod::Post,
+        _ => return Err(Failure::new(405, "method_not_allowed", "只支持 GET 和 POST")),
+    };
+    let Some(endpoint) = find_endpoint(method, &path) else {
+        return Err(if path_is_documented(&path) {
+            Failure::new(405, "method_not_allowed", format!("{path} 不支持 {}", method.as_str()))
+        } else {
+            Failure::not_found(&format!("不是已知的知识库接口 (not a documented Clink path: {path})"))
+        });
+    };
+    if endpoint.management {
+        auth::require_admin(&claims)?;
+    }
+    let signer = config::clink_signer(&ctx.env).map_err(|e| Failure::setting(&e))?;
+
+    let url = req.url()?;
+    let mut query: Vec<(String, QueryValue)> = vec![];
+    for (name, value) in url.query_pairs() {
+        if COMMON_PARAMS.contains(&name.as_ref()) {
+            return Err(Failure::field(&shared::FieldError::new(name.to_string(), "is set by the edge, not the caller")));
+        }
+        query.push((name.into_owned(), QueryValue::One(value.into_owned())));
+    }
+    let scoped = USER_SCOPED.contains(&path.as_str());
+    let body = match method {
+        SignMethod::Get => {
+            if scoped {
+                query.retain(|(n, _)| n != "userId");
+                query.push(("userId".into(), QueryValue::One(user_number(&claims.sub).to_string())));
+            }
+            None
+        }
+        SignMethod::Post => {
+            if !query.is_empty() {
+                return Err(Failure::field(&shared::FieldError::new("query", "a POST carries its parameters in the JSON body")));
+            }
+            let mut body: Value = crate::http::read_json(&mut req, MAX_BODY).await?;
+            if scoped {
+                if let Value::Object(map) = &mut body {
+                    map.insert("userId".into(), Value::from(user_number(&claims.sub)));
+                }
+            }
+            Some(body.to_string())
+        }
+    };
+    forward(&signer, method, &path, &query, body.as_deref(), &claims).await
+}
+
+async fn forward(signer: &shared::clink::sign::Signer, method: SignMethod, path: &str, query: &[(String, QueryValue)], body: Option<&str>, _who: &Claims) -> Reply {
+    pace(path).await?;
+    let mut rate_retries = 0;
+    let mut resigned = false;
+    loop {
+        let signed = signer.sign(method, path, query, now_ms() / 1000).map_err(|e| Failure::field(&e))?;
+        let headers = Headers::new();
+        headers.set("Content-Type", "application/json; charset=UTF-8")?;
+        headers.set("Accept", "application/json")?;
+        let mut init = RequestInit::new();
+        init.with_method(if method == SignMethod::Get { Method::Get } else { Method::Post }).with_headers(headers);
+        if let Some(b) = body {
+            init.with_body(Some(b.into()));
+        }
+        let mut response = fetch_with_timeout(Request::new_with_init(&signed.url, &init)?, TIMEOUT).await.map_err(|mut f| {
+            f.body.error.message = f.body.error.message.replace("上游服务", "知识库服务");
+            f
+        })?;
+        let status = response.status_code();
+        if (200..300).contains(&status) {
+            let content_type = response.headers().get("Content-Type")?.unwrap_or_default();
+            let bytes = response.bytes().await?;
+            let out = Response::from_bytes(bytes)?;
+            out.headers().set("Content-Type", if content_type.is_empty() { "application/json" } else { &content_type })?;
+            out.headers().set("Cache-Control", "no-store")?;
+            return Ok(out);
+        }
+        let text = response.text().await.unwrap_or_default();
+        let error = ErrorResponse::parse(&text);
+        let code = error.as_ref().map(|e| e.error.code.clone());
+        match code {
+            Some(ErrorCode::TooManyRequests) if rate_retries < MAX_RATE_RETRIES => {
+                rate_retries += 1;
+                let jitter = js_sys::Math::random() * 250.0;
+                let backoff = 300.0 * 2f64.powi(rate_retries as i32 - 1) + jitter;
+                Delay::from(Duration::from_millis(backoff as u64)).await;
+            }
+            Some(ErrorCode::SignaturesExpired) if !resigned => resigned = true,
+            _ => return Err(clink_failure(status, error)),
+        }
+    }
+}
+
+fn clink_failure(status: u16, error: Option<ErrorResponse>) -> Failure {
+    match error {
+        Some(e) => {
+            let mut body = ApiError::new(e.error.code.as_str(), e.error.message);
+            body.error.request_id = e.request_id;
+            Failure { status, body }
+        }
+        None => Failure::new(502, "upstream_invalid", format!("知识库服务返回了无法解析的数据 (HTTP {status})")),
+    }
+}

@@ -1,0 +1,43 @@
+//! `POST /api/demo/session`: mints a token for a demo user, the way a host
+//! portal would. Compiled only with the `demo` feature (local builds; the
+//! production build leaves it out) and answering only when `SANDBOX = "true"`.
+
+use shared::api::{DemoSession, DemoSessionRequest, SessionInfo};
+use shared::session::{mint, Claims, Role};
+use shared::FieldError;
+use worker::{Request, RouteContext};
+
+use crate::auth::{self, now_secs};
+use crate::config;
+use crate::http::{self, Failure, Reply};
+
+pub async fn session(mut req: Request, ctx: RouteContext<()>) -> Reply {
+    if !config::sandbox_mode(&ctx.env) {
+        return Err(Failure::not_found("not found"));
+    }
+    let body: DemoSessionRequest = http::read_json(&mut req, 4 * 1024).await.unwrap_or_default();
+    let user = body.user.filter(|u| !u.trim().is_empty()).unwrap_or_else(|| "zhangmin".into());
+    if user.len() > 64 || !user.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.') {
+        return Err(Failure::field(&FieldError::new("user", "letters, digits, '.', '_' or '-' (at most 64)")));
+    }
+    let role = body.role.unwrap_or(Role::Mediator);
+    if !role.is_known() {
+        return Err(Failure::field(&FieldError::new("role", "mediator, supervisor or admin")));
+    }
+    let ttl = body.ttl.unwrap_or(8 * 3600).clamp(1, 24 * 3600);
+    let name = body.name.unwrap_or_else(|| display_name(&user).to_owned());
+    let now = now_secs();
+    let claims = Claims { sub: user, name: Some(name), role, exp: now + ttl, iat: Some(now) };
+    let secret = auth::session_secret(&ctx.env)?;
+    http::ok(&DemoSession { token: mint(&claims, secret.as_bytes()), session: SessionInfo::from(&claims) })
+}
+
+fn display_name(user: &str) -> &'static str {
+    match user {
+        "zhangmin" => "张敏",
+        "wanglei" => "王磊",
+        "lihua" => "李华",
+        "admin" => "管理员",
+        _ => "演示用户",
+    }
+}

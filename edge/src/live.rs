@@ -1,0 +1,291 @@
+//! Live updates: one Durable Object (`BoardHub`) holds every open board's
+//! WebSocket (with hibernation), numbers events, keeps the last ones so a
+//! client that reconnects catches up, and, while boards are open, polls the
+//! backend's board list to turn upstream changes into events.
+//!
+//! Protocol (`shared::api::{ClientMessage, ServerMessage}`): connect to
+//! `/api/live`, send `{"type":"hello","token":…,"since":lastSeq}` within 10 s
+//! (the token travels in the message, not the URL), then receive `welcome`,
+//! any missed `event`s (or `gap` if they are gone), and live `event`s.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use shared::api::{ClientMessage, EventKind, LiveEvent, ServerMessage};
+use shared::mediation::{paths, BoardRecord};
+use worker::{
+    durable_object, DurableObject, Env, ListOptions, Method, Request, RequestInit, Response, Result, State, WebSocket,
+    WebSocketIncomingMessage, WebSocketPair,
+};
+
+use crate::auth::{now_ms, now_secs};
+
+/// Events kept for clients that reconnect.
+const KEEP: i64 = 1000;
+/// Time an unauthenticated socket may stay open.
+const HELLO_TIMEOUT_MS: i64 = 10_000;
+/// Board poll interval while boards are open.
+const POLL_MS: i64 = 3_000;
+
+/// What the Worker asks the hub to publish.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewEvent {
+    pub kind: EventKind,
+    pub case_id: Option<String>,
+    pub job_id: Option<String>,
+    pub data: Value,
+}
+
+/// Publishes an event to every open board. Failures are logged, never raised:
+/// live updates are a convenience, the action itself already happened.
+pub async fn publish(env: &Env, kind: EventKind, case_id: Option<&str>, job_id: Option<&str>, data: Value) {
+    let event = NewEvent { kind, case_id: case_id.map(str::to_owned), job_id: job_id.map(str::to_owned), data };
+    if let Err(e) = send_to_hub(env, &event).await {
+        worker::console_warn!("live: could not publish {kind:?}: {e}");
+    }
+}
+
+async fn send_to_hub(env: &Env, event: &NewEvent) -> Result<()> {
+    let stub = env.durable_object("HUB")?.id_from_name("board")?.get_stub()?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_body(Some(serde_json::to_string(event)?.into()));
+    let req = Request::new_with_init("https://hub/publish", &init)?;
+    stub.fetch_with_request(req).await?;
+    Ok(())
+}
+
+/// `GET /api/live`: hands the WebSocket upgrade to the hub.
+pub async fn connect(req: Request, env: &Env) -> Result<Response> {
+    if req.headers().get("Upgrade")?.map(|u| u.to_ascii_lowercase()) != Some("websocket".into()) {
+        return crate::http::json(426, &shared::api::ApiError::new("upgrade_required", "需要 WebSocket 连接 (expected a WebSocket upgrade)"));
+    }
+    env.durable_object("HUB")?.id_from_name("board")?.get_stub()?.fetch_with_request(req).await
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct Attachment {
+    authed: bool,
+    user: Option<String>,
+    opened_ms: i64,
+}
+
+/// A board row's fields whose change is worth an event.
+#[derive(Clone, PartialEq)]
+struct Snapshot {
+    job_id: Option<String>,
+    call_status: Option<String>,
+    stage: String,
+    takeover_user: Option<String>,
+}
+
+#[durable_object]
+pub struct BoardHub {
+    state: State,
+    env: Env,
+    last_board: RefCell<Option<HashMap<String, Snapshot>>>,
+}
+
+impl BoardHub {
+    async fn last_seq(&self) -> Result<i64> {
+        Ok(self.state.storage().get::<i64>("seq").await?.unwrap_or(0))
+    }
+
+    async fn append(&self, new: NewEvent) -> Result<LiveEvent> {
+        let storage = self.state.storage();
+        let seq = self.last_seq().await? + 1;
+        let event = LiveEvent { seq, at: now_ms(), kind: new.kind, case_id: new.case_id, job_id: new.job_id, data: new.data };
+        storage.put("seq", seq).await?;
+        storage.put(&key(seq), serde_json::to_string(&event)?).await?;
+        if seq > KEEP {
+            storage.delete(&key(seq - KEEP)).await?;
+        }
+        Ok(event)
+    }
+
+    fn broadcast(&self, event: &LiveEvent) {
+        let message = ServerMessage::Event { event: event.clone() };
+        for ws in self.state.get_websockets() {
+            if attachment(&ws).authed {
+                let _ = ws.send(&message);
+            }
+        }
+    }
+
+    async fn replay(&self, ws: &WebSocket, since: i64) -> Result<()> {
+        let last = self.last_seq().await?;
+        if since >= last {
+            return Ok(());
+        }
+        let oldest = (last - KEEP + 1).max(1);
+        if since + 1 < oldest {
+            ws.send(&ServerMessage::Gap { oldest_seq: oldest })?;
+        }
+        let start = key((since + 1).max(oldest));
+        let events = self.state.storage().list_with_options(ListOptions::new().prefix("e:").start(&start)).await?;
+        for value in events.values() {
+            let text = value?.as_string().unwrap_or_default();
+            if let Ok(event) = serde_json::from_str::<LiveEvent>(&text) {
+                ws.send(&ServerMessage::Event { event })?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn ensure_alarm(&self) -> Result<()> {
+        if self.state.storage().get_alarm().await?.is_none() {
+            self.state.storage().set_alarm(std::time::Duration::from_millis(1_000)).await?;
+        }
+        Ok(())
+    }
+
+    /// Reads the board and publishes what changed since the last look.
+    async fn poll_board(&self) -> Result<()> {
+        let Ok((_, envelope)) = crate::upstream::call::<Vec<BoardRecord>>(&self.env, Method::Get, paths::BOARD, None).await else {
+            return Ok(());
+        };
+        let now: HashMap<String, Snapshot> = envelope
+            .data
+            .iter()
+            .map(|r| {
+                (
+                    r.case_id.clone(),
+                    Snapshot {
+                        job_id: r.job_id.clone(),
+                        call_status: r.call_status.as_ref().map(|s| s.to_string()),
+                        stage: r.stage.to_string(),
+                        takeover_user: r.takeover_user.clone(),
+                    },
+                )
+            })
+            .collect();
+        let previous = self.last_board.replace(Some(now.clone()));
+        let Some(previous) = previous else { return Ok(()) };
+        for record in &envelope.data {
+            let (Some(before), Some(after)) = (previous.get(&record.case_id), now.get(&record.case_id)) else { continue };
+            if before == after {
+                continue;
+            }
+            let kind = if before.job_id != after.job_id || before.call_status != after.call_status {
+                EventKind::CallStatusChanged
+            } else {
+                EventKind::BoardChanged
+            };
+            let data = json!({
+                "callStatus": record.call_status,
+                "stage": record.stage,
+                "takeoverUser": record.takeover_user,
+                "callPersonId": record.call_person_id,
+                "startTime": record.start_time,
+                "duration": record.duration,
+            });
+            let event = self
+                .append(NewEvent { kind, case_id: Some(record.case_id.clone()), job_id: record.job_id.clone(), data })
+                .await?;
+            self.broadcast(&event);
+        }
+        Ok(())
+    }
+}
+
+fn key(seq: i64) -> String {
+    format!("e:{seq:012}")
+}
+
+fn attachment(ws: &WebSocket) -> Attachment {
+    ws.deserialize_attachment().ok().flatten().unwrap_or_default()
+}
+
+impl DurableObject for BoardHub {
+    fn new(state: State, env: Env) -> Self {
+        Self { state, env, last_board: RefCell::new(None) }
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        match req.path().as_str() {
+            "/publish" => {
+                let new: NewEvent = req.json().await?;
+                let event = self.append(new).await?;
+                self.broadcast(&event);
+                Response::from_json(&event)
+            }
+            _ => {
+                let pair = WebSocketPair::new()?;
+                self.state.accept_web_socket(&pair.server);
+                pair.server.serialize_attachment(Attachment { authed: false, user: None, opened_ms: now_ms() })?;
+                self.ensure_alarm().await?;
+                Response::from_websocket(pair.client)
+            }
+        }
+    }
+
+    async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {
+        let WebSocketIncomingMessage::String(text) = message else {
+            ws.close(Some(1003), Some("text messages only"))?;
+            return Ok(());
+        };
+        let authed = attachment(&ws).authed;
+        match serde_json::from_str::<ClientMessage>(&text) {
+            Ok(ClientMessage::Hello { token, since }) => {
+                let secret = crate::config::secret(&self.env, "BOARD_SESSION_SECRET").unwrap_or_default();
+                match shared::session::verify(&token, secret.as_bytes(), now_secs()) {
+                    Ok(claims) => {
+                        ws.serialize_attachment(Attachment { authed: true, user: Some(claims.sub), opened_ms: now_ms() })?;
+                        let last_seq = self.last_seq().await?;
+                        ws.send(&ServerMessage::Welcome { last_seq })?;
+                        if let Some(since) = since {
+                            self.replay(&ws, since).await?;
+                        }
+                        self.ensure_alarm().await?;
+                    }
+                    Err(e) => {
+                        ws.send(&ServerMessage::Error { message: e.to_string() })?;
+                        ws.close(Some(4001), Some("unauthorized"))?;
+                    }
+                }
+            }
+            Ok(ClientMessage::Ping) if authed => ws.send(&ServerMessage::Pong)?,
+            _ => {
+                ws.send(&ServerMessage::Error { message: "expected a hello message first".into() })?;
+                ws.close(Some(4001), Some("unauthorized"))?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn websocket_close(&self, ws: WebSocket, _code: usize, _reason: String, _was_clean: bool) -> Result<()> {
+        let _ = ws.close(Some(1000), Some("closed"));
+        Ok(())
+    }
+
+    async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> Result<()> {
+        Ok(())
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        let now = now_ms();
+        let sockets = self.state.get_websockets();
+        let mut open = 0;
+        for ws in &sockets {
+            let a = attachment(ws);
+            if a.authed {
+                open += 1;
+            } else if now - a.opened_ms > HELLO_TIMEOUT_MS {
+                let _ = ws.close(Some(4001), Some("no hello in time"));
+            } else {
+                open += 1;
+            }
+        }
+        if open == 0 {
+            self.last_board.replace(None);
+            return Response::ok("idle");
+        }
+        if sockets.iter().any(|ws| attachment(ws).authed) {
+            self.poll_board().await?;
+        }
+        self.state.storage().set_alarm(std::time::Duration::from_millis(POLL_MS as u64)).await?;
+        Response::ok("polled")
+    }
+}

@@ -1,0 +1,321 @@
+//! What the edge keeps in D1: note-agent results, dead letters, the audit
+//! log and idempotency keys (schema: `edge/migrations/`).
+
+use serde::Deserialize;
+use shared::api::{AuditEntry, DeadLetter, NoteView};
+use shared::note::{NoteOutcome, PushRecord, RejectedRecord};
+use shared::session::Claims;
+use wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement, Env};
+
+use crate::auth::now_ms;
+use crate::http::Failure;
+
+pub fn db(env: &Env) -> Result<D1Database, Failure> {
+    env.d1("DB").map_err(|_| Failure::new(500, "misconfigured", "服务配置错误 (D1 binding DB is missing)"))
+}
+
+fn s(v: &str) -> JsValue {
+    JsValue::from_str(v)
+}
+
+fn opt(v: Option<&str>) -> JsValue {
+    v.map(JsValue::from_str).unwrap_or(JsValue::NULL)
+}
+
+fn n(v: i64) -> JsValue {
+    JsValue::from_f64(v as f64)
+}
+
+fn opt_n(v: Option<i64>) -> JsValue {
+    v.map(n).unwrap_or(JsValue::NULL)
+}
+
+// ---- note results ----------------------------------------------------------
+
+/// One upsert per record. A redelivery (same key, same report_time) changes
+/// nothing; a record replaces the stored one only when its `report_time` is
+/// later, so a delayed older delivery cannot overwrite a newer one.
+const UPSERT_NOTE: &str = "INSERT INTO note_results
+    (call_id, biz_id, type, out_id, cell_number, success, error_code, error_msg, start_time, report_time,
+     duration, content_length, result, outcome, raw, received_at)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+  ON CONFLICT (call_id, biz_id, type) DO UPDATE SET
+    out_id = excluded.out_id, cell_number = excluded.cell_number, success = excluded.success,
+    error_code = excluded.error_code, error_msg = excluded.error_msg, start_time = excluded.start_time,
+    report_time = excluded.report_time, duration = excluded.duration, content_length = excluded.content_length,
+    result = excluded.result, outcome = excluded.outcome, raw = excluded.raw, received_at = excluded.received_at
+  WHERE COALESCE(excluded.report_time, '') > COALESCE(note_results.report_time, '')";
+
+const INSERT_DEAD_LETTER: &str = "INSERT INTO dead_letters (raw, field, reason, received_at) VALUES (?1, ?2, ?3, ?4)";
+
+/// A record ready to store.
+pub struct GoodRecord {
+    pub record: PushRecord,
+    pub outcome: NoteOutcome,
+    pub raw: String,
+}
+
+fn upsert(db: &D1Database, g: &GoodRecord, at: i64) -> worker::Result<D1PreparedStatement> {
+    let r = &g.record;
+    db.prepare(UPSERT_NOTE).bind(&[
+        s(&r.call_id),
+        s(&r.biz_id),
+        s(r.note_type.as_str()),
+        opt(r.out_id.as_deref()),
+        opt(r.cell_number.as_deref()),
+        n(r.success as i64),
+        s(&r.error_code),
+        opt(r.error_msg.as_deref()),
+        opt(r.start_time.as_deref()),
+        opt(r.report_time.as_deref()),
+        opt_n(r.duration),
+        opt_n(r.content_length),
+        opt(r.result.as_deref()),
+        s(&serde_json::to_string(&g.outcome).expect("outcome serialises")),
+        s(&g.raw),
+        n(at),
+    ])
+}
+
+/// Stores a push in one transaction (a D1 batch): valid records upserted,
+/// invalid ones dead-lettered. Returns, per valid record, whether it changed
+/// anything. `break_storage` makes the batch fail (sandbox fault switch).
+pub async fn store_push(db: &D1Database, good: &[GoodRecord], bad: &[RejectedRecord], break_storage: bool) -> worker::Result<Vec<bool>> {
+    let at = now_ms();
+    let mut statements = Vec::with_capacity(good.len() + bad.len() + 1);
+    for g in good {
+        statements.push(upsert(db, g, at)?);
+    }
+    for b in bad {
+        statements.push(db.prepare(INSERT_DEAD_LETTER).bind(&[s(&b.raw.to_string()), s(&b.error.field), s(&b.error.problem), n(at)])?);
+    }
+    if break_storage {
+        statements.push(db.prepare("INSERT INTO storage_fault_injected (x) VALUES (1)"));
+    }
+    if statements.is_empty() {
+        return Ok(vec![]);
+    }
+    let results = db.batch(statements).await?;
+    Ok(results
+        .iter()
+        .take(good.len())
+        .map(|r| r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0) > 0)
+        .collect())
+}
+
+#[derive(Deserialize)]
+struct NoteRow {
+    call_id: String,
+    biz_id: String,
+    #[serde(rename = "type")]
+    note_type: String,
+    out_id: Option<String>,
+    cell_number: Option<String>,
+    success: f64,
+    error_code: Option<String>,
+    error_msg: Option<String>,
+    start_time: Option<String>,
+    report_time: Option<String>,
+    outcome: String,
+    received_at: f64,
+}
+
+impl NoteRow {
+    fn view(self) -> Option<NoteView> {
+        Some(NoteView {
+            call_id: self.call_id,
+            biz_id: self.biz_id,
+            note_type: self.note_type,
+            out_id: self.out_id,
+            cell_number: self.cell_number,
+            success: self.success != 0.0,
+            error_code: self.error_code,
+            error_msg: self.error_msg,
+            start_time: self.start_time,
+            report_time: self.report_time,
+            outcome: serde_json::from_str(&self.outcome).ok()?,
+            received_at: self.received_at as i64,
+        })
+    }
+}
+
+const NOTE_COLUMNS: &str =
+    "call_id, biz_id, type, out_id, cell_number, success, error_code, error_msg, start_time, report_time, outcome, received_at";
+
+/// Notes whose `out_id` is one of the job ids (at most 90 per query).
+pub async fn notes_for_jobs(db: &D1Database, job_ids: &[String]) -> worker::Result<Vec<NoteView>> {
+    let mut out = vec![];
+    for chunk in job_ids.chunks(90) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!("SELECT {NOTE_COLUMNS} FROM note_results WHERE out_id IN ({}) ORDER BY report_time", marks.join(","));
+        let args: Vec<JsValue> = chunk.iter().map(|j| s(j)).collect();
+        let rows: Vec<NoteRow> = db.prepare(sql).bind(&args)?.all().await?.results()?;
+        out.extend(rows.into_iter().filter_map(NoteRow::view));
+    }
+    Ok(out)
+}
+
+/// Notes without a usable `out_id` whose start time lies in `[from, to]`
+/// (Asia/Shanghai `yyyy-MM-dd HH:mm:ss`), for linking by number and time.
+pub async fn orphan_notes(db: &D1Database, from: &str, to: &str) -> worker::Result<Vec<NoteView>> {
+    let sql = format!(
+        "SELECT {NOTE_COLUMNS} FROM note_results WHERE (out_id IS NULL OR out_id = '') AND start_time BETWEEN ?1 AND ?2 LIMIT 200"
+    );
+    let rows: Vec<NoteRow> = db.prepare(sql).bind(&[s(from), s(to)])?.all().await?.results()?;
+    Ok(rows.into_iter().filter_map(NoteRow::view).collect())
+}
+
+// ---- dead letters ----------------------------------------------------------
+
+#[derive(Deserialize)]
+struct DeadRow {
+    id: f64,
+    raw: String,
+    field: Option<String>,
+    reason: String,
+    received_at: f64,
+    replayed_at: Option<f64>,
+}
+
+impl From<DeadRow> for DeadLetter {
+    fn from(r: DeadRow) -> Self {
+        DeadLetter {
+            id: r.id as i64,
+            raw: r.raw,
+            field: r.field,
+            reason: r.reason,
+            received_at: r.received_at as i64,
+            replayed_at: r.replayed_at.map(|v| v as i64),
+        }
+    }
+}
+
+pub async fn dead_letters(db: &D1Database, include_replayed: bool) -> worker::Result<Vec<DeadLetter>> {
+    let sql = if include_replayed {
+        "SELECT id, raw, field, reason, received_at, replayed_at FROM dead_letters ORDER BY id DESC LIMIT 500"
+    } else {
+        "SELECT id, raw, field, reason, received_at, replayed_at FROM dead_letters WHERE replayed_at IS NULL ORDER BY id DESC LIMIT 500"
+    };
+    let rows: Vec<DeadRow> = db.prepare(sql).all().await?.results()?;
+    Ok(rows.into_iter().map(DeadLetter::from).collect())
+}
+
+pub async fn dead_letter(db: &D1Database, id: i64) -> worker::Result<Option<DeadLetter>> {
+    let row: Option<DeadRow> = db
+        .prepare("SELECT id, raw, field, reason, received_at, replayed_at FROM dead_letters WHERE id = ?1")
+        .bind(&[n(id)])?
+        .first(None)
+        .await?;
+    Ok(row.map(DeadLetter::from))
+}
+
+/// Stores a corrected record and marks its dead letter replayed, together.
+pub async fn replay(db: &D1Database, id: i64, good: &GoodRecord) -> worker::Result<bool> {
+    let at = now_ms();
+    let results = db
+        .batch(vec![
+            upsert(db, good, at)?,
+            db.prepare("UPDATE dead_letters SET replayed_at = ?1 WHERE id = ?2").bind(&[n(at), n(id)])?,
+        ])
+        .await?;
+    Ok(results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) > 0)
+}
+
+// ---- audit log -------------------------------------------------------------
+
+/// Writes who did what, when, and what the upstream answered.
+pub async fn audit(db: &D1Database, who: &Claims, action: &str, case_id: Option<&str>, target: Option<&str>, status: u16, outcome: &str) -> worker::Result<()> {
+    db.prepare(
+        "INSERT INTO audit_log (at, user_name, role, action, case_id, target, status, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )
+    .bind(&[n(now_ms()), s(&who.sub), s(who.role.as_str()), s(action), opt(case_id), opt(target), n(status as i64), s(outcome)])?
+    .run()
+    .await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct AuditRow {
+    id: f64,
+    at: f64,
+    user_name: String,
+    role: String,
+    action: String,
+    case_id: Option<String>,
+    target: Option<String>,
+    status: Option<f64>,
+    outcome: Option<String>,
+}
+
+pub async fn audit_entries(db: &D1Database, case_id: Option<&str>, limit: i64) -> worker::Result<Vec<AuditEntry>> {
+    let (sql, args) = match case_id {
+        Some(c) => (
+            "SELECT id, at, user_name, role, action, case_id, target, status, outcome FROM audit_log WHERE case_id = ?1 ORDER BY id DESC LIMIT ?2",
+            vec![s(c), n(limit)],
+        ),
+        None => ("SELECT id, at, user_name, role, action, case_id, target, status, outcome FROM audit_log ORDER BY id DESC LIMIT ?1", vec![n(limit)]),
+    };
+    let rows: Vec<AuditRow> = db.prepare(sql).bind(&args)?.all().await?.results()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AuditEntry {
+            id: r.id as i64,
+            at: r.at as i64,
+            user: r.user_name,
+            role: r.role,
+            action: r.action,
+            case_id: r.case_id,
+            target: r.target,
+            status: r.status.unwrap_or(0.0) as i64,
+            outcome: r.outcome.unwrap_or_default(),
+        })
+        .collect())
+}
+
+// ---- idempotency -----------------------------------------------------------
+
+pub enum Claim {
+    /// First time: go ahead, then [`finish`] or [`release`].
+    New,
+    /// Done before: answer the same again.
+    Done { status: u16, body: String },
+    /// Another request with this key is still running.
+    InFlight,
+}
+
+/// Claims an idempotency key for a user.
+pub async fn claim(db: &D1Database, key: &str, user: &str) -> worker::Result<Claim> {
+    let inserted = db
+        .prepare("INSERT OR IGNORE INTO idempotency (key, user_name, created_at) VALUES (?1, ?2, ?3)")
+        .bind(&[s(key), s(user), n(now_ms())])?
+        .run()
+        .await?
+        .meta()?
+        .and_then(|m| m.changes)
+        .unwrap_or(0);
+    if inserted > 0 {
+        return Ok(Claim::New);
+    }
+    #[derive(Deserialize)]
+    struct Row {
+        status: Option<f64>,
+        body: Option<String>,
+    }
+    let row: Option<Row> = db.prepare("SELECT status, body FROM idempotency WHERE key = ?1").bind(&[s(key)])?.first(None).await?;
+    Ok(match row {
+        Some(Row { status: Some(status), body }) => Claim::Done { status: status as u16, body: body.unwrap_or_default() },
+        _ => Claim::InFlight,
+    })
+}
+
+pub async fn finish(db: &D1Database, key: &str, status: u16, body: &str) -> worker::Result<()> {
+    db.prepare("UPDATE idempotency SET status = ?1, body = ?2 WHERE key = ?3").bind(&[n(status as i64), s(body), s(key)])?.run().await?;
+    Ok(())
+}
+
+/// Frees a key whose request never reached the backend, so a retry may run.
+pub async fn release(db: &D1Database, key: &str) -> worker::Result<()> {
+    db.prepare("DELETE FROM idempotency WHERE key = ?1 AND status IS NULL").bind(&[s(key)])?.run().await?;
+    Ok(())
+}

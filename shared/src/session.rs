@@ -1,0 +1,184 @@
+//! The board's session token: a standard JWT (HS256) that the host portal
+//! mints with `BOARD_SESSION_SECRET`, so any portal's JWT library can make one.
+//!
+//! Claims: `sub` (user name, sent upstream on takeover), `name` (display
+//! name), `role` (`mediator`, `supervisor`, `admin`), `exp` (seconds since the
+//! epoch) and optionally `iat`.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+use crate::open_enum::open_enum;
+
+open_enum! {
+    /// What a user may do.
+    pub enum Role {
+        /// Works cases; sees phone numbers masked.
+        Mediator = "mediator",
+        /// Oversees mediators; sees full phone numbers.
+        Supervisor = "supervisor",
+        /// Also manages the knowledge base and replays dead letters.
+        Admin = "admin",
+    }
+}
+
+impl Role {
+    /// Whether the role may see full phone numbers.
+    pub fn sees_phone_numbers(&self) -> bool {
+        matches!(self, Role::Supervisor | Role::Admin)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        matches!(self, Role::Admin)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub role: Role,
+    pub exp: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat: Option<i64>,
+}
+
+impl Claims {
+    pub fn display_name(&self) -> &str {
+        self.name.as_deref().filter(|n| !n.is_empty()).unwrap_or(&self.sub)
+    }
+}
+
+/// Why a token was refused. The messages are safe to show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthError {
+    Missing,
+    Malformed(&'static str),
+    UnsupportedAlgorithm(String),
+    BadSignature,
+    Expired,
+    InvalidClaims(String),
+}
+
+impl std::fmt::Display for AuthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AuthError::Missing => f.write_str("缺少登录凭证 (missing bearer token)"),
+            AuthError::Malformed(what) => write!(f, "登录凭证格式错误 (malformed token: {what})"),
+            AuthError::UnsupportedAlgorithm(alg) => write!(f, "登录凭证算法不受支持 (alg {alg:?}; only HS256)"),
+            AuthError::BadSignature => f.write_str("登录凭证签名无效 (bad signature)"),
+            AuthError::Expired => f.write_str("登录已过期,请重新登录 (token expired)"),
+            AuthError::InvalidClaims(why) => write!(f, "登录凭证内容无效 (invalid claims: {why})"),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Header {
+    alg: String,
+}
+
+/// Mints a token (the demo sign-in and tests; portals use their own library).
+pub fn mint(claims: &Claims, secret: &[u8]) -> String {
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).expect("claims serialise"));
+    let signing_input = format!("{header}.{payload}");
+    let signature = URL_SAFE_NO_PAD.encode(sign(secret, &signing_input));
+    format!("{signing_input}.{signature}")
+}
+
+fn sign(secret: &[u8], input: &str) -> Vec<u8> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(input.as_bytes());
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// Verifies a token at `now` (seconds since the epoch).
+pub fn verify(token: &str, secret: &[u8], now: i64) -> Result<Claims, AuthError> {
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(AuthError::Missing);
+    }
+    let mut parts = token.split('.');
+    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(AuthError::Malformed("expected three dot-separated parts"));
+    };
+    let header: Header = URL_SAFE_NO_PAD
+        .decode(h)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or(AuthError::Malformed("header"))?;
+    if header.alg != "HS256" {
+        return Err(AuthError::UnsupportedAlgorithm(header.alg));
+    }
+    let signature = URL_SAFE_NO_PAD.decode(s).map_err(|_| AuthError::Malformed("signature"))?;
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(h.as_bytes());
+    mac.update(b".");
+    mac.update(p.as_bytes());
+    mac.verify_slice(&signature).map_err(|_| AuthError::BadSignature)?;
+    let payload = URL_SAFE_NO_PAD.decode(p).map_err(|_| AuthError::Malformed("payload"))?;
+    let claims: Claims = serde_json::from_slice(&payload).map_err(|e| AuthError::InvalidClaims(e.to_string()))?;
+    if claims.sub.trim().is_empty() {
+        return Err(AuthError::InvalidClaims("sub is empty".into()));
+    }
+    if !claims.role.is_known() {
+        return Err(AuthError::InvalidClaims(format!("unknown role {:?}", claims.role.as_str())));
+    }
+    if claims.exp <= now {
+        return Err(AuthError::Expired);
+    }
+    Ok(claims)
+}
+
+/// Constant-time comparison of two byte strings (length is not hidden).
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(exp: i64) -> Claims {
+        Claims { sub: "zhangmin".into(), name: Some("张敏".into()), role: Role::Mediator, exp, iat: None }
+    }
+
+    #[test]
+    fn round_trip_and_failures() {
+        let t = mint(&claims(2_000), b"secret");
+        assert_eq!(verify(&t, b"secret", 1_000).unwrap(), claims(2_000));
+        assert_eq!(verify(&t, b"other", 1_000), Err(AuthError::BadSignature));
+        assert_eq!(verify(&t, b"secret", 2_000), Err(AuthError::Expired));
+        assert_eq!(verify("", b"secret", 0), Err(AuthError::Missing));
+        assert!(matches!(verify("a.b", b"secret", 0), Err(AuthError::Malformed(_))));
+        // alg "none" is refused even without a signature.
+        let none = format!("{}.{}.", URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#), t.split('.').nth(1).unwrap());
+        assert!(matches!(verify(&none, b"secret", 0), Err(AuthError::UnsupportedAlgorithm(_))));
+        // A tampered payload fails the signature.
+        let mut parts: Vec<String> = t.split('.').map(str::to_owned).collect();
+        let mut c = claims(2_000);
+        c.role = Role::Admin;
+        parts[1] = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&c).unwrap());
+        assert_eq!(verify(&parts.join("."), b"secret", 1_000), Err(AuthError::BadSignature));
+    }
+
+    /// A token made independently with Python's hmac/base64/json (what any
+    /// JWT library produces for these claims).
+    #[test]
+    fn accepts_a_token_from_another_implementation() {
+        let token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ3YW5nbGVpIiwibmFtZSI6Ilx1NzM4Ylx1NzhjYSIsInJvbGUiOiJzdXBlcnZpc29yIiwiZXhwIjo0MTAyNDQ0ODAwfQ.7V8mJDu7etObbXPYwGpBs9sgmBSaLgPwMk6lgadX9Ng";
+        let c = verify(token, b"portal-secret", 1_800_000_000).unwrap();
+        assert_eq!(c.sub, "wanglei");
+        assert_eq!(c.display_name(), "王磊");
+        assert_eq!(c.role, Role::Supervisor);
+        assert!(c.role.sees_phone_numbers());
+    }
+}

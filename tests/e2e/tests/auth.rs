@@ -1,0 +1,104 @@
+//! Who may call: bearer JWTs (HS256), the demo sign-in, and the headers every
+//! answer carries (CORS for EMBED_ORIGINS only, strict CSP).
+
+use e2e::*;
+use reqwest::Method;
+use serde_json::json;
+use shared::session::Role;
+
+#[tokio::test]
+async fn missing_forged_and_expired_tokens_are_refused() {
+    for (what, header) in [
+        ("none", None),
+        ("forged", Some(token_with("zhangmin", Role::Admin, 3600, "not-the-secret"))),
+        ("expired", Some(token_with("zhangmin", Role::Mediator, -10, SESSION_SECRET))),
+        ("garbage", Some("abc.def".to_owned())),
+    ] {
+        let mut req = client().get(format!("{}/api/board", edge()));
+        if let Some(t) = &header {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), 401, "{what}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "unauthorized", "{what}");
+        assert!(body["error"]["message"].as_str().unwrap().len() > 5);
+    }
+}
+
+#[tokio::test]
+async fn every_api_route_needs_a_token() {
+    for (method, path) in [
+        (Method::GET, "/api/session"),
+        (Method::GET, "/api/board"),
+        (Method::POST, "/api/cases/202601301030001111/takeover"),
+        (Method::POST, "/api/calls"),
+        (Method::GET, "/api/conversations"),
+        (Method::GET, "/api/notes?jobId=x"),
+        (Method::GET, "/api/recordings/x"),
+        (Method::GET, "/api/clink/aikb/list_public_repositories"),
+        (Method::GET, "/api/audit"),
+        (Method::GET, "/api/admin/dead-letters"),
+    ] {
+        let res = client().request(method.clone(), format!("{}{path}", edge())).send().await.unwrap();
+        assert_eq!(res.status(), 401, "{method} {path}");
+    }
+}
+
+#[tokio::test]
+async fn demo_sign_in_mints_a_working_token() {
+    let res = client().post(format!("{}/api/demo/session", edge())).json(&json!({ "user": "wanglei", "role": "supervisor" })).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let demo: shared::api::DemoSession = res.json().await.unwrap();
+    assert_eq!(demo.session.name, "王磊");
+    let (status, me) = get("/api/session", &demo.token).await;
+    assert_eq!(status, 200);
+    assert_eq!(me["user"], "wanglei");
+    assert_eq!(me["role"], "supervisor");
+    let res = client().post(format!("{}/api/demo/session", edge())).json(&json!({ "user": "bad user!" })).send().await.unwrap();
+    assert_eq!(res.status(), 400);
+}
+
+#[tokio::test]
+async fn cors_follows_embed_origins() {
+    let allowed = control_base();
+    let res = client()
+        .request(Method::OPTIONS, format!("{}/api/board", edge()))
+        .header("Origin", &allowed)
+        .header("Access-Control-Request-Method", "GET")
+        .header("Access-Control-Request-Headers", "authorization")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert_eq!(res.headers()["access-control-allow-origin"], allowed.as_str());
+    assert!(res.headers()["access-control-allow-headers"].to_str().unwrap().contains("Authorization"));
+
+    let res = api(Method::GET, "/api/board", &mediator()).header("Origin", "http://evil.example").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+    let res = api(Method::GET, "/api/board", &mediator()).header("Origin", &allowed).send().await.unwrap();
+    assert_eq!(res.headers()["access-control-allow-origin"], allowed.as_str());
+}
+
+#[tokio::test]
+async fn responses_carry_a_strict_csp() {
+    let res = api(Method::GET, "/api/session", &mediator()).send().await.unwrap();
+    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+
+    let page = client().get(format!("{}/", edge())).send().await.unwrap();
+    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"), "{csp}");
+    assert!(!csp.contains("unsafe-inline'; img") || csp.contains("style-src 'self' 'unsafe-inline'"), "{csp}");
+    assert!(csp.contains(&format!("frame-ancestors 'self' {}", control_base())), "{csp}");
+    assert!(!csp.contains("script-src 'self' 'unsafe-inline'"), "{csp}");
+}
+
+#[tokio::test]
+async fn unknown_api_routes_are_404_json() {
+    let (status, body) = get("/api/nope", &mediator()).await;
+    assert_eq!(status, 404);
+    assert_eq!(body["error"]["code"], "not_found");
+}

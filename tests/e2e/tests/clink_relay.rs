@@ -1,0 +1,104 @@
+//! The signed Clink relay: signatures the sandbox's own verifier accepts
+//! (GET with Chinese, spaces and symbols; POST), recovery from TooManyRequests
+//! and SignaturesExpired, pass-through of other errors, pacing, and who may
+//! call management paths.
+
+use e2e::*;
+use reqwest::Method;
+use serde_json::json;
+use shared::session::Role;
+
+#[tokio::test]
+async fn get_with_chinese_spaces_and_symbols_is_signed_correctly() {
+    reset().await;
+    for keyword in ["工资", "劳动 合同", "a*b~c+d/e", "50%=&?#[]", "押金 ~*"] {
+        let url = format!("/api/clink/kb/list_articles?kbType=0&offset=0&limit=5&keyword={}", e2e_encode(keyword));
+        let (status, body) = get(&url, &mediator()).await;
+        assert_eq!(status, 200, "{keyword}: {body}");
+        assert!(body["articles"].is_array());
+    }
+    let (status, body) = get("/api/clink/aikb/list_public_repositories", &mediator()).await;
+    assert_eq!(status, 200, "{body}");
+    let text = body.to_string();
+    assert!(!text.contains("sandbox-access-key-id") && !text.contains("Signature"), "no credentials reach the browser");
+    let served = control_get("/control/state").await;
+    assert_eq!(served["clinkRejected"].as_object().map(|m| m.len()).unwrap_or(0), 0, "{served}");
+}
+
+fn e2e_encode(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+#[tokio::test]
+async fn post_search_and_chat() {
+    reset().await;
+    let (status, body) = post("/api/clink/aikb/search_knowledge_on_open", &mediator(), json!({ "keyword": "拖欠工资", "offset": 0, "limit": 5 })).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["result"].to_string().contains("<em>"));
+    let (status, body) = post("/api/clink/aikb/chat_conversation_on_open", &mediator(), json!({ "userId": 1, "content": "单位拖欠工资怎么办" })).await;
+    assert_eq!(status, 200, "{body}");
+    // The user id is the session's, not the body's: another user does not see this conversation.
+    let (_, mine) = get("/api/clink/aikb/list_conversations?offset=0&limit=10", &mediator()).await;
+    assert_eq!(mine["totalCount"], 1, "{mine}");
+    let (_, theirs) = get("/api/clink/aikb/list_conversations?offset=0&limit=10&userId=1", &token("lihua", Role::Mediator)).await;
+    assert_eq!(theirs["totalCount"], 0, "{theirs}");
+}
+
+#[tokio::test]
+async fn too_many_requests_and_expired_signatures_are_recovered() {
+    reset().await;
+    control("/control/faults/clink", json!({ "burst429": 2 })).await;
+    let (status, body) = get("/api/clink/aikb/list_public_repositories", &mediator()).await;
+    assert_eq!(status, 200, "{body}");
+    control("/control/faults/clink", json!({ "expireNext": 1 })).await;
+    let (status, body) = get("/api/clink/aikb/list_public_repositories", &mediator()).await;
+    assert_eq!(status, 200, "{body}");
+    let state = control_get("/control/state").await;
+    assert_eq!(state["clinkRejected"]["TooManyRequests"], 2);
+    assert_eq!(state["clinkRejected"]["SignaturesExpired"], 1);
+    // A persistent limit gives up after bounded retries, with Clink's error.
+    control("/control/faults/clink", json!({ "burst429": 10 })).await;
+    let (status, body) = get("/api/clink/aikb/list_private_repositories", &mediator()).await;
+    assert_eq!((status, body["error"]["code"].clone()), (429, json!("TooManyRequests")));
+    assert!(body["error"]["requestId"].is_string());
+    control("/control/faults/clink", json!({ "burst429": 0 })).await;
+}
+
+#[tokio::test]
+async fn other_errors_pass_through_with_code_message_and_request_id() {
+    reset().await;
+    control("/control/faults/clink", json!({ "fail500": 1 })).await;
+    let (status, body) = get("/api/clink/aikb/list_public_repositories", &mediator()).await;
+    assert_eq!((status, body["error"]["code"].clone()), (500, json!("InternalError")));
+    assert!(body["error"]["requestId"].as_str().unwrap().len() > 10);
+    let (status, body) = get("/api/clink/kb/describe_article?id=0", &mediator()).await;
+    assert_eq!((status, body["error"]["code"].clone()), (404, json!("ResourceNotFound")));
+    let (status, body) = post("/api/clink/aikb/search_knowledge_on_open", &mediator(), json!({ "keyword": "", "offset": 0, "limit": 5 })).await;
+    assert_eq!((status, body["error"]["code"].clone()), (400, json!("InvalidParameter")));
+}
+
+#[tokio::test]
+async fn only_documented_paths_and_admins_for_management() {
+    reset().await;
+    let (status, _) = get("/api/clink/cc/list_clients", &mediator()).await;
+    assert_eq!(status, 404);
+    let (status, _) = get("/api/clink/aikb/search_knowledge_on_open", &mediator()).await;
+    assert_eq!(status, 405);
+    let (status, body) = post("/api/clink/kb/create_article", &mediator(), json!({ "kbId": 1, "kbType": 0, "directoryId": 1 })).await;
+    assert_eq!((status, body["error"]["code"].clone()), (403, json!("forbidden")));
+    // An admin's call reaches Clink (whose answer for the sandbox key is its own 403).
+    let (status, body) = post("/api/clink/kb/create_article", &admin(), json!({ "kbId": 1, "kbType": 0, "directoryId": 1 })).await;
+    assert_eq!((status, body["error"]["code"].clone()), (403, json!("UnauthorizedOperation")));
+    let (status, body) = get("/api/clink/aikb/list_public_repositories?Signature=x", &mediator()).await;
+    assert_eq!((status, body["error"]["field"].clone()), (400, json!("Signature")));
+}
+
+#[tokio::test]
+async fn bursts_are_paced_under_the_rate_limit() {
+    reset().await;
+    let t = mediator();
+    let requests = (0..7).map(|_| api(Method::GET, "/api/clink/aikb/describe_bot_repository", &t).send());
+    let responses = futures_util::future::join_all(requests).await;
+    let statuses: Vec<u16> = responses.into_iter().map(|r| r.unwrap().status().as_u16()).collect();
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+}

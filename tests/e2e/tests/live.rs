@@ -1,0 +1,108 @@
+//! Live updates over the WebSocket hub: authentication by first message,
+//! events within a second, catching up after a reconnect.
+
+use std::time::Duration;
+
+use e2e::*;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::Message;
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn open(token: &str, since: Option<i64>) -> (Socket, i64) {
+    let url = format!("{}/api/live", edge().replace("http://", "ws://"));
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.expect("websocket");
+    ws.send(Message::text(json!({ "type": "hello", "token": token, "since": since }).to_string())).await.unwrap();
+    let welcome = next(&mut ws, Duration::from_secs(5)).await.expect("welcome");
+    assert_eq!(welcome["type"], "welcome", "{welcome}");
+    let last = welcome["last_seq"].as_i64().unwrap();
+    (ws, last)
+}
+
+async fn next(ws: &mut Socket, within: Duration) -> Option<Value> {
+    loop {
+        match tokio::time::timeout(within, ws.next()).await {
+            Ok(Some(Ok(Message::Text(t)))) => return serde_json::from_str(&t).ok(),
+            Ok(Some(Ok(Message::Close(_)))) | Ok(None) | Err(_) => return None,
+            Ok(Some(Ok(_))) => continue,
+            Ok(Some(Err(_))) => return None,
+        }
+    }
+}
+
+async fn event_of(ws: &mut Socket, kind: &str, within: Duration) -> Value {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let msg = next(ws, left).await.unwrap_or_else(|| panic!("no {kind} event within {within:?}"));
+        if msg["type"] == "event" && msg["event"]["kind"] == kind {
+            return msg["event"].clone();
+        }
+    }
+}
+
+#[tokio::test]
+async fn actions_and_note_results_reach_open_boards_within_a_second() {
+    reset().await;
+    let (mut ws, _) = open(&mediator(), None).await;
+    let (case_id, _, _) = open_case().await;
+    let t = std::time::Instant::now();
+    let (status, _) = post(&format!("/api/cases/{case_id}/takeover"), &token("lihua", shared::session::Role::Mediator), json!({})).await;
+    assert_eq!(status, 200);
+    let event = event_of(&mut ws, "takeover", Duration::from_secs(1)).await;
+    assert_eq!(event["caseId"], case_id.as_str());
+    assert_eq!(event["data"]["takeoverUser"], "lihua");
+    assert!(t.elapsed() < Duration::from_millis(1500));
+
+    let job = connected_job().await;
+    control("/control/push", json!({ "jobId": job })).await;
+    let event = event_of(&mut ws, "note_stored", Duration::from_secs(3)).await;
+    assert_eq!(event["jobId"], job.as_str());
+    assert!(!event.to_string().contains("1392"), "no phone numbers in events");
+}
+
+#[tokio::test]
+async fn a_client_that_reconnects_catches_up() {
+    reset().await;
+    let (ws, last) = open(&mediator(), None).await;
+    drop(ws);
+    let (case_id, _, _) = open_case().await;
+    post(&format!("/api/cases/{case_id}/agreement"), &mediator(), json!({})).await;
+    let (mut ws, _) = open(&mediator(), Some(last)).await;
+    let event = event_of(&mut ws, "agreement_generated", Duration::from_secs(2)).await;
+    assert_eq!(event["caseId"], case_id.as_str());
+    assert!(event["seq"].as_i64().unwrap() > last);
+}
+
+#[tokio::test]
+async fn upstream_changes_become_events() {
+    reset().await;
+    let (mut ws, _) = open(&mediator(), None).await;
+    // Let the hub take its first look at the board.
+    tokio::time::sleep(Duration::from_millis(4500)).await;
+    let (case_id, mediation_id, people) = open_case().await;
+    let res = client()
+        .post(format!("{}/api/v1/outbound-bot/call-v2", mediation()))
+        .bearer_auth(MEDIATION_TOKEN)
+        .json(&json!({ "caseId": case_id, "mediationId": mediation_id.to_string(), "callAuto": 0, "callPersonId": people[0] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let event = event_of(&mut ws, "call_status_changed", Duration::from_secs(8)).await;
+    assert_eq!(event["caseId"], case_id.as_str());
+    assert_eq!(event["data"]["callStatus"], "Scheduling");
+}
+
+#[tokio::test]
+async fn a_bad_token_is_refused() {
+    let url = format!("{}/api/live", edge().replace("http://", "ws://"));
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    ws.send(Message::text(json!({ "type": "hello", "token": "forged.token.x" }).to_string())).await.unwrap();
+    let msg = next(&mut ws, Duration::from_secs(5)).await.unwrap();
+    assert_eq!(msg["type"], "error");
+    assert!(next(&mut ws, Duration::from_secs(5)).await.is_none(), "closed after the error");
+    let res = api(reqwest::Method::GET, "/api/live", &mediator()).send().await.unwrap();
+    assert_eq!(res.status(), 426, "plain HTTP is told to upgrade");
+}
