@@ -42,16 +42,23 @@ pub struct NewEvent {
 /// Publishes an event to every open board. Failures are logged, never raised:
 /// live updates are a convenience, the action itself already happened.
 pub async fn publish(env: &Env, kind: EventKind, case_id: Option<&str>, job_id: Option<&str>, data: Value) {
-    let event = NewEvent { kind, case_id: case_id.map(str::to_owned), job_id: job_id.map(str::to_owned), data };
-    if let Err(e) = send_to_hub(env, &event).await {
-        worker::console_warn!("live: could not publish {kind:?}: {e}");
+    publish_all(env, vec![NewEvent { kind, case_id: case_id.map(str::to_owned), job_id: job_id.map(str::to_owned), data }]).await
+}
+
+/// Publishes several events with one call to the hub.
+pub async fn publish_all(env: &Env, events: Vec<NewEvent>) {
+    if events.is_empty() {
+        return;
+    }
+    if let Err(e) = send_to_hub(env, &events).await {
+        worker::console_warn!("live: could not publish {} events: {e}", events.len());
     }
 }
 
-async fn send_to_hub(env: &Env, event: &NewEvent) -> Result<()> {
+async fn send_to_hub(env: &Env, events: &[NewEvent]) -> Result<()> {
     let stub = env.durable_object("HUB")?.id_from_name("board")?.get_stub()?;
     let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_body(Some(serde_json::to_string(event)?.into()));
+    init.with_method(Method::Post).with_body(Some(serde_json::to_string(events)?.into()));
     let req = Request::new_with_init("https://hub/publish", &init)?;
     stub.fetch_with_request(req).await?;
     Ok(())
@@ -206,10 +213,14 @@ impl DurableObject for BoardHub {
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         match req.path().as_str() {
             "/publish" => {
-                let new: NewEvent = req.json().await?;
-                let event = self.append(new).await?;
-                self.broadcast(&event);
-                Response::from_json(&event)
+                let batch: Vec<NewEvent> = req.json().await?;
+                let mut published = Vec::with_capacity(batch.len());
+                for new in batch {
+                    let event = self.append(new).await?;
+                    self.broadcast(&event);
+                    published.push(event);
+                }
+                Response::from_json(&published)
             }
             _ => {
                 let pair = WebSocketPair::new()?;

@@ -66,13 +66,21 @@ pub async fn receive(mut req: Request, ctx: RouteContext<()>) -> Result<Response
             return reply(500, 500, "存储失败,请稍后重试");
         }
     };
-    for (g, changed) in good.iter().zip(changed) {
-        if changed {
+    let events = good
+        .iter()
+        .zip(changed)
+        .filter(|(_, changed)| *changed)
+        .map(|(g, _)| {
             let r = &g.record;
-            let data = json!({ "type": r.note_type.as_str(), "callId": r.call_id, "bizId": r.biz_id, "success": r.success });
-            live::publish(&ctx.env, EventKind::NoteStored, None, r.out_id.as_deref(), data).await;
-        }
-    }
+            live::NewEvent {
+                kind: EventKind::NoteStored,
+                case_id: None,
+                job_id: r.out_id.clone(),
+                data: json!({ "type": r.note_type.as_str(), "callId": r.call_id, "bizId": r.biz_id, "success": r.success }),
+            }
+        })
+        .collect();
+    live::publish_all(&ctx.env, events).await;
     if rejected.is_empty() {
         reply(200, 0, "接收成功")
     } else {

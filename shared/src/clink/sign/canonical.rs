@@ -69,33 +69,38 @@ pub fn flatten(params: &[(String, QueryValue)]) -> Vec<(String, String)> {
 /// them as `name=value&…`. A name given twice is an error: the SDK keeps
 /// parameters in a map, so a duplicate could never be signed as sent.
 pub fn canonical_query(params: &[(String, String)]) -> Result<String, FieldError> {
-    let mut encoded: Vec<(String, String)> = params
-        .iter()
-        .map(|(name, value)| {
-            let mut n = String::with_capacity(name.len());
-            java_url_encode_into(name, &mut n);
-            let mut v = String::with_capacity(value.len());
-            java_url_encode_into(value, &mut v);
-            (n, v)
-        })
-        .collect();
-    encoded.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    if let Some(pair) = encoded.windows(2).find(|w| w[0].0 == w[1].0) {
-        return Err(FieldError::new(
-            "query",
-            format!("parameter {:?} is given more than once", pair[0].0),
-        ));
+    let mut out = String::new();
+    canonical_query_into(params.iter().map(|(n, v)| (n.as_str(), v.as_str())), &mut out)?;
+    Ok(out)
+}
+
+/// [`canonical_query`] appending to `out`, with one scratch buffer for all
+/// encoded names and values (signing is on every request's path).
+pub fn canonical_query_into<'a>(params: impl Iterator<Item = (&'a str, &'a str)>, out: &mut String) -> Result<(), FieldError> {
+    let mut scratch = String::with_capacity(256);
+    let mut spans: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> = Vec::with_capacity(8);
+    for (name, value) in params {
+        let n0 = scratch.len();
+        java_url_encode_into(name, &mut scratch);
+        let v0 = scratch.len();
+        java_url_encode_into(value, &mut scratch);
+        spans.push((n0..v0, v0..scratch.len()));
     }
-    let mut out = String::with_capacity(encoded.iter().map(|(n, v)| n.len() + v.len() + 2).sum());
-    for (i, (name, value)) in encoded.iter().enumerate() {
+    let bytes = scratch.as_bytes();
+    spans.sort_unstable_by(|a, b| bytes[a.0.clone()].cmp(&bytes[b.0.clone()]));
+    if let Some(pair) = spans.windows(2).find(|w| bytes[w[0].0.clone()] == bytes[w[1].0.clone()]) {
+        return Err(FieldError::new("query", format!("parameter {:?} is given more than once", &scratch[pair[0].0.clone()])));
+    }
+    out.reserve(scratch.len() + 2 * spans.len());
+    for (i, (name, value)) in spans.iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
-        out.push_str(name);
+        out.push_str(&scratch[name.clone()]);
         out.push('=');
-        out.push_str(value);
+        out.push_str(&scratch[value.clone()]);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// `METHOD + host + path + "?" + canonical_query`.

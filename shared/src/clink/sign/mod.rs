@@ -68,17 +68,42 @@ impl Signer {
             return Err(FieldError::new("query", format!("{name} is set by the signer, not the caller")));
         }
 
-        let mut params = canonical::flatten(query);
-        params.push(("AccessKeyId".to_owned(), self.credentials.access_key_id().to_owned()));
-        params.push(("Expires".to_owned(), self.expires.seconds().to_string()));
-        params.push(("Timestamp".to_owned(), format_timestamp(now_unix)));
+        let flat = if query.iter().any(|(_, v)| matches!(v, QueryValue::Many(_))) { canonical::flatten(query) } else { vec![] };
+        let timestamp = format_timestamp(now_unix);
+        let mut params: Vec<(&str, &str)> = Vec::with_capacity(query.len().max(flat.len()) + 3);
+        if flat.is_empty() {
+            params.extend(query.iter().filter_map(|(n, v)| match v {
+                QueryValue::One(v) => Some((n.as_str(), v.as_str())),
+                QueryValue::Many(_) => None,
+            }));
+        } else {
+            params.extend(flat.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        }
+        params.push(("AccessKeyId", self.credentials.access_key_id()));
+        params.push(("Expires", self.expires.as_text()));
+        params.push(("Timestamp", timestamp.as_str()));
 
-        let canonical_query = canonical::canonical_query(&params)?;
+        // The string to sign is METHOD + host + path + "?" + query; the URL
+        // reuses its query part.
         let path = self.base.path_for(api_path);
-        let string_to_sign = canonical::string_to_sign(method, self.base.host(), &path, &canonical_query);
-        let signature = signature::hmac_sha1_base64(self.credentials.secret(), &string_to_sign);
+        let mut string_to_sign = String::with_capacity(256);
+        string_to_sign.push_str(method.as_str());
+        string_to_sign.push_str(self.base.host());
+        string_to_sign.push_str(&path);
+        string_to_sign.push('?');
+        let query_start = string_to_sign.len();
+        canonical::canonical_query_into(params.into_iter(), &mut string_to_sign)?;
+        let signature = self.credentials.key().sign(&string_to_sign);
 
-        let mut url = format!("{}://{}{}?{}&Signature=", self.base.scheme(), self.base.host(), path, canonical_query);
+        let scheme = self.base.scheme();
+        let mut url = String::with_capacity(scheme.len() + string_to_sign.len() + 48);
+        url.push_str(scheme);
+        url.push_str("://");
+        url.push_str(self.base.host());
+        url.push_str(&path);
+        url.push('?');
+        url.push_str(&string_to_sign[query_start..]);
+        url.push_str("&Signature=");
         escape::java_url_encode_into(&signature, &mut url);
         Ok(SignedRequest { method, url, string_to_sign, signature })
     }

@@ -10,11 +10,20 @@ pub const EXPIRES_MAX: u32 = 86_400;
 pub const EXPIRES_DEFAULT: u32 = 600;
 
 /// The access key pair issued by Clink. `Debug` never shows the secret.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Credentials {
     access_key_id: String,
     access_key_secret: String,
+    key: super::signature::SigningKey,
 }
+
+impl PartialEq for Credentials {
+    fn eq(&self, other: &Self) -> bool {
+        self.access_key_id == other.access_key_id && self.access_key_secret == other.access_key_secret
+    }
+}
+
+impl Eq for Credentials {}
 
 impl Credentials {
     pub fn new(access_key_id: &str, access_key_secret: &str) -> Result<Self, FieldError> {
@@ -27,6 +36,7 @@ impl Credentials {
         Ok(Self {
             access_key_id: access_key_id.trim().to_owned(),
             access_key_secret: access_key_secret.to_owned(),
+            key: super::signature::SigningKey::new(access_key_secret.as_bytes()),
         })
     }
 
@@ -34,8 +44,8 @@ impl Credentials {
         &self.access_key_id
     }
 
-    pub(crate) fn secret(&self) -> &[u8] {
-        self.access_key_secret.as_bytes()
+    pub(crate) fn key(&self) -> &super::signature::SigningKey {
+        &self.key
     }
 }
 
@@ -48,14 +58,22 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-/// Signature lifetime in seconds, within Clink's 1..=86400.
+/// Signature lifetime in seconds, within Clink's 1..=86400. Keeps its
+/// decimal text too, since every signature carries it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Expires(u32);
+pub struct Expires {
+    seconds: u32,
+    text: [u8; 5],
+    len: u8,
+}
 
 impl Expires {
     pub fn new(seconds: u32) -> Result<Self, FieldError> {
         if (EXPIRES_MIN..=EXPIRES_MAX).contains(&seconds) {
-            Ok(Self(seconds))
+            let digits = seconds.to_string();
+            let mut text = [0u8; 5];
+            text[..digits.len()].copy_from_slice(digits.as_bytes());
+            Ok(Self { seconds, text, len: digits.len() as u8 })
         } else {
             Err(FieldError::new(
                 "CLINK_EXPIRES",
@@ -73,13 +91,18 @@ impl Expires {
     }
 
     pub fn seconds(self) -> u32 {
-        self.0
+        self.seconds
+    }
+
+    /// The value as sent (`"600"`).
+    pub fn as_text(&self) -> &str {
+        std::str::from_utf8(&self.text[..self.len as usize]).expect("ASCII digits")
     }
 }
 
 impl Default for Expires {
     fn default() -> Self {
-        Self(EXPIRES_DEFAULT)
+        Self::new(EXPIRES_DEFAULT).expect("the default is in range")
     }
 }
 
@@ -140,8 +163,12 @@ impl BaseUrl {
     }
 
     /// The full request path for an API path such as `/aikb/list_faqs`.
-    pub fn path_for(&self, api_path: &str) -> String {
-        format!("{}{}", self.path_prefix, api_path)
+    pub fn path_for<'a>(&self, api_path: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.path_prefix.is_empty() {
+            std::borrow::Cow::Borrowed(api_path)
+        } else {
+            std::borrow::Cow::Owned(format!("{}{}", self.path_prefix, api_path))
+        }
     }
 
     pub fn origin(&self) -> String {
