@@ -13,7 +13,7 @@ cd "$ROOT/edge"
 export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 stamp_file="build/.inputs"
-inputs=$(cd "$ROOT" && { echo "$mode"; cat Cargo.toml Cargo.lock edge/Cargo.toml edge/openapi.json shared/Cargo.toml \
+inputs=$(cd "$ROOT" && { echo "$mode ${EDGE_OPT_LEVEL:-3}"; cat Cargo.toml Cargo.lock edge/Cargo.toml edge/openapi.json shared/Cargo.toml \
   $(find edge/src shared/src -type f | sort); } | sha256sum | cut -d' ' -f1)
 if [ -f build/index.js ] && [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$inputs" ]; then
   echo "[build-edge] up to date"
@@ -23,6 +23,7 @@ fi
 features=()
 [ "$mode" = local ] && features=(-- --features demo)
 echo "[build-edge] building the edge Worker (release, $mode)"
+CARGO_PROFILE_RELEASE_OPT_LEVEL="${EDGE_OPT_LEVEL:-3}" \
 WASM_BINDGEN_BIN="$(command -v wasm-bindgen)" \
 WASM_OPT_BIN="$ROOT/node_modules/.bin/wasm-opt" \
 ESBUILD_BIN="$ROOT/node_modules/.bin/esbuild" \

@@ -3,14 +3,14 @@
 
 use shared::api::{DeadLettersResponse, ReplayRequest};
 use shared::note::decode_value;
-use worker::{Request, RouteContext};
+use worker::{Context, Request, RouteContext};
 
 use crate::auth;
 use crate::http::{self, Failure, Reply};
 use crate::store::{self, GoodRecord};
 
 /// `GET /api/admin/dead-letters[?all=true]`.
-pub async fn dead_letters(req: Request, ctx: RouteContext<()>) -> Reply {
+pub async fn dead_letters(req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::require(&req, &ctx.env)?;
     auth::require_admin(&claims)?;
     let all = req.url()?.query_pairs().any(|(k, v)| k == "all" && v == "true");
@@ -20,7 +20,7 @@ pub async fn dead_letters(req: Request, ctx: RouteContext<()>) -> Reply {
 
 /// `POST /api/admin/dead-letters/{id}/replay` with `{ "record": {…} }` (the
 /// corrected record) or `{}` (retry the stored one as it is).
-pub async fn replay(mut req: Request, ctx: RouteContext<()>) -> Reply {
+pub async fn replay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::require(&req, &ctx.env)?;
     auth::require_admin(&claims)?;
     let id: i64 = ctx.param("id").and_then(|v| v.parse().ok()).ok_or_else(|| Failure::field(&shared::FieldError::new("id", "must be a number")))?;

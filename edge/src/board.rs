@@ -3,16 +3,20 @@
 
 use shared::api::{mask_board, BoardResponse};
 use shared::mediation::{paths, BoardRecord};
-use worker::{Method, Request, RouteContext};
+use worker::{Context, Method, Request, RouteContext};
 
 use crate::auth::{self, now_ms};
 use crate::http::{self, Reply};
 use crate::upstream;
 
-pub async fn list(req: Request, ctx: RouteContext<()>) -> Reply {
+pub async fn list(req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::require(&req, &ctx.env)?;
+    let started = now_ms();
     let (_, envelope) = upstream::call::<Vec<BoardRecord>>(&ctx.env, Method::Get, paths::BOARD, None).await?;
+    let upstream_ms = now_ms() - started;
     let mut cases = envelope.data;
     mask_board(&mut cases, &claims.role);
-    http::ok(&BoardResponse { cases, fetched_at: now_ms() })
+    let response = http::json(200, &BoardResponse { cases, fetched_at: now_ms() })?;
+    response.headers().set("Server-Timing", &format!("upstream;dur={upstream_ms}"))?;
+    Ok(response)
 }

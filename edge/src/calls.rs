@@ -8,7 +8,7 @@ use shared::api::{mask_phone, note_belongs_to, CallView, ConversationsResponse, 
 use shared::mediation::{paths, require_id, CallRequest, CallResult, CallStatusInfo, ConversationLog, UpdateStatusRequest};
 use shared::session::Claims;
 use shared::time::format_shanghai;
-use worker::{Method, Request, Response, RouteContext};
+use worker::{Context, Method, Request, Response, RouteContext};
 
 use crate::auth;
 use crate::cases::audit;
@@ -19,7 +19,7 @@ use crate::upstream::{self, q};
 
 /// `POST /api/calls` with an `Idempotency-Key` header: a double submit with
 /// the same key places one call and gets the same answer.
-pub async fn place(mut req: Request, ctx: RouteContext<()>) -> Reply {
+pub async fn place(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::require(&req, &ctx.env)?;
     let key = req.headers().get("Idempotency-Key")?.unwrap_or_default();
     if key.trim().is_empty() || key.len() > 100 {
@@ -52,7 +52,7 @@ pub async fn place(mut req: Request, ctx: RouteContext<()>) -> Reply {
                 .iter()
                 .map(|r| json!({ "personId": r.person_id, "errorCode": r.error_code.code(), "jobId": r.job_id }))
                 .collect();
-            live::publish(&ctx.env, EventKind::CallPlaced, Some(&call.case_id), None, json!({ "results": summary })).await;
+            live::announce(&ctx, EventKind::CallPlaced, Some(&call.case_id), None, json!({ "results": summary }));
             Ok(http::json(status, &response)?)
         }
         Err(f) if f.status >= 500 => {
@@ -72,7 +72,7 @@ fn query_of(req: &Request) -> worker::Result<HashMap<String, String>> {
 }
 
 /// `GET /api/calls/status?caseRef=&phoneNumber=&jobId=`.
-pub async fn status(req: Request, ctx: RouteContext<()>) -> Reply {
+pub async fn status(req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::require(&req, &ctx.env)?;
     let query = query_of(&req)?;
     let mut parts = vec![];
@@ -94,7 +94,7 @@ pub async fn status(req: Request, ctx: RouteContext<()>) -> Reply {
 }
 
 /// `POST /api/calls/{jobId}/status` `{ "callStatus": … }`.
-pub async fn update_status(mut req: Request, ctx: RouteContext<()>) -> Reply {
+pub async fn update_status(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::require(&req, &ctx.env)?;
     let job_id = ctx.param("job_id").cloned().unwrap_or_default();
     let change: StatusChange = http::read_json(&mut req, 4 * 1024).await?;
@@ -104,7 +104,7 @@ pub async fn update_status(mut req: Request, ctx: RouteContext<()>) -> Reply {
     let result = upstream::call::<()>(&ctx.env, Method::Post, paths::UPDATE_STATUS, Some(body)).await;
     audit(&ctx.env, &claims, "update_status", None, Some(&format!("{job_id} → {}", update.call_status)), &result).await;
     let (_, envelope) = result?;
-    live::publish(&ctx.env, EventKind::CallStatusChanged, None, Some(&job_id), json!({ "callStatus": update.call_status, "by": claims.sub })).await;
+    live::announce(&ctx, EventKind::CallStatusChanged, None, Some(&job_id), json!({ "callStatus": update.call_status, "by": claims.sub }));
     http::ok(&json!({ "jobId": job_id, "callStatus": update.call_status, "message": envelope.message }))
 }
 
@@ -118,7 +118,7 @@ fn mask_notes(notes: &mut [NoteView], claims: &Claims) {
 
 /// `GET /api/conversations?caseId=&personId=&jobId=`: calls with their turns
 /// parsed and the note results linked to each.
-pub async fn conversations(req: Request, ctx: RouteContext<()>) -> Reply {
+pub async fn conversations(req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::require(&req, &ctx.env)?;
     let query = query_of(&req)?;
     let mut parts = vec![];
@@ -182,7 +182,7 @@ async fn call_phone(env: &worker::Env, job_id: &str) -> Option<String> {
 }
 
 /// `GET /api/notes?jobId=`: the note results stored for one call.
-pub async fn notes(req: Request, ctx: RouteContext<()>) -> Reply {
+pub async fn notes(req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::require(&req, &ctx.env)?;
     let query = query_of(&req)?;
     let job_id = query.get("jobId").cloned().unwrap_or_default();
@@ -195,7 +195,7 @@ pub async fn notes(req: Request, ctx: RouteContext<()>) -> Reply {
 
 /// `GET /api/recordings/{jobId}`: the call's recording, fetched from the
 /// URL the backend gave for it (never from a URL the browser names).
-pub async fn recording(req: Request, ctx: RouteContext<()>) -> Reply {
+pub async fn recording(req: Request, ctx: RouteContext<Context>) -> Reply {
     auth::require(&req, &ctx.env)?;
     let job_id = ctx.param("job_id").cloned().unwrap_or_default();
     require_id("jobId", &job_id).map_err(|e| Failure::field(&e))?;

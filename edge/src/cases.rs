@@ -6,7 +6,7 @@ use serde_json::json;
 use shared::api::{AuditResponse, EventKind};
 use shared::mediation::{paths, require_id, AgreementRequest, AgreementResult, OcrRequest, OcrResult, TakeoverRequest, TakeoverResult};
 use shared::session::Claims;
-use worker::{Env, Method, Request, RouteContext};
+use worker::{Context, Env, Method, Request, RouteContext};
 
 use crate::auth;
 use crate::http::{self, Failure, Reply};
@@ -14,7 +14,7 @@ use crate::live;
 use crate::store;
 use crate::upstream::{self, q};
 
-fn case_id(ctx: &RouteContext<()>) -> Result<String, Failure> {
+fn case_id(ctx: &RouteContext<Context>) -> Result<String, Failure> {
     let id = ctx.param("case_id").cloned().unwrap_or_default();
     require_id("caseId", &id).map_err(|e| Failure::field(&e))?;
     Ok(id)
@@ -38,19 +38,19 @@ pub async fn audit<T>(env: &Env, who: &Claims, action: &str, case_id: Option<&st
 
 /// `POST /api/cases/{caseId}/takeover`: the user name comes from the token,
 /// never from the request.
-pub async fn takeover(req: Request, ctx: RouteContext<()>) -> Reply {
+pub async fn takeover(req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::require(&req, &ctx.env)?;
     let case_id = case_id(&ctx)?;
     let body = serde_json::to_string(&TakeoverRequest { user_name: claims.sub.clone() }).expect("serialises");
     let result = upstream::call::<TakeoverResult>(&ctx.env, Method::Put, &paths::takeover(&case_id), Some(body)).await;
     audit(&ctx.env, &claims, "takeover", Some(&case_id), None, &result).await;
     let (_, envelope) = result?;
-    live::publish(&ctx.env, EventKind::Takeover, Some(&case_id), None, json!({ "takeoverUser": claims.sub, "name": claims.display_name() })).await;
+    live::announce(&ctx, EventKind::Takeover, Some(&case_id), None, json!({ "takeoverUser": claims.sub, "name": claims.display_name() }));
     http::ok(&envelope.data)
 }
 
 /// `POST /api/cases/{caseId}/agreement`.
-pub async fn agreement(req: Request, ctx: RouteContext<()>) -> Reply {
+pub async fn agreement(req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::require(&req, &ctx.env)?;
     let case_id = case_id(&ctx)?;
     let body = serde_json::to_string(&AgreementRequest { case_id: case_id.clone() }).expect("serialises");
@@ -58,24 +58,24 @@ pub async fn agreement(req: Request, ctx: RouteContext<()>) -> Reply {
     let agree_id = result.as_ref().ok().map(|(_, e)| e.data.agree_id.clone());
     audit(&ctx.env, &claims, "agreement", Some(&case_id), agree_id.as_deref(), &result).await;
     let (_, envelope) = result?;
-    live::publish(&ctx.env, EventKind::AgreementGenerated, Some(&case_id), None, json!({ "agreeId": envelope.data.agree_id })).await;
+    live::announce(&ctx, EventKind::AgreementGenerated, Some(&case_id), None, json!({ "agreeId": envelope.data.agree_id }));
     http::ok(&envelope.data)
 }
 
 /// `POST /api/cases/{caseId}/ocr`: starts OCR on the case's files.
-pub async fn start_ocr(req: Request, ctx: RouteContext<()>) -> Reply {
+pub async fn start_ocr(req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::require(&req, &ctx.env)?;
     let case_id = case_id(&ctx)?;
     let body = serde_json::to_string(&OcrRequest { case_id: case_id.clone() }).expect("serialises");
     let result = upstream::call::<OcrResult>(&ctx.env, Method::Post, paths::OCR_PROCESS, Some(body)).await;
     audit(&ctx.env, &claims, "ocr", Some(&case_id), None, &result).await;
     let (_, envelope) = result?;
-    live::publish(&ctx.env, EventKind::OcrStarted, Some(&case_id), None, json!({ "files": envelope.data.files.len() })).await;
+    live::announce(&ctx, EventKind::OcrStarted, Some(&case_id), None, json!({ "files": envelope.data.files.len() }));
     http::ok(&envelope.data)
 }
 
 /// `GET /api/cases/{caseId}/ocr`: where OCR stands.
-pub async fn ocr_state(req: Request, ctx: RouteContext<()>) -> Reply {
+pub async fn ocr_state(req: Request, ctx: RouteContext<Context>) -> Reply {
     auth::require(&req, &ctx.env)?;
     let case_id = case_id(&ctx)?;
     let path = format!("{}?caseId={}", paths::OCR_STATUS, q(&case_id));
@@ -84,7 +84,7 @@ pub async fn ocr_state(req: Request, ctx: RouteContext<()>) -> Reply {
 }
 
 /// `GET /api/cases/{caseId}/audit`, or `GET /api/audit` for everything.
-pub async fn audit_log(req: Request, ctx: RouteContext<()>) -> Reply {
+pub async fn audit_log(req: Request, ctx: RouteContext<Context>) -> Reply {
     auth::require(&req, &ctx.env)?;
     let case_id = match ctx.param("case_id") {
         Some(_) => Some(case_id(&ctx)?),

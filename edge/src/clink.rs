@@ -15,7 +15,7 @@ use shared::api::ApiError;
 use shared::clink::sign::{Method as SignMethod, QueryValue, COMMON_PARAMS};
 use shared::clink::{find_endpoint, path_is_documented, ErrorCode, ErrorResponse};
 use shared::session::Claims;
-use worker::{Delay, Headers, Method, Request, RequestInit, Response, RouteContext};
+use worker::{Context, Delay, Headers, Method, Request, RequestInit, Response, RouteContext};
 
 use crate::auth::{self, now_ms};
 use crate::config;
@@ -69,7 +69,7 @@ pub fn user_number(sub: &str) -> i64 {
 
 const USER_SCOPED: [&str; 3] = ["/aikb/chat_conversation_on_open", "/aikb/search_knowledge_on_open", "/aikb/list_conversations"];
 
-pub async fn relay(mut req: Request, ctx: RouteContext<()>) -> Reply {
+pub async fn relay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::require(&req, &ctx.env)?;
     let rest = ctx.param("path").cloned().unwrap_or_default();
     let path = format!("/{}", rest.trim_start_matches('/'));

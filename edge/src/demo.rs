@@ -5,13 +5,13 @@
 use shared::api::{DemoSession, DemoSessionRequest, SessionInfo};
 use shared::session::{mint, Claims, Role};
 use shared::FieldError;
-use worker::{Request, RouteContext};
+use worker::{Context, Request, RouteContext};
 
 use crate::auth::{self, now_secs};
 use crate::config;
 use crate::http::{self, Failure, Reply};
 
-pub async fn session(mut req: Request, ctx: RouteContext<()>) -> Reply {
+pub async fn session(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     if !config::sandbox_mode(&ctx.env) {
         return Err(Failure::not_found("not found"));
     }

@@ -27,8 +27,8 @@ use crate::http::run;
 
 const OPENAPI: &str = include_str!("../openapi.json");
 
-fn router() -> Router<'static, ()> {
-    let router = Router::new()
+fn router(ctx: Context) -> Router<'static, Context> {
+    let router = Router::with_data(ctx)
         .get("/api/health", |_, _| http::json(200, &serde_json::json!({ "ok": true })))
         .get("/api/openapi.json", |_, _| {
             let r = Response::ok(OPENAPI)?;
@@ -63,7 +63,7 @@ fn router() -> Router<'static, ()> {
 }
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let path = req.path();
     let origin = req.headers().get("Origin")?;
     let allowed = http::embed_origins(&env);
@@ -73,7 +73,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let response = if req.method() == Method::Options {
         Response::empty()?.with_status(204)
     } else {
-        router().run(req, env).await?
+        router(ctx).run(req, env).await?
     };
     if response.status_code() != 101 {
         http::cors(&response, origin.as_deref(), &allowed);

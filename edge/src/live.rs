@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use shared::api::{ClientMessage, EventKind, LiveEvent, ServerMessage};
 use shared::mediation::{paths, BoardRecord};
+use wasm_bindgen::JsValue;
 use worker::{
+    Context, RouteContext,
     durable_object, DurableObject, Env, ListOptions, Method, Request, RequestInit, Response, Result, State, WebSocket,
     WebSocketIncomingMessage, WebSocketPair,
 };
@@ -39,14 +41,20 @@ pub struct NewEvent {
     pub data: Value,
 }
 
-/// Publishes an event to every open board. Failures are logged, never raised:
-/// live updates are a convenience, the action itself already happened.
-pub async fn publish(env: &Env, kind: EventKind, case_id: Option<&str>, job_id: Option<&str>, data: Value) {
-    publish_all(env, vec![NewEvent { kind, case_id: case_id.map(str::to_owned), job_id: job_id.map(str::to_owned), data }]).await
+/// Tells every open board, after the response has gone (`waitUntil`).
+/// Failures are logged, never raised: live updates are a convenience, the
+/// action itself already happened and was answered.
+pub fn announce(ctx: &RouteContext<Context>, kind: EventKind, case_id: Option<&str>, job_id: Option<&str>, data: Value) {
+    announce_all(ctx, vec![NewEvent { kind, case_id: case_id.map(str::to_owned), job_id: job_id.map(str::to_owned), data }]);
+}
+
+pub fn announce_all(ctx: &RouteContext<Context>, events: Vec<NewEvent>) {
+    let env = ctx.env.clone();
+    ctx.data.wait_until(async move { publish_all(&env, events).await });
 }
 
 /// Publishes several events with one call to the hub.
-pub async fn publish_all(env: &Env, events: Vec<NewEvent>) {
+async fn publish_all(env: &Env, events: Vec<NewEvent>) {
     if events.is_empty() {
         return;
     }
@@ -101,15 +109,32 @@ impl BoardHub {
     }
 
     async fn append(&self, new: NewEvent) -> Result<LiveEvent> {
+        Ok(self.append_all(vec![new]).await?.remove(0))
+    }
+
+    /// Numbers and stores events with one write (and one delete of the ones
+    /// that fall out of the kept window).
+    async fn append_all(&self, batch: Vec<NewEvent>) -> Result<Vec<LiveEvent>> {
         let storage = self.state.storage();
-        let seq = self.last_seq().await? + 1;
-        let event = LiveEvent { seq, at: now_ms(), kind: new.kind, case_id: new.case_id, job_id: new.job_id, data: new.data };
-        storage.put("seq", seq).await?;
-        storage.put(&key(seq), serde_json::to_string(&event)?).await?;
-        if seq > KEEP {
-            storage.delete(&key(seq - KEEP)).await?;
+        let first = self.last_seq().await? + 1;
+        let at = now_ms();
+        let events: Vec<LiveEvent> = batch
+            .into_iter()
+            .enumerate()
+            .map(|(i, new)| LiveEvent { seq: first + i as i64, at, kind: new.kind, case_id: new.case_id, job_id: new.job_id, data: new.data })
+            .collect();
+        let last = first + events.len() as i64 - 1;
+        let writes = js_sys::Object::new();
+        js_sys::Reflect::set(&writes, &"seq".into(), &JsValue::from_f64(last as f64))?;
+        for e in &events {
+            js_sys::Reflect::set(&writes, &key(e.seq).into(), &serde_json::to_string(e)?.into())?;
         }
-        Ok(event)
+        storage.put_multiple_raw(writes).await?;
+        let stale: Vec<String> = (first - KEEP..=last - KEEP).filter(|s| *s > 0).map(key).collect();
+        if !stale.is_empty() {
+            storage.delete_multiple(stale).await?;
+        }
+        Ok(events)
     }
 
     fn broadcast(&self, event: &LiveEvent) {
@@ -214,13 +239,11 @@ impl DurableObject for BoardHub {
         match req.path().as_str() {
             "/publish" => {
                 let batch: Vec<NewEvent> = req.json().await?;
-                let mut published = Vec::with_capacity(batch.len());
-                for new in batch {
-                    let event = self.append(new).await?;
-                    self.broadcast(&event);
-                    published.push(event);
+                let published = self.append_all(batch).await?;
+                for event in &published {
+                    self.broadcast(event);
                 }
-                Response::from_json(&published)
+                Response::from_json(&published.len())
             }
             _ => {
                 let pair = WebSocketPair::new()?;

@@ -1,12 +1,12 @@
 //! `GET /api/session`: who the token says the caller is.
 
 use shared::api::SessionInfo;
-use worker::{Request, RouteContext};
+use worker::{Context, Request, RouteContext};
 
 use crate::auth;
 use crate::http::{self, Reply};
 
-pub async fn whoami(req: Request, ctx: RouteContext<()>) -> Reply {
+pub async fn whoami(req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::require(&req, &ctx.env)?;
     http::ok(&SessionInfo::from(&claims))
 }

@@ -11,7 +11,7 @@ use serde_json::json;
 use shared::api::EventKind;
 use shared::note::{parse_push_detailed, PushReply};
 use shared::session::constant_time_eq;
-use worker::{Request, Response, Result, RouteContext};
+use worker::{Context, Request, Response, Result, RouteContext};
 
 use crate::config;
 use crate::live;
@@ -24,7 +24,7 @@ fn reply(status: u16, code: i64, msg: impl Into<String>) -> Result<Response> {
     crate::http::json(status, &PushReply { code, msg: msg.into() })
 }
 
-pub async fn receive(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+pub async fn receive(mut req: Request, ctx: RouteContext<Context>) -> Result<Response> {
     let Ok(expected) = config::secret(&ctx.env, "NOTE_WEBHOOK_TOKEN") else {
         worker::console_error!("webhook: NOTE_WEBHOOK_TOKEN is not set");
         return reply(500, 500, "服务配置错误 (NOTE_WEBHOOK_TOKEN is not set)");
@@ -59,6 +59,7 @@ pub async fn receive(mut req: Request, ctx: RouteContext<()>) -> Result<Response
         Ok(db) => db,
         Err(_) => return reply(500, 500, "存储不可用,请重试"),
     };
+    let t0 = crate::auth::now_ms();
     let changed = match store::store_push(&db, &good, &rejected, break_storage).await {
         Ok(c) => c,
         Err(e) => {
@@ -66,24 +67,28 @@ pub async fn receive(mut req: Request, ctx: RouteContext<()>) -> Result<Response
             return reply(500, 500, "存储失败,请稍后重试");
         }
     };
-    let events = good
-        .iter()
-        .zip(changed)
-        .filter(|(_, changed)| *changed)
-        .map(|(g, _)| {
-            let r = &g.record;
-            live::NewEvent {
-                kind: EventKind::NoteStored,
-                case_id: None,
-                job_id: r.out_id.clone(),
-                data: json!({ "type": r.note_type.as_str(), "callId": r.call_id, "bizId": r.biz_id, "success": r.success }),
-            }
-        })
-        .collect();
-    live::publish_all(&ctx.env, events).await;
-    if rejected.is_empty() {
-        reply(200, 0, "接收成功")
-    } else {
-        reply(200, 0, format!("接收成功({} 条记录无法解析,已转入死信队列)", rejected.len()))
+    // One event per call whose results changed.
+    let mut per_job: Vec<(Option<String>, Vec<serde_json::Value>)> = vec![];
+    for (g, _) in good.iter().zip(changed).filter(|(_, changed)| *changed) {
+        let r = &g.record;
+        let item = json!({ "type": r.note_type.as_str(), "callId": r.call_id, "bizId": r.biz_id, "success": r.success });
+        match per_job.iter_mut().find(|(job, _)| *job == r.out_id) {
+            Some((_, items)) => items.push(item),
+            None => per_job.push((r.out_id.clone(), vec![item])),
+        }
     }
+    let events = per_job
+        .into_iter()
+        .map(|(job_id, records)| live::NewEvent { kind: EventKind::NoteStored, case_id: None, job_id, data: json!({ "records": records }) })
+        .collect();
+    // Stored: answer now; tell open boards after the answer has gone.
+    let stored_ms = crate::auth::now_ms() - t0;
+    live::announce_all(&ctx, events);
+    let response = if rejected.is_empty() {
+        reply(200, 0, "接收成功")?
+    } else {
+        reply(200, 0, format!("接收成功({} 条记录无法解析,已转入死信队列)", rejected.len()))?
+    };
+    response.headers().set("Server-Timing", &format!("store;dur={stored_ms}"))?;
+    Ok(response)
 }

@@ -123,3 +123,23 @@ pub fn unique(prefix: &str) -> String {
     let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
     format!("{prefix}{n}")
 }
+
+/// Places an AI call on an open case and ends it connected, after moving the
+/// sandbox clock by a unique amount (so its job id and note results are new
+/// even though D1 keeps earlier runs'). The sandbox then pushes its results.
+pub async fn fresh_finished_call() -> String {
+    let nudge = (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros() % 100_000_000) as i64;
+    control("/control/time", json!({ "advanceMs": 86_400_000 + nudge })).await;
+    let (case_id, mediation_id, people) = open_case().await;
+    let res = client()
+        .post(format!("{}/api/v1/outbound-bot/call-v2", mediation()))
+        .bearer_auth(MEDIATION_TOKEN)
+        .json(&json!({ "caseId": case_id, "mediationId": mediation_id.to_string(), "callAuto": 0, "callPersonId": people[0] }))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = res.json().await.unwrap();
+    let job = body["data"][0]["jobId"].as_str().unwrap_or_else(|| panic!("call placed: {body}")).to_owned();
+    control(&format!("/control/calls/{job}/outcome"), json!({ "status": "Succeeded" })).await;
+    job
+}

@@ -13,8 +13,10 @@ pub struct Verdict(pub String);
 pub async fn line(upstream: &'static str, req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
+    let started = std::time::Instant::now();
     let response = next.run(req).await;
     let verdict = response.extensions().get::<Verdict>().map(|v| v.0.as_str()).unwrap_or("-");
-    println!("[sandbox] {upstream} {method} {path} {} {verdict}", response.status().as_u16());
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    println!("[sandbox] {upstream} {method} {path} {} {verdict} {ms:.1}ms", response.status().as_u16());
     response
 }

@@ -1,0 +1,113 @@
+//! Edge benchmarks against the running stack (scripts/bench.sh starts it):
+//! webhook ingest (10-record batches, new then duplicate) and relay overhead
+//! (the same board request through the edge and straight to the sandbox).
+//! Prints figures; asserts nothing (targets are compared in docs/benchmarks.md).
+
+use std::time::{Duration, Instant};
+
+use e2e::*;
+use futures_util::stream::{self, StreamExt};
+use serde_json::{json, Value};
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn batch(run: &str, n: usize) -> Value {
+    let records: Vec<Value> = (0..10)
+        .map(|i| {
+            let kind = if i % 2 == 0 { "通话质检" } else { "通话摘要" };
+            let result = if i % 2 == 0 {
+                json!([{ "item": "开场规范", "full_score": 10, "score": 9, "problem": "无", "suggestion": "继续保持" }, { "item": "协议内容准确性", "full_score": 25, "score": 22, "problem": "金额复述不完整", "suggestion": "完整复述金额与期限" }]).to_string()
+            } else {
+                json!({ "通话结果": ["同意协议"], "通话摘要": "当事人同意协议内容,约定月底前付款。" }).to_string()
+            };
+            json!({
+                "call_id": format!("bench-{run}-{n}-{}", i / 2), "biz_id": "70001", "out_id": format!("bench-job-{run}-{n}-{}", i / 2),
+                "cell_number": "13922111489", "success": true, "error_code": "success", "error_msg": "success",
+                "content_length": 300, "duration": 90, "start_time": "2026-11-22 10:00:00", "report_time": "2026-11-22 10:01:00",
+                "type": kind, "result": result
+            })
+        })
+        .collect();
+    Value::Array(records)
+}
+
+async fn ingest(label: &str, bodies: &[String], concurrency: usize) {
+    let url = format!("{}/webhooks/note-agent/{WEBHOOK_TOKEN}", edge());
+    let http = client();
+    let started = Instant::now();
+    let mut latencies: Vec<Duration> = stream::iter(bodies.iter().cloned())
+        .map(|body| {
+            let (http, url) = (http.clone(), url.clone());
+            async move {
+                let t = Instant::now();
+                let res = http.post(&url).header("content-type", "application/json").body(body).send().await.expect("edge");
+                assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+                t.elapsed()
+            }
+        })
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    let total = started.elapsed();
+    latencies.sort();
+    println!(
+        "webhook ingest, {label:<9} {} batches x 10 records, concurrency {concurrency}: {:>6.0} batches/s   p50 {:>6.1} ms   p99 {:>6.1} ms",
+        bodies.len(),
+        bodies.len() as f64 / total.as_secs_f64(),
+        ms(percentile(&latencies, 0.5)),
+        ms(percentile(&latencies, 0.99))
+    );
+}
+
+async fn timed_gets(url: &str, bearer: &str, n: usize) -> Vec<Duration> {
+    let http = client();
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n + 20 {
+        let t = Instant::now();
+        let res = http.get(url).bearer_auth(bearer).send().await.expect("reachable");
+        assert!(res.status().is_success());
+        let _ = res.bytes().await;
+        if i >= 20 {
+            out.push(t.elapsed());
+        }
+    }
+    out.sort();
+    out
+}
+
+#[tokio::main]
+async fn main() {
+    let batches: usize = std::env::var("BENCH_BATCHES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
+    let concurrency: usize = std::env::var("BENCH_CONCURRENCY").ok().and_then(|v| v.parse().ok()).unwrap_or(8);
+    let run = unique("r");
+    let bodies: Vec<String> = (0..batches).map(|n| batch(&run, n).to_string()).collect();
+    if std::env::var("BENCH_SKIP_INGEST").is_err() {
+        ingest("new", &bodies, concurrency).await;
+        ingest("duplicate", &bodies, concurrency).await;
+    }
+
+    let n = 300;
+    let floor = timed_gets(&format!("{}/api/health", edge()), "-", n).await;
+    println!("edge floor, GET /api/health ({n} sequential): p50 {:.2} ms, p99 {:.2} ms", ms(percentile(&floor, 0.5)), ms(percentile(&floor, 0.99)));
+    let session = timed_gets(&format!("{}/api/session", edge()), &mediator(), n).await;
+    println!("edge with auth, GET /api/session ({n} sequential): p50 {:.2} ms, p99 {:.2} ms", ms(percentile(&session, 0.5)), ms(percentile(&session, 0.99)));
+    let via_edge = timed_gets(&format!("{}/api/board", edge()), &mediator(), n).await;
+    let direct = timed_gets(&format!("{}/api/v1/mediation-timeline/v2/board", mediation()), MEDIATION_TOKEN, n).await;
+    let (e50, d50) = (percentile(&via_edge, 0.5), percentile(&direct, 0.5));
+    println!(
+        "relay overhead, GET board ({n} sequential): edge p50 {:.2} ms, p99 {:.2} ms | sandbox direct p50 {:.2} ms, p99 {:.2} ms | added at p50 {:.2} ms (ratio {:.2})",
+        ms(e50),
+        ms(percentile(&via_edge, 0.99)),
+        ms(d50),
+        ms(percentile(&direct, 0.99)),
+        ms(e50) - ms(d50),
+        ms(e50) / ms(d50)
+    );
+}
