@@ -42,6 +42,11 @@ pub async fn replay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
         f.body.error.code = "still_invalid".into();
         f
     })?;
+    let job_id = record.out_id.clone();
+    let note_type = record.note_type.as_str().to_owned();
     let stored = store::replay(&db, id, &GoodRecord { raw: raw.to_string(), record, outcome }).await?;
+    if stored {
+        crate::live::announce(&ctx, shared::api::EventKind::NoteStored, None, job_id.as_deref(), serde_json::json!({ "records": [{ "type": note_type, "replayed": id }] }));
+    }
     http::ok(&serde_json::json!({ "id": id, "replayed": true, "stored": stored }))
 }

@@ -29,17 +29,21 @@ pub async fn place(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     call.validate().map_err(|e| Failure::field(&e))?;
     let db = store::db(&ctx.env)?;
     let scoped_key = format!("{}:{}", claims.sub, key.trim());
-    match store::claim(&db, &scoped_key, &claims.sub).await? {
+    let body = serde_json::to_string(&call).expect("serialises");
+    match store::claim(&db, &scoped_key, &claims.sub, &request_hash(&body)).await? {
         Claim::Done { status, body } => {
             let r = Response::from_bytes(body.into_bytes())?.with_status(status);
             r.headers().set("Content-Type", "application/json")?;
+            r.headers().set("Cache-Control", "no-store")?;
             r.headers().set("Idempotent-Replayed", "true")?;
             return Ok(r);
+        }
+        Claim::Mismatch => {
+            return Err(Failure::new(422, "idempotency_key_reused", "这个 Idempotency-Key 已用于另一个外呼请求 (key reused with a different request)"));
         }
         Claim::InFlight => return Err(Failure::new(409, "in_flight", "同一外呼请求正在处理中,请稍候 (a request with this Idempotency-Key is in flight)")),
         Claim::New => {}
     }
-    let body = serde_json::to_string(&call).expect("serialises");
     let result = upstream::call::<Vec<CallResult>>(&ctx.env, Method::Post, paths::CALL_V2, Some(body)).await;
     audit(&ctx.env, &claims, "call", Some(&call.case_id), Some(&call.call_person_id), &result).await;
     match result {
@@ -65,6 +69,12 @@ pub async fn place(mut req: Request, ctx: RouteContext<Context>) -> Reply {
             Err(f)
         }
     }
+}
+
+/// SHA-256 of the request body, hex.
+fn request_hash(body: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(body.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn query_of(req: &Request) -> worker::Result<HashMap<String, String>> {

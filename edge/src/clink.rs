@@ -68,6 +68,8 @@ pub fn user_number(sub: &str) -> i64 {
 }
 
 const USER_SCOPED: [&str; 3] = ["/aikb/chat_conversation_on_open", "/aikb/search_knowledge_on_open", "/aikb/list_conversations"];
+/// Paths naming a conversation: only its owner may use them.
+const CONVERSATION_SCOPED: [&str; 3] = ["/aikb/describe_conversation", "/aikb/update_conversation", "/aikb/delete_conversation"];
 
 pub async fn relay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::require(&req, &ctx.env)?;
@@ -113,14 +115,53 @@ pub async fn relay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
             }
             let mut body: Value = crate::http::read_json(&mut req, MAX_BODY).await?;
             if scoped {
-                if let Value::Object(map) = &mut body {
-                    map.insert("userId".into(), Value::from(user_number(&claims.sub)));
-                }
+                let Value::Object(map) = &mut body else {
+                    return Err(Failure::field(&shared::FieldError::new("body", "must be a JSON object")));
+                };
+                map.insert("userId".into(), Value::from(user_number(&claims.sub)));
             }
-            Some(body.to_string())
+            Some(body)
         }
     };
-    forward(&signer, method, &path, &query, body.as_deref(), &claims).await
+    let db = crate::store::db(&ctx.env)?;
+    if CONVERSATION_SCOPED.contains(&path.as_str()) {
+        let named = match &body {
+            Some(b) => b.get("conversationId").and_then(Value::as_str).map(str::to_owned),
+            None => query.iter().find(|(n, _)| n == "conversationId").and_then(|(_, v)| match v {
+                QueryValue::One(v) => Some(v.clone()),
+                QueryValue::Many(_) => None,
+            }),
+        };
+        let Some(id) = named else {
+            return Err(Failure::field(&shared::FieldError::new("conversationId", "is required")));
+        };
+        if crate::store::conversation_owner(&db, &id).await?.is_some_and(|owner| owner != claims.sub) {
+            return Err(Failure::not_found("没有这个会话 (no such conversation)"));
+        }
+    }
+    let body_text = body.as_ref().map(Value::to_string);
+    let response = forward(&signer, method, &path, &query, body_text.as_deref(), &claims).await?;
+    if path == "/aikb/chat_conversation_on_open" {
+        remember_conversation(&db, response, &claims.sub).await
+    } else {
+        Ok(response)
+    }
+}
+
+/// Notes who owns the conversation a chat answer belongs to.
+async fn remember_conversation(db: &worker::D1Database, mut response: Response, user: &str) -> Reply {
+    let bytes = response.bytes().await?;
+    if let Some(id) = serde_json::from_slice::<Value>(&bytes).ok().and_then(|v| match &v["result"]["conversationId"] {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }) {
+        crate::store::own_conversation(db, &id, user).await?;
+    }
+    let out = Response::from_bytes(bytes)?;
+    out.headers().set("Content-Type", "application/json")?;
+    out.headers().set("Cache-Control", "no-store")?;
+    Ok(out)
 }
 
 async fn forward(signer: &shared::clink::sign::Signer, method: SignMethod, path: &str, query: &[(String, QueryValue)], body: Option<&str>, _who: &Claims) -> Reply {
@@ -169,6 +210,11 @@ async fn forward(signer: &shared::clink::sign::Signer, method: SignMethod, path:
 fn clink_failure(status: u16, error: Option<ErrorResponse>) -> Failure {
     match error {
         Some(e) => {
+            // Clink refusing the edge's own key is a server problem, not the user's session.
+            let status = match e.error.code {
+                ErrorCode::AuthFailure | ErrorCode::MissingAuthenticationToken | ErrorCode::SignaturesExpired => 502,
+                _ => status,
+            };
             let mut body = ApiError::new(e.error.code.as_str(), e.error.message);
             body.error.request_id = e.request_id;
             Failure { status, body }

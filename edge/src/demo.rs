@@ -15,7 +15,12 @@ pub async fn session(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     if !config::sandbox_mode(&ctx.env) {
         return Err(Failure::not_found("not found"));
     }
-    let body: DemoSessionRequest = http::read_json(&mut req, 4 * 1024).await.unwrap_or_default();
+    let text = req.text().await.unwrap_or_default();
+    let body: DemoSessionRequest = if text.trim().is_empty() {
+        DemoSessionRequest::default()
+    } else {
+        serde_json::from_str(&text).map_err(|e| Failure::field(&FieldError::new("body", format!("invalid JSON: {e}"))))?
+    };
     let user = body.user.filter(|u| !u.trim().is_empty()).unwrap_or_else(|| "zhangmin".into());
     if user.len() > 64 || !user.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.') {
         return Err(Failure::field(&FieldError::new("user", "letters, digits, '.', '_' or '-' (at most 64)")));

@@ -96,7 +96,7 @@ pub fn cors(response: &Response, origin: Option<&str>, allowed: &[String]) {
     let _ = h.set("Access-Control-Allow-Origin", origin);
     let _ = h.append("Vary", "Origin");
     let _ = h.set("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
-    let _ = h.set("Access-Control-Allow-Methods", "GET, POST, PUT, OPTIONS");
+    let _ = h.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
     let _ = h.set("Access-Control-Max-Age", "600");
 }
 

@@ -73,7 +73,12 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let response = if req.method() == Method::Options {
         Response::empty()?.with_status(204)
     } else {
-        router(ctx).run(req, env).await?
+        let response = router(ctx).run(req, env).await?;
+        if response.status_code() == 405 {
+            http::json(405, &shared::api::ApiError::new("method_not_allowed", "这个接口不支持该 HTTP 方法 (method not allowed)"))?
+        } else {
+            response
+        }
     };
     if response.status_code() != 101 {
         http::cors(&response, origin.as_deref(), &allowed);

@@ -85,6 +85,9 @@ struct Attachment {
     authed: bool,
     user: Option<String>,
     opened_ms: i64,
+    /// The token's `exp` (seconds): the socket closes when it passes.
+    #[serde(default)]
+    exp: i64,
 }
 
 /// A board row's fields whose change is worth an event.
@@ -248,7 +251,7 @@ impl DurableObject for BoardHub {
             _ => {
                 let pair = WebSocketPair::new()?;
                 self.state.accept_web_socket(&pair.server);
-                pair.server.serialize_attachment(Attachment { authed: false, user: None, opened_ms: now_ms() })?;
+                pair.server.serialize_attachment(Attachment { authed: false, user: None, opened_ms: now_ms(), exp: 0 })?;
                 self.ensure_alarm().await?;
                 Response::from_websocket(pair.client)
             }
@@ -266,7 +269,7 @@ impl DurableObject for BoardHub {
                 let secret = crate::config::secret(&self.env, "BOARD_SESSION_SECRET").unwrap_or_default();
                 match shared::session::verify(&token, secret.as_bytes(), now_secs()) {
                     Ok(claims) => {
-                        ws.serialize_attachment(Attachment { authed: true, user: Some(claims.sub), opened_ms: now_ms() })?;
+                        ws.serialize_attachment(Attachment { authed: true, user: Some(claims.sub), opened_ms: now_ms(), exp: claims.exp })?;
                         let last_seq = self.last_seq().await?;
                         ws.send(&ServerMessage::Welcome { last_seq })?;
                         if let Some(since) = since {
@@ -304,7 +307,13 @@ impl DurableObject for BoardHub {
         let mut open = 0;
         for ws in &sockets {
             let a = attachment(ws);
-            if a.authed {
+            if a.authed && a.exp * 1000 <= now {
+                let _ = ws.send(&ServerMessage::TokenExpired);
+                let _ = ws.close(Some(4001), Some("token expired"));
+            } else if a.authed {
+                if (a.exp * 1000 - now) < 2 * POLL_MS {
+                    let _ = ws.send(&ServerMessage::TokenExpiring);
+                }
                 open += 1;
             } else if now - a.opened_ms > HELLO_TIMEOUT_MS {
                 let _ = ws.close(Some(4001), Some("no hello in time"));

@@ -278,17 +278,24 @@ pub async fn audit_entries(db: &D1Database, case_id: Option<&str>, limit: i64) -
 pub enum Claim {
     /// First time: go ahead, then [`finish`] or [`release`].
     New,
+    /// The key was used for a different request.
+    Mismatch,
     /// Done before: answer the same again.
     Done { status: u16, body: String },
     /// Another request with this key is still running.
     InFlight,
 }
 
-/// Claims an idempotency key for a user.
-pub async fn claim(db: &D1Database, key: &str, user: &str) -> worker::Result<Claim> {
+/// A request still "in flight" after this long is taken to have died with
+/// its Worker; its key may be claimed again.
+const IN_FLIGHT_TIMEOUT_MS: i64 = 60_000;
+
+/// Claims an idempotency key for a user and a request (`request_hash`).
+pub async fn claim(db: &D1Database, key: &str, user: &str, request_hash: &str) -> worker::Result<Claim> {
+    let now = now_ms();
     let inserted = db
-        .prepare("INSERT OR IGNORE INTO idempotency (key, user_name, created_at) VALUES (?1, ?2, ?3)")
-        .bind(&[s(key), s(user), n(now_ms())])?
+        .prepare("INSERT OR IGNORE INTO idempotency (key, user_name, created_at, request_hash) VALUES (?1, ?2, ?3, ?4)")
+        .bind(&[s(key), s(user), n(now), s(request_hash)])?
         .run()
         .await?
         .meta()?
@@ -301,12 +308,27 @@ pub async fn claim(db: &D1Database, key: &str, user: &str) -> worker::Result<Cla
     struct Row {
         status: Option<f64>,
         body: Option<String>,
+        request_hash: Option<String>,
     }
-    let row: Option<Row> = db.prepare("SELECT status, body FROM idempotency WHERE key = ?1").bind(&[s(key)])?.first(None).await?;
-    Ok(match row {
-        Some(Row { status: Some(status), body }) => Claim::Done { status: status as u16, body: body.unwrap_or_default() },
-        _ => Claim::InFlight,
-    })
+    let row: Option<Row> =
+        db.prepare("SELECT status, body, request_hash FROM idempotency WHERE key = ?1").bind(&[s(key)])?.first(None).await?;
+    let Some(row) = row else { return Ok(Claim::InFlight) };
+    if row.request_hash.as_deref().is_some_and(|h| h != request_hash) {
+        return Ok(Claim::Mismatch);
+    }
+    if let Some(status) = row.status {
+        return Ok(Claim::Done { status: status as u16, body: row.body.unwrap_or_default() });
+    }
+    // Take over a claim whose request died mid-way.
+    let taken = db
+        .prepare("UPDATE idempotency SET created_at = ?1 WHERE key = ?2 AND status IS NULL AND created_at < ?3")
+        .bind(&[n(now), s(key), n(now - IN_FLIGHT_TIMEOUT_MS)])?
+        .run()
+        .await?
+        .meta()?
+        .and_then(|m| m.changes)
+        .unwrap_or(0);
+    Ok(if taken > 0 { Claim::New } else { Claim::InFlight })
 }
 
 pub async fn finish(db: &D1Database, key: &str, status: u16, body: &str) -> worker::Result<()> {
@@ -318,4 +340,20 @@ pub async fn finish(db: &D1Database, key: &str, status: u16, body: &str) -> work
 pub async fn release(db: &D1Database, key: &str) -> worker::Result<()> {
     db.prepare("DELETE FROM idempotency WHERE key = ?1 AND status IS NULL").bind(&[s(key)])?.run().await?;
     Ok(())
+}
+
+// ---- Clink conversation ownership -----------------------------------------
+
+/// Records that `user` owns a Q&A conversation (first owner wins).
+pub async fn own_conversation(db: &D1Database, conversation_id: &str, user: &str) -> worker::Result<()> {
+    db.prepare("INSERT OR IGNORE INTO clink_conversations (conversation_id, user_name, created_at) VALUES (?1, ?2, ?3)")
+        .bind(&[s(conversation_id), s(user), n(now_ms())])?
+        .run()
+        .await?;
+    Ok(())
+}
+
+/// The owner of a conversation, if the edge has seen it.
+pub async fn conversation_owner(db: &D1Database, conversation_id: &str) -> worker::Result<Option<String>> {
+    db.prepare("SELECT user_name FROM clink_conversations WHERE conversation_id = ?1").bind(&[s(conversation_id)])?.first(Some("user_name")).await
 }

@@ -75,8 +75,13 @@ pub fn decode<T: DeserializeOwned>(answer: &Answer) -> Result<(u16, Envelope<T>)
     Err(upstream_error(answer))
 }
 
-/// The backend's error as the board's error, same status, same message.
+/// The backend's error as the board's error, same status, same message —
+/// except 401/403, which mean the edge's own credentials were refused: those
+/// become 502, so the board does not mistake them for an expired session.
 pub fn upstream_error(answer: &Answer) -> Failure {
+    if answer.status == 401 || answer.status == 403 {
+        return Failure::new(502, "upstream_auth_failed", "调解后台拒绝了服务端凭证,请联系管理员检查 MEDIATION_API_TOKEN (the backend refused the edge's credentials)");
+    }
     let status = if (400..600).contains(&answer.status) { answer.status } else { 502 };
     match serde_json::from_str::<Envelope<serde_json::Value>>(&answer.body) {
         Ok(env) => Failure::new(status, if status >= 500 { "upstream_error" } else { "upstream_rejected" }, env.message),

@@ -214,9 +214,10 @@ pub enum EventKind {
     BoardChanged,
 }
 
-/// Messages on the live socket, client → edge.
+/// Messages on the live socket, client → edge. A second `hello` on an open
+/// socket replaces its token (refresh before expiry).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum ClientMessage {
     /// First message: authenticate, and ask for what was missed after `since`.
     Hello { token: String, since: Option<i64> },
@@ -225,13 +226,17 @@ pub enum ClientMessage {
 
 /// Messages on the live socket, edge → client.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum ServerMessage {
     Welcome { last_seq: i64 },
     Event { event: LiveEvent },
     /// Events before this seq are no longer kept: reload the board.
     Gap { oldest_seq: i64 },
     Pong,
+    /// The session token expires within seconds: send a new `hello`.
+    TokenExpiring,
+    /// The session token expired; the socket closes (code 4001).
+    TokenExpired,
     Error { message: String },
 }
 

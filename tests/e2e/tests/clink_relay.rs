@@ -102,3 +102,19 @@ async fn bursts_are_paced_under_the_rate_limit() {
     let statuses: Vec<u16> = responses.into_iter().map(|r| r.unwrap().status().as_u16()).collect();
     assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
 }
+
+#[tokio::test]
+async fn a_conversation_belongs_to_the_user_who_started_it() {
+    reset().await;
+    let (_, body) = post("/api/clink/aikb/chat_conversation_on_open", &mediator(), json!({ "content": "押金不退怎么办" })).await;
+    let id = body["result"]["conversationId"].as_str().unwrap().to_owned();
+    let (status, _) = get(&format!("/api/clink/aikb/describe_conversation?conversationId={id}&offset=0&limit=10"), &mediator()).await;
+    assert_eq!(status, 200);
+    let other = token("lihua", Role::Mediator);
+    let (status, _) = get(&format!("/api/clink/aikb/describe_conversation?conversationId={id}&offset=0&limit=10"), &other).await;
+    assert_eq!(status, 404);
+    let (status, _) = post("/api/clink/aikb/delete_conversation", &other, json!({ "conversationId": id })).await;
+    assert_eq!(status, 404);
+    let (status, _) = post("/api/clink/aikb/delete_conversation", &mediator(), json!({ "conversationId": id })).await;
+    assert_eq!(status, 200);
+}

@@ -16,7 +16,7 @@ async fn open(token: &str, since: Option<i64>) -> (Socket, i64) {
     ws.send(Message::text(json!({ "type": "hello", "token": token, "since": since }).to_string())).await.unwrap();
     let welcome = next(&mut ws, Duration::from_secs(5)).await.expect("welcome");
     assert_eq!(welcome["type"], "welcome", "{welcome}");
-    let last = welcome["last_seq"].as_i64().unwrap();
+    let last = welcome["lastSeq"].as_i64().unwrap();
     (ws, last)
 }
 

@@ -155,3 +155,23 @@ async fn upstream_errors_keep_their_message_and_failures_are_readable() {
     assert_eq!((status, body["error"]["code"].clone()), (504, json!("upstream_timeout")), "{body}");
     control("/control/faults/mediation", json!({ "slowMs": 0 })).await;
 }
+
+#[tokio::test]
+async fn an_idempotency_key_belongs_to_one_request() {
+    reset().await;
+    let (case_id, mediation_id, people) = open_case().await;
+    let key = unique("k-");
+    let call = |person: &str| json!({ "caseId": case_id, "mediationId": mediation_id.to_string(), "callAuto": 0, "callPersonId": person });
+    let res = api(Method::POST, "/api/calls", &mediator()).header("Idempotency-Key", &key).json(&call(&people[0])).send().await.unwrap();
+    assert_eq!(res.status(), 201);
+    let res = api(Method::POST, "/api/calls", &mediator()).header("Idempotency-Key", &key).json(&call(&people[1])).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "idempotency_key_reused");
+}
+
+#[tokio::test]
+async fn a_wrong_method_is_a_json_405() {
+    let res = api(Method::PUT, "/api/board", &mediator()).send().await.unwrap();
+    assert_eq!(res.status(), 405);
+    assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "method_not_allowed");
+}
