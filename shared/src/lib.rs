@@ -3,8 +3,10 @@
 //! No I/O; everything here is tested natively.
 
 pub mod api;
+pub mod board;
 pub mod clink;
 pub mod error;
+pub mod markdown;
 pub mod mediation;
 pub mod note;
 mod open_enum;

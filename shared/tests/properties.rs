@@ -133,6 +133,19 @@ proptest! {
     }
 
     #[test]
+    fn markdown_never_panics_and_keeps_every_character(s in any::<String>()) {
+        let blocks = shared::markdown::parse(&s);
+        // Markup characters may go, line breaks may move, but no text is invented.
+        let text: String = blocks.iter().map(|b| match b {
+            shared::markdown::Block::Heading { content, .. } | shared::markdown::Block::Paragraph(content) => shared::markdown::plain_text(content),
+            shared::markdown::Block::List { items, .. } => items.iter().map(|i| shared::markdown::plain_text(i)).collect(),
+        }).collect();
+        for c in text.chars().filter(|c| !c.is_whitespace()) {
+            prop_assert!(s.contains(c));
+        }
+    }
+
+    #[test]
     fn envelope_parser_never_panics(s in any::<String>()) {
         let _ = m::parse_envelope::<Vec<m::BoardRecord>>(&s);
     }

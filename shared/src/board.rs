@@ -1,0 +1,303 @@
+//! What the board screen does with the list: filter, search, sort and count.
+//! The filter lives in the page's URL (`?stage=…&status=…`), so a link shares it.
+
+use crate::mediation::{BoardRecord, CallStatus, Stage};
+
+/// Sort orders offered on the board.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortKey {
+    /// Most recently changed first.
+    #[default]
+    Updated,
+    /// Latest call start first.
+    Started,
+    /// Longest call first.
+    Duration,
+    CaseId,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 4] = [SortKey::Updated, SortKey::Started, SortKey::Duration, SortKey::CaseId];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortKey::Updated => "updated",
+            SortKey::Started => "started",
+            SortKey::Duration => "duration",
+            SortKey::CaseId => "case",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// "Taken over" filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Taken {
+    Yes,
+    No,
+}
+
+/// The board's filter, search and sort.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BoardFilter {
+    pub stage: Option<Stage>,
+    /// A call status value, or `none` for cases never called.
+    pub status: Option<String>,
+    pub taken: Option<Taken>,
+    /// Only cases the signed-in user has taken over.
+    pub mine: bool,
+    /// Party name, case id, or the last digits of a phone number.
+    pub query: String,
+    pub sort: SortKey,
+}
+
+/// `none` as a status filter: cases with no call yet.
+pub const NO_CALL: &str = "none";
+
+fn decode(v: &str) -> String {
+    crate::clink::sign::escape::form_decode(v).unwrap_or_else(|| v.to_owned())
+}
+
+fn encode(v: &str) -> String {
+    crate::clink::sign::escape::java_url_encode(v)
+}
+
+impl BoardFilter {
+    /// Reads a query string (`stage=…&status=…&taken=yes&mine=1&q=…&sort=…`);
+    /// unknown or malformed values are ignored.
+    pub fn from_query(query: &str) -> Self {
+        let mut f = Self::default();
+        for pair in query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let v = decode(v);
+            match k {
+                "stage" if !v.is_empty() => f.stage = Some(Stage::parse(&v)),
+                "status" if !v.is_empty() => f.status = Some(v),
+                "taken" => {
+                    f.taken = match v.as_str() {
+                        "yes" => Some(Taken::Yes),
+                        "no" => Some(Taken::No),
+                        _ => None,
+                    }
+                }
+                "mine" => f.mine = v == "1" || v == "true",
+                "q" => f.query = v,
+                "sort" => f.sort = SortKey::parse(&v).unwrap_or_default(),
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// The query string (without `?`), default values left out.
+    pub fn to_query(&self) -> String {
+        let mut parts = vec![];
+        if let Some(s) = &self.stage {
+            parts.push(format!("stage={}", encode(s.as_str())));
+        }
+        if let Some(s) = &self.status {
+            parts.push(format!("status={}", encode(s)));
+        }
+        match self.taken {
+            Some(Taken::Yes) => parts.push("taken=yes".into()),
+            Some(Taken::No) => parts.push("taken=no".into()),
+            None => {}
+        }
+        if self.mine {
+            parts.push("mine=1".into());
+        }
+        if !self.query.trim().is_empty() {
+            parts.push(format!("q={}", encode(self.query.trim())));
+        }
+        if self.sort != SortKey::default() {
+            parts.push(format!("sort={}", self.sort.as_str()));
+        }
+        parts.join("&")
+    }
+
+    /// Whether a row passes everything but the status filter (used for the
+    /// per-status counts, so a chip shows what selecting it would give).
+    fn passes_except_status(&self, r: &BoardRecord, search: &str, me: &str) -> bool {
+        if let Some(stage) = &self.stage {
+            if &r.stage != stage {
+                return false;
+            }
+        }
+        match self.taken {
+            Some(Taken::Yes) if r.takeover_user.is_none() => return false,
+            Some(Taken::No) if r.takeover_user.is_some() => return false,
+            _ => {}
+        }
+        if self.mine && r.takeover_user.as_deref() != Some(me) {
+            return false;
+        }
+        let q = self.query.trim().to_lowercase();
+        if q.is_empty() {
+            return true;
+        }
+        if q.chars().all(|c| c.is_ascii_digit()) && q.len() <= 4 {
+            // Last digits of a phone number (which may be masked), or part of a case id.
+            return r.parties.iter().any(|p| p.phone_number.ends_with(&q)) || r.case_id.contains(&q);
+        }
+        search.contains(&q)
+    }
+
+    pub fn matches(&self, r: &BoardRecord, search: &str, me: &str) -> bool {
+        if !self.passes_except_status(r, search, me) {
+            return false;
+        }
+        match self.status.as_deref() {
+            None => true,
+            Some(NO_CALL) => r.call_status.is_none(),
+            Some(s) => r.call_status.as_ref().is_some_and(|c| c.as_str() == s),
+        }
+    }
+}
+
+/// Lower-cased searchable text per row (case id, case name, party names and
+/// numbers), built once per board load so each keystroke only scans strings.
+#[derive(Clone, Debug, Default)]
+pub struct SearchIndex(Vec<String>);
+
+impl SearchIndex {
+    pub fn build(records: &[BoardRecord]) -> Self {
+        Self(
+            records
+                .iter()
+                .map(|r| {
+                    let mut s = format!("{} {}", r.case_id.to_lowercase(), r.case_name.to_lowercase());
+                    for p in &r.parties {
+                        s.push(' ');
+                        s.push_str(&p.name.to_lowercase());
+                        s.push(' ');
+                        s.push_str(&p.phone_number);
+                    }
+                    s
+                })
+                .collect(),
+        )
+    }
+
+    pub fn get(&self, i: usize) -> &str {
+        self.0.get(i).map(String::as_str).unwrap_or("")
+    }
+}
+
+/// The rows that pass the filter, as indices into `records`, in the chosen order.
+pub fn apply(filter: &BoardFilter, records: &[BoardRecord], index: &SearchIndex, me: &str) -> Vec<usize> {
+    let mut rows: Vec<usize> = (0..records.len()).filter(|&i| filter.matches(&records[i], index.get(i), me)).collect();
+    let key = |r: &BoardRecord| -> (i64, String) {
+        match filter.sort {
+            SortKey::Updated => (0, r.update_time.clone()),
+            SortKey::Started => (0, r.start_time.clone()),
+            SortKey::Duration => (r.duration_seconds().map(i64::from).unwrap_or(-1), String::new()),
+            SortKey::CaseId => (0, r.case_id.clone()),
+        }
+    };
+    match filter.sort {
+        SortKey::CaseId => rows.sort_by(|a, b| records[*a].case_id.cmp(&records[*b].case_id)),
+        _ => rows.sort_by(|a, b| key(&records[*b]).cmp(&key(&records[*a])).then_with(|| records[*a].case_id.cmp(&records[*b].case_id))),
+    }
+    rows
+}
+
+/// How many rows would show for each status value (and [`NO_CALL`]), given
+/// the rest of the filter; sorted by count, most first.
+pub fn status_counts(filter: &BoardFilter, records: &[BoardRecord], index: &SearchIndex, me: &str) -> Vec<(String, usize)> {
+    let mut counts: Vec<(String, usize)> = vec![];
+    for (i, r) in records.iter().enumerate() {
+        if !filter.passes_except_status(r, index.get(i), me) {
+            continue;
+        }
+        let key = r.call_status.as_ref().map(CallStatus::as_str).unwrap_or(NO_CALL);
+        match counts.iter_mut().find(|(k, _)| k == key) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((key.to_owned(), 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mediation::{DisputeType, Party};
+
+    fn rec(id: &str, name: &str, phone: &str, stage: Stage, status: Option<&str>, taken: Option<&str>, update: &str, duration: &str) -> BoardRecord {
+        BoardRecord {
+            case_id: id.into(),
+            mediation_id: 1,
+            case_name: format!("{name}纠纷"),
+            dispute_type: DisputeType::WageArrears,
+            stage,
+            amount: None,
+            facts: String::new(),
+            parties: vec![Party { person_id: format!("p{id}"), name: name.into(), person_type: 0, phone_number: phone.into() }],
+            call_person_id: None,
+            call_type: None,
+            call_status: status.map(CallStatus::parse),
+            job_id: None,
+            takeover_user: taken.map(Into::into),
+            takeover_time: None,
+            start_time: update.into(),
+            duration: duration.into(),
+            update_time: update.into(),
+        }
+    }
+
+    fn data() -> Vec<BoardRecord> {
+        vec![
+            rec("A1", "刘树杰", "139****1489", Stage::FollowUp, Some("Succeeded"), None, "2026-11-22 10:00:00", "30"),
+            rec("B2", "王芳", "138****2222", Stage::Mediating, Some("Executing"), Some("zhangmin"), "2026-11-22 11:00:00", "90"),
+            rec("C3", "Li Hua", "137****3333", Stage::Accepted, None, Some("lihua"), "2026-11-22 09:00:00", ""),
+        ]
+    }
+
+    #[test]
+    fn query_round_trip() {
+        let f = BoardFilter {
+            stage: Some(Stage::FollowUp),
+            status: Some("NoAnswer".into()),
+            taken: Some(Taken::No),
+            mine: true,
+            query: "刘 树".into(),
+            sort: SortKey::Duration,
+        };
+        assert_eq!(BoardFilter::from_query(&f.to_query()), f);
+        assert_eq!(BoardFilter::default().to_query(), "");
+        assert_eq!(BoardFilter::from_query("?sort=bogus&taken=maybe&x=1"), BoardFilter::default());
+    }
+
+    #[test]
+    fn filters_search_and_sorts() {
+        let d = data();
+        let idx = SearchIndex::build(&d);
+        let ids = |f: &BoardFilter| apply(f, &d, &idx, "zhangmin").into_iter().map(|i| d[i].case_id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&BoardFilter::default()), ["B2", "A1", "C3"]);
+        assert_eq!(ids(&BoardFilter { query: "刘树".into(), ..Default::default() }), ["A1"]);
+        assert_eq!(ids(&BoardFilter { query: "1489".into(), ..Default::default() }), ["A1"]);
+        assert_eq!(ids(&BoardFilter { query: "li hua".into(), ..Default::default() }), ["C3"]);
+        assert_eq!(ids(&BoardFilter { query: "c3".into(), ..Default::default() }), ["C3"]);
+        assert_eq!(ids(&BoardFilter { mine: true, ..Default::default() }), ["B2"]);
+        assert_eq!(ids(&BoardFilter { taken: Some(Taken::No), ..Default::default() }), ["A1"]);
+        assert_eq!(ids(&BoardFilter { status: Some(NO_CALL.into()), ..Default::default() }), ["C3"]);
+        assert_eq!(ids(&BoardFilter { stage: Some(Stage::Mediating), ..Default::default() }), ["B2"]);
+        assert_eq!(ids(&BoardFilter { sort: SortKey::Duration, ..Default::default() }), ["B2", "A1", "C3"]);
+        assert_eq!(ids(&BoardFilter { sort: SortKey::CaseId, ..Default::default() }), ["A1", "B2", "C3"]);
+    }
+
+    #[test]
+    fn counts_ignore_the_status_filter_itself() {
+        let d = data();
+        let idx = SearchIndex::build(&d);
+        let f = BoardFilter { status: Some("Succeeded".into()), ..Default::default() };
+        let counts = status_counts(&f, &d, &idx, "me");
+        assert_eq!(counts.len(), 3);
+        assert!(counts.contains(&("Executing".into(), 1)));
+        assert!(counts.contains(&(NO_CALL.into(), 1)));
+    }
+}
