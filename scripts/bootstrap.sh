@@ -41,13 +41,14 @@ if ! command -v curl >/dev/null 2>&1; then
   need_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q curl
 fi
 
-# 4. Chromium + ChromeDriver from Debian (for wasm-bindgen-test and Playwright)
-if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+# 4. Chromium + ChromeDriver from Debian (for wasm-bindgen-test and Playwright),
+#    and a CJK font so Chinese renders in headless screenshots
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && fc-list 2>/dev/null | grep -qi wqy; then
   say "chromium + chromedriver: present ($(/usr/bin/chromium --version 2>/dev/null | head -1))"
 else
-  say "installing chromium and chromium-driver from Debian"
+  say "installing chromium, chromium-driver and fonts-wqy-microhei from Debian"
   need_sudo apt-get update -q
-  need_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
+  need_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver fonts-wqy-microhei
 fi
 
 # 5. cargo-installed tools, pinned

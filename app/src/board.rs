@@ -1,71 +1,464 @@
-//! The board: every case with its stage, the party being called, the latest
-//! call status, start time and duration.
+//! The real-time board: every case with its stage, the party being called,
+//! the latest call status, who took it over, start time and duration.
+//! Filters live in the URL; only the rows in view are rendered, so 10,000
+//! cases stay smooth; live events patch rows as they arrive.
+
+use std::sync::Arc;
 
 use leptos::prelude::*;
-use shared::api::BoardResponse;
-use shared::mediation::BoardRecord;
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
+use shared::api::{BoardResponse, EventKind};
+use shared::board::{apply, status_counts, BoardFilter, SearchIndex, SortKey, Taken};
+use shared::mediation::{BoardRecord, CallStatus, Stage};
 
-use crate::api;
+use crate::api::Api;
+use crate::format::{self, stage_label, status_class, status_label, status_value_label};
+use crate::i18n::*;
+use crate::live::Live;
+use crate::perf;
+use crate::session::Session;
 
-/// Loads the board from the edge and shows it.
+/// Height of one board row, in CSS pixels (the virtual list relies on it).
+pub const ROW_HEIGHT: f64 = 44.0;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Load {
+    Loading,
+    Ready,
+    Failed(String),
+}
+
+/// The board's data, shared by every screen (the case page reads its case here).
+#[derive(Clone, Copy)]
+pub struct BoardState {
+    pub records: RwSignal<Arc<Vec<BoardRecord>>>,
+    pub index: RwSignal<Arc<SearchIndex>>,
+    pub load: RwSignal<Load>,
+    reload_pending: StoredValue<bool>,
+    api: StoredValue<Option<Api>, LocalStorage>,
+}
+
+impl BoardState {
+    pub fn case(&self, case_id: &str) -> Option<BoardRecord> {
+        self.records.with(|r| r.iter().find(|c| c.case_id == case_id).cloned())
+    }
+
+    /// Loads the board again.
+    pub fn reload(&self) {
+        let Some(api) = self.api.get_value() else { return };
+        let state = *self;
+        leptos::task::spawn_local(async move {
+            match api.get::<BoardResponse>("/api/board").await {
+                Ok(b) => state.set(b.cases),
+                Err(e) => {
+                    // Keep showing what we have; only an empty board shows the error.
+                    if state.records.with_untracked(|r| r.is_empty()) {
+                        state.load.set(Load::Failed(e.to_string()));
+                    }
+                }
+            }
+            state.reload_pending.set_value(false);
+        });
+    }
+
+    /// Reloads once, a moment from now, however many events ask for it.
+    fn reload_soon(&self) {
+        if self.reload_pending.get_value() {
+            return;
+        }
+        self.reload_pending.set_value(true);
+        let state = *self;
+        set_timeout(move || state.reload(), std::time::Duration::from_millis(600));
+    }
+
+    pub fn set(&self, cases: Vec<BoardRecord>) {
+        perf::mark("board-render:start");
+        self.index.set(Arc::new(SearchIndex::build(&cases)));
+        self.records.set(Arc::new(cases));
+        self.load.set(Load::Ready);
+        perf::measure_after_paint("board-render", "board-render:start");
+    }
+
+    /// Applies a live event to the rows it concerns.
+    fn apply_event(&self, event: &shared::api::LiveEvent) {
+        match event.kind {
+            EventKind::BoardChanged | EventKind::CallStatusChanged | EventKind::Takeover => {
+                let Some(case_id) = &event.case_id else {
+                    self.reload_soon();
+                    return;
+                };
+                let d = &event.data;
+                self.records.update(|records| {
+                    let records = Arc::make_mut(records);
+                    if let Some(r) = records.iter_mut().find(|r| &r.case_id == case_id) {
+                        if let Some(s) = d.get("callStatus").and_then(|v| v.as_str()) {
+                            r.call_status = Some(CallStatus::parse(s));
+                        }
+                        if let Some(s) = d.get("stage").and_then(|v| v.as_str()) {
+                            r.stage = Stage::parse(s);
+                        }
+                        if let Some(v) = d.get("takeoverUser") {
+                            r.takeover_user = v.as_str().map(str::to_owned);
+                        }
+                        if let Some(s) = d.get("startTime").and_then(|v| v.as_str()) {
+                            r.start_time = s.to_owned();
+                        }
+                        if let Some(s) = d.get("duration").and_then(|v| v.as_str()) {
+                            r.duration = s.to_owned();
+                        }
+                        if let Some(s) = d.get("callPersonId").and_then(|v| v.as_str()) {
+                            r.call_person_id = Some(s.to_owned());
+                        }
+                        if event.job_id.is_some() {
+                            r.job_id = event.job_id.clone();
+                        }
+                        r.update_time = format::datetime(event.at);
+                    }
+                });
+            }
+            EventKind::CallPlaced | EventKind::AgreementGenerated => self.reload_soon(),
+            EventKind::NoteStored | EventKind::OcrStarted => {}
+        }
+    }
+}
+
+/// Creates the board state, loads it when signed in, follows live events,
+/// and polls while the live connection is down.
+pub fn provide(session: Session, live: Live) -> BoardState {
+    let state = BoardState {
+        records: RwSignal::new(Arc::new(vec![])),
+        index: RwSignal::new(Arc::new(SearchIndex::default())),
+        load: RwSignal::new(Load::Loading),
+        reload_pending: StoredValue::new(false),
+        api: StoredValue::new_local(Some(Api::new(session))),
+    };
+    provide_context(state);
+    Effect::new(move |_| {
+        if session.token().is_some() && session.info.with_untracked(|i| i.is_some()) {
+            state.reload();
+        }
+    });
+    let seen = StoredValue::new(0i64);
+    Effect::new(move |_| {
+        live.version.track();
+        for event in live.since(seen.get_value()) {
+            seen.set_value(event.seq);
+            state.apply_event(&event);
+        }
+    });
+    Effect::new(move |_| {
+        if live.gap.get() > 0 {
+            state.reload();
+        }
+    });
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            if !live.is_open() && session.token_untracked().is_some() {
+                state.reload();
+            }
+        },
+        std::time::Duration::from_secs(20),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    state
+}
+
+/// The board screen.
 #[component]
 pub fn Board() -> impl IntoView {
-    let board = LocalResource::new(|| api::get_json::<BoardResponse>("/api/board"));
+    let i18n = use_i18n();
+    let state = expect_context::<BoardState>();
+    let session = expect_context::<Session>();
+    let location = use_location();
+    let navigate = use_navigate();
+
+    let url_filter = Memo::new(move |_| BoardFilter::from_query(&location.search.get()));
+    // Typing updates this at once; the URL follows a moment later.
+    let search = RwSignal::new(url_filter.get_untracked().query.clone());
+    let filter = Memo::new(move |_| BoardFilter { query: search.get(), ..url_filter.get() });
+
+    let set_filter = {
+        let navigate = navigate.clone();
+        move |f: BoardFilter| {
+            let q = f.to_query();
+            let url = if q.is_empty() { "/".to_owned() } else { format!("/?{q}") };
+            navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+        }
+    };
+    let url_sync = StoredValue::new(0u32);
+    let on_search = {
+        let set_filter = set_filter.clone();
+        move |value: String| {
+            perf::mark("filter-apply:start");
+            search.set(value);
+            perf::measure_after_paint("filter-apply", "filter-apply:start");
+            let ticket = url_sync.get_value() + 1;
+            url_sync.set_value(ticket);
+            let set_filter = set_filter.clone();
+            set_timeout(
+                move || {
+                    if url_sync.get_value() == ticket {
+                        set_filter(filter.get_untracked());
+                    }
+                },
+                std::time::Duration::from_millis(400),
+            );
+        }
+    };
+
+    let rows = Memo::new(move |_| {
+        let me = session.user();
+        let f = filter.get();
+        state.records.with(|r| state.index.with(|idx| apply(&f, r, idx, &me)))
+    });
+    let counts = Memo::new(move |_| {
+        let me = session.user();
+        let f = filter.get();
+        state.records.with(|r| state.index.with(|idx| status_counts(&f, r, idx, &me)))
+    });
+    let total = Memo::new(move |_| state.records.with(|r| r.len()));
+
+    let change = {
+        let set_filter = set_filter.clone();
+        move |edit: fn(&mut BoardFilter, String)| {
+        let set_filter = set_filter.clone();
+        move |ev: leptos::ev::Event| {
+            perf::mark("filter-apply:start");
+            let mut f = filter.get_untracked();
+            edit(&mut f, event_target_value(&ev));
+            set_filter(f);
+            perf::measure_after_paint("filter-apply", "filter-apply:start");
+        }
+        }
+    };
+    let on_stage = change(|f, v| f.stage = (!v.is_empty()).then(|| Stage::parse(&v)));
+    let on_taken = change(|f, v| {
+        f.taken = match v.as_str() {
+            "yes" => Some(Taken::Yes),
+            "no" => Some(Taken::No),
+            _ => None,
+        }
+    });
+    let on_sort = change(|f, v| f.sort = SortKey::parse(&v).unwrap_or_default());
+    let on_mine = {
+        let set_filter = set_filter.clone();
+        move |ev: leptos::ev::Event| {
+            let mut f = filter.get_untracked();
+            f.mine = event_target_checked(&ev);
+            set_filter(f);
+        }
+    };
+    let pick_status = {
+        let set_filter = set_filter.clone();
+        move |value: Option<String>| {
+            perf::mark("filter-apply:start");
+            let mut f = filter.get_untracked();
+            f.status = if f.status == value { None } else { value };
+            set_filter(f);
+            perf::measure_after_paint("filter-apply", "filter-apply:start");
+        }
+    };
+    let clear = {
+        let set_filter = set_filter.clone();
+        move |_| {
+            search.set(String::new());
+            set_filter(BoardFilter::default());
+        }
+    };
+
+    let stages = [Stage::Accepted, Stage::Mediating, Stage::Agreement, Stage::FollowUp, Stage::Closed];
+
     view! {
-        <section aria-labelledby="board-title">
-            <h2 id="board-title">"实时看板"</h2>
-            <Suspense fallback=|| view! { <p role="status">"加载中…"</p> }>
-                {move || board.get().map(|result| match result {
-                    Ok(b) => view! { <BoardTable cases=b.cases/> }.into_any(),
-                    Err(e) => view! {
-                        <div role="alert" class="error">
-                            <p>"看板加载失败:" {e.to_string()}</p>
-                            <button on:click=move |_| board.refetch()>"重试"</button>
-                        </div>
-                    }.into_any(),
-                })}
-            </Suspense>
+        <section class="board-screen" aria-labelledby="board-title">
+            <div class="board-head">
+                <h2 id="board-title">{tr!(i18n, board.heading)}</h2>
+                <p class="shown" role="status" aria-live="polite">
+                    {t!(i18n, board.shown, shown = move || rows.with(|r| r.len()), total = move || total.get())}
+                </p>
+            </div>
+            <form class="filters" role="search" aria-label=tr!(i18n, board.filters)
+                on:submit=|ev| ev.prevent_default()>
+                <label class="field grow">
+                    <span>{tr!(i18n, board.search)}</span>
+                    <input type="search" id="board-search" autocomplete="off"
+                        placeholder=tr!(i18n, board.search_placeholder)
+                        prop:value=move || search.get()
+                        on:input=move |ev| on_search(event_target_value(&ev))/>
+                </label>
+                <label class="field">
+                    <span>{tr!(i18n, board.stage)}</span>
+                    <select id="filter-stage" on:change=on_stage
+                        prop:value=move || filter.with(|f| f.stage.as_ref().map(|s| s.to_string()).unwrap_or_default())>
+                        <option value="">{tr!(i18n, board.all)}</option>
+                        {stages.into_iter().map(|s| {
+                            let value = s.to_string();
+                            view! { <option value=value>{crate::string_signal(move || stage_label(i18n, &s))}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{tr!(i18n, board.taken)}</span>
+                    <select id="filter-taken" on:change=on_taken
+                        prop:value=move || match filter.with(|f| f.taken) { Some(Taken::Yes) => "yes", Some(Taken::No) => "no", None => "" }>
+                        <option value="">{tr!(i18n, board.taken_any)}</option>
+                        <option value="yes">{tr!(i18n, board.taken_yes)}</option>
+                        <option value="no">{tr!(i18n, board.taken_no)}</option>
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{tr!(i18n, board.sort)}</span>
+                    <select id="filter-sort" on:change=on_sort prop:value=move || filter.with(|f| f.sort.as_str())>
+                        <option value="updated">{tr!(i18n, board.sort_updated)}</option>
+                        <option value="started">{tr!(i18n, board.sort_started)}</option>
+                        <option value="duration">{tr!(i18n, board.sort_duration)}</option>
+                        <option value="case">{tr!(i18n, board.sort_case)}</option>
+                    </select>
+                </label>
+                <label class="field check">
+                    <input type="checkbox" id="filter-mine" on:change=on_mine prop:checked=move || filter.with(|f| f.mine)/>
+                    <span>{tr!(i18n, board.mine)}</span>
+                </label>
+                <button type="button" class="btn ghost" on:click=clear>{tr!(i18n, board.clear)}</button>
+            </form>
+            <div class="status-chips" role="group" aria-label=tr!(i18n, board.counts)>
+                {move || counts.get().into_iter().map(|(value, n)| {
+                    let pick_status = pick_status.clone();
+                    let selected = filter.with(|f| f.status.as_deref() == Some(value.as_str()));
+                    let status = (value != shared::board::NO_CALL).then(|| CallStatus::parse(&value));
+                    let class = format!("chip {}", status_class(status.as_ref()));
+                    let label = status_value_label(i18n, &value);
+                    let v = value.clone();
+                    view! {
+                        <button type="button" class=class aria-pressed=selected.to_string() data-status=value
+                            on:click=move |_| pick_status(Some(v.clone()))>
+                            <span>{label}</span>" "<b>{n}</b>
+                        </button>
+                    }
+                }).collect_view()}
+            </div>
+            {move || match state.load.get() {
+                Load::Loading => view! { <p class="loading" role="status">{tr!(i18n, loading)}</p> }.into_any(),
+                Load::Failed(e) => view! {
+                    <div class="error" role="alert">
+                        <p>{tr!(i18n, board.error)}" "{e}</p>
+                        <button class="btn" on:click=move |_| state.reload()>{tr!(i18n, retry)}</button>
+                    </div>
+                }.into_any(),
+                Load::Ready if total.get() == 0 => view! { <p class="empty">{tr!(i18n, board.no_cases)}</p> }.into_any(),
+                Load::Ready if rows.with(|r| r.is_empty()) => view! { <p class="empty">{tr!(i18n, board.empty)}</p> }.into_any(),
+                Load::Ready => view! { <BoardTable rows=rows/> }.into_any(),
+            }}
         </section>
     }
 }
 
-/// One row per case.
+/// The table, rendering only the rows in view.
 #[component]
-pub fn BoardTable(cases: Vec<BoardRecord>) -> impl IntoView {
-    if cases.is_empty() {
-        return view! { <p class="empty">"暂无案件"</p> }.into_any();
-    }
+fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<BoardState>();
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    let (scroll_top, set_scroll_top) = signal(0.0f64);
+    let (viewport, set_viewport) = signal(800.0f64);
+
+    Effect::new(move |_| {
+        if let Some(el) = scroller.get() {
+            set_viewport.set(f64::from(el.client_height()).max(200.0));
+        }
+    });
+    // A new filter starts at the top.
+    Effect::new(move |_| {
+        rows.track();
+        if let Some(el) = scroller.get_untracked() {
+            el.set_scroll_top(0);
+        }
+        set_scroll_top.set(0.0);
+    });
+
+    let window = Memo::new(move |_| {
+        let n = rows.with(|r| r.len());
+        let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(10);
+        let count = (viewport.get() / ROW_HEIGHT) as usize + 20;
+        (first.min(n), (first + count).min(n), n)
+    });
+    let visible = Memo::new(move |_| {
+        let (start, end, _) = window.get();
+        rows.with(|r| state.records.with(|records| r[start..end].iter().enumerate().map(|(k, &i)| (start + k, records[i].clone())).collect::<Vec<_>>()))
+    });
+
     view! {
-        <table class="board">
-            <thead>
-                <tr>
-                    <th scope="col">"案件编号"</th>
-                    <th scope="col">"案件"</th>
-                    <th scope="col">"阶段"</th>
-                    <th scope="col">"呼叫对象"</th>
-                    <th scope="col">"呼叫状态"</th>
-                    <th scope="col">"开始时间"</th>
-                    <th scope="col">"时长(秒)"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {cases.into_iter().map(|c| {
-                    let person = c.call_person().map(|p| p.name.clone()).unwrap_or_default();
-                    let status = c.call_status.as_ref().map(|s| s.to_string()).unwrap_or_default();
-                    view! {
-                        <tr data-case-id=c.case_id.clone()>
-                            <td>{c.case_id.clone()}</td>
-                            <td>{c.case_name.clone()}</td>
-                            <td>{c.stage.to_string()}</td>
-                            <td>{person}</td>
-                            <td>{status}</td>
-                            <td>{c.start_time.clone()}</td>
-                            <td>{c.duration.clone()}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+        <div class="table-scroll" node_ref=scroller tabindex="0"
+            aria-label=tr!(i18n, board.heading)
+            on:scroll=move |ev| {
+                let el: web_sys::HtmlElement = event_target(&ev);
+                set_scroll_top.set(f64::from(el.scroll_top()));
+            }>
+            <table class="board" aria-rowcount=move || window.get().2 + 1>
+                <thead>
+                    <tr aria-rowindex="1">
+                        <th scope="col">{tr!(i18n, board.col_case)}</th>
+                        <th scope="col">{tr!(i18n, board.col_stage)}</th>
+                        <th scope="col">{tr!(i18n, board.col_person)}</th>
+                        <th scope="col">{tr!(i18n, board.col_status)}</th>
+                        <th scope="col">{tr!(i18n, board.col_taken)}</th>
+                        <th scope="col">{tr!(i18n, board.col_start)}</th>
+                        <th scope="col">{tr!(i18n, board.col_duration)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", window.get().0 as f64 * ROW_HEIGHT)></tr>
+                    <For each=move || visible.get()
+                        key=|(_, r)| format!("{}|{}|{:?}|{}|{:?}|{}", r.case_id, r.update_time, r.call_status, r.stage, r.takeover_user, r.duration)
+                        children=move |(position, record)| view! { <BoardRow position=position record=record/> }/>
+                    <tr class="spacer" aria-hidden="true" style:height=move || {
+                        let (_, end, n) = window.get();
+                        format!("{}px", (n - end) as f64 * ROW_HEIGHT)
+                    }></tr>
+                </tbody>
+            </table>
+        </div>
     }
-    .into_any()
+}
+
+#[component]
+fn BoardRow(position: usize, record: BoardRecord) -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let href = format!("/cases/{}", record.case_id);
+    let person = record.call_person().map(|p| p.name.clone()).unwrap_or_else(|| "—".into());
+    let status = record.call_status.clone();
+    let stage = record.stage.clone();
+    let duration = record.duration_seconds().map(format::duration).unwrap_or_else(|| "—".into());
+    let start = if record.start_time.is_empty() { "—".to_owned() } else { record.start_time[5..16.min(record.start_time.len())].to_owned() };
+    let taken = record.takeover_user.clone().unwrap_or_else(|| "—".into());
+    // The whole row opens the case; a click on the link itself is the router's.
+    let open = {
+        let href = href.clone();
+        move |ev: leptos::ev::MouseEvent| {
+            let on_link = ev
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                .and_then(|e| e.closest("a").ok().flatten())
+                .is_some();
+            if !on_link {
+                navigate(&href, Default::default());
+            }
+        }
+    };
+    view! {
+        <tr class="row" data-case-id=record.case_id.clone() aria-rowindex=position + 2 on:click=open>
+            <td class="case">
+                <a href=href>{record.case_name.clone()}</a>
+                <small>{record.case_id.clone()}</small>
+            </td>
+            <td>{crate::string_signal(move || stage_label(i18n, &stage))}</td>
+            <td>{person}</td>
+            <td><span class=status_class(status.as_ref())>{let s = status.clone(); move || status_label(i18n, s.as_ref())}</span></td>
+            <td>{taken}</td>
+            <td>{start}</td>
+            <td class="num">{duration}</td>
+        </tr>
+    }
 }

@@ -1,5 +1,5 @@
 //! The mediation board (Leptos, client-side rendered). It talks only to the
-//! edge and never holds a secret.
+//! edge, with the session token, and never holds a secret.
 
 // The macro reads app/locales/*.json at compile time. (0.6 prefers a build.rs
 // generator, which would pull ICU data export into the build; the macro does
@@ -10,6 +10,38 @@ mod i18n_gen {
 }
 pub use i18n_gen::i18n;
 
+/// A translated label as a signal. Every label then has the same type,
+/// `Signal<&'static str>`, instead of a closure type of its own, which keeps
+/// the wasm small (each distinct closure type in a view compiles its own
+/// render code).
+#[macro_export]
+macro_rules! tr {
+    ($i18n:expr, $($key:tt)+) => {
+        $crate::text_signal(move || t_string!($i18n, $($key)+))
+    };
+}
+
+pub fn text_signal(f: impl Fn() -> &'static str + Send + Sync + 'static) -> leptos::prelude::Signal<&'static str> {
+    leptos::prelude::Signal::derive(f)
+}
+
+/// A computed string as a signal (same reason as [`tr!`]).
+pub fn string_signal(f: impl Fn() -> String + Send + Sync + 'static) -> leptos::prelude::Signal<String> {
+    leptos::prelude::Signal::derive(f)
+}
+
+pub mod actions;
 pub mod api;
 pub mod board;
+pub mod case;
+pub mod dialog;
+pub mod embed;
+pub mod format;
+pub mod knowledge;
+pub mod live;
+pub mod markdown;
+pub mod notes;
+pub mod perf;
+pub mod session;
 pub mod shell;
+pub mod transcript;

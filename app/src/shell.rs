@@ -1,24 +1,142 @@
-//! The page frame around the screens.
+//! The page frame: header (title, user, language, live state, knowledge
+//! panel), the offline banner, the routes, and the sign-in screen when there
+//! is no session.
 
 use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
 
 use crate::board::Board;
+use crate::case::CasePage;
 use crate::i18n::*;
+use leptos_i18n::I18nContext;
+use crate::knowledge::KnowledgePanel;
+use crate::live::{self, LiveState};
+use crate::session::{role_label, Session, SignIn};
+use crate::transcript::TranscriptPage;
+
+const LOCALE_KEY: &str = "mediation-board.locale";
 
 #[component]
 pub fn Shell() -> impl IntoView {
-    view! { <I18nContextProvider><Frame/></I18nContextProvider> }
+    view! { <I18nContextProvider><Standalone/></I18nContextProvider> }
 }
 
 #[component]
-fn Frame() -> impl IntoView {
+fn Standalone() -> impl IntoView {
+    let session = Session::new(false);
+    provide_context(session);
+    view! { <Frame/> }
+}
+
+/// Everything below the session: live connection, board state, routes.
+#[component]
+pub fn Frame() -> impl IntoView {
     let i18n = use_i18n();
+    let session = expect_context::<Session>();
+    remember_locale(i18n);
+    let live = live::start(session);
+    provide_context(live);
+    crate::board::provide(session, live);
+    let kb_open = RwSignal::new(false);
+    let online = online_signal();
+
     view! {
+        <a class="skip" href="#main">{tr!(i18n, skip_to_content)}</a>
         <header class="top">
-            <h1>{t!(i18n, title)}</h1>
+            <h1>{tr!(i18n, title)}</h1>
+            <div class="top-right">
+                <LiveBadge/>
+                <label class="lang">
+                    <span class="sr-only">{tr!(i18n, language)}</span>
+                    <select id="language" prop:value=move || if i18n.get_locale() == Locale::en { "en" } else { "zh-CN" }
+                        on:change=move |ev| i18n.set_locale(if event_target_value(&ev) == "en" { Locale::en } else { Locale::zh_CN })>
+                        <option value="zh-CN">{tr!(i18n, lang_zh)}</option>
+                        <option value="en">{tr!(i18n, lang_en)}</option>
+                    </select>
+                </label>
+                {move || session.info.get().map(|info| view! {
+                    <span class="user" id="current-user">{info.name.clone()}" · "{crate::string_signal(move || role_label(i18n, &info.role))}</span>
+                })}
+                <Show when=move || session.signed_in()>
+                    <button type="button" class="btn" id="kb-toggle" aria-expanded=move || kb_open.get().to_string()
+                        aria-controls="knowledge" on:click=move |_| kb_open.update(|o| *o = !*o)>{tr!(i18n, knowledge_toggle)}</button>
+                    {(!session.embedded).then(|| view! {
+                        <button type="button" class="btn ghost" on:click=move |_| session.expire("")>{tr!(i18n, sign_out)}</button>
+                    })}
+                </Show>
+            </div>
         </header>
-        <main>
-            <Board/>
-        </main>
+        {move || (!online.get()).then(|| view! { <div class="offline" role="alert">{tr!(i18n, offline)}</div> })}
+        <Show when=move || session.signed_in() fallback=move || view! { <SignIn/> }>
+            <div class="layout" class:with-kb=move || kb_open.get()>
+                <main id="main" tabindex="-1">
+                    <Router>
+                        <Routes fallback=move || view! { <p>{tr!(i18n, not_found)}</p> }>
+                            <Route path=path!("/") view=Board/>
+                            <Route path=path!("/embed") view=Board/>
+                            <Route path=path!("/cases/:id") view=CasePage/>
+                            <Route path=path!("/cases/:id/calls/:job") view=TranscriptPage/>
+                        </Routes>
+                    </Router>
+                </main>
+                <Show when=move || kb_open.get()>
+                    <KnowledgePanel on_close=Callback::new(move |_| kb_open.set(false))/>
+                </Show>
+            </div>
+        </Show>
     }
+}
+
+#[component]
+fn LiveBadge() -> impl IntoView {
+    let i18n = use_i18n();
+    let live = expect_context::<live::Live>();
+    view! {
+        <span class="live" role="status" id="live-state"
+            data-state=move || format!("{:?}", live.state.get()).to_lowercase()>
+            {move || match live.state.get() {
+                LiveState::Connecting => t_string!(i18n, live.connecting),
+                LiveState::Open => t_string!(i18n, live.open),
+                LiveState::Reconnecting => t_string!(i18n, live.reconnecting),
+                LiveState::Polling => t_string!(i18n, live.polling),
+            }}
+        </span>
+    }
+}
+
+/// Keeps the chosen language across reloads.
+fn remember_locale(i18n: I18nContext<Locale>) {
+    let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+    // Chinese first: English only when the user chose it. (Set from an effect
+    // so it runs after the i18n provider's own, which follows the browser.)
+    let saved = storage.as_ref().and_then(|s| s.get_item(LOCALE_KEY).ok().flatten());
+    Effect::new(move |done: Option<()>| {
+        if done.is_none() {
+            i18n.set_locale(if saved.as_deref() == Some("en") { Locale::en } else { Locale::zh_CN });
+        }
+    });
+    Effect::new(move |_| {
+        let locale = i18n.get_locale();
+        let value = if locale == Locale::en { "en" } else { "zh-CN" };
+        if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let _ = s.set_item(LOCALE_KEY, value);
+        }
+        if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = html.set_attribute("lang", value);
+        }
+    });
+}
+
+/// `navigator.onLine`, following the online/offline events.
+fn online_signal() -> ReadSignal<bool> {
+    let initial = web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true);
+    let (online, set_online) = signal(initial);
+    let a = window_event_listener(leptos::ev::online, move |_| set_online.set(true));
+    let b = window_event_listener(leptos::ev::offline, move |_| set_online.set(false));
+    on_cleanup(move || {
+        a.remove();
+        b.remove();
+    });
+    online
 }

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, control, EDGE } from './harness.mjs';
+import { launch, control, EDGE, signedInPage, openBoard, assertAccessible, backend } from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -9,16 +9,110 @@ before(async () => {
 });
 after(async () => browser?.close());
 
-test('the board served by the edge lists the sandbox cases', async () => {
+test('signing in with a demo user shows the board in Chinese', async () => {
   const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(EDGE);
-  const rows = page.locator('table.board tbody tr');
-  await rows.first().waitFor({ timeout: 15000 });
-  const count = await rows.count();
-  assert.ok(count >= 30, `expected the seed's 30+ cases, saw ${count}`);
-  const text = await page.locator('table.board').innerText();
-  assert.match(text, /纠纷/);
-  assert.deepEqual(errors, []);
+  await page.getByRole('button', { name: /张敏/ }).click();
+  await page.locator('table.board tbody tr.row').first().waitFor();
+  assert.equal(await page.locator('h1').innerText(), 'AI云小调 · 调解看板');
+  assert.match(await page.locator('#current-user').innerText(), /张敏/);
+  assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
+  await page.close();
+});
+
+test('the board lists every case with stage, party, status, time and duration', async () => {
+  const page = await signedInPage(browser);
+  await openBoard(page);
+  const total = (await backend('/api/v1/mediation-timeline/v2/board')).data.length;
+  assert.match(await page.locator('.shown').innerText(), new RegExp(`${total}`));
+  const first = page.locator('table.board tbody tr.row').first();
+  const cells = await first.locator('td').allInnerTexts();
+  assert.equal(cells.length, 7);
+  assert.ok(cells[0].length > 4, 'case name and id');
+  // Phone numbers never appear unmasked for a mediator.
+  const html = await page.content();
+  const some = (await backend('/api/v1/mediation-timeline/v2/board')).data[0].parties[0].phoneNumber;
+  assert.ok(!html.includes(some));
+  await page.waitForSelector('#live-state[data-state="open"]', { timeout: 10000 });
+  await assertAccessible(page, 'board');
+  assert.deepEqual(page.errors, []);
+});
+
+test('filters and search live in the URL and can be shared', async () => {
+  const page = await signedInPage(browser);
+  await openBoard(page);
+  await page.selectOption('#filter-stage', 'follow_up');
+  await page.waitForURL(/stage=follow_up/);
+  const stages = await page.locator('table.board tbody tr.row td:nth-child(2)').allInnerTexts();
+  assert.ok(stages.length > 0 && stages.every((s) => s === '履约回访'), stages.join());
+  await page.fill('#board-search', '刘树杰');
+  await page.waitForURL(/q=/);
+  const rows = await page.locator('table.board tbody tr.row').count();
+  assert.equal(rows, 1);
+  const shared = page.url();
+  // The same link opens the same view.
+  const other = await signedInPage(browser, 'wanglei', 'supervisor');
+  await other.goto(shared);
+  await other.locator('table.board tbody tr.row').first().waitFor();
+  assert.equal(await other.locator('table.board tbody tr.row').count(), 1);
+  assert.equal(await other.locator('#board-search').inputValue(), '刘树杰');
+  // Status chips show counts and filter.
+  await page.click('text=清除筛选');
+  const chip = page.locator('.status-chips .chip').first();
+  const n = Number(await chip.locator('b').innerText());
+  await chip.click();
+  await page.waitForURL(/status=/);
+  assert.equal(await page.locator('table.board tbody tr.row').count(), Math.min(n, await page.locator('table.board tbody tr.row').count()));
+  assert.match(await page.locator('.shown').innerText(), new RegExp(`${n}`));
+  // The last digits of a phone number find the party.
+  await page.click('text=清除筛选');
+  const tail = (await backend('/api/v1/mediation-timeline/v2/board')).data[3].parties[0].phoneNumber.slice(-4);
+  await page.fill('#board-search', tail);
+  await page.waitForTimeout(300);
+  assert.ok((await page.locator('table.board tbody tr.row').count()) >= 1);
+  await other.close();
+  await page.close();
+});
+
+test('English is available and remembered', async () => {
+  const page = await signedInPage(browser);
+  await openBoard(page);
+  await page.selectOption('#language', 'en');
+  await page.getByRole('heading', { name: 'Live board' }).waitFor();
+  await page.reload();
+  await page.getByRole('heading', { name: 'Live board' }).waitFor();
+  await page.selectOption('#language', 'zh-CN');
+  await page.getByRole('heading', { name: '实时看板' }).waitFor();
+  await page.close();
+});
+
+test('offline is shown as such, and the board keeps its data', async () => {
+  const page = await signedInPage(browser);
+  await openBoard(page);
+  await page.context().setOffline(true);
+  await page.locator('.offline').waitFor();
+  assert.ok((await page.locator('table.board tbody tr.row').count()) > 0);
+  await page.context().setOffline(false);
+  await page.locator('.offline').waitFor({ state: 'detached' });
+  await page.close();
+});
+
+test('live updates change a row without a reload', async () => {
+  const page = await signedInPage(browser);
+  await openBoard(page);
+  await page.waitForSelector('#live-state[data-state="open"]');
+  const c = (await backend('/api/v1/mediation-timeline/v2/board')).data.find((x) => x.stage === 'accepted');
+  const row = page.locator(`tr[data-case-id="${c.caseId}"]`);
+  await page.fill('#board-search', c.caseId);
+  await row.waitFor();
+  assert.match(await row.innerText(), /未呼叫/);
+  // The AI calls a party of this case, straight at the backend.
+  const res = await fetch(`${process.env.E2E_MEDIATION ?? 'http://127.0.0.1:18788'}/api/v1/outbound-bot/call-v2`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer sandbox-mediation-token', 'content-type': 'application/json' },
+    body: JSON.stringify({ caseId: c.caseId, mediationId: String(c.mediationId), callAuto: 0, callPersonId: c.parties[0].personId }),
+  });
+  assert.equal(res.status, 201);
+  await page.locator(`tr[data-case-id="${c.caseId}"]`, { hasText: '排队中' }).waitFor({ timeout: 10000 });
+  await page.close();
 });

@@ -1,12 +1,18 @@
 // Shared set-up for the browser tests: Debian's Chromium driven by
-// playwright-core (no browser download), the stack's addresses, and the
-// sandbox's control API. Playwright gives each launch a fresh profile in TMPDIR.
+// playwright-core (no browser download), the stack's addresses, the sandbox's
+// control API, signing in, and an axe-core accessibility check.
 import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
 
 export const EDGE = process.env.E2E_EDGE ?? 'http://127.0.0.1:18787';
 export const CONTROL = process.env.E2E_CONTROL ?? 'http://127.0.0.1:18790';
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export async function launch() {
+  // Playwright gives each launch a fresh profile in TMPDIR.
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
@@ -31,4 +37,60 @@ export async function control(path, body) {
   });
   if (!res.ok) throw new Error(`control ${path}: ${res.status} ${await res.text()}`);
   return res.json();
+}
+
+/** A session token for a demo user, from the edge's local sign-in. */
+export async function token(user = 'zhangmin', role = 'mediator') {
+  const res = await fetch(`${EDGE}/api/demo/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user, role }),
+  });
+  assert.equal(res.status, 200);
+  return (await res.json()).token;
+}
+
+/** A page already signed in as `user` (the token is put where the board keeps it). */
+export async function signedInPage(browser, user = 'zhangmin', role = 'mediator', { viewport } = {}) {
+  const context = await browser.newContext({ viewport: viewport ?? { width: 1280, height: 900 } });
+  const t = await token(user, role);
+  await context.addInitScript((value) => {
+    sessionStorage.setItem('mediation-board.token', value);
+  }, t);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.errors = errors;
+  return page;
+}
+
+export async function openBoard(page, query = '') {
+  await page.goto(`${EDGE}/${query}`);
+  await page.locator('table.board tbody tr.row').first().waitFor({ timeout: 20000 });
+}
+
+/** Runs axe-core on the page; fails on serious or critical violations. */
+export async function assertAccessible(page, what) {
+  // Injected through DevTools, which the page's CSP (rightly) does not allow for scripts.
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad, [], `${what}: accessibility violations ${JSON.stringify(bad, null, 1)}`);
+}
+
+export async function backend(path) {
+  const res = await fetch(`${process.env.E2E_MEDIATION ?? 'http://127.0.0.1:18788'}${path}`, {
+    headers: { authorization: 'Bearer sandbox-mediation-token' },
+  });
+  return res.json();
+}
+
+/** The first case under mediation nobody has taken over. */
+export async function openCase() {
+  const board = await backend('/api/v1/mediation-timeline/v2/board');
+  return board.data.find((c) => !c.takeoverUser && c.stage !== 'accepted' && c.callStatus);
 }

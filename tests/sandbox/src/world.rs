@@ -127,7 +127,7 @@ impl World {
     pub fn new(clock: Clock, seed: u64, record_base: String) -> Self {
         let now = clock.now_ms();
         let mut world = Self { clock, rng: Rng::new(seed), cases: vec![], calls: BTreeMap::new(), next_record_id: 1000, record_base, happenings: vec![] };
-        for case in seed::load().cases {
+        for (position, case) in seed::load().cases.into_iter().enumerate() {
             let case_calls = case.calls.clone();
             let takeover = case.takeover_user.clone().map(|u| (u, now - 3_600_000));
             let agreement = case.agreement.clone().map(|content| AgreementResult {
@@ -137,13 +137,18 @@ impl World {
             let case_id = case.case_id.clone();
             let mediation_id = case.mediation_id;
             let parties = case.parties.clone();
+            // Last touched: when its latest call ended, or (never called) a while ago.
+            let last_call_end = case_calls
+                .iter()
+                .map(|c| now - c.started_minutes_ago * 60_000 + c.turns.last().map(|t| t.at * 1000).unwrap_or(RING_MS))
+                .max();
             world.cases.push(Case {
                 stage: case.stage.clone(),
                 takeover,
                 agreement,
                 agreements_generated: 0,
                 ocr: None,
-                updated_ms: now,
+                updated_ms: last_call_end.unwrap_or(now - (position as i64 + 1) * 37 * 60_000),
                 seed: SeedCase { calls: vec![], ..case },
             });
             for c in case_calls {

@@ -1,0 +1,226 @@
+//! The case screen: parties (phones masked), the dispute facts, the timeline
+//! of AI calls with their quality scores, the audit trail, and the actions.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use shared::api::{AuditResponse, ConversationsResponse, EventKind};
+use shared::mediation::{BoardRecord, CallStatus, DisputeType, Stage};
+use shared::note::{quality_total, NoteOutcome};
+
+use crate::actions::{AgreementAction, CallAction, OcrAction, TakeoverAction, UpdateStatusAction};
+use crate::api::use_api;
+use crate::board::{BoardState, Load};
+use crate::format::{self, call_type_label, dispute_label, stage_label, status_class, status_label};
+use crate::i18n::*;
+use crate::live::Live;
+
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let case_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let board = expect_context::<BoardState>();
+    let record = Memo::new(move |_| board.case(&case_id.get()));
+    let known = Memo::new(move |_| record.with(|r| r.is_some()));
+    view! {
+        <section class="case-screen" aria-labelledby="case-title">
+            <nav class="crumbs"><A href="/">{tr!(i18n, back_to_board)}</A></nav>
+            <Show when=move || known.get() fallback=move || match board.load.get() {
+                Load::Loading => view! { <p role="status">{tr!(i18n, loading)}</p> }.into_any(),
+                _ => view! { <p class="empty" role="alert">{tr!(i18n, case.not_found)}</p> }.into_any(),
+            }>
+                // Rendered once per case: data refreshes update the fields in
+                // place, so an open dialog (and its result) stays open.
+                {move || { let id = case_id.get(); view! { <CaseBody case_id=id record=record/> } }}
+            </Show>
+        </section>
+    }
+}
+
+/// The case's fields, read reactively from the board.
+fn field<T: Send + Sync + Clone + 'static>(record: Memo<Option<BoardRecord>>, f: fn(&BoardRecord) -> T, fallback: T) -> Signal<T> {
+    Signal::derive(move || record.with(|r| r.as_ref().map(f).unwrap_or_else(|| fallback.clone())))
+}
+
+#[component]
+fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let live = expect_context::<Live>();
+    let id = StoredValue::new(case_id.clone());
+
+    let calls = LocalResource::new(move || {
+        let id = id.get_value();
+        async move { api.get::<ConversationsResponse>(&format!("/api/conversations?caseId={id}")).await }
+    });
+    let audit = LocalResource::new(move || {
+        let id = id.get_value();
+        async move { api.get::<AuditResponse>(&format!("/api/cases/{id}/audit")).await }
+    });
+    // Anything that happens to this case (or its calls' notes) refreshes it.
+    let seen = StoredValue::new(live.last_seq());
+    Effect::new(move |_| {
+        live.version.track();
+        let id = id.get_value();
+        let job_ids: Vec<String> =
+            calls.get_untracked().and_then(|r| r.ok()).map(|c| c.calls.iter().map(|c| c.job_id.clone()).collect()).unwrap_or_default();
+        let mut refresh = false;
+        for e in live.since(seen.get_value()) {
+            seen.set_value(e.seq);
+            let mine = e.case_id.as_deref() == Some(id.as_str()) || e.job_id.as_ref().is_some_and(|j| job_ids.contains(j));
+            if mine && e.kind != EventKind::BoardChanged {
+                refresh = true;
+            }
+        }
+        if refresh {
+            calls.refetch();
+            audit.refetch();
+        }
+    });
+    let status_target = RwSignal::new(None::<(String, CallStatus)>);
+
+    let name = field(record, |r| r.case_name.clone(), String::new());
+    let stage = field(record, |r| r.stage.clone(), Stage::Accepted);
+    let dispute = field(record, |r| r.dispute_type.clone(), DisputeType::Other(String::new()));
+    let amount = field(record, |r| r.amount.clone(), None);
+    let taken = field(record, |r| r.takeover_user.clone(), None);
+    let facts = field(record, |r| r.facts.clone(), String::new());
+    let parties = field(record, |r| r.parties.clone(), vec![]);
+
+    view! {
+        <header class="case-head">
+            <h2 id="case-title">{name}</h2>
+            <p class="muted">{case_id.clone()}</p>
+            <dl class="facts-grid">
+                <dt>{tr!(i18n, board.col_stage)}</dt><dd>{crate::string_signal(move || stage_label(i18n, &stage.get()))}</dd>
+                <dt>{tr!(i18n, case.dispute)}</dt><dd>{crate::string_signal(move || dispute_label(i18n, &dispute.get()))}</dd>
+                <dt>{tr!(i18n, case.amount)}</dt>
+                <dd>{move || match amount.get() { Some(a) => t!(i18n, case.amount_value, amount = a).into_any(), None => "—".into_any() }}</dd>
+                <dt>{tr!(i18n, board.col_taken)}</dt>
+                <dd id="takeover-holder">{move || match taken.get() {
+                    Some(u) => t!(i18n, case.taken_by, user = u).into_any(),
+                    None => tr!(i18n, case.not_taken).into_any(),
+                }}</dd>
+            </dl>
+        </header>
+        <section class="actions" aria-label=tr!(i18n, case.actions)>
+            <CallAction record=record/>
+            <TakeoverAction record=record/>
+            <AgreementAction case_id=case_id.clone()/>
+            <OcrAction case_id=case_id.clone()/>
+        </section>
+        <div class="case-grid">
+            <section aria-labelledby="facts-title">
+                <h3 id="facts-title">{tr!(i18n, case.facts)}</h3>
+                <p class="facts">{facts}</p>
+                <h3 id="parties-title">{tr!(i18n, case.parties)}</h3>
+                <table class="parties" aria-labelledby="parties-title">
+                    <thead><tr>
+                        <th scope="col">{tr!(i18n, case.parties)}</th>
+                        <th scope="col">{tr!(i18n, case.role)}</th>
+                        <th scope="col">{tr!(i18n, case.phone)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {move || parties.get().into_iter().map(|p| {
+                            let applicant = p.person_type == 0;
+                            view! { <tr><td>{p.name.clone()}</td>
+                                <td>{if applicant { tr!(i18n, case.applicant) } else { tr!(i18n, case.respondent) }}</td>
+                                <td class="phone">{p.phone_number.clone()}</td></tr> }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+            <section aria-labelledby="calls-title">
+                <h3 id="calls-title">{tr!(i18n, case.calls)}</h3>
+                <CallTimeline case_id=case_id.clone() calls=calls on_update=Callback::new(move |t| status_target.set(Some(t)))/>
+            </section>
+            <section aria-labelledby="audit-title">
+                <h3 id="audit-title">{tr!(i18n, case.audit)}</h3>
+                <AuditTrail audit=audit/>
+            </section>
+        </div>
+        <UpdateStatusAction target=status_target on_done=Callback::new(move |_| { calls.refetch(); audit.refetch(); })/>
+    }
+}
+
+#[component]
+fn CallTimeline(
+    case_id: String,
+    calls: LocalResource<Result<ConversationsResponse, crate::api::ApiFailure>>,
+    on_update: Callback<(String, CallStatus)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let case_id = StoredValue::new(case_id);
+    view! {
+        <Suspense fallback=move || view! { <p role="status">{tr!(i18n, loading)}</p> }>
+            {move || calls.get().map(|result| match result {
+                Err(e) => view! {
+                    <div class="error" role="alert"><p>{e.to_string()}</p>
+                        <button class="btn" on:click=move |_| calls.refetch()>{tr!(i18n, retry)}</button></div>
+                }.into_any(),
+                Ok(list) if list.calls.is_empty() => view! { <p class="empty">{tr!(i18n, case.no_calls)}</p> }.into_any(),
+                Ok(list) => view! {
+                    <ol class="timeline">
+                        {list.calls.into_iter().map(|c| {
+                            let status = c.call_status.clone();
+                            let kind = c.call_type.clone();
+                            let start = c.turns.first().map(|t| format::datetime(t.timestamp)).unwrap_or_default();
+                            let secs = match (c.turns.first(), c.turns.last()) {
+                                (Some(a), Some(b)) => ((b.timestamp - a.timestamp) / 1000) as u32,
+                                _ => 0,
+                            };
+                            let score = c.notes.iter().find_map(|n| match &n.outcome {
+                                NoteOutcome::QualityInspection { items } => Some(quality_total(items)),
+                                _ => None,
+                            });
+                            let href = format!("/cases/{}/calls/{}", case_id.get_value(), c.job_id);
+                            let target = (c.job_id.clone(), c.call_status.clone());
+                            view! {
+                                <li class="call" data-job-id=c.job_id.clone()>
+                                    <div class="call-main">
+                                        <span class="call-type">{crate::string_signal(move || call_type_label(i18n, &kind))}</span>
+                                        <span class=status_class(Some(&status))>{let s = status.clone(); move || status_label(i18n, Some(&s))}</span>
+                                        <span class="muted">{start}</span>
+                                        <span class="muted">{format::duration(secs)}</span>
+                                        {score.map(|(s, f)| view! { <span class="score-chip">{t!(i18n, case.score, score = s, full = f)}</span> })}
+                                    </div>
+                                    <div class="call-actions">
+                                        <A href=href>{tr!(i18n, case.open_transcript)}</A>
+                                        <button type="button" class="btn small" on:click=move |_| on_update.run(target.clone())>{tr!(i18n, action.update_status)}</button>
+                                    </div>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AuditTrail(audit: LocalResource<Result<AuditResponse, crate::api::ApiFailure>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Suspense fallback=move || view! { <p role="status">{tr!(i18n, loading)}</p> }>
+            {move || audit.get().map(|result| match result {
+                Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                Ok(a) if a.entries.is_empty() => view! { <p class="empty">{tr!(i18n, case.no_audit)}</p> }.into_any(),
+                Ok(a) => view! {
+                    <ul class="audit">
+                        {a.entries.into_iter().map(|e| view! {
+                            <li data-action=e.action.clone()>
+                                <time>{format::datetime(e.at)}</time>" "
+                                <b>{e.user.clone()}</b>" "
+                                <span>{e.action.clone()}</span>
+                                {e.target.clone().map(|t| view! { <span class="muted">" · "{t}</span> })}
+                                <span class=if (200..300).contains(&e.status) { "ok" } else { "bad" }>" → "{e.status}" "{e.outcome.clone()}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,216 @@
+//! The knowledge panel, available from every screen: Clink knowledge search
+//! (`<em>` highlights shown as highlights, everything else as plain text —
+//! hits can carry hostile HTML), Q&A chat that keeps its conversation, and
+//! opening a document through its media URL.
+
+use leptos::prelude::*;
+use serde_json::json;
+use shared::clink::kb::{highlight_runs, ChatResponse, MediaUrl, SearchHit, SearchPage, SourceFile};
+
+use crate::api::{use_api, ApiFailure};
+use crate::i18n::*;
+
+/// Renders text with `<em>` highlights as `<mark>`; nothing else is markup.
+#[component]
+pub fn Highlighted(#[prop(into)] text: String) -> impl IntoView {
+    highlight_runs(&text)
+        .into_iter()
+        .map(|(hit, run)| {
+            let run = run.to_owned();
+            if hit {
+                view! { <mark>{run}</mark> }.into_any()
+            } else {
+                run.into_any()
+            }
+        })
+        .collect_view()
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Tab {
+    Search,
+    Chat,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Message {
+    mine: bool,
+    text: String,
+    files: Vec<SourceFile>,
+}
+
+impl Message {
+    fn class(&self) -> &'static str {
+        if self.mine {
+            "msg mine"
+        } else {
+            "msg bot"
+        }
+    }
+}
+
+#[component]
+pub fn KnowledgePanel(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let tab = RwSignal::new(Tab::Search);
+    view! {
+        <aside class="kb-panel" id="knowledge" aria-labelledby="kb-title">
+            <header class="kb-head">
+                <h2 id="kb-title">{tr!(i18n, kb.heading)}</h2>
+                <button type="button" class="icon" aria-label=tr!(i18n, close) on:click=move |_| on_close.run(())>"×"</button>
+            </header>
+            <div class="tabs" role="tablist">
+                <button type="button" role="tab" id="kb-tab-search" aria-selected=move || (tab.get() == Tab::Search).to_string()
+                    on:click=move |_| tab.set(Tab::Search)>{tr!(i18n, kb.search_tab)}</button>
+                <button type="button" role="tab" id="kb-tab-chat" aria-selected=move || (tab.get() == Tab::Chat).to_string()
+                    on:click=move |_| tab.set(Tab::Chat)>{tr!(i18n, kb.chat_tab)}</button>
+            </div>
+            // Both stay mounted so the chat keeps its conversation while searching.
+            <div role="tabpanel" aria-labelledby="kb-tab-search" hidden=move || tab.get() != Tab::Search><KbSearch/></div>
+            <div role="tabpanel" aria-labelledby="kb-tab-chat" hidden=move || tab.get() != Tab::Chat><KbChat/></div>
+        </aside>
+    }
+}
+
+#[component]
+fn KbSearch() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let keyword = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let result = RwSignal::new(None::<Result<SearchPage, ApiFailure>>);
+    let search = move || {
+        let k = keyword.get_untracked();
+        if k.trim().is_empty() {
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let r = api.post::<SearchPage, _>("/api/clink/aikb/search_knowledge_on_open", &json!({ "keyword": k.trim(), "offset": 0, "limit": 10 })).await;
+            result.set(Some(r));
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="kb-search" role="search" on:submit=move |ev| { ev.prevent_default(); search(); }>
+            <label for="kb-keyword" class="sr-only">{tr!(i18n, kb.search_label)}</label>
+            <input id="kb-keyword" type="search" autocomplete="off"
+                placeholder=tr!(i18n, kb.search_placeholder)
+                prop:value=move || keyword.get() on:input=move |ev| keyword.set(event_target_value(&ev))/>
+            <button type="submit" class="btn" disabled=move || busy.get()>{tr!(i18n, kb.search_submit)}</button>
+        </form>
+        <div aria-live="polite" aria-busy=move || busy.get().to_string()>
+            {move || busy.get().then(|| view! { <p role="status">{tr!(i18n, loading)}</p> })}
+            {move || result.get().map(|r| match r {
+                Err(e) => view! {
+                    <div class="error" role="alert"><p>{e.to_string()}</p>
+                    <button class="btn" on:click=move |_| search()>{tr!(i18n, retry)}</button></div>
+                }.into_any(),
+                Ok(page) if page.result.is_empty() => view! { <p class="empty">{tr!(i18n, kb.no_hits)}</p> }.into_any(),
+                Ok(page) => view! {
+                    <ul class="kb-hits">{page.result.into_iter().map(|h| view! { <Hit hit=h/> }).collect_view()}</ul>
+                }.into_any(),
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn Hit(hit: SearchHit) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let is_file = hit.knowledge_type.as_deref() == Some("FILE");
+    let title = hit.question.clone().or(hit.name.clone()).unwrap_or_default();
+    let file_id = hit.id.to_string();
+    let opening = RwSignal::new(None::<String>);
+    let open = move |_| {
+        let id = file_id.clone();
+        // Open the tab now (a user gesture), then point it at the media URL.
+        let tab = web_sys::window().and_then(|w| w.open_with_url_and_target("about:blank", "_blank").ok().flatten());
+        leptos::task::spawn_local(async move {
+            match api.get::<MediaUrl>(&format!("/api/clink/aikb/describe_file_media_url?fileId={id}&inline=true")).await {
+                Ok(m) => match tab {
+                    Some(t) => {
+                        let _ = t.location().set_href(&m.url);
+                    }
+                    None => opening.set(Some(m.url)),
+                },
+                Err(e) => {
+                    if let Some(t) = tab {
+                        let _ = t.close();
+                    }
+                    opening.set(Some(e.to_string()));
+                }
+            }
+        });
+    };
+    view! {
+        <li class="kb-hit" data-kind=if is_file { "FILE" } else { "FAQ" }>
+            <h3><span class="badge">{move || if is_file { t_string!(i18n, kb.file) } else { t_string!(i18n, kb.faq) }}</span>" "<Highlighted text=title/></h3>
+            {hit.answers.clone().unwrap_or_default().into_iter().take(1).map(|a| view! { <p class="kb-answer"><Highlighted text=a.content/></p> }).collect_view()}
+            {hit.content.clone().filter(|c| !c.is_empty()).map(|c| view! { <p class="kb-snippet"><Highlighted text=c/></p> })}
+            {is_file.then(|| view! { <button type="button" class="btn small" on:click=open.clone()>{tr!(i18n, kb.open)}</button> })}
+            {move || opening.get().map(|m| view! { <p class="muted">{m}</p> })}
+        </li>
+    }
+}
+
+#[component]
+fn KbChat() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let input = RwSignal::new(String::new());
+    let messages = RwSignal::new(Vec::<Message>::new());
+    let conversation = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let send = move || {
+        let text = input.get_untracked().trim().to_owned();
+        if text.is_empty() || busy.get_untracked() {
+            return;
+        }
+        input.set(String::new());
+        error.set(None);
+        messages.update(|m| m.push(Message { mine: true, text: text.clone(), files: vec![] }));
+        busy.set(true);
+        let mut body = json!({ "content": text });
+        if let Some(id) = conversation.get_untracked() {
+            body["conversationId"] = json!(id);
+        }
+        leptos::task::spawn_local(async move {
+            match api.post::<ChatResponse, _>("/api/clink/aikb/chat_conversation_on_open", &body).await {
+                Ok(r) => {
+                    conversation.set(Some(r.result.conversation_id.to_string()));
+                    messages.update(|m| m.push(Message { mine: false, text: r.result.content, files: r.result.files.unwrap_or_default() }));
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    let numbered = move || -> Vec<(usize, Message)> { messages.get().into_iter().enumerate().collect() };
+    view! {
+        <ol class="chat" aria-live="polite">
+            <For each=numbered key=|(i, _)| *i
+                children=move |(_, m)| view! {
+                    <li class=m.class()>
+                        <span class="who">{move || if m.mine { t_string!(i18n, kb.you) } else { t_string!(i18n, kb.bot) }}</span>
+                        <p>{m.text.clone()}</p>
+                        {(!m.files.is_empty()).then(|| view! {
+                            <p class="muted">{tr!(i18n, kb.sources)}": "{m.files.iter().map(|f| f.name.clone()).collect::<Vec<_>>().join("、")}</p>
+                        })}
+                    </li>
+                }/>
+        </ol>
+        {move || busy.get().then(|| view! { <p role="status">{tr!(i18n, loading)}</p> })}
+        {move || error.get().map(|e| view! { <div class="error" role="alert"><p>{e}</p></div> })}
+        <form class="chat-form" on:submit=move |ev| { ev.prevent_default(); send(); }>
+            <label for="kb-question" class="sr-only">{tr!(i18n, kb.chat_label)}</label>
+            <input id="kb-question" type="text" autocomplete="off"
+                placeholder=tr!(i18n, kb.chat_placeholder)
+                prop:value=move || input.get() on:input=move |ev| input.set(event_target_value(&ev))/>
+            <button type="submit" class="btn" disabled=move || busy.get()>{tr!(i18n, kb.chat_send)}</button>
+            <button type="button" class="btn ghost" on:click=move |_| { messages.set(vec![]); conversation.set(None); }>{tr!(i18n, kb.chat_new)}</button>
+        </form>
+    }
+}

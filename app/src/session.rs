@@ -1,0 +1,197 @@
+//! The session: the token the edge issued (through the host portal, or the
+//! demo sign-in on local runs), what it says about the user, and the sign-in
+//! screen. The token lives in memory; standalone pages also keep it in
+//! sessionStorage so a reload does not sign the user out.
+
+use base64::Engine as _;
+use leptos::prelude::*;
+use shared::api::{DemoSession, DemoSessionRequest, SessionInfo};
+use shared::session::Role;
+
+use crate::api::Api;
+use crate::i18n::*;
+use leptos_i18n::I18nContext;
+
+const STORAGE_KEY: &str = "mediation-board.token";
+
+#[derive(Clone, Copy)]
+pub struct Session {
+    token: RwSignal<Option<String>>,
+    pub info: RwSignal<Option<SessionInfo>>,
+    /// Why the user was signed out, to show on the sign-in screen.
+    pub notice: RwSignal<Option<String>>,
+    /// Embedded in a portal: the host owns the token; nothing is stored.
+    pub embedded: bool,
+}
+
+impl Session {
+    pub fn new(embedded: bool) -> Self {
+        let s = Self { token: RwSignal::new(None), info: RwSignal::new(None), notice: RwSignal::new(None), embedded };
+        if !embedded {
+            if let Some(token) = storage().and_then(|st| st.get_item(STORAGE_KEY).ok().flatten()) {
+                if let Some(info) = decode_claims(&token).filter(|i| i.expires_at * 1000 > js_sys::Date::now() as i64) {
+                    s.token.set(Some(token));
+                    s.info.set(Some(info));
+                }
+            }
+        }
+        s
+    }
+
+    pub fn token(&self) -> Option<String> {
+        self.token.get()
+    }
+
+    pub fn token_untracked(&self) -> Option<String> {
+        self.token.get_untracked()
+    }
+
+    pub fn signed_in(&self) -> bool {
+        self.info.get().is_some()
+    }
+
+    /// The user name (`sub`), for "mine" filters.
+    pub fn user(&self) -> String {
+        self.info.with(|i| i.as_ref().map(|i| i.user.clone()).unwrap_or_default())
+    }
+
+    pub fn user_untracked(&self) -> String {
+        self.info.with_untracked(|i| i.as_ref().map(|i| i.user.clone()).unwrap_or_default())
+    }
+
+    /// Uses a token (from sign-in or the host portal).
+    pub fn sign_in(&self, token: String, info: SessionInfo) {
+        if !self.embedded {
+            if let Some(st) = storage() {
+                let _ = st.set_item(STORAGE_KEY, &token);
+            }
+        }
+        self.notice.set(None);
+        self.token.set(Some(token));
+        self.info.set(Some(info));
+    }
+
+    /// Replaces the token with a fresh one for the same user (portal refresh).
+    pub fn refresh(&self, token: String) -> bool {
+        match decode_claims(&token) {
+            Some(info) => {
+                self.sign_in(token, info);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Ends the session (expired or rejected token).
+    pub fn expire(&self, why: &str) {
+        if let Some(st) = storage() {
+            let _ = st.remove_item(STORAGE_KEY);
+        }
+        self.token.set(None);
+        self.info.set(None);
+        self.notice.set(Some(why.to_owned()));
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// Reads a token's claims without checking the signature (the edge checks
+/// it on every call); used to show who is signed in and when it expires.
+pub fn decode_claims(token: &str) -> Option<SessionInfo> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    let claims: shared::session::Claims = serde_json::from_slice(&bytes).ok()?;
+    Some(SessionInfo::from(&claims))
+}
+
+/// Where the edge's API is: the page's own origin.
+pub fn api_base() -> String {
+    String::new()
+}
+
+pub fn offline_message() -> &'static str {
+    "网络连接失败,请检查网络后重试 / network error, check the connection and retry"
+}
+
+pub fn role_label(i18n: I18nContext<Locale>, role: &Role) -> String {
+    match role {
+        Role::Mediator => t_string!(i18n, role_mediator).to_string(),
+        Role::Supervisor => t_string!(i18n, role_supervisor).to_string(),
+        Role::Admin => t_string!(i18n, role_admin).to_string(),
+        Role::Other(r) => r.clone(),
+    }
+}
+
+/// The sign-in screen of the standalone board.
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = expect_context::<Session>();
+    let api = Api::new(session);
+    let (busy, set_busy) = signal(false);
+    let (error, set_error) = signal(None::<String>);
+    let token_input = RwSignal::new(String::new());
+
+    let demo = move |user: &'static str, role: Role| {
+        set_busy.set(true);
+        set_error.set(None);
+        leptos::task::spawn_local(async move {
+            let request = DemoSessionRequest { user: Some(user.into()), role: Some(role), ..Default::default() };
+            match api.post::<DemoSession, _>("/api/demo/session", &request).await {
+                Ok(d) => session.sign_in(d.token, d.session),
+                Err(e) => set_error.set(Some(e.to_string())),
+            }
+            set_busy.set(false);
+        });
+    };
+    let with_token = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let token = token_input.get_untracked().trim().to_owned();
+        match decode_claims(&token) {
+            Some(info) => {
+                set_busy.set(true);
+                session.sign_in(token, info);
+                leptos::task::spawn_local(async move {
+                    if let Err(e) = api.get::<SessionInfo>("/api/session").await {
+                        set_error.set(Some(e.to_string()));
+                    }
+                    set_busy.set(false);
+                });
+            }
+            None => set_error.set(Some(t_string!(i18n, signin.token_invalid).to_string())),
+        }
+    };
+    let demo_users: [(&'static str, &'static str, Role); 3] =
+        [("zhangmin", "张敏", Role::Mediator), ("wanglei", "王磊", Role::Supervisor), ("admin", "管理员", Role::Admin)];
+
+    view! {
+        <main id="main" class="signin" aria-labelledby="signin-title">
+            <h2 id="signin-title">{tr!(i18n, signin.heading)}</h2>
+            {move || session.notice.get().map(|n| view! { <p class="notice" role="alert">{n}</p> })}
+            <p>{tr!(i18n, signin.intro)}</p>
+            <section aria-labelledby="demo-title">
+                <h3 id="demo-title">{tr!(i18n, signin.demo_heading)}</h3>
+                <div class="demo-users">
+                    {demo_users.into_iter().map(|(user, name, role)| {
+                        let label = role.clone();
+                        view! {
+                            <button type="button" class="btn" disabled=move || busy.get()
+                                on:click=move |_| demo(user, role.clone())>
+                                {t!(i18n, signin.demo_as, name = name, role = move || role_label(i18n, &label))}
+                            </button>
+                        }
+                    }).collect_view()}
+                </div>
+            </section>
+            <form on:submit=with_token class="token-form">
+                <label for="token-input">{tr!(i18n, signin.token_label)}</label>
+                <textarea id="token-input" rows="3" prop:value=move || token_input.get()
+                    on:input=move |ev| token_input.set(event_target_value(&ev))></textarea>
+                <button type="submit" class="btn" disabled=move || busy.get()>{tr!(i18n, signin.token_submit)}</button>
+            </form>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        </main>
+    }
+}

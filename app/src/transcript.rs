@@ -1,0 +1,214 @@
+//! One call: robot and party turns as a conversation with times, robot
+//! scripts rendered as markdown, the recording in a player (click a turn to
+//! seek to it; the turn being played is highlighted), and the note agent's
+//! results beside it, arriving live.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use shared::api::{CallView, ConversationsResponse, EventKind, NotesResponse};
+use shared::mediation::{Speaker, Turn, TurnAction};
+
+use crate::api::use_api;
+use crate::format::{self, call_type_label, status_class, status_label};
+use crate::i18n::*;
+use crate::live::Live;
+use crate::markdown::Markdown;
+use crate::notes::NoteResults;
+use crate::perf;
+
+#[component]
+pub fn TranscriptPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let case_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let job_id = Memo::new(move |_| params.read().get("job").unwrap_or_default());
+    let api = use_api();
+    let call = LocalResource::new(move || {
+        let job = job_id.get();
+        async move {
+            perf::mark("transcript-render:start");
+            let r = api.get::<ConversationsResponse>(&format!("/api/conversations?jobId={job}")).await;
+            r.map(|c| c.calls.into_iter().find(|c| c.job_id == job))
+        }
+    });
+    view! {
+        <section class="transcript-screen" aria-labelledby="transcript-title">
+            <nav class="crumbs">
+                <A href="/">{tr!(i18n, back_to_board)}</A>" / "
+                <A href=move || format!("/cases/{}", case_id.get())>{move || case_id.get()}</A>
+            </nav>
+            <Suspense fallback=move || view! { <p role="status">{tr!(i18n, loading)}</p> }>
+                {move || call.get().map(|r| match r {
+                    Err(e) => view! {
+                        <div class="error" role="alert"><p>{e.to_string()}</p>
+                        <button class="btn" on:click=move |_| call.refetch()>{tr!(i18n, retry)}</button></div>
+                    }.into_any(),
+                    Ok(None) => view! { <p class="empty" role="alert">{tr!(i18n, transcript.not_found)}</p> }.into_any(),
+                    Ok(Some(c)) => view! { <CallDetail call=c/> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn CallDetail(call: CallView) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let live = expect_context::<Live>();
+    let job_id = call.job_id.clone();
+    let notes = RwSignal::new(call.notes.clone());
+    let fresh = RwSignal::new(false);
+
+    // New note results for this call arrive live.
+    let seen = StoredValue::new(live.last_seq());
+    let job_for_live = job_id.clone();
+    Effect::new(move |_| {
+        live.version.track();
+        let mine = live
+            .since(seen.get_value())
+            .into_iter()
+            .inspect(|e| seen.set_value(e.seq))
+            .any(|e| e.kind == EventKind::NoteStored && e.job_id.as_deref() == Some(job_for_live.as_str()));
+        if mine {
+            let job = job_for_live.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(r) = api.get::<NotesResponse>(&format!("/api/notes?jobId={job}")).await {
+                    notes.set(r.notes);
+                    fresh.set(true);
+                }
+            });
+        }
+    });
+
+    let origin = call.turns.first().map(|t| t.timestamp).unwrap_or(0);
+    let player = NodeRef::<leptos::html::Audio>::new();
+    let (position, set_position) = signal(-1.0f64);
+    let turns = call.turns.clone();
+    let offsets: Vec<f64> = turns.iter().map(|t| (t.timestamp - origin) as f64 / 1000.0).collect();
+    let offsets_for_active = offsets.clone();
+    let active = Memo::new(move |_| {
+        let p = position.get();
+        if p < 0.0 {
+            return None;
+        }
+        offsets_for_active.iter().rposition(|o| *o <= p + 0.05)
+    });
+    let seek = move |offset: f64| {
+        if let Some(audio) = player.get_untracked() {
+            audio.set_current_time(offset);
+            let _ = audio.play();
+            set_position.set(offset);
+        }
+    };
+    let status = call.call_status.clone();
+    let kind = call.call_type.clone();
+    let secs = match (call.turns.first(), call.turns.last()) {
+        (Some(a), Some(b)) => ((b.timestamp - a.timestamp) / 1000) as u32,
+        _ => 0,
+    };
+    request_animation_frame(|| perf::measure_after_paint("transcript-render", "transcript-render:start"));
+
+    view! {
+        <header class="call-head">
+            <h2 id="transcript-title">{tr!(i18n, transcript.heading)}" · "{crate::string_signal(move || call_type_label(i18n, &kind))}</h2>
+            <p>
+                <span class=status_class(Some(&status))>{let s = status.clone(); move || status_label(i18n, Some(&s))}</span>" "
+                <span class="muted">{call.turns.first().map(|t| format::datetime(t.timestamp)).unwrap_or_default()}</span>" "
+                <span class="muted">{format::duration(secs)}</span>" "
+                <span class="muted">{job_id.clone()}</span>
+            </p>
+        </header>
+        <div class="call-grid">
+            <div class="conversation-col">
+                <Recording path=call.recording.clone() player=player on_time=set_position/>
+                {if turns.is_empty() {
+                    view! { <p class="empty">{tr!(i18n, transcript.empty)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ol class="conversation" aria-label=tr!(i18n, transcript.heading)>
+                            {turns.into_iter().enumerate().map(|(i, turn)| {
+                                let offset = offsets[i];
+                                view! { <TurnView turn=turn offset=offset index=i active=active on_seek=Callback::new(move |_| seek(offset))/> }
+                            }).collect_view()}
+                        </ol>
+                    }.into_any()
+                }}
+            </div>
+            <aside class="notes-col" aria-labelledby="notes-title">
+                <h2 id="notes-title">{tr!(i18n, notes.heading)}</h2>
+                {move || fresh.get().then(|| view! { <p class="ok" role="status" id="notes-new">{tr!(i18n, notes.new)}</p> })}
+                <div id="notes" aria-live="polite">{move || view! { <NoteResults notes=notes.get()/> }}</div>
+            </aside>
+        </div>
+    }
+}
+
+#[component]
+fn TurnView(turn: Turn, offset: f64, index: usize, active: Memo<Option<usize>>, on_seek: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let time = format::clock(turn.timestamp);
+    let at = format::duration(offset as u32);
+    match turn.action {
+        TurnAction::BeginDialogue => view! { <li class="marker" data-turn=index>{tr!(i18n, transcript.begin)}" · "{time}</li> }.into_any(),
+        TurnAction::EndDialogue => view! { <li class="marker" data-turn=index>{tr!(i18n, transcript.end)}" · "{time}</li> }.into_any(),
+        _ => {
+            let robot = turn.speaker == Speaker::Robot;
+            let who = move || if robot { t_string!(i18n, transcript.robot).to_string() } else { t_string!(i18n, transcript.party).to_string() };
+            let script = turn.script.clone().unwrap_or_default();
+            view! {
+                <li class=if robot { "turn robot" } else { "turn party" } data-turn=index
+                    class:playing=move || active.get() == Some(index)
+                    aria-current=move || (active.get() == Some(index)).then_some("true")>
+                    <button type="button" class="turn-seek" on:click=move |_| on_seek.run(())>
+                        <span class="sr-only">{tr!(i18n, transcript.seek)}" "</span>
+                        <span class="who">{who}</span>" "<time>{time}</time>" "<span class="at">"+"{at}</span>
+                    </button>
+                    <div class="bubble">
+                        {if robot { view! { <Markdown text=script/> }.into_any() } else { view! { <p>{script}</p> }.into_any() }}
+                    </div>
+                </li>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// The recording, fetched with the session token into a local object URL.
+#[component]
+fn Recording(path: Option<String>, player: NodeRef<leptos::html::Audio>, on_time: WriteSignal<f64>) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let Some(path) = path else {
+        return view! { <p class="muted">{tr!(i18n, transcript.no_recording)}</p> }.into_any();
+    };
+    let source = LocalResource::new(move || {
+        let path = path.clone();
+        async move { api.blob_url(&path).await }
+    });
+    on_cleanup(move || {
+        if let Some(Ok(url)) = source.get_untracked() {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        }
+    });
+    view! {
+        <div class="player">
+            <h3>{tr!(i18n, transcript.recording)}</h3>
+            <Suspense fallback=move || view! { <p role="status">{tr!(i18n, transcript.loading_recording)}</p> }>
+                {move || source.get().map(|r| match r {
+                    Ok(url) => view! {
+                        <audio controls preload="metadata" src=url node_ref=player
+                            aria-label=tr!(i18n, transcript.recording)
+                            on:timeupdate=move |ev| {
+                                let audio: web_sys::HtmlMediaElement = event_target(&ev);
+                                on_time.set(audio.current_time());
+                            }></audio>
+                    }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{tr!(i18n, transcript.recording_error)}": "{e.to_string()}</p> }.into_any(),
+                })}
+            </Suspense>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,152 @@
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, control, EDGE, signedInPage, assertAccessible, openCase, backend } from './harness.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => browser?.close());
+beforeEach(async () => { await control('/control/reset', {}); });
+
+async function openCasePage(page, caseId) {
+  await page.goto(`${EDGE}/cases/${caseId}`);
+  await page.locator('#case-title').waitFor({ timeout: 20000 });
+}
+
+test('the case shows parties (masked), facts, calls and audit', async () => {
+  const c = await openCase();
+  const page = await signedInPage(browser);
+  await openCasePage(page, c.caseId);
+  assert.equal(await page.locator('#case-title').innerText(), c.caseName);
+  const phones = await page.locator('table.parties .phone').allInnerTexts();
+  assert.ok(phones.length >= 2 && phones.every((p) => p.includes('****')), phones.join());
+  assert.ok((await page.locator('.facts').innerText()).length > 10);
+  await page.locator('.timeline .call').first().waitFor();
+  await assertAccessible(page, 'case');
+  // A supervisor sees the full numbers.
+  const sup = await signedInPage(browser, 'wanglei', 'supervisor');
+  await openCasePage(sup, c.caseId);
+  assert.equal(await sup.locator('table.parties .phone').first().innerText(), c.parties[0].phoneNumber);
+  await sup.close();
+  await page.close();
+});
+
+test('placing an AI call shows each party\'s outcome, and a second call must wait', async () => {
+  const c = await openCase();
+  const page = await signedInPage(browser);
+  await openCasePage(page, c.caseId);
+  await page.click('#action-call');
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  // Focus moved into the dialog.
+  assert.ok(await page.evaluate(() => document.activeElement.closest('[role=dialog]') !== null));
+  for (const box of await dialog.locator('input[name=party]').all()) {
+    if (!(await box.isChecked())) await box.check();
+  }
+  await dialog.getByRole('button', { name: '开始外呼' }).click();
+  await dialog.locator('.outcomes li').first().waitFor();
+  const outcomes = await dialog.locator('.outcomes li').allInnerTexts();
+  assert.equal(outcomes.length, c.parties.length);
+  assert.ok(outcomes.every((o) => o.includes('已发起')), outcomes.join('|'));
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  // Again at once: the backend says to wait.
+  await page.click('#action-call');
+  await page.getByRole('dialog').getByRole('button', { name: '开始外呼' }).click();
+  await page.getByRole('dialog').locator('.outcomes li').first().waitFor();
+  assert.match(await page.getByRole('dialog').locator('.outcomes').innerText(), /须等待/);
+  await page.keyboard.press('Escape');
+  // The audit trail has the call.
+  await page.locator('.audit li[data-action="call"]').first().waitFor({ timeout: 10000 });
+  await page.close();
+});
+
+test('takeover race: one mediator wins, the other sees the conflict', async () => {
+  const c = await openCase();
+  const a = await signedInPage(browser, 'zhangmin');
+  const b = await signedInPage(browser, 'lihua');
+  await Promise.all([openCasePage(a, c.caseId), openCasePage(b, c.caseId)]);
+  await a.click('#action-takeover');
+  await b.click('#action-takeover');
+  await Promise.all([a.locator('#confirm-takeover').click(), b.locator('#confirm-takeover').click()]);
+  const outcome = async (p) => {
+    const d = p.getByRole('dialog');
+    await d.locator('.ok, .error').first().waitFor();
+    return d.innerText();
+  };
+  const [ra, rb] = await Promise.all([outcome(a), outcome(b)]);
+  const wins = [ra, rb].filter((t) => t.includes('已接管'));
+  const conflicts = [ra, rb].filter((t) => t.includes('案件已被接管,不允许重复接管'));
+  assert.equal(wins.length, 1, `${ra} | ${rb}`);
+  assert.equal(conflicts.length, 1, `${ra} | ${rb}`);
+  const winner = ra.includes('已接管') ? 'zhangmin' : 'lihua';
+  // Both pages then show who holds the case.
+  for (const p of [a, b]) {
+    await p.keyboard.press('Escape');
+    await p.locator('#takeover-holder', { hasText: winner }).waitFor({ timeout: 10000 });
+  }
+  await a.close();
+  await b.close();
+});
+
+test('agreement can be generated, viewed, copied and printed', async () => {
+  const c = await openCase();
+  const page = await signedInPage(browser);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: EDGE });
+  await openCasePage(page, c.caseId);
+  await page.click('#action-agreement');
+  const d = page.getByRole('dialog');
+  await d.locator('.agreement').waitFor();
+  assert.ok((await d.locator('.agreement').innerText()).length > 20);
+  await d.getByRole('button', { name: '复制' }).click();
+  await d.getByRole('button', { name: '已复制' }).waitFor();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.ok(copied.length > 20);
+  assert.ok(await d.getByRole('button', { name: '打印' }).isVisible());
+  await page.close();
+});
+
+test('OCR runs on the case files and shows each file\'s state and text', async () => {
+  const c = await openCase();
+  const page = await signedInPage(browser);
+  await openCasePage(page, c.caseId);
+  await page.click('#action-ocr');
+  const d = page.getByRole('dialog');
+  await d.locator('.ocr-overall').waitFor();
+  assert.equal(await d.locator('.ocr-overall').getAttribute('data-state'), 'processing');
+  await control('/control/time', { advanceMs: 60000 });
+  await d.locator('.ocr-overall[data-state="done"]').waitFor({ timeout: 10000 });
+  assert.ok((await d.locator('.ocr-text').count()) >= 1);
+  await page.close();
+});
+
+test('a call\'s status can be updated', async () => {
+  const c = await openCase();
+  const page = await signedInPage(browser);
+  await openCasePage(page, c.caseId);
+  const call = page.locator('.timeline .call').first();
+  await call.waitFor();
+  const job = await call.getAttribute('data-job-id');
+  await call.getByRole('button', { name: '更新状态' }).click();
+  await page.selectOption('#new-status', 'Cancelled');
+  await page.getByRole('dialog').getByRole('button', { name: '更新' }).click();
+  await page.getByRole('dialog').locator('.ok').waitFor();
+  await page.keyboard.press('Escape');
+  await page.locator(`.timeline .call[data-job-id="${job}"]`, { hasText: '已取消' }).waitFor({ timeout: 10000 });
+  const status = await backend(`/api/v1/outbound-bot/status?jobId=${job}`);
+  assert.equal(status.data.callStatus, 'Cancelled');
+  await page.close();
+});
+
+test('a failed action shows the error and can be retried', async () => {
+  const c = await openCase();
+  const page = await signedInPage(browser);
+  await openCasePage(page, c.caseId);
+  await control('/control/faults/mediation', { failNext: 1 });
+  await page.click('#action-agreement');
+  const d = page.getByRole('dialog');
+  await d.locator('.error').waitFor();
+  assert.match(await d.innerText(), /系统繁忙/);
+  await d.getByRole('button', { name: '重试' }).click();
+  await d.locator('.agreement').waitFor();
+  await page.close();
+});
