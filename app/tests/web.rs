@@ -2,57 +2,135 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use app::board::BoardTable;
+use app::i18n::*;
+use app::knowledge::Highlighted;
+use app::markdown::Markdown;
+use app::notes::NoteResults;
 use leptos::prelude::*;
-use shared::mediation::{BoardRecord, CallStatus, DisputeType, Party, Stage};
+use shared::api::NoteView;
+use shared::note::{NoteOutcome, QualityItem, Summary, TagValue};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn case(id: &str, name: &str, person: &str) -> BoardRecord {
-    BoardRecord {
-        case_id: id.into(),
-        mediation_id: 1,
-        case_name: name.into(),
-        dispute_type: DisputeType::WageArrears,
-        stage: Stage::FollowUp,
-        amount: Some("3742.00".into()),
-        facts: "拖欠工资".into(),
-        parties: vec![Party { person_id: "p1".into(), name: person.into(), person_type: 0, phone_number: "139****1489".into() }],
-        call_person_id: Some("p1".into()),
-        call_type: None,
-        call_status: Some(CallStatus::Executing),
-        job_id: None,
-        takeover_user: None,
-        takeover_time: None,
-        start_time: "2026-11-22 10:00:00".into(),
-        duration: "42".into(),
-        update_time: "2026-11-22 10:00:42".into(),
+fn host() -> web_sys::HtmlElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    host.unchecked_into()
+}
+
+fn note(outcome: NoteOutcome, success: bool) -> NoteView {
+    NoteView {
+        call_id: "c".into(),
+        biz_id: "b".into(),
+        note_type: "通话质检".into(),
+        out_id: Some("job".into()),
+        cell_number: Some("139****1489".into()),
+        success,
+        error_code: Some(if success { "success".into() } else { "NOTE_AGENT_PROCESS_FAIL".into() }),
+        error_msg: Some("推理失败:通话内容不足".into()),
+        start_time: None,
+        report_time: Some("2026-11-22 10:00:00".into()),
+        outcome,
+        received_at: 0,
     }
 }
 
 #[wasm_bindgen_test]
-async fn board_table_renders_one_row_per_case() {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let host = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&host).unwrap();
-    let cases = vec![case("202601301030001111", "刘树杰与胡龙光劳动报酬纠纷", "刘树杰"), case("202601301030002222", "邻里噪音纠纷", "王芳")];
-    let _handle = leptos::mount::mount_to(host.clone().unchecked_into(), move || view! { <BoardTable cases=cases.clone()/> });
+async fn markdown_renders_structure_and_never_html() {
+    let el = host();
+    let text = "草案如下:\n\n1. **分期支付**:6月前付清\n2. <img src=x onerror=alert(1)>\n\n谢谢";
+    let _h = leptos::mount::mount_to(el.clone(), move || view! { <Markdown text=text/> });
     leptos::task::tick().await;
-    let rows = host.query_selector_all("tbody tr").unwrap();
-    assert_eq!(rows.length(), 2);
-    let text = host.text_content().unwrap();
-    assert!(text.contains("刘树杰与胡龙光劳动报酬纠纷"), "{text}");
-    assert!(text.contains("王芳"));
+    assert_eq!(el.query_selector_all("ol li").unwrap().length(), 2);
+    assert_eq!(el.query_selector("strong").unwrap().unwrap().text_content().unwrap(), "分期支付");
+    assert!(el.query_selector("img").unwrap().is_none(), "no element from the text");
+    assert!(el.text_content().unwrap().contains("<img src=x onerror=alert(1)>"));
 }
 
 #[wasm_bindgen_test]
-async fn empty_board_says_so() {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let host = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&host).unwrap();
-    let _handle = leptos::mount::mount_to(host.clone().unchecked_into(), || view! { <BoardTable cases=vec![]/> });
+async fn highlights_become_marks_and_the_rest_stays_text() {
+    let el = host();
+    let _h = leptos::mount::mount_to(el.clone(), || view! { <Highlighted text="<em>拖欠</em>工资<script>x()</script><b>粗</b>"/> });
     leptos::task::tick().await;
-    assert!(host.text_content().unwrap().contains("暂无案件"));
+    let marks = el.query_selector_all("mark").unwrap();
+    assert_eq!(marks.length(), 1);
+    assert_eq!(marks.item(0).unwrap().text_content().unwrap(), "拖欠");
+    assert!(el.query_selector("script, b, em").unwrap().is_none());
+    assert_eq!(el.text_content().unwrap(), "拖欠工资<script>x()</script><b>粗</b>");
+}
+
+#[wasm_bindgen_test]
+async fn note_results_show_totals_items_tags_and_failures() {
+    let el = host();
+    let items = vec![
+        QualityItem { item: "开场规范".into(), full_score: 10, score: 9, problem: "无".into(), suggestion: "保持".into() },
+        QualityItem { item: "协议内容准确性".into(), full_score: 25, score: 12, problem: "漏读金额".into(), suggestion: "完整复述".into() },
+    ];
+    let summary = Summary(vec![("通话结果".into(), TagValue::Choices(vec!["同意协议".into()])), ("通话摘要".into(), TagValue::Text("已同意".into()))]);
+    let notes = vec![
+        note(NoteOutcome::QualityInspection { items }, true),
+        note(NoteOutcome::Summary { tags: summary }, true),
+        note(NoteOutcome::Failed { error_code: "NOTE_AGENT_PROCESS_FAIL".into(), error_msg: Some("推理失败:通话内容不足".into()) }, false),
+    ];
+    let _h = leptos::mount::mount_to(el.clone(), move || view! { <I18nContextProvider><NoteResults notes=notes.clone()/></I18nContextProvider> });
+    leptos::task::tick().await;
+    assert_eq!(el.query_selector(".note.quality .score").unwrap().unwrap().text_content().unwrap(), "21");
+    let meters = el.query_selector_all("[role=meter]").unwrap();
+    assert_eq!(meters.length(), 2);
+    let second: web_sys::Element = meters.item(1).unwrap().unchecked_into();
+    assert_eq!(second.get_attribute("aria-valuenow").as_deref(), Some("12"));
+    assert_eq!(second.get_attribute("aria-valuemax").as_deref(), Some("25"));
+    assert_eq!(el.query_selector_all(".tag").unwrap().length(), 1);
+    assert!(el.query_selector(".note.failed").unwrap().unwrap().text_content().unwrap().contains("推理失败"));
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_note_list_says_results_are_pending() {
+    let el = host();
+    let _h = leptos::mount::mount_to(el.clone(), || view! { <I18nContextProvider><NoteResults notes=vec![]/></I18nContextProvider> });
+    leptos::task::tick().await;
+    assert!(el.query_selector("#notes-none").unwrap().is_some());
+}
+
+#[wasm_bindgen_test]
+async fn the_dialog_takes_focus_and_closes_on_escape() {
+    let el = host();
+    let closed = RwSignal::new(false);
+    let _h = leptos::mount::mount_to(el.clone(), move || {
+        view! {
+            <I18nContextProvider>
+                <Show when=move || !closed.get()>
+                    <app::dialog::Dialog title=app::text_signal(|| "测试") on_close=Callback::new(move |_| closed.set(true))>
+                        <button id="inside">"确定"</button>
+                    </app::dialog::Dialog>
+                </Show>
+            </I18nContextProvider>
+        }
+    });
+    leptos::task::tick().await;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let active = document.active_element().unwrap();
+    assert!(active.closest("[role=dialog]").unwrap().is_some(), "focus is inside the dialog");
+    assert_eq!(el.query_selector("[role=dialog]").unwrap().unwrap().get_attribute("aria-modal").as_deref(), Some("true"));
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Escape");
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    web_sys::window().unwrap().dispatch_event(&ev).unwrap();
+    leptos::task::tick().await;
+    assert!(closed.get_untracked());
+    assert!(el.query_selector("[role=dialog]").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+fn status_labels_cover_every_documented_status() {
+    for status in shared::mediation::CallStatus::KNOWN {
+        let class = app::format::status_class(Some(status));
+        assert!(class.starts_with("st st-") && !class.contains("unknown"), "{status}");
+    }
+    assert_eq!(app::format::status_class(Some(&shared::mediation::CallStatus::parse("Whatever"))), "st st-unknown");
+    assert_eq!(app::format::duration(75), "1:15");
+    assert_eq!(app::format::duration(3675), "1:01:15");
 }
