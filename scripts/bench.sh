@@ -7,6 +7,8 @@ set -euo pipefail
 SCRIPT_NAME=bench
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 STATE_DIR="$ROOT/.tmp/bench-state"
+export TMPDIR="$ROOT/.tmp/tmp"
+mkdir -p "$TMPDIR"
 trap 'stop_all; rm -rf "$STATE_DIR"' EXIT
 trap 'exit 130' INT TERM
 
@@ -40,3 +42,8 @@ start_stack 28787 28788 28789 28790 "$STATE_DIR" --deterministic
 say "edge benchmarks (wrangler dev on loopback)"
 E2E_EDGE=http://127.0.0.1:28787 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
   "$ROOT/target/native-release/bench"
+
+echo
+say "app rendering (headless Chromium; performance.measure entries)"
+E2E_EDGE=http://127.0.0.1:28787 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
+  node "$ROOT/tests/browser/bench/app-bench.mjs"

@@ -27,7 +27,6 @@ pub fn TranscriptPage() -> impl IntoView {
     let call = LocalResource::new(move || {
         let job = job_id.get();
         async move {
-            perf::mark("transcript-render:start");
             let r = api.get::<ConversationsResponse>(&format!("/api/conversations?jobId={job}")).await;
             r.map(|c| c.calls.into_iter().find(|c| c.job_id == job))
         }
@@ -54,6 +53,8 @@ pub fn TranscriptPage() -> impl IntoView {
 
 #[component]
 pub fn CallDetail(call: CallView) -> impl IntoView {
+    // From the data in hand to the conversation on screen.
+    perf::mark("transcript-render:start");
     let i18n = use_i18n();
     let api = use_api();
     let live = expect_context::<Live>();
@@ -108,7 +109,7 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
         (Some(a), Some(b)) => ((b.timestamp - a.timestamp) / 1000) as u32,
         _ => 0,
     };
-    request_animation_frame(|| perf::measure_after_paint("transcript-render", "transcript-render:start"));
+    perf::measure_after_paint("transcript-render", "transcript-render:start");
 
     view! {
         <header class="call-head">

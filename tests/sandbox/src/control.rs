@@ -34,6 +34,8 @@ pub fn router(state: Shared) -> Router {
         .route("/control/push", post(push))
         .route("/control/deliveries", get(deliveries))
         .route("/control/knowledge/faqs", post(add_faq))
+        .route("/control/scale", post(scale))
+        .route("/control/long-call", post(long_call))
         .with_state(state)
 }
 
@@ -264,4 +266,39 @@ async fn add_faq(State(state): State<Shared>, Json(f): Json<NewFaq>) -> Response
     };
     k.faqs.push(FaqDoc { id, repository_id, directory_id, question: f.question, similars: vec![], answers: vec![f.answer] });
     Json(json!({ "id": id })).into_response()
+}
+
+#[derive(Deserialize)]
+struct Scale {
+    cases: usize,
+}
+
+/// Grows the board to `cases` cases (copies of the data set), for benchmarks.
+async fn scale(State(state): State<Shared>, Json(req): Json<Scale>) -> Response {
+    if req.cases > 50_000 {
+        return bad("at most 50000 cases");
+    }
+    let mut s = state.lock();
+    let n = s.world.scale_to(req.cases);
+    Json(json!({ "cases": n })).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LongCall {
+    case_id: Option<String>,
+    turns: usize,
+}
+
+/// Adds a finished call with many turns, for the transcript benchmark.
+async fn long_call(State(state): State<Shared>, Json(req): Json<LongCall>) -> Response {
+    if !(3..=20_000).contains(&req.turns) {
+        return bad("turns must be between 3 and 20000");
+    }
+    let mut s = state.lock();
+    let case_id = req.case_id.unwrap_or_else(|| s.world.cases[0].seed.case_id.clone());
+    match s.world.long_call(&case_id, req.turns) {
+        Some(job) => Json(json!({ "caseId": case_id, "jobId": job })).into_response(),
+        None => bad("unknown caseId"),
+    }
 }

@@ -121,12 +121,14 @@ pub struct World {
     pub record_base: String,
     /// What happened since the note agent last looked.
     happenings: Vec<Happening>,
+    /// How many cases came from the data set (the rest are benchmark copies).
+    seed_case_count: usize,
 }
 
 impl World {
     pub fn new(clock: Clock, seed: u64, record_base: String) -> Self {
         let now = clock.now_ms();
-        let mut world = Self { clock, rng: Rng::new(seed), cases: vec![], calls: BTreeMap::new(), next_record_id: 1000, record_base, happenings: vec![] };
+        let mut world = Self { clock, rng: Rng::new(seed), cases: vec![], calls: BTreeMap::new(), next_record_id: 1000, record_base, happenings: vec![], seed_case_count: 0 };
         for (position, case) in seed::load().cases.into_iter().enumerate() {
             let case_calls = case.calls.clone();
             let takeover = case.takeover_user.clone().map(|u| (u, now - 3_600_000));
@@ -182,6 +184,7 @@ impl World {
                 world.calls.insert(c.job_id, call);
             }
         }
+        world.seed_case_count = world.cases.len();
         world
     }
 
@@ -232,16 +235,20 @@ impl World {
         self.cases.iter_mut().find(|c| c.seed.case_id == case_id)
     }
 
-    fn latest_call(&self, case_id: &str) -> Option<&Call> {
-        self.calls.values().filter(|c| c.case_id == case_id).max_by_key(|c| (c.created_ms, c.record_id))
-    }
-
     pub fn board(&self) -> Vec<BoardRecord> {
         let now = self.now();
+        // The latest call per case, in one pass (the board may hold 10,000 cases).
+        let mut latest_by_case: std::collections::HashMap<&str, &Call> = std::collections::HashMap::new();
+        for c in self.calls.values() {
+            let slot = latest_by_case.entry(c.case_id.as_str()).or_insert(c);
+            if (c.created_ms, c.record_id) > (slot.created_ms, slot.record_id) {
+                *slot = c;
+            }
+        }
         self.cases
             .iter()
             .map(|case| {
-                let latest = self.latest_call(&case.seed.case_id);
+                let latest = latest_by_case.get(case.seed.case_id.as_str()).copied();
                 let update = latest.map(|c| c.final_ms.min(now)).unwrap_or(0).max(case.updated_ms.min(now));
                 BoardRecord {
                     case_id: case.seed.case_id.clone(),
@@ -264,6 +271,122 @@ impl World {
                 }
             })
             .collect()
+    }
+
+    /// Grows the data set to `total` cases by copying the seed cases (and
+    /// their calls) under new ids, for load and rendering benchmarks.
+    pub fn scale_to(&mut self, total: usize) -> usize {
+        let originals = self.cases.len().min(self.seed_case_count);
+        let mut n = self.cases.len();
+        while n < total {
+            let src = n % originals;
+            let copy_no = n / originals;
+            let seed = self.cases[src].seed.clone();
+            let suffix = format!("{copy_no:04}");
+            let case_id = format!("{}{}", &seed.case_id[..seed.case_id.len().saturating_sub(4)], suffix);
+            let mut seed = SeedCase { case_id: case_id.clone(), mediation_id: 100_000 + n as i64, ..seed };
+            seed.case_name = format!("{}({})", seed.case_name, copy_no);
+            seed.facts = seed.facts.chars().take(60).collect();
+            for p in &mut seed.parties {
+                p.person_id = format!("{}{}", &p.person_id[..p.person_id.len().saturating_sub(4)], suffix);
+            }
+            let calls: Vec<(String, String)> = self
+                .calls
+                .values()
+                .filter(|c| c.case_id == self.cases[src].seed.case_id)
+                .map(|c| (c.job_id.clone(), c.person_id.clone()))
+                .collect();
+            for (job, person) in calls {
+                let original = &self.calls[&job];
+                let new_job = format!("{}-{suffix}", &job[..job.len().saturating_sub(5)]);
+                let person = format!("{}{}", &person[..person.len().saturating_sub(4)], suffix);
+                let record_id = self.next_record_id + 1;
+                self.next_record_id += 1;
+                let copy = Call {
+                    job_id: new_job.clone(),
+                    case_id: case_id.clone(),
+                    person_id: person,
+                    phone: original.phone.clone(),
+                    call_type: original.call_type.clone(),
+                    record_id,
+                    mediation_id: seed.mediation_id,
+                    instance_id: original.instance_id.clone(),
+                    job_group_id: original.job_group_id.clone(),
+                    script_id: original.script_id.clone(),
+                    created_ms: original.created_ms,
+                    executing_ms: original.executing_ms,
+                    final_ms: original.final_ms,
+                    outcome: original.outcome.clone(),
+                    turns: original.turns.clone(),
+                    effect: Effect::None,
+                    status_override: None,
+                    settled: true,
+                };
+                self.calls.insert(new_job, copy);
+            }
+            let template = &self.cases[src];
+            self.cases.push(Case {
+                stage: template.stage.clone(),
+                takeover: template.takeover.clone(),
+                agreement: None,
+                agreements_generated: 0,
+                ocr: None,
+                updated_ms: template.updated_ms - n as i64,
+                seed,
+            });
+            n += 1;
+        }
+        self.cases.len()
+    }
+
+    /// Adds a finished, connected call with `turns` turns to a case (for the
+    /// transcript rendering benchmark). Returns its job id.
+    pub fn long_call(&mut self, case_id: &str, turns: usize) -> Option<String> {
+        let case = self.case(case_id)?;
+        let party = case.seed.parties.first()?.clone();
+        let mediation_id = case.seed.mediation_id;
+        let now = self.now();
+        let mut list = vec![SeedTurn { at: 0, speaker: shared::mediation::Speaker::Contact, script: Some(String::new()), action: shared::mediation::TurnAction::BeginDialogue }];
+        for i in 1..turns.saturating_sub(1) {
+            let robot = i % 2 == 1;
+            let script = if robot {
+                format!("第{i}轮:请问您对协议中**第{}条**的付款安排还有疑问吗?\n1. 分期支付\n2. 一次性支付", i % 5 + 1)
+            } else {
+                format!("第{i}轮:我再考虑一下,下周给你们答复。")
+            };
+            list.push(SeedTurn {
+                at: i as i64 * 3,
+                speaker: if robot { shared::mediation::Speaker::Robot } else { shared::mediation::Speaker::Contact },
+                script: Some(script),
+                action: if robot { shared::mediation::TurnAction::Broadcast } else { shared::mediation::TurnAction::Dialogue },
+            });
+        }
+        list.push(SeedTurn { at: turns as i64 * 3, speaker: shared::mediation::Speaker::Contact, script: None, action: shared::mediation::TurnAction::EndDialogue });
+        let length = turns as i64 * 3000;
+        let job_id = self.rng.job_id(now);
+        let record_id = self.next_record_id();
+        let call = Call {
+            job_id: job_id.clone(),
+            case_id: case_id.to_owned(),
+            person_id: party.person_id,
+            phone: party.phone_number,
+            call_type: CallType::Agreement,
+            record_id,
+            mediation_id,
+            instance_id: self.rng.uuid(),
+            job_group_id: self.rng.uuid(),
+            script_id: self.rng.uuid(),
+            created_ms: now - length - SCHEDULING_MS,
+            executing_ms: now - length,
+            final_ms: now,
+            outcome: CallStatus::Succeeded,
+            turns: list,
+            effect: Effect::None,
+            status_override: None,
+            settled: true,
+        };
+        self.calls.insert(job_id.clone(), call);
+        Some(job_id)
     }
 
     /// Places calls for the given parties (call-v2). One result per party.

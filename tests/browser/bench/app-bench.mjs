@@ -1,0 +1,64 @@
+// App rendering benchmark (run by scripts/bench.sh against its own stack):
+// 10,000 cases — first board render and per-keystroke filter time — and a
+// 1,000-turn transcript, read from the app's performance.measure entries.
+// Prints figures; asserts nothing.
+import { launch, control, EDGE, signedInPage } from '../harness.mjs';
+
+function pct(values, p) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.round((s.length - 1) * p))];
+}
+
+const measures = (page, name) =>
+  page.evaluate((n) => performance.getEntriesByName(n, 'measure').map((e) => e.duration), name);
+
+const browser = await launch();
+try {
+  await control('/control/reset', {});
+  const { cases } = await control('/control/scale', { cases: 10000 });
+
+  // First board render, several cold loads.
+  const renders = [];
+  let page;
+  for (let i = 0; i < 5; i++) {
+    page = await signedInPage(browser);
+    await page.goto(EDGE);
+    await page.locator('table.board tbody tr.row').first().waitFor({ timeout: 60000 });
+    await page.waitForFunction(() => performance.getEntriesByName('board-render', 'measure').length > 0);
+    renders.push((await measures(page, 'board-render'))[0]);
+    const rows = await page.locator('table.board tbody tr.row').count();
+    if (i === 0) console.log(`board: ${cases} cases loaded, ${rows} rows in the DOM (virtualised)`);
+    if (i < 4) await page.context().close();
+  }
+  console.log(`first board render, 10,000 cases: p50 ${pct(renders, 0.5).toFixed(1)} ms, max ${Math.max(...renders).toFixed(1)} ms (n=${renders.length})`);
+
+  // Typing into the search box: each keystroke filters 10,000 cases.
+  await page.evaluate(() => performance.clearMeasures('filter-apply'));
+  const input = page.locator('#board-search');
+  for (const q of ['刘树杰', '王', '1489', 'zhang', '拖欠工资纠纷', '2026012']) {
+    await input.fill('');
+    await input.pressSequentially(q, { delay: 60 });
+    await page.waitForTimeout(200);
+  }
+  const keys = await measures(page, 'filter-apply');
+  console.log(`filter per keystroke, 10,000 cases: p50 ${pct(keys, 0.5).toFixed(1)} ms, p95 ${pct(keys, 0.95).toFixed(1)} ms (n=${keys.length})`);
+  await page.context().close();
+
+  // A 1,000-turn transcript.
+  await control('/control/reset', {});
+  const { caseId, jobId } = await control('/control/long-call', { turns: 1000 });
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const p = await signedInPage(browser);
+    await p.goto(`${EDGE}/cases/${caseId}/calls/${jobId}`);
+    await p.locator('.conversation .turn').first().waitFor({ timeout: 60000 });
+    await p.waitForFunction(() => performance.getEntriesByName('transcript-render', 'measure').length > 0);
+    times.push((await measures(p, 'transcript-render'))[0]);
+    if (i === 0) console.log(`transcript: ${await p.locator('.conversation li').count()} turns rendered`);
+    await p.context().close();
+  }
+  console.log(`1,000-turn transcript render: p50 ${pct(times, 0.5).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms (n=${times.length})`);
+  await control('/control/reset', {});
+} finally {
+  await browser.close();
+}
