@@ -81,7 +81,8 @@ start_stack() {
   say "starting the sandbox upstream (mediation :$med_port, clink :$clink_port, control :$control_port)"
   start_bg "$logs/sandbox.log" "$ROOT/target/debug/sandbox" \
     --mediation-port "$med_port" --clink-port "$clink_port" --control-port "$control_port" \
-    --webhook-url "http://127.0.0.1:$edge_port/webhooks/note-agent/sandbox-webhook-token" "$@"
+    --webhook-url "http://127.0.0.1:$edge_port/webhooks/note-agent/sandbox-webhook-token" \
+    --edge-url "http://127.0.0.1:$edge_port" "$@"
   wait_for "http://127.0.0.1:$control_port/control/health" 30 "the sandbox" || { tail -20 "$logs/sandbox.log"; return 1; }
 
   say "applying D1 migrations (local)"

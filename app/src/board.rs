@@ -193,7 +193,7 @@ pub fn Board() -> impl IntoView {
         move |value: String| {
             perf::mark("filter-apply:start");
             search.set(value);
-            perf::measure_after_paint("filter-apply", "filter-apply:start");
+            perf::measure_after_update("filter-apply", "filter-apply:start");
             let ticket = url_sync.get_value() + 1;
             url_sync.set_value(ticket);
             let set_filter = set_filter.clone();
@@ -229,7 +229,7 @@ pub fn Board() -> impl IntoView {
             let mut f = filter.get_untracked();
             edit(&mut f, event_target_value(&ev));
             set_filter(f);
-            perf::measure_after_paint("filter-apply", "filter-apply:start");
+            perf::measure_after_update("filter-apply", "filter-apply:start");
         }
         }
     };
@@ -257,7 +257,7 @@ pub fn Board() -> impl IntoView {
             let mut f = filter.get_untracked();
             f.status = if f.status == value { None } else { value };
             set_filter(f);
-            perf::measure_after_paint("filter-apply", "filter-apply:start");
+            perf::measure_after_update("filter-apply", "filter-apply:start");
         }
     };
     let clear = {
@@ -426,7 +426,7 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
 fn BoardRow(position: usize, record: BoardRecord) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
-    let href = format!("/cases/{}", record.case_id);
+    let href = format!("{}/cases/{}", crate::embed::base(), record.case_id);
     let person = record.call_person().map(|p| p.name.clone()).unwrap_or_else(|| "—".into());
     let status = record.call_status.clone();
     let stage = record.stage.clone();

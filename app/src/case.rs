@@ -25,7 +25,7 @@ pub fn CasePage() -> impl IntoView {
     let known = Memo::new(move |_| record.with(|r| r.is_some()));
     view! {
         <section class="case-screen" aria-labelledby="case-title">
-            <nav class="crumbs"><A href="/">{tr!(i18n, back_to_board)}</A></nav>
+            <nav class="crumbs"><A href=if crate::embed::base().is_empty() { "/" } else { "/embed" }>{tr!(i18n, back_to_board)}</A></nav>
             <Show when=move || known.get() fallback=move || match board.load.get() {
                 Load::Loading => view! { <p role="status">{tr!(i18n, loading)}</p> }.into_any(),
                 _ => view! { <p class="empty" role="alert">{tr!(i18n, case.not_found)}</p> }.into_any(),
@@ -79,6 +79,7 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
         }
     });
     let status_target = RwSignal::new(None::<(String, CallStatus)>);
+    crate::embed::post("case_opened", serde_json::json!({ "caseId": case_id }));
 
     let name = field(record, |r| r.case_name.clone(), String::new());
     let stage = field(record, |r| r.stage.clone(), Stage::Accepted);
@@ -174,7 +175,7 @@ fn CallTimeline(
                                 NoteOutcome::QualityInspection { items } => Some(quality_total(items)),
                                 _ => None,
                             });
-                            let href = format!("/cases/{}/calls/{}", case_id.get_value(), c.job_id);
+                            let href = format!("{}/cases/{}/calls/{}", crate::embed::base(), case_id.get_value(), c.job_id);
                             let target = (c.job_id.clone(), c.call_status.clone());
                             view! {
                                 <li class="call" data-job-id=c.job_id.clone()>

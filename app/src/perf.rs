@@ -7,13 +7,25 @@ pub fn mark(name: &str) {
     }
 }
 
-/// Measures from the start mark to now, after the next frame has painted.
+fn measure(name: &str, start_mark: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let end = format!("{name}:end");
+        let _ = p.mark(&end);
+        let _ = p.measure_with_start_mark_and_end_mark(name, start_mark, &end);
+    }
+}
+
+/// Measures from the start mark until the next frame begins (the new DOM has
+/// been built and is about to be laid out and painted).
 pub fn measure_after_paint(name: &'static str, start_mark: &'static str) {
-    leptos::prelude::request_animation_frame(move || {
-        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-            let end = format!("{name}:end");
-            let _ = p.mark(&end);
-            let _ = p.measure_with_start_mark_and_end_mark(name, start_mark, &end);
-        }
+    leptos::prelude::request_animation_frame(move || measure(name, start_mark));
+}
+
+/// Measures from the start mark until the reactive updates it caused have
+/// reached the DOM (without waiting for the next frame).
+pub fn measure_after_update(name: &'static str, start_mark: &'static str) {
+    leptos::task::spawn_local(async move {
+        leptos::task::tick().await;
+        measure(name, start_mark);
     });
 }

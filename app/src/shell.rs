@@ -19,7 +19,11 @@ const LOCALE_KEY: &str = "mediation-board.locale";
 
 #[component]
 pub fn Shell() -> impl IntoView {
-    view! { <I18nContextProvider><Standalone/></I18nContextProvider> }
+    if crate::embed::is_embed_path() {
+        view! { <I18nContextProvider><Embedded/></I18nContextProvider> }.into_any()
+    } else {
+        view! { <I18nContextProvider><Standalone/></I18nContextProvider> }.into_any()
+    }
 }
 
 #[component]
@@ -27,6 +31,55 @@ fn Standalone() -> impl IntoView {
     let session = Session::new(false);
     provide_context(session);
     view! { <Frame/> }
+}
+
+/// Inside a portal's iframe: no header or sign-in; the host sends the token.
+#[component]
+fn Embedded() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = Session::new(true);
+    provide_context(session);
+    // Chinese until the host says otherwise.
+    Effect::new(move |done: Option<()>| {
+        if done.is_none() {
+            i18n.set_locale(Locale::zh_CN);
+        }
+    });
+    let live = live::start(session);
+    provide_context(live);
+    crate::board::provide(session, live);
+    view! {
+        <div class="embedded">
+            <Router>
+                <crate::embed::HostBridge/>
+                <div class="embed-bar">
+                    <LiveBadge/>
+                    {move || session.info.get().map(|info| view! { <span class="user" id="current-user">{info.name.clone()}</span> })}
+                </div>
+                <main id="main" tabindex="-1">
+                    <Show when=move || session.signed_in() fallback=|| view! { <crate::embed::WaitingForHost/> }>
+                        <AppRoutes/>
+                    </Show>
+                </main>
+            </Router>
+        </div>
+    }
+}
+
+/// The board's screens (standalone and embedded share them).
+#[component]
+fn AppRoutes() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Routes fallback=move || view! { <p>{tr!(i18n, not_found)}</p> }>
+            <Route path=path!("/") view=Board/>
+            <Route path=path!("/embed") view=Board/>
+            <Route path=path!("/cases/:id") view=CasePage/>
+            <Route path=path!("/embed/cases/:id") view=CasePage/>
+            <Route path=path!("/cases/:id/calls/:job") view=TranscriptPage/>
+            <Route path=path!("/embed/cases/:id/calls/:job") view=TranscriptPage/>
+        </Routes>
+    }
 }
 
 /// Everything below the session: live connection, board state, routes.
@@ -71,14 +124,7 @@ pub fn Frame() -> impl IntoView {
         <Show when=move || session.signed_in() fallback=move || view! { <SignIn/> }>
             <div class="layout" class:with-kb=move || kb_open.get()>
                 <main id="main" tabindex="-1">
-                    <Router>
-                        <Routes fallback=move || view! { <p>{tr!(i18n, not_found)}</p> }>
-                            <Route path=path!("/") view=Board/>
-                            <Route path=path!("/embed") view=Board/>
-                            <Route path=path!("/cases/:id") view=CasePage/>
-                            <Route path=path!("/cases/:id/calls/:job") view=TranscriptPage/>
-                        </Routes>
-                    </Router>
+                    <Router><AppRoutes/></Router>
                 </main>
                 <Show when=move || kb_open.get()>
                     <KnowledgePanel on_close=Callback::new(move |_| kb_open.set(false))/>

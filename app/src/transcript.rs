@@ -34,8 +34,8 @@ pub fn TranscriptPage() -> impl IntoView {
     view! {
         <section class="transcript-screen" aria-labelledby="transcript-title">
             <nav class="crumbs">
-                <A href="/">{tr!(i18n, back_to_board)}</A>" / "
-                <A href=move || format!("/cases/{}", case_id.get())>{move || case_id.get()}</A>
+                <A href=if crate::embed::base().is_empty() { "/" } else { "/embed" }>{tr!(i18n, back_to_board)}</A>" / "
+                <A href=move || format!("{}/cases/{}", crate::embed::base(), case_id.get())>{move || case_id.get()}</A>
             </nav>
             <Suspense fallback=move || view! { <p role="status">{tr!(i18n, loading)}</p> }>
                 {move || call.get().map(|r| match r {
@@ -59,6 +59,7 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
     let api = use_api();
     let live = expect_context::<Live>();
     let job_id = call.job_id.clone();
+    crate::embed::post("transcript_opened", serde_json::json!({ "jobId": job_id }));
     let notes = RwSignal::new(call.notes.clone());
     let fresh = RwSignal::new(false);
 

@@ -26,6 +26,9 @@ use worker::{event, Context, Env, Method, Request, Response, Result, Router};
 use crate::http::run;
 
 const OPENAPI: &str = include_str!("../openapi.json");
+/// The portal SDK (README "Embed in your portal").
+const EMBED_JS: &str = include_str!("../embed/embed.js");
+pub const EMBED_SDK_VERSION: &str = "1.0.0";
 
 fn router(ctx: Context) -> Router<'static, Context> {
     let router = Router::with_data(ctx)
@@ -67,6 +70,14 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let path = req.path();
     let origin = req.headers().get("Origin")?;
     let allowed = http::embed_origins(&env);
+    if path == "/embed.js" {
+        let r = Response::ok(EMBED_JS)?;
+        r.headers().set("Content-Type", "application/javascript; charset=utf-8")?;
+        r.headers().set("Cache-Control", "public, max-age=300")?;
+        r.headers().set("X-Embed-Sdk-Version", EMBED_SDK_VERSION)?;
+        r.headers().set("X-Content-Type-Options", "nosniff")?;
+        return Ok(r);
+    }
     if !(path.starts_with("/api/") || path.starts_with("/webhooks/")) {
         return pages::serve(req, &env, &allowed).await;
     }

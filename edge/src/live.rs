@@ -325,10 +325,13 @@ impl DurableObject for BoardHub {
             self.last_board.replace(None);
             return Response::ok("idle");
         }
+        // A large board takes longer to read: poll at most a quarter of the time.
+        let started = now_ms();
         if sockets.iter().any(|ws| attachment(ws).authed) {
             self.poll_board().await?;
         }
-        self.state.storage().set_alarm(std::time::Duration::from_millis(POLL_MS as u64)).await?;
+        let next = POLL_MS.max((now_ms() - started) * 4);
+        self.state.storage().set_alarm(std::time::Duration::from_millis(next as u64)).await?;
         Response::ok("polled")
     }
 }

@@ -19,7 +19,7 @@ pub async fn serve(req: Request, env: &Env, allowed_ancestors: &[String]) -> Res
     let headers = response.headers().clone();
     let status = response.status_code();
     let response = if content_type.starts_with("text/html") {
-        let html = response.text().await?;
+        let html = with_embed_origins(&response.text().await?, allowed_ancestors);
         let csp = page_csp(&inline_script_hashes(&html), allowed_ancestors);
         let out = Response::from_html(html)?.with_status(status);
         out.headers().set("Content-Security-Policy", &csp)?;
@@ -33,6 +33,17 @@ pub async fn serve(req: Request, env: &Env, allowed_ancestors: &[String]) -> Res
     h.set("X-Content-Type-Options", "nosniff")?;
     h.set("Referrer-Policy", "no-referrer")?;
     Ok(response)
+}
+
+/// Writes the allowed portal origins into the page, where an embedded board
+/// reads which hosts it may take commands from.
+fn with_embed_origins(html: &str, origins: &[String]) -> String {
+    let content: String = origins
+        .join(",")
+        .chars()
+        .filter(|c| !matches!(c, '"' | '<' | '>' | '&' | '\''))
+        .collect();
+    html.replacen("<head>", &format!("<head>\n    <meta name=\"embed-origins\" content=\"{content}\" />"), 1)
 }
 
 /// Base64 SHA-256 of each inline `<script>` body in the page.

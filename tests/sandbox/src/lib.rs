@@ -11,6 +11,7 @@ pub mod knowledge;
 pub mod log;
 pub mod mediation;
 pub mod notes;
+pub mod portal;
 pub mod rng;
 pub mod script;
 pub mod seed;
@@ -67,7 +68,7 @@ pub async fn start(mut settings: Settings, ports: Ports) -> std::io::Result<Runn
     };
     serve(mediation, mediation::router(state.clone()), "mediation");
     serve(clink, clink::router(state.clone()), "clink");
-    serve(control, control::router(state.clone()), "control");
+    serve(control, control::router(state.clone()).merge(portal::router(state.clone())), "control");
     if !state.lock().config.deterministic {
         // The demo starts with results for the calls already made, once the
         // edge is up (a failed push is retried per the note agent's rule).

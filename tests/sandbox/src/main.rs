@@ -6,7 +6,7 @@ fn usage() -> ! {
     eprintln!(
         "usage: sandbox [--deterministic] [--seed N] [--host 127.0.0.1] \
          [--mediation-port 8788] [--clink-port 8789] [--control-port 8790] \
-         [--mediation-token TOKEN] [--webhook-url URL]"
+         [--mediation-token TOKEN] [--webhook-url URL] [--edge-url URL]"
     );
     std::process::exit(2)
 }
@@ -21,6 +21,8 @@ async fn main() {
         webhook_url: std::env::var("SANDBOX_WEBHOOK_URL").ok(),
         clink_access_key_id: std::env::var("SANDBOX_CLINK_ACCESS_KEY_ID").unwrap_or_else(|_| "sandbox-access-key-id".into()),
         clink_access_key_secret: std::env::var("SANDBOX_CLINK_ACCESS_KEY_SECRET").unwrap_or_else(|_| "sandbox-clink-secret".into()),
+        portal_secret: std::env::var("SANDBOX_PORTAL_SECRET").unwrap_or_else(|_| "sandbox-session-secret-change-me".into()),
+        edge_url: "http://127.0.0.1:8787".into(),
     };
     let mut ports = Ports::default();
     let mut args = std::env::args().skip(1);
@@ -35,6 +37,7 @@ async fn main() {
             "--control-port" => ports.control = value().parse().unwrap_or_else(|_| usage()),
             "--mediation-token" => settings.mediation_token = value(),
             "--webhook-url" => settings.webhook_url = Some(value()),
+            "--edge-url" => settings.edge_url = value().trim_end_matches('/').to_owned(),
             "-h" | "--help" => usage(),
             _ => usage(),
         }

@@ -41,6 +41,10 @@ pub struct Settings {
     /// Clink access key pair the sandbox accepts.
     pub clink_access_key_id: String,
     pub clink_access_key_secret: String,
+    /// The demo portal's copy of the board's session secret (it mints tokens).
+    pub portal_secret: String,
+    /// Where the edge is, for the demo portal's `<script src=…/embed.js>`.
+    pub edge_url: String,
 }
 
 /// The fixed instant deterministic mode starts at: 2026-11-22 10:00:00 Asia/Shanghai.

@@ -277,6 +277,10 @@ impl World {
     /// their calls) under new ids, for load and rendering benchmarks.
     pub fn scale_to(&mut self, total: usize) -> usize {
         let originals = self.cases.len().min(self.seed_case_count);
+        let mut calls_of: std::collections::HashMap<String, Vec<(String, String)>> = std::collections::HashMap::new();
+        for c in self.calls.values() {
+            calls_of.entry(c.case_id.clone()).or_default().push((c.job_id.clone(), c.person_id.clone()));
+        }
         let mut n = self.cases.len();
         while n < total {
             let src = n % originals;
@@ -290,12 +294,7 @@ impl World {
             for p in &mut seed.parties {
                 p.person_id = format!("{}{}", &p.person_id[..p.person_id.len().saturating_sub(4)], suffix);
             }
-            let calls: Vec<(String, String)> = self
-                .calls
-                .values()
-                .filter(|c| c.case_id == self.cases[src].seed.case_id)
-                .map(|c| (c.job_id.clone(), c.person_id.clone()))
-                .collect();
+            let calls = calls_of.get(&self.cases[src].seed.case_id).cloned().unwrap_or_default();
             for (job, person) in calls {
                 let original = &self.calls[&job];
                 let new_job = format!("{}-{suffix}", &job[..job.len().saturating_sub(5)]);
