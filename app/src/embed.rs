@@ -194,8 +194,8 @@ pub fn HostBridge() -> impl IntoView {
                 if let Some(vars) = p.get("theme").and_then(Value::as_object) {
                     apply_theme(vars);
                 }
-                match text_of("token") {
-                    Some(token) if session.refresh(token) => {
+                match text_of("token").filter(|t| session.refresh(t.clone())) {
+                    Some(_) => {
                         let user = session.user_untracked();
                         post("signed_in", json!({ "user": user }));
                     }
