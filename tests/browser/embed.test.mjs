@@ -75,7 +75,12 @@ test('token refresh keeps the board working past the first token\'s expiry', asy
   // Past the first token's expiry, an action still works (no 401, no sign-out).
   const detail = frameOf(page, 'detail-pane');
   await detail.locator('#action-agreement').click();
-  await detail.locator('[role=dialog] .agreement').waitFor({ timeout: 15000 });
+  await detail.locator('[role=dialog] .agreement, [role=dialog] .error').first().waitFor({ timeout: 15000 });
+  // The edge accepted the refreshed token: the backend answered (an agreement,
+  // or its own refusal such as "案件尚未开始调解"), not a 401.
+  const outcome = page.locator('#events li[data-board="detail"][data-type="action_completed"]', { hasText: 'agreement_generated' });
+  await outcome.waitFor();
+  assert.doesNotMatch(await outcome.innerText(), /401|unauthori|登录|expired|过期/i);
   const seen = await events(page);
   assert.ok(!seen.some((e) => e.type === 'error'), JSON.stringify(seen.filter((e) => e.type === 'error')));
   await page.context().close();

@@ -1,0 +1,94 @@
+// Writes the README's screenshots (docs/screenshots/*.png) from the running
+// stack: the board, a case, a transcript with the note agent's results, the
+// knowledge panel, the English board and the demo portal with two embedded
+// boards. Run by scripts/screenshots.sh, which starts the stack.
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { launch, control, EDGE, CONTROL, signedInPage, openBoard, token } from './harness.mjs';
+
+const OUT = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+mkdirSync(OUT, { recursive: true });
+
+async function api(path, t) {
+  const res = await fetch(`${EDGE}${path}`, { headers: { authorization: `Bearer ${t}` } });
+  if (!res.ok) throw new Error(`${path}: ${res.status}`);
+  return res.json();
+}
+
+/** A case with a connected call that has a transcript, a recording and note results. */
+async function callWithNotes(t) {
+  const board = (await api('/api/board', t)).cases;
+  // Seeded calls ended before the sandbox started: have the note agent push them now.
+  for (const c of board) {
+    const calls = (await api(`/api/conversations?caseId=${encodeURIComponent(c.caseId)}`, t)).calls;
+    for (const call of calls.filter((x) => x.recording && x.turns.length > 6)) {
+      await control('/control/push', { jobId: call.jobId }).catch(() => {});
+    }
+  }
+  await new Promise((r) => setTimeout(r, 2000));
+  for (const c of board) {
+    const calls = (await api(`/api/conversations?caseId=${encodeURIComponent(c.caseId)}`, t)).calls;
+    const call = calls.find((x) => x.recording && x.turns.length > 6 && x.notes.filter((n) => n.success).length >= 2);
+    if (call) return { caseId: c.caseId, jobId: call.jobId };
+  }
+  for (const c of board) {
+    const calls = (await api(`/api/conversations?caseId=${encodeURIComponent(c.caseId)}`, t)).calls;
+    const call = calls.find((x) => x.recording && x.notes.length > 0);
+    if (call) return { caseId: c.caseId, jobId: call.jobId };
+  }
+  throw new Error('no call with note results in the sandbox');
+}
+
+const shot = async (page, name) => {
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: `${OUT}${name}.png` });
+  console.log(`docs/screenshots/${name}.png`);
+};
+
+await control('/control/reset', {});
+const browser = await launch();
+try {
+  const t = await token('zhangmin', 'mediator');
+  const page = await signedInPage(browser, 'zhangmin', 'mediator', { viewport: { width: 1360, height: 860 } });
+
+  await openBoard(page);
+  await shot(page, 'board');
+
+  const { caseId, jobId } = await callWithNotes(t);
+  await page.goto(`${EDGE}/cases/${caseId}`);
+  await page.locator('#case-title').waitFor({ timeout: 20000 });
+  await shot(page, 'case');
+
+  await page.goto(`${EDGE}/cases/${caseId}/calls/${jobId}`);
+  await page.locator('.conversation .turn').first().waitFor({ timeout: 20000 });
+  await page.locator('.note').first().waitFor({ timeout: 20000 });
+  await shot(page, 'transcript');
+
+  await openBoard(page);
+  await page.click('#kb-toggle');
+  await page.locator('#knowledge').waitFor();
+  await page.fill('#kb-keyword', '拖欠工资');
+  await page.click('.kb-search button[type=submit]');
+  await page.locator('.kb-hit').first().waitFor({ timeout: 20000 });
+  await shot(page, 'knowledge');
+  await page.close();
+
+  const en = await signedInPage(browser, 'zhangmin', 'mediator', { viewport: { width: 1360, height: 860 } });
+  await openBoard(en);
+  await en.selectOption('#language', 'en');
+  await en.waitForFunction(() => document.documentElement.lang === 'en');
+  await shot(en, 'board-en');
+  await en.close();
+
+  const portal = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await portal.goto(`${CONTROL}/portal`);
+  for (const frame of ['#list-pane iframe', '#detail-pane iframe']) {
+    const f = portal.frameLocator(frame);
+    await f.locator('h1, h2, table').first().waitFor({ timeout: 30000 });
+  }
+  await portal.waitForTimeout(1500);
+  await shot(portal, 'portal');
+  await portal.close();
+} finally {
+  await browser.close();
+}
