@@ -94,12 +94,7 @@ pub fn call_type_label(i18n: I18nContext<Locale>, c: &CallType) -> String {
 
 /// Seconds as `m:ss` (or `h:mm:ss`).
 pub fn duration(secs: u32) -> String {
-    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m}:{s:02}")
-    }
+    shared::transcript::duration(secs)
 }
 
 /// Milliseconds since the epoch as Asia/Shanghai `yyyy-MM-dd HH:mm:ss`.

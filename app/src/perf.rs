@@ -15,10 +15,12 @@ fn measure(name: &str, start_mark: &str) {
     }
 }
 
-/// Measures from the start mark until the next frame begins (the new DOM has
-/// been built and is about to be laid out and painted).
+/// Measures from the start mark until the next frame has been laid out and
+/// painted (a task queued from `requestAnimationFrame` runs after the paint).
 pub fn measure_after_paint(name: &'static str, start_mark: &'static str) {
-    leptos::prelude::request_animation_frame(move || measure(name, start_mark));
+    leptos::prelude::request_animation_frame(move || {
+        leptos::prelude::set_timeout(move || measure(name, start_mark), std::time::Duration::ZERO);
+    });
 }
 
 /// Measures from the start mark until the reactive updates it caused have

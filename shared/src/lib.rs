@@ -12,5 +12,6 @@ pub mod note;
 mod open_enum;
 pub mod session;
 pub mod time;
+pub mod transcript;
 
 pub use error::FieldError;

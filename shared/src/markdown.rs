@@ -177,9 +177,105 @@ pub fn plain_text(content: &[Inline]) -> String {
     s
 }
 
+/// Escapes text for use in HTML element content and quoted attribute values.
+pub fn escape_html(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Renders parsed markdown as HTML: only the tags this reader produces, every
+/// piece of input text escaped (for lists too long to build node by node).
+pub fn to_html(text: &str, out: &mut String) {
+    for block in parse(text) {
+        match block {
+            Block::Heading { level, content } => {
+                let tag = match level {
+                    1 => "h3",
+                    2 => "h4",
+                    _ => "h5",
+                };
+                out.push_str(&format!("<{tag} class=\"md-h\">"));
+                inlines_html(&content, out);
+                out.push_str(&format!("</{tag}>"));
+            }
+            Block::Paragraph(content) => {
+                out.push_str("<p>");
+                inlines_html(&content, out);
+                out.push_str("</p>");
+            }
+            Block::List { ordered, start, items } => {
+                out.push_str(&if ordered { format!("<ol start=\"{start}\">") } else { "<ul>".to_owned() });
+                for item in items {
+                    out.push_str("<li>");
+                    inlines_html(&item, out);
+                    out.push_str("</li>");
+                }
+                out.push_str(if ordered { "</ol>" } else { "</ul>" });
+            }
+        }
+    }
+}
+
+fn inlines_html(content: &[Inline], out: &mut String) {
+    for i in content {
+        match i {
+            Inline::Text(t) => escape_html(t, out),
+            Inline::Strong(c) => {
+                out.push_str("<strong>");
+                inlines_html(c, out);
+                out.push_str("</strong>");
+            }
+            Inline::Emphasis(c) => {
+                out.push_str("<em>");
+                inlines_html(c, out);
+                out.push_str("</em>");
+            }
+            Inline::Code(t) => {
+                out.push_str("<code>");
+                escape_html(t, out);
+                out.push_str("</code>");
+            }
+            Inline::LineBreak => out.push_str("<br>"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn html(s: &str) -> String {
+        let mut out = String::new();
+        to_html(s, &mut out);
+        out
+    }
+
+    #[test]
+    fn html_of_an_agreement_draft() {
+        assert_eq!(
+            html("协议内容:\n\n1. **分期支付**:6月26日前\n2. *微信*转账\n\n# 标题\n- `a<b`"),
+            "<p>协议内容:</p><ol start=\"1\"><li><strong>分期支付</strong>:6月26日前</li><li><em>微信</em>转账</li></ol>\
+             <h3 class=\"md-h\">标题</h3><ul><li><code>a&lt;b</code></li></ul>"
+        );
+        assert_eq!(html("第一行\n第二行"), "<p>第一行<br>第二行</p>");
+    }
+
+    #[test]
+    fn html_escapes_every_piece_of_input() {
+        let hostile = "<img src=x onerror=\"alert(1)\"> **<script>x</script>** & 'q'\n1. <iframe>";
+        let out = html(hostile);
+        assert!(!out.contains("<img") && !out.contains("<script") && !out.contains("<iframe"), "{out}");
+        assert!(out.contains("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"), "{out}");
+        assert!(out.contains("&amp; &#39;q&#39;"), "{out}");
+    }
 
     fn t(s: &str) -> Inline {
         Inline::Text(s.into())

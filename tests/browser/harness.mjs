@@ -41,10 +41,16 @@ export async function control(path, body) {
 
 /** A session token for a demo user, from the edge's local sign-in. */
 export async function token(user = 'zhangmin', role = 'mediator') {
-  const res = await fetch(`${EDGE}/api/demo/session`, {
+  const mint = () => fetch(`${EDGE}/api/demo/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ user, role }),
+  });
+  // Node's fetch may reuse a keep-alive connection the local proxy has just
+  // closed; minting a token is safe to repeat.
+  const res = await mint().catch((e) => {
+    if (!/ECONNRESET|UND_ERR_SOCKET/.test(`${e.cause?.code} ${e.code}`)) throw e;
+    return mint();
   });
   assert.equal(res.status, 200);
   return (await res.json()).token;

@@ -54,7 +54,7 @@ try {
     await p.locator('.conversation .turn').first().waitFor({ timeout: 60000 });
     await p.waitForFunction(() => performance.getEntriesByName('transcript-render', 'measure').length > 0);
     times.push((await measures(p, 'transcript-render'))[0]);
-    if (i === 0) console.log(`transcript: ${await p.locator('.conversation li').count()} turns rendered`);
+    if (i === 0) console.log(`transcript: ${await p.locator('.conversation > li').count()} turns rendered`);
     await p.context().close();
   }
   console.log(`1,000-turn transcript render: p50 ${pct(times, 0.5).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms (n=${times.length})`);
