@@ -89,6 +89,8 @@ impl BoardState {
                     return;
                 };
                 let d = &event.data;
+                // Stage, status or times may change, and with them the sort orders.
+                self.index.update(|index| Arc::make_mut(index).records_changed());
                 self.records.update(|records| {
                     let records = Arc::make_mut(records);
                     if let Some(r) = records.iter_mut().find(|r| &r.case_id == case_id) {

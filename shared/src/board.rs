@@ -1,6 +1,8 @@
 //! What the board screen does with the list: filter, search, sort and count.
 //! The filter lives in the page's URL (`?stage=…&status=…`), so a link shares it.
 
+use std::sync::OnceLock;
+
 use crate::mediation::{BoardRecord, CallStatus, Stage};
 
 /// Sort orders offered on the board.
@@ -175,45 +177,57 @@ impl<'a> Prepared<'a> {
     }
 }
 
-/// Lower-cased searchable text per row (case id, case name, party names and
-/// numbers), built once per board load so each keystroke only scans strings.
+/// What the board precomputes per load so that a keystroke only scans: the
+/// lower-cased searchable text of each row (case id, case name, party names
+/// and numbers) and, once asked for, the rows in each sort order.
 #[derive(Clone, Debug, Default)]
-pub struct SearchIndex(Vec<String>);
+pub struct SearchIndex {
+    // Shared, so that resetting the orders after a live change copies nothing big.
+    text: std::sync::Arc<Vec<String>>,
+    orders: [OnceLock<Vec<usize>>; 4],
+}
 
 impl SearchIndex {
     pub fn build(records: &[BoardRecord]) -> Self {
-        Self(
-            records
-                .iter()
-                .map(|r| {
-                    let mut s = format!("{} {}", r.case_id.to_lowercase(), r.case_name.to_lowercase());
-                    for p in &r.parties {
-                        s.push(' ');
-                        s.push_str(&p.name.to_lowercase());
-                        s.push(' ');
-                        s.push_str(&p.phone_number);
-                    }
-                    s
-                })
-                .collect(),
-        )
+        let text = records
+            .iter()
+            .map(|r| {
+                let mut s = format!("{} {}", r.case_id.to_lowercase(), r.case_name.to_lowercase());
+                for p in &r.parties {
+                    s.push(' ');
+                    s.push_str(&p.name.to_lowercase());
+                    s.push(' ');
+                    s.push_str(&p.phone_number);
+                }
+                s
+            })
+            .collect();
+        Self { text: std::sync::Arc::new(text), orders: Default::default() }
     }
 
     pub fn get(&self, i: usize) -> &str {
-        self.0.get(i).map(String::as_str).unwrap_or("")
+        self.text.get(i).map(String::as_str).unwrap_or("")
+    }
+
+    /// Call after changing fields of the records in place (live updates):
+    /// the sort orders are computed again when next needed.
+    pub fn records_changed(&mut self) {
+        self.orders = Default::default();
+    }
+
+    /// Every row index in the order `key` gives (computed on first use; a
+    /// caller that replaced the records without a new index gets an order of
+    /// the wrong length, which [`apply`] does not use).
+    pub fn order(&self, key: SortKey, records: &[BoardRecord]) -> &[usize] {
+        let slot = &self.orders[SortKey::ALL.iter().position(|k| *k == key).unwrap_or(0)];
+        slot.get_or_init(|| sorted(key, records))
     }
 }
 
-/// The rows that pass the filter, as indices into `records`, in the chosen
-/// order. Runs on every keystroke over up to 10,000 rows: nothing is
-/// allocated per row, and sorting compares borrowed fields.
-pub fn apply(filter: &BoardFilter, records: &[BoardRecord], index: &SearchIndex, me: &str) -> Vec<usize> {
-    let prepared = Prepared::new(filter);
-    let mut rows: Vec<usize> = (0..records.len())
-        .filter(|&i| prepared.passes_except_status(&records[i], index.get(i), me) && prepared.status_ok(&records[i]))
-        .collect();
+fn sorted(key: SortKey, records: &[BoardRecord]) -> Vec<usize> {
+    let mut rows: Vec<usize> = (0..records.len()).collect();
     let by_id = |a: &usize, b: &usize| records[*a].case_id.cmp(&records[*b].case_id);
-    match filter.sort {
+    match key {
         SortKey::CaseId => rows.sort_by(by_id),
         SortKey::Updated => rows.sort_by(|a, b| records[*b].update_time.cmp(&records[*a].update_time).then_with(|| by_id(a, b))),
         SortKey::Started => rows.sort_by(|a, b| records[*b].start_time.cmp(&records[*a].start_time).then_with(|| by_id(a, b))),
@@ -223,6 +237,21 @@ pub fn apply(filter: &BoardFilter, records: &[BoardRecord], index: &SearchIndex,
         }
     }
     rows
+}
+
+/// The rows that pass the filter, as indices into `records`, in the chosen
+/// order. Runs on every keystroke over up to 10,000 rows: the order is
+/// computed once per load (see [`SearchIndex::order`]), so a keystroke is one
+/// scan that allocates nothing per row.
+pub fn apply(filter: &BoardFilter, records: &[BoardRecord], index: &SearchIndex, me: &str) -> Vec<usize> {
+    let prepared = Prepared::new(filter);
+    let passes = |i: usize| prepared.passes_except_status(&records[i], index.get(i), me) && prepared.status_ok(&records[i]);
+    let order = index.order(filter.sort, records);
+    if order.len() == records.len() {
+        order.iter().copied().filter(|&i| passes(i)).collect()
+    } else {
+        sorted(filter.sort, records).into_iter().filter(|&i| passes(i)).collect()
+    }
 }
 
 /// How many rows would show for each status value (and [`NO_CALL`]), given
@@ -321,5 +350,22 @@ mod tests {
         assert_eq!(counts.len(), 3);
         assert!(counts.contains(&("Executing".into(), 1)));
         assert!(counts.contains(&(NO_CALL.into(), 1)));
+    }
+
+    #[test]
+    fn sort_orders_follow_in_place_changes_once_told() {
+        let mut d = vec![
+            rec("A", "甲", "13900000001", Stage::Mediating, Some("Succeeded"), None, "2026-02-01 10:00:00", "0:10"),
+            rec("B", "乙", "13900000002", Stage::Mediating, Some("Succeeded"), None, "2026-02-02 10:00:00", "0:20"),
+        ];
+        let mut idx = SearchIndex::build(&d);
+        let ids = |rows: Vec<usize>, d: &[BoardRecord]| rows.into_iter().map(|i| d[i].case_id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(apply(&BoardFilter::default(), &d, &idx, "me"), &d), ["B", "A"]);
+        d[0].update_time = "2026-02-03 10:00:00".into();
+        idx.records_changed();
+        assert_eq!(ids(apply(&BoardFilter::default(), &d, &idx, "me"), &d), ["A", "B"]);
+        // Records replaced without a new index: still correct, never a stale order.
+        d.push(rec("C", "丙", "13900000003", Stage::Mediating, None, None, "2026-02-04 10:00:00", ""));
+        assert_eq!(ids(apply(&BoardFilter::default(), &d, &idx, "me"), &d), ["C", "A", "B"]);
     }
 }
