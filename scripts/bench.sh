@@ -6,17 +6,7 @@
 set -euo pipefail
 SCRIPT_NAME=bench
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-STATE_DIR="$ROOT/.tmp/bench-state"
-export TMPDIR="$ROOT/.tmp/tmp"
-mkdir -p "$TMPDIR"
-trap 'stop_all; rm -rf "$STATE_DIR"' EXIT
-trap 'exit 130' INT TERM
-
-"$ROOT/scripts/bootstrap.sh" >/dev/null
-ensure_dev_vars
-build_sandbox
-build_app
-build_edge
+prepare_throwaway_stack bench
 
 echo
 say "signing (native, --profile native-release)"
@@ -37,7 +27,6 @@ printf 'app transfer (wasm + js + css, gzip -9): %s bytes\n' "$app_total"
 
 echo
 (cd "$ROOT" && cargo build --quiet --profile native-release -p e2e --bin bench)
-rm -rf "$STATE_DIR"
 start_stack 28787 28788 28789 28790 "$STATE_DIR" --deterministic
 say "edge benchmarks (wrangler dev on loopback)"
 E2E_EDGE=http://127.0.0.1:28787 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \

@@ -97,3 +97,20 @@ start_stack() {
     --var EMBED_ORIGINS:http://127.0.0.1:$control_port"
   wait_for "http://127.0.0.1:$edge_port/api/health" 120 "the edge" || { tail -30 "$logs/edge.log"; return 1; }
 }
+
+# For scripts that start a throw-away stack (bench, screenshots): install and
+# build what is missing, keep temporary files under .tmp, and remove the
+# stack and its state (STATE_DIR) on exit.
+prepare_throwaway_stack() {
+  STATE_DIR="$ROOT/.tmp/$1-state"
+  export TMPDIR="$ROOT/.tmp/tmp"
+  mkdir -p "$TMPDIR"
+  trap 'stop_all; rm -rf "$STATE_DIR"' EXIT
+  trap 'exit 130' INT TERM
+  "$ROOT/scripts/bootstrap.sh" >/dev/null
+  ensure_dev_vars
+  build_sandbox
+  build_app
+  build_edge
+  rm -rf "$STATE_DIR"
+}
