@@ -210,7 +210,8 @@ pub enum EventKind {
     Takeover,
     AgreementGenerated,
     OcrStarted,
-    /// A board row changed upstream (stage, call status, duration, takeover).
+    /// A board row changed upstream (stage or takeover; a new call or call
+    /// status is `CallStatusChanged`, and a duration change alone is no event).
     BoardChanged,
 }
 
