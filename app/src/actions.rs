@@ -21,9 +21,31 @@ pub enum Progress<T> {
     Failed(ApiFailure),
 }
 
-/// Tells the embedding portal (if any) that an action completed.
-fn report(action: &str, case_id: &str, ok: bool, detail: serde_json::Value) {
-    crate::embed::notify_action(action, case_id, ok, detail);
+/// Runs one action's request: shows it as working, records the outcome, and
+/// tells the embedding portal (if any) how it ended. `detail` picks what the
+/// portal hears of a success; `then` runs after a success is shown.
+fn perform<T: Clone + Send + Sync + 'static>(
+    progress: RwSignal<Progress<T>>,
+    action: &'static str,
+    case_id: String,
+    request: impl std::future::Future<Output = Result<T, ApiFailure>> + 'static,
+    detail: impl FnOnce(&T) -> serde_json::Value + 'static,
+    then: impl FnOnce(&T) + 'static,
+) {
+    progress.set(Progress::Working);
+    leptos::task::spawn_local(async move {
+        match request.await {
+            Ok(value) => {
+                crate::embed::notify_action(action, &case_id, true, detail(&value));
+                progress.set(Progress::Done(value.clone()));
+                then(&value);
+            }
+            Err(e) => {
+                crate::embed::notify_action(action, &case_id, false, serde_json::json!({ "message": e.message }));
+                progress.set(Progress::Failed(e));
+            }
+        }
+    });
 }
 
 #[component]
@@ -67,7 +89,6 @@ pub fn CallAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
         }
         missing.set(false);
         let Some(r) = snapshot.get_untracked() else { return };
-        progress.set(Progress::Working);
         let request = CallRequest {
             case_id: r.case_id.clone(),
             mediation_id: r.mediation_id.to_string(),
@@ -75,20 +96,15 @@ pub fn CallAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
             call_person_id: parties.join(","),
         };
         let key = key.get_value();
-        leptos::task::spawn_local(async move {
-            match api.post_once::<PlaceCallResponse, _>("/api/calls", &request, &key).await {
-                Ok(res) => {
-                    let detail = serde_json::to_value(&res.results).unwrap_or_default();
-                    report("call_placed", &request.case_id, true, detail);
-                    progress.set(Progress::Done(res));
-                    board.reload();
-                }
-                Err(e) => {
-                    report("call_placed", &request.case_id, false, serde_json::json!({ "message": e.message }));
-                    progress.set(Progress::Failed(e));
-                }
-            }
-        });
+        let case_id = request.case_id.clone();
+        perform(
+            progress,
+            "call_placed",
+            case_id,
+            async move { api.post_once::<PlaceCallResponse, _>("/api/calls", &request, &key).await },
+            |res| serde_json::to_value(&res.results).unwrap_or_default(),
+            move |_| board.reload(),
+        );
     };
     let close = Callback::new(move |_| {
         open.set(false);
@@ -183,21 +199,16 @@ pub fn TakeoverAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
     let holder = Memo::new(move |_| record.with(|r| r.as_ref().and_then(|r| r.takeover_user.clone())));
 
     let submit = move || {
-        progress.set(Progress::Working);
         let id = case_id.get_untracked();
-        leptos::task::spawn_local(async move {
-            match api.post::<TakeoverResult, _>(&format!("/api/cases/{id}/takeover"), &serde_json::json!({})).await {
-                Ok(r) => {
-                    report("takeover", &id, true, serde_json::json!({ "userName": r.user_name }));
-                    progress.set(Progress::Done(r));
-                    board.reload();
-                }
-                Err(e) => {
-                    report("takeover", &id, false, serde_json::json!({ "message": e.message }));
-                    progress.set(Progress::Failed(e));
-                }
-            }
-        });
+        let path = format!("/api/cases/{id}/takeover");
+        perform(
+            progress,
+            "takeover",
+            id,
+            async move { api.post::<TakeoverResult, _>(&path, &serde_json::json!({})).await },
+            |r| serde_json::json!({ "userName": r.user_name }),
+            move |_| board.reload(),
+        );
     };
     let close = Callback::new(move |_| {
         open.set(false);
@@ -243,20 +254,16 @@ pub fn AgreementAction(case_id: String) -> impl IntoView {
     let case_id = StoredValue::new(case_id);
     let submit = move || {
         open.set(true);
-        progress.set(Progress::Working);
         let id = case_id.get_value();
-        leptos::task::spawn_local(async move {
-            match api.post::<AgreementResult, _>(&format!("/api/cases/{id}/agreement"), &serde_json::json!({})).await {
-                Ok(a) => {
-                    report("agreement_generated", &id, true, serde_json::json!({ "agreeId": a.agree_id }));
-                    progress.set(Progress::Done(a));
-                }
-                Err(e) => {
-                    report("agreement_generated", &id, false, serde_json::json!({ "message": e.message }));
-                    progress.set(Progress::Failed(e));
-                }
-            }
-        });
+        let path = format!("/api/cases/{id}/agreement");
+        perform(
+            progress,
+            "agreement_generated",
+            id,
+            async move { api.post::<AgreementResult, _>(&path, &serde_json::json!({})).await },
+            |a| serde_json::json!({ "agreeId": a.agree_id }),
+            |_| {},
+        );
     };
     let close = Callback::new(move |_| {
         open.set(false);
@@ -302,21 +309,21 @@ pub fn OcrAction(case_id: String) -> impl IntoView {
     let case_id = StoredValue::new(case_id);
     let submit = move || {
         open.set(true);
-        progress.set(Progress::Working);
         let id = case_id.get_value();
-        leptos::task::spawn_local(async move {
-            match api.post::<OcrResult, _>(&format!("/api/cases/{id}/ocr"), &serde_json::json!({})).await {
-                Ok(r) => {
-                    report("ocr_started", &id, true, serde_json::json!({ "files": r.files.len() }));
-                    let processing = r.status == OcrState::Processing;
-                    progress.set(Progress::Done(r));
-                    if processing {
-                        poll_again(api, id, open, progress);
-                    }
+        let path = format!("/api/cases/{id}/ocr");
+        let poll_id = id.clone();
+        perform(
+            progress,
+            "ocr_started",
+            id,
+            async move { api.post::<OcrResult, _>(&path, &serde_json::json!({})).await },
+            |r| serde_json::json!({ "files": r.files.len() }),
+            move |r| {
+                if r.status == OcrState::Processing {
+                    poll_again(api, poll_id, open, progress);
                 }
-                Err(e) => progress.set(Progress::Failed(e)),
-            }
-        });
+            },
+        );
     };
     let close = Callback::new(move |_| {
         open.set(false);
