@@ -86,15 +86,13 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
     let player = NodeRef::<leptos::html::Audio>::new();
     let (position, set_position) = signal(-1.0f64);
     let turns = call.turns.clone();
-    let offsets = shared::transcript::offsets(&turns);
-    let offsets_for_active = offsets.clone();
-    let offsets_for_seek = offsets;
+    let offsets = StoredValue::new(shared::transcript::offsets(&turns));
     let active = Memo::new(move |_| {
         let p = position.get();
         if p < 0.0 {
             return None;
         }
-        offsets_for_active.iter().rposition(|o| *o <= p + 0.05)
+        offsets.with_value(|o| o.iter().rposition(|o| *o <= p + 0.05))
     });
     let seek = move |offset: f64| {
         if let Some(audio) = player.get_untracked() {
@@ -143,17 +141,17 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
                         // language changes; one listener on the list handles the buttons,
                         // and one effect below moves the highlight.
                         <ol class="conversation" aria-label=tr!(i18n, transcript.heading) node_ref=list
-                            inner_html=move || turns_html(&turns, &TurnLabels {
+                            inner_html=move || offsets.with_value(|offsets| turns_html(&turns, offsets, &TurnLabels {
                                 robot: t_string!(i18n, transcript.robot),
                                 party: t_string!(i18n, transcript.party),
                                 seek: t_string!(i18n, transcript.seek),
                                 begin: t_string!(i18n, transcript.begin),
                                 end: t_string!(i18n, transcript.end),
-                            })
+                            }))
                             on:click=move |ev| {
                                 if let Some(i) = clicked_turn(&ev) {
-                                    if let Some(offset) = offsets_for_seek.get(i) {
-                                        seek(*offset);
+                                    if let Some(offset) = offsets.with_value(|o| o.get(i).copied()) {
+                                        seek(offset);
                                     }
                                 }
                             }>

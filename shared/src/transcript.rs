@@ -36,9 +36,9 @@ pub fn offsets(turns: &[Turn]) -> Vec<f64> {
 
 /// The `<li>` elements of the conversation: markers for the begin and end of
 /// the dialogue, and for every other turn a button (seek the recording to it;
-/// `data-turn` is the turn's index) and the speech bubble.
-pub fn turns_html(turns: &[Turn], labels: &TurnLabels) -> String {
-    let offsets = offsets(turns);
+/// `data-turn` is the turn's index) and the speech bubble. `offsets` are the
+/// turns' [`offsets`].
+pub fn turns_html(turns: &[Turn], offsets: &[f64], labels: &TurnLabels) -> String {
     let mut out = String::with_capacity(turns.len() * 400);
     for (i, turn) in turns.iter().enumerate() {
         let time = format_shanghai_time(turn.timestamp);
@@ -66,7 +66,7 @@ pub fn turns_html(turns: &[Turn], labels: &TurnLabels) -> String {
         out.push_str("</span> <time>");
         escape_html(&time, &mut out);
         out.push_str("</time> <span class=\"at\">+");
-        out.push_str(&duration(offsets[i] as u32));
+        out.push_str(&duration(offsets.get(i).copied().unwrap_or(0.0) as u32));
         out.push_str("</span></button><div class=\"bubble\">");
         let script = turn.script.as_deref().unwrap_or_default();
         if robot {
@@ -102,7 +102,7 @@ mod tests {
             turn(t0 + 70_000, Speaker::Robot, None, TurnAction::EndDialogue),
         ];
         assert_eq!(
-            turns_html(&turns, &LABELS),
+            turns_html(&turns, &offsets(&turns), &LABELS),
             "<li class=\"marker\" data-turn=\"0\">通话开始 · 10:00:00</li>\
              <li class=\"turn robot\" data-turn=\"1\"><button type=\"button\" class=\"turn-seek\"><span class=\"sr-only\">从这里播放 </span>\
              <span class=\"who\">AI 调解员</span> <time>10:00:03</time> <span class=\"at\">+0:03</span></button>\
@@ -117,16 +117,16 @@ mod tests {
     #[test]
     fn party_speech_is_never_markup() {
         let turns = vec![turn(0, Speaker::Contact, Some("<img src=x onerror=alert(1)> **不是粗体**"), TurnAction::Dialogue)];
-        let html = turns_html(&turns, &LABELS);
+        let html = turns_html(&turns, &offsets(&turns), &LABELS);
         assert!(html.contains("<p>&lt;img src=x onerror=alert(1)&gt; **不是粗体**</p>"), "{html}");
         let robot = vec![turn(0, Speaker::Robot, Some("<script>x</script>"), TurnAction::Broadcast)];
-        assert!(!turns_html(&robot, &LABELS).contains("<script>"));
+        assert!(!turns_html(&robot, &offsets(&robot), &LABELS).contains("<script>"));
     }
 
     #[test]
     fn unknown_actions_are_spoken_turns() {
         let turns = vec![turn(0, Speaker::Other("Agent".into()), Some("转人工"), TurnAction::Other("Transfer".into()))];
-        assert!(turns_html(&turns, &LABELS).contains("class=\"turn party\""));
+        assert!(turns_html(&turns, &offsets(&turns), &LABELS).contains("class=\"turn party\""));
     }
 
     #[test]
