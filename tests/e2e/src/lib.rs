@@ -124,6 +124,18 @@ pub fn unique(prefix: &str) -> String {
     format!("{prefix}{n}")
 }
 
+/// Places an AI call straight at the sandbox backend (not through the edge),
+/// as a change the edge only learns about upstream.
+pub async fn call_directly(case_id: &str, mediation_id: i64, person_id: &str) -> reqwest::Response {
+    client()
+        .post(format!("{}/api/v1/outbound-bot/call-v2", mediation()))
+        .bearer_auth(MEDIATION_TOKEN)
+        .json(&json!({ "caseId": case_id, "mediationId": mediation_id.to_string(), "callAuto": 0, "callPersonId": person_id }))
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Places an AI call on an open case and ends it connected, after moving the
 /// sandbox clock by a unique amount (so its job id and note results are new
 /// even though D1 keeps earlier runs'). The sandbox then pushes its results.
@@ -131,14 +143,7 @@ pub async fn fresh_finished_call() -> String {
     let nudge = (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros() % 100_000_000) as i64;
     control("/control/time", json!({ "advanceMs": 86_400_000 + nudge })).await;
     let (case_id, mediation_id, people) = open_case().await;
-    let res = client()
-        .post(format!("{}/api/v1/outbound-bot/call-v2", mediation()))
-        .bearer_auth(MEDIATION_TOKEN)
-        .json(&json!({ "caseId": case_id, "mediationId": mediation_id.to_string(), "callAuto": 0, "callPersonId": people[0] }))
-        .send()
-        .await
-        .unwrap();
-    let body: Value = res.json().await.unwrap();
+    let body: Value = call_directly(&case_id, mediation_id, &people[0]).await.json().await.unwrap();
     let job = body["data"][0]["jobId"].as_str().unwrap_or_else(|| panic!("call placed: {body}")).to_owned();
     control(&format!("/control/calls/{job}/outcome"), json!({ "status": "Succeeded" })).await;
     job

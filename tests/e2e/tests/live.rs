@@ -87,13 +87,7 @@ async fn upstream_changes_become_events() {
     // Let the hub take its first look at the board.
     tokio::time::sleep(Duration::from_millis(4500)).await;
     let (case_id, mediation_id, people) = open_case().await;
-    let res = client()
-        .post(format!("{}/api/v1/outbound-bot/call-v2", mediation()))
-        .bearer_auth(MEDIATION_TOKEN)
-        .json(&json!({ "caseId": case_id, "mediationId": mediation_id.to_string(), "callAuto": 0, "callPersonId": people[0] }))
-        .send()
-        .await
-        .unwrap();
+    let res = call_directly(&case_id, mediation_id, &people[0]).await;
     assert_eq!(res.status(), 201);
     // (Earlier tests' changes may be reported first; look for this call.)
     let event = event_where(&mut ws, "call_status_changed", Duration::from_secs(8), |e| {
