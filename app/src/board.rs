@@ -221,6 +221,8 @@ pub fn Board() -> impl IntoView {
         state.records.with(|r| state.index.with(|idx| status_counts(&f, r, idx, &me)))
     });
     let total = Memo::new(move |_| state.records.with(|r| r.len()));
+    let no_cases = Memo::new(move |_| total.get() == 0);
+    let load = Memo::new(move |_| state.load.get());
 
     let change = {
         let set_filter = set_filter.clone();
@@ -325,22 +327,36 @@ pub fn Board() -> impl IntoView {
                 <button type="button" class="btn ghost" on:click=clear>{tr!(i18n, board.clear)}</button>
             </form>
             <div class="status-chips" role="group" aria-label=tr!(i18n, board.counts)>
-                {move || counts.get().into_iter().map(|(value, n)| {
-                    let pick_status = pick_status.clone();
-                    let selected = filter.with(|f| f.status.as_deref() == Some(value.as_str()));
-                    let status = (value != shared::board::NO_CALL).then(|| CallStatus::parse(&value));
-                    let class = format!("chip {}", status_class(status.as_ref()));
-                    let label = status_value_label(i18n, &value);
-                    let v = value.clone();
-                    view! {
-                        <button type="button" class=class aria-pressed=selected.to_string() data-status=value
-                            on:click=move |_| pick_status(Some(v.clone()))>
-                            <span>{label}</span>" "<b>{n}</b>
-                        </button>
-                    }
-                }).collect_view()}
+                // Keyed by status, so a keystroke only updates the numbers.
+                <For each=move || counts.get() key=|(value, _)| value.clone()
+                    children=move |(value, _)| {
+                        let pick_status = pick_status.clone();
+                        let status = (value != shared::board::NO_CALL).then(|| CallStatus::parse(&value));
+                        let class = format!("chip {}", status_class(status.as_ref()));
+                        let v = value.clone();
+                        let selected = {
+                            let v = value.clone();
+                            move || filter.with(|f| f.status.as_deref() == Some(v.as_str())).to_string()
+                        };
+                        let n = {
+                            let v = value.clone();
+                            move || counts.with(|c| c.iter().find(|(s, _)| *s == v).map(|(_, n)| *n).unwrap_or(0))
+                        };
+                        let label = {
+                            let v = value.clone();
+                            crate::string_signal(move || status_value_label(i18n, &v))
+                        };
+                        view! {
+                            <button type="button" class=class aria-pressed=selected data-status=value
+                                on:click=move |_| pick_status(Some(v.clone()))>
+                                <span>{label}</span>" "<b>{n}</b>
+                            </button>
+                        }
+                    }/>
             </div>
-            {move || match state.load.get() {
+            // Memos, so that this only changes view when the state does: the
+            // table stays mounted while the filter changes what it shows.
+            {move || match load.get() {
                 Load::Loading => view! { <p class="loading" role="status">{tr!(i18n, loading)}</p> }.into_any(),
                 Load::Failed(e) => view! {
                     <div class="error" role="alert">
@@ -348,8 +364,7 @@ pub fn Board() -> impl IntoView {
                         <button class="btn" on:click=move |_| state.reload()>{tr!(i18n, retry)}</button>
                     </div>
                 }.into_any(),
-                Load::Ready if total.get() == 0 => view! { <p class="empty">{tr!(i18n, board.no_cases)}</p> }.into_any(),
-                Load::Ready if rows.with(|r| r.is_empty()) => view! { <p class="empty">{tr!(i18n, board.empty)}</p> }.into_any(),
+                Load::Ready if no_cases.get() => view! { <p class="empty">{tr!(i18n, board.no_cases)}</p> }.into_any(),
                 Load::Ready => view! { <BoardTable rows=rows/> }.into_any(),
             }}
         </section>
@@ -365,19 +380,43 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
     let (scroll_top, set_scroll_top) = signal(0.0f64);
     let (viewport, set_viewport) = signal(800.0f64);
 
-    Effect::new(move |_| {
-        if let Some(el) = scroller.get() {
+    // Read the height after a frame, when layout is already done: reading it
+    // while the table is being built would force a layout of the whole page.
+    let measure = move || {
+        if let Some(el) = scroller.get_untracked() {
             set_viewport.set(f64::from(el.client_height()).max(200.0));
         }
+    };
+    Effect::new(move |_| {
+        if scroller.get().is_some() {
+            request_animation_frame(measure);
+        }
     });
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
     // A new filter starts at the top.
     Effect::new(move |_| {
         rows.track();
-        if let Some(el) = scroller.get_untracked() {
-            el.set_scroll_top(0);
+        if scroll_top.get_untracked() != 0.0 {
+            if let Some(el) = scroller.get_untracked() {
+                el.set_scroll_top(0);
+            }
+            set_scroll_top.set(0.0);
         }
-        set_scroll_top.set(0.0);
     });
+
+    // A click anywhere on a row opens its case (one listener for all rows);
+    // a click on the case link itself is the router's.
+    let navigate = use_navigate();
+    let open = move |ev: leptos::ev::MouseEvent| {
+        let Some(target) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
+        if target.closest("a").ok().flatten().is_some() {
+            return;
+        }
+        if let Some(case_id) = target.closest("tr.row").ok().flatten().and_then(|row| row.get_attribute("data-case-id")) {
+            navigate(&format!("{}/cases/{}", crate::embed::base(), case_id), Default::default());
+        }
+    };
 
     let window = Memo::new(move |_| {
         let n = rows.with(|r| r.len());
@@ -409,11 +448,14 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
                         <th scope="col">{tr!(i18n, board.col_duration)}</th>
                     </tr>
                 </thead>
-                <tbody>
+                <tbody on:click=open>
                     <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", window.get().0 as f64 * ROW_HEIGHT)></tr>
                     <For each=move || visible.get()
                         key=|(_, r)| format!("{}|{}|{:?}|{}|{:?}|{}", r.case_id, r.update_time, r.call_status, r.stage, r.takeover_user, r.duration)
                         children=move |(position, record)| view! { <BoardRow position=position record=record/> }/>
+                    <Show when=move || rows.with(|r| r.is_empty())>
+                        <tr class="no-match"><td colspan="7" class="empty" role="status">{tr!(i18n, board.empty)}</td></tr>
+                    </Show>
                     <tr class="spacer" aria-hidden="true" style:height=move || {
                         let (_, end, n) = window.get();
                         format!("{}px", (n - end) as f64 * ROW_HEIGHT)
@@ -427,7 +469,6 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
 #[component]
 fn BoardRow(position: usize, record: BoardRecord) -> impl IntoView {
     let i18n = use_i18n();
-    let navigate = use_navigate();
     let href = format!("{}/cases/{}", crate::embed::base(), record.case_id);
     let person = record.call_person().map(|p| p.name.clone()).unwrap_or_else(|| "—".into());
     let status = record.call_status.clone();
@@ -435,22 +476,8 @@ fn BoardRow(position: usize, record: BoardRecord) -> impl IntoView {
     let duration = record.duration_seconds().map(format::duration).unwrap_or_else(|| "—".into());
     let start = if record.start_time.is_empty() { "—".to_owned() } else { record.start_time[5..16.min(record.start_time.len())].to_owned() };
     let taken = record.takeover_user.clone().unwrap_or_else(|| "—".into());
-    // The whole row opens the case; a click on the link itself is the router's.
-    let open = {
-        let href = href.clone();
-        move |ev: leptos::ev::MouseEvent| {
-            let on_link = ev
-                .target()
-                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-                .and_then(|e| e.closest("a").ok().flatten())
-                .is_some();
-            if !on_link {
-                navigate(&href, Default::default());
-            }
-        }
-    };
     view! {
-        <tr class="row" data-case-id=record.case_id.clone() aria-rowindex=position + 2 on:click=open>
+        <tr class="row" data-case-id=record.case_id.clone() aria-rowindex=position + 2>
             <td class="case">
                 <a href=href>{record.case_name.clone()}</a>
                 <small>{record.case_id.clone()}</small>

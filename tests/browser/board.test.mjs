@@ -70,6 +70,16 @@ test('filters and search live in the URL and can be shared', async () => {
   await page.fill('#board-search', tail);
   await page.waitForTimeout(300);
   assert.ok((await page.locator('table.board tbody tr.row').count()) >= 1);
+  // A search that matches nothing says so inside the table, which stays in place.
+  await page.fill('#board-search', 'no-such-case-xyz');
+  await page.getByRole('status').filter({ hasText: '没有符合条件的案件' }).waitFor();
+  assert.equal(await page.locator('table.board tbody tr.row').count(), 0);
+  // Clicking anywhere on a row (not only its link) opens the case.
+  await page.click('text=清除筛选');
+  const first = page.locator('table.board tbody tr.row').first();
+  const caseId = await first.getAttribute('data-case-id');
+  await first.locator('td').nth(2).click();
+  await page.waitForURL(new RegExp(`/cases/${caseId}$`));
   await other.close();
   await page.close();
 });
