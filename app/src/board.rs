@@ -20,7 +20,7 @@ use crate::perf;
 use crate::session::Session;
 
 /// Height of one board row, in CSS pixels (the virtual list relies on it).
-pub const ROW_HEIGHT: f64 = 44.0;
+pub const ROW_HEIGHT: usize = 44;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Load {
@@ -377,14 +377,14 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_context::<BoardState>();
     let scroller = NodeRef::<leptos::html::Div>::new();
-    let (scroll_top, set_scroll_top) = signal(0.0f64);
-    let (viewport, set_viewport) = signal(800.0f64);
+    let (scroll_top, set_scroll_top) = signal(0usize);
+    let (viewport, set_viewport) = signal(800usize);
 
     // Read the height after a frame, when layout is already done: reading it
     // while the table is being built would force a layout of the whole page.
     let measure = move || {
         if let Some(el) = scroller.get_untracked() {
-            set_viewport.set(f64::from(el.client_height()).max(200.0));
+            set_viewport.set((el.client_height().max(0) as usize).max(200));
         }
     };
     Effect::new(move |_| {
@@ -397,11 +397,11 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
     // A new filter starts at the top.
     Effect::new(move |_| {
         rows.track();
-        if scroll_top.get_untracked() != 0.0 {
+        if scroll_top.get_untracked() != 0 {
             if let Some(el) = scroller.get_untracked() {
                 el.set_scroll_top(0);
             }
-            set_scroll_top.set(0.0);
+            set_scroll_top.set(0);
         }
     });
 
@@ -420,8 +420,8 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
 
     let window = Memo::new(move |_| {
         let n = rows.with(|r| r.len());
-        let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(10);
-        let count = (viewport.get() / ROW_HEIGHT) as usize + 20;
+        let first = (scroll_top.get() / ROW_HEIGHT).saturating_sub(10);
+        let count = viewport.get() / ROW_HEIGHT + 20;
         (first.min(n), (first + count).min(n), n)
     });
     let visible = Memo::new(move |_| {
@@ -434,7 +434,7 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
             aria-label=tr!(i18n, board.heading)
             on:scroll=move |ev| {
                 let el: web_sys::HtmlElement = event_target(&ev);
-                set_scroll_top.set(f64::from(el.scroll_top()));
+                set_scroll_top.set(el.scroll_top().max(0) as usize);
             }>
             <table class="board" aria-rowcount=move || window.get().2 + 1>
                 <thead>
@@ -449,7 +449,7 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody on:click=open>
-                    <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", window.get().0 as f64 * ROW_HEIGHT)></tr>
+                    <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", window.get().0 * ROW_HEIGHT)></tr>
                     <For each=move || visible.get()
                         key=|(_, r)| format!("{}|{}|{:?}|{}|{:?}|{}", r.case_id, r.update_time, r.call_status, r.stage, r.takeover_user, r.duration)
                         children=move |(position, record)| view! { <BoardRow position=position record=record/> }/>
@@ -458,7 +458,7 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
                     </Show>
                     <tr class="spacer" aria-hidden="true" style:height=move || {
                         let (_, end, n) = window.get();
-                        format!("{}px", (n - end) as f64 * ROW_HEIGHT)
+                        format!("{}px", (n - end) * ROW_HEIGHT)
                     }></tr>
                 </tbody>
             </table>

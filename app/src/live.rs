@@ -23,6 +23,17 @@ pub enum LiveState {
     Polling,
 }
 
+impl LiveState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LiveState::Connecting => "connecting",
+            LiveState::Open => "open",
+            LiveState::Reconnecting => "reconnecting",
+            LiveState::Polling => "polling",
+        }
+    }
+}
+
 /// Events kept for screens that look later.
 const KEEP: usize = 200;
 

@@ -33,14 +33,14 @@ fn NoteCard(note: NoteView) -> impl IntoView {
                     </header>
                     <ul class="qi-items">
                         {items.into_iter().map(|item| {
-                            let pct = if item.full_score > 0 { item.score as f64 * 100.0 / item.full_score as f64 } else { 0.0 };
+                            let pct = if item.full_score > 0 { item.score * 100 / item.full_score } else { 0 };
                             let label = format!("{} {}/{}", item.item, item.score, item.full_score);
                             view! {
                                 <li>
                                     <div class="qi-row">
                                         <span class="qi-name">{item.item.clone()}</span>
                                         <span class="qi-bar" role="meter" aria-valuemin="0" aria-valuemax=item.full_score aria-valuenow=item.score aria-label=label>
-                                            <span class="qi-fill" style:width=format!("{pct:.0}%") class:low=pct < 60.0></span>
+                                            <span class="qi-fill" style:width=format!("{pct}%") class:low=pct < 60></span>
                                         </span>
                                         <span class="qi-score">{item.score}" / "{item.full_score}</span>
                                     </div>

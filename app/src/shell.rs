@@ -140,7 +140,7 @@ fn LiveBadge() -> impl IntoView {
     let live = expect_context::<live::Live>();
     view! {
         <span class="live" role="status" id="live-state"
-            data-state=move || format!("{:?}", live.state.get()).to_lowercase()>
+            data-state=move || live.state.get().as_str()>
             {move || match live.state.get() {
                 LiveState::Connecting => t_string!(i18n, live.connecting),
                 LiveState::Open => t_string!(i18n, live.open),

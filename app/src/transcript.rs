@@ -108,12 +108,14 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
         _ => 0,
     };
     let list = NodeRef::<leptos::html::Ol>::new();
+    let shown = StoredValue::new(None::<usize>);
     Effect::new(move |_| {
         // Also after a language change, which rebuilds the turns.
         let _ = i18n.get_locale();
         let index = active.get();
         if let Some(ol) = list.get() {
-            highlight(&ol, index);
+            highlight(&ol, shown.get_value(), index);
+            shown.set_value(index);
         }
     });
     perf::measure_after_paint("transcript-render", "transcript-render:start");
@@ -177,18 +179,18 @@ fn clicked_turn(ev: &web_sys::MouseEvent) -> Option<usize> {
     li.get_attribute("data-turn")?.parse().ok()
 }
 
-/// Moves the "playing" highlight (class and `aria-current`) from one turn to
-/// another, directly on the list's elements.
-fn highlight(list: &web_sys::HtmlElement, index: Option<usize>) {
-    if let Ok(Some(old)) = list.query_selector("li.playing") {
-        let _ = old.class_list().remove_1("playing");
-        let _ = old.remove_attribute("aria-current");
+/// Moves the "playing" highlight (class and `aria-current`) from turn `from`
+/// to turn `to`, directly on the list's elements: the `<li>` of turn `i` is
+/// the list's child `i`, so nothing is searched.
+fn highlight(list: &web_sys::HtmlElement, from: Option<usize>, to: Option<usize>) {
+    let turns = list.children();
+    if let Some(li) = from.and_then(|i| turns.item(i as u32)) {
+        let _ = li.class_list().remove_1("playing");
+        let _ = li.remove_attribute("aria-current");
     }
-    if let Some(i) = index {
-        if let Ok(Some(li)) = list.query_selector(&format!("li[data-turn='{i}']")) {
-            let _ = li.class_list().add_1("playing");
-            let _ = li.set_attribute("aria-current", "true");
-        }
+    if let Some(li) = to.and_then(|i| turns.item(i as u32)) {
+        let _ = li.class_list().add_1("playing");
+        let _ = li.set_attribute("aria-current", "true");
     }
 }
 

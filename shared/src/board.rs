@@ -136,7 +136,9 @@ struct Prepared<'a> {
 
 impl<'a> Prepared<'a> {
     fn new(filter: &'a BoardFilter) -> Self {
-        let query = filter.query.trim().to_lowercase();
+        // ASCII folding is enough (case ids and pinyin; Chinese has no case) and
+        // keeps Unicode's case tables out of the browser bundle.
+        let query = filter.query.trim().to_ascii_lowercase();
         let phone_tail = !query.is_empty() && query.len() <= 4 && query.chars().all(|c| c.is_ascii_digit());
         Self { filter, query, phone_tail }
     }
@@ -192,13 +194,14 @@ impl SearchIndex {
         let text = records
             .iter()
             .map(|r| {
-                let mut s = format!("{} {}", r.case_id.to_lowercase(), r.case_name.to_lowercase());
+                let mut s = format!("{} {}", r.case_id, r.case_name);
                 for p in &r.parties {
                     s.push(' ');
-                    s.push_str(&p.name.to_lowercase());
+                    s.push_str(&p.name);
                     s.push(' ');
                     s.push_str(&p.phone_number);
                 }
+                s.make_ascii_lowercase();
                 s
             })
             .collect();

@@ -4,6 +4,8 @@
 //! of upstream text is escaped (`markdown::escape_html`), robot scripts are
 //! rendered by the markdown reader, and nothing else reaches the markup.
 
+use std::fmt::Write;
+
 use crate::markdown::{escape_html, to_html};
 use crate::mediation::{Speaker, Turn, TurnAction};
 use crate::time::format_shanghai_time;
@@ -48,33 +50,42 @@ pub fn turns_html(turns: &[Turn], offsets: &[f64], labels: &TurnLabels) -> Strin
             _ => None,
         };
         if let Some(label) = marker {
-            out.push_str(&format!("<li class=\"marker\" data-turn=\"{i}\">"));
+            let _ = write!(out, "<li class=\"marker\" data-turn=\"{i}\">");
             escape_html(label, &mut out);
             out.push_str(" · ");
             escape_html(&time, &mut out);
             out.push_str("</li>");
             continue;
         }
+        // Few elements per turn: a 1,000-turn call is 1,000 of these, and the
+        // browser's parse, style and layout time grows with the element count.
         let robot = turn.speaker == Speaker::Robot;
-        out.push_str(&format!(
-            "<li class=\"turn {}\" data-turn=\"{i}\"><button type=\"button\" class=\"turn-seek\"><span class=\"sr-only\">",
+        let who = if robot { labels.robot } else { labels.party };
+        let at = duration(offsets.get(i).copied().unwrap_or(0.0) as u32);
+        let _ = write!(
+            out,
+            "<li class=\"turn {}\" data-turn=\"{i}\"><button type=\"button\" class=\"turn-seek\" aria-label=\"",
             if robot { "robot" } else { "party" }
-        ));
+        );
         escape_html(labels.seek, &mut out);
-        out.push_str(" </span><span class=\"who\">");
-        escape_html(if robot { labels.robot } else { labels.party }, &mut out);
-        out.push_str("</span> <time>");
+        out.push_str(" · ");
+        escape_html(who, &mut out);
+        out.push(' ');
         escape_html(&time, &mut out);
-        out.push_str("</time> <span class=\"at\">+");
-        out.push_str(&duration(offsets.get(i).copied().unwrap_or(0.0) as u32));
-        out.push_str("</span></button><div class=\"bubble\">");
+        out.push_str(" +");
+        out.push_str(&at);
+        out.push_str("\"><b>");
+        escape_html(who, &mut out);
+        out.push_str("</b> ");
+        escape_html(&time, &mut out);
+        out.push_str(" +");
+        out.push_str(&at);
+        out.push_str("</button><div class=\"bubble\">");
         let script = turn.script.as_deref().unwrap_or_default();
         if robot {
             to_html(script, &mut out);
         } else {
-            out.push_str("<p>");
             escape_html(script, &mut out);
-            out.push_str("</p>");
         }
         out.push_str("</div></li>");
     }
@@ -104,12 +115,12 @@ mod tests {
         assert_eq!(
             turns_html(&turns, &offsets(&turns), &LABELS),
             "<li class=\"marker\" data-turn=\"0\">通话开始 · 10:00:00</li>\
-             <li class=\"turn robot\" data-turn=\"1\"><button type=\"button\" class=\"turn-seek\"><span class=\"sr-only\">从这里播放 </span>\
-             <span class=\"who\">AI 调解员</span> <time>10:00:03</time> <span class=\"at\">+0:03</span></button>\
+             <li class=\"turn robot\" data-turn=\"1\"><button type=\"button\" class=\"turn-seek\" aria-label=\"从这里播放 · AI 调解员 10:00:03 +0:03\">\
+             <b>AI 调解员</b> 10:00:03 +0:03</button>\
              <div class=\"bubble\"><p>您好,<strong>王先生</strong></p></div></li>\
-             <li class=\"turn party\" data-turn=\"2\"><button type=\"button\" class=\"turn-seek\"><span class=\"sr-only\">从这里播放 </span>\
-             <span class=\"who\">当事人</span> <time>10:01:05</time> <span class=\"at\">+1:05</span></button>\
-             <div class=\"bubble\"><p>好的</p></div></li>\
+             <li class=\"turn party\" data-turn=\"2\"><button type=\"button\" class=\"turn-seek\" aria-label=\"从这里播放 · 当事人 10:01:05 +1:05\">\
+             <b>当事人</b> 10:01:05 +1:05</button>\
+             <div class=\"bubble\">好的</div></li>\
              <li class=\"marker\" data-turn=\"3\">通话结束 · 10:01:10</li>"
         );
     }
@@ -118,7 +129,7 @@ mod tests {
     fn party_speech_is_never_markup() {
         let turns = vec![turn(0, Speaker::Contact, Some("<img src=x onerror=alert(1)> **不是粗体**"), TurnAction::Dialogue)];
         let html = turns_html(&turns, &offsets(&turns), &LABELS);
-        assert!(html.contains("<p>&lt;img src=x onerror=alert(1)&gt; **不是粗体**</p>"), "{html}");
+        assert!(html.contains("<div class=\"bubble\">&lt;img src=x onerror=alert(1)&gt; **不是粗体**</div>"), "{html}");
         let robot = vec![turn(0, Speaker::Robot, Some("<script>x</script>"), TurnAction::Broadcast)];
         assert!(!turns_html(&robot, &offsets(&robot), &LABELS).contains("<script>"));
     }

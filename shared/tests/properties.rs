@@ -55,6 +55,21 @@ fn record() -> impl Strategy<Value = note::PushRecord> {
 
 proptest! {
     #[test]
+    fn html_escaping_replaces_exactly_the_five_special_characters(s in any::<String>()) {
+        let mut out = String::new();
+        shared::markdown::escape_html(&s, &mut out);
+        let expected: String = s.chars().map(|c| match c {
+            '&' => "&amp;".to_owned(),
+            '<' => "&lt;".to_owned(),
+            '>' => "&gt;".to_owned(),
+            '"' => "&quot;".to_owned(),
+            '\'' => "&#39;".to_owned(),
+            c => c.to_string(),
+        }).collect();
+        prop_assert_eq!(out, expected);
+    }
+
+    #[test]
     fn url_encoding_round_trips(s in any::<String>()) {
         let encoded = escape::java_url_encode(&s);
         prop_assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b".-*_+%".contains(&b)));

@@ -141,6 +141,9 @@ test('a failed action shows the error and can be retried', async () => {
   const c = await openCase();
   const page = await signedInPage(browser);
   await openCasePage(page, c.caseId);
+  // The fault hits the next upstream request, whoever makes it: let the
+  // page's own loading finish first.
+  await page.waitForLoadState('networkidle');
   await control('/control/faults/mediation', { failNext: 1 });
   await page.click('#action-agreement');
   const d = page.getByRole('dialog');
