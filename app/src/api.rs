@@ -69,16 +69,6 @@ impl Api {
         parse(&text)
     }
 
-    /// Fetches a binary resource (a recording) and returns an object URL for it.
-    pub async fn blob_url(&self, path: &str) -> Result<String, ApiFailure> {
-        let response = self.fetch("GET", path, None, None, true).await?;
-        let blob = JsFuture::from(response.blob().map_err(|_| network("unreadable body"))?)
-            .await
-            .map_err(|_| network("unreadable body"))?;
-        let blob: web_sys::Blob = blob.dyn_into().map_err(|_| network("not a blob"))?;
-        web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| network("cannot create a URL for the recording"))
-    }
-
     async fn send(&self, method: &str, path: &str, body: Option<String>, key: Option<&str>, abortable: bool) -> Result<String, ApiFailure> {
         let response = self.fetch(method, path, body, key, abortable).await?;
         let text = JsFuture::from(response.text().map_err(|_| network("unreadable body"))?)

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use shared::api::{CallView, ConversationsResponse, EventKind, NotesResponse};
+use shared::api::{CallView, ConversationsResponse, EventKind, NotesResponse, RecordingLink};
 use shared::transcript::{turns_html, TurnLabels};
 
 use crate::api::use_api;
@@ -194,7 +194,9 @@ fn highlight(list: &web_sys::HtmlElement, from: Option<usize>, to: Option<usize>
     }
 }
 
-/// The recording, fetched with the session token into a local object URL.
+/// The recording, streamed by the player through a short-lived signed link
+/// from the edge (so a long call plays before it has downloaded, and seeking
+/// fetches only what it needs). A link that has expired is replaced.
 #[component]
 fn Recording(path: Option<String>, player: NodeRef<leptos::html::Audio>, on_time: WriteSignal<f64>) -> impl IntoView {
     let i18n = use_i18n();
@@ -202,29 +204,59 @@ fn Recording(path: Option<String>, player: NodeRef<leptos::html::Audio>, on_time
     let Some(path) = path else {
         return view! { <p class="muted">{tr!(i18n, transcript.no_recording)}</p> }.into_any();
     };
-    let source = LocalResource::new(move || {
-        let path = path.clone();
-        async move { api.blob_url(&path).await }
+    let link = LocalResource::new(move || {
+        let path = format!("{path}/link");
+        async move { api.get::<RecordingLink>(&path).await.map(|l| l.url) }
     });
-    on_cleanup(move || {
-        if let Some(Ok(url)) = source.get_untracked() {
-            let _ = web_sys::Url::revoke_object_url(&url);
-        }
-    });
+    // Where to resume after a new link replaced an expired one.
+    let resume_at = StoredValue::new(None::<f64>);
+    let failed = RwSignal::new(false);
     view! {
         <div class="player">
             <h3>{tr!(i18n, transcript.recording)}</h3>
             <Suspense fallback=move || view! { <p role="status">{tr!(i18n, transcript.loading_recording)}</p> }>
-                {move || source.get().map(|r| match r {
+                {move || link.get().map(|r| match r {
                     Ok(url) => view! {
                         <audio controls preload="metadata" src=url node_ref=player
                             aria-label=tr!(i18n, transcript.recording)
                             on:timeupdate=move |ev| {
                                 let audio: web_sys::HtmlMediaElement = event_target(&ev);
                                 on_time.set(audio.current_time());
+                            }
+                            on:loadedmetadata=move |ev| {
+                                if let Some(at) = resume_at.get_value() {
+                                    let audio: web_sys::HtmlMediaElement = event_target(&ev);
+                                    audio.set_current_time(at);
+                                    resume_at.set_value(None);
+                                }
+                            }
+                            on:error=move |ev| {
+                                let audio: web_sys::HtmlMediaElement = event_target(&ev);
+                                if resume_at.get_value().is_none() {
+                                    resume_at.set_value(Some(audio.current_time()));
+                                    link.refetch();
+                                } else {
+                                    // A fresh link did not play either.
+                                    failed.set(true);
+                                }
                             }></audio>
+                        <Show when=move || failed.get()>
+                            <div class="error" role="alert">
+                                <p>{tr!(i18n, transcript.recording_error)}</p>
+                                <button class="btn" on:click=move |_| {
+                                    failed.set(false);
+                                    resume_at.set_value(None);
+                                    link.refetch();
+                                }>{tr!(i18n, retry)}</button>
+                            </div>
+                        </Show>
                     }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{tr!(i18n, transcript.recording_error)}": "{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! {
+                        <div class="error" role="alert">
+                            <p>{tr!(i18n, transcript.recording_error)}": "{e.to_string()}</p>
+                            <button class="btn" on:click=move |_| link.refetch()>{tr!(i18n, retry)}</button>
+                        </div>
+                    }.into_any(),
                 })}
             </Suspense>
         </div>

@@ -4,11 +4,12 @@
 use std::collections::HashMap;
 
 use serde_json::json;
-use shared::api::{mask_phone, note_belongs_to, CallView, ConversationsResponse, EventKind, NoteView, NotesResponse, PlaceCallResponse, StatusChange};
+use shared::api::{mask_phone, note_belongs_to, CallView, ConversationsResponse, EventKind, NoteView, NotesResponse, PlaceCallResponse, RecordingLink, StatusChange};
+use shared::media;
 use shared::mediation::{paths, require_id, CallRequest, CallResult, CallStatusInfo, ConversationLog, UpdateStatusRequest};
 use shared::session::Claims;
 use shared::time::format_shanghai;
-use worker::{Context, Method, Request, Response, RouteContext};
+use worker::{Context, Headers, Method, Request, RequestInit, Response, ResponseBuilder, RouteContext};
 
 use crate::auth;
 use crate::cases::audit;
@@ -203,24 +204,63 @@ pub async fn notes(req: Request, ctx: RouteContext<Context>) -> Reply {
     http::ok(&NotesResponse { notes })
 }
 
-/// `GET /api/recordings/{jobId}`: the call's recording, fetched from the
-/// URL the backend gave for it (never from a URL the browser names).
-pub async fn recording(req: Request, ctx: RouteContext<Context>) -> Reply {
-    auth::require(&req, &ctx.env)?;
+/// `GET /api/recordings/{jobId}/link`: a short-lived link that plays the
+/// recording without the session token (an `<audio>` element cannot send one).
+pub async fn recording_link(req: Request, ctx: RouteContext<Context>) -> Reply {
+    let claims = auth::require(&req, &ctx.env)?;
     let job_id = ctx.param("job_id").cloned().unwrap_or_default();
     require_id("jobId", &job_id).map_err(|e| Failure::field(&e))?;
+    let secret = auth::session_secret(&ctx.env)?;
+    let exp = media::expiry(auth::now_secs(), claims.exp);
+    http::ok(&RecordingLink { url: media::link(secret.as_bytes(), &job_id, exp), expires_at: exp })
+}
+
+/// `GET /api/recordings/{jobId}`, with the session token or a signed link's
+/// `exp` and `sig`: the call's recording, streamed from the URL the backend
+/// gave for it (never from a URL the browser names). `Range` requests are
+/// passed on, so a player can seek without downloading the whole call.
+pub async fn recording(req: Request, ctx: RouteContext<Context>) -> Reply {
+    let job_id = ctx.param("job_id").cloned().unwrap_or_default();
+    require_id("jobId", &job_id).map_err(|e| Failure::field(&e))?;
+    authorize_recording(&req, &ctx.env, &job_id)?;
     let path = format!("{}?jobId={}", paths::CONVERSATION_LOG, q(&job_id));
     let (_, envelope) = upstream::call::<Vec<ConversationLog>>(&ctx.env, Method::Get, &path, None).await?;
     let Some(url) = envelope.data.into_iter().find(|l| l.job_id == job_id).map(|l| l.record_url).filter(|u| !u.is_empty()) else {
         return Err(Failure::not_found("这通电话没有录音 (no recording for this call)"));
     };
-    let mut audio = upstream::fetch_with_timeout(Request::new(&url, Method::Get)?, upstream::TIMEOUT).await?;
-    if audio.status_code() != 200 {
-        return Err(Failure::new(502, "recording_unavailable", format!("录音无法获取 (HTTP {})", audio.status_code())));
+    let headers = Headers::new();
+    if let Some(range) = req.headers().get("Range")? {
+        headers.set("Range", &range)?;
     }
-    let content_type = audio.headers().get("Content-Type")?.unwrap_or_else(|| "audio/wav".into());
-    let out = Response::from_bytes(audio.bytes().await?)?;
-    out.headers().set("Content-Type", &content_type)?;
-    out.headers().set("Cache-Control", "private, max-age=300")?;
-    Ok(out)
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get).with_headers(headers);
+    let audio = upstream::fetch_with_timeout(Request::new_with_init(&url, &init)?, upstream::TIMEOUT).await?;
+    let status = audio.status_code();
+    if !matches!(status, 200 | 206 | 416) {
+        return Err(Failure::new(502, "recording_unavailable", format!("录音无法获取 (HTTP {status})")));
+    }
+    let out = Headers::new();
+    out.set("Content-Type", &audio.headers().get("Content-Type")?.unwrap_or_else(|| "audio/wav".into()))?;
+    for name in ["Content-Length", "Content-Range", "Accept-Ranges"] {
+        if let Some(v) = audio.headers().get(name)? {
+            out.set(name, &v)?;
+        }
+    }
+    out.set("Cache-Control", "private, max-age=300")?;
+    Ok(ResponseBuilder::new().with_status(status).with_headers(out).body(audio.body().clone()))
+}
+
+/// A signed link (`exp` and `sig` in the query) or the session token.
+fn authorize_recording(req: &Request, env: &worker::Env, job_id: &str) -> Result<(), Failure> {
+    let query = query_of(req)?;
+    let Some(sig) = query.get("sig") else {
+        return auth::require(req, env).map(|_| ());
+    };
+    let secret = auth::session_secret(env)?;
+    let exp = query.get("exp").map(String::as_str).unwrap_or_default();
+    media::verify(secret.as_bytes(), job_id, exp, sig, auth::now_secs()).map_err(|e| {
+        let mut f = Failure::forbidden(&e.to_string());
+        f.body.error.field = Some(if matches!(e, media::LinkError::Malformed("exp")) { "exp" } else { "sig" }.into());
+        f
+    })
 }

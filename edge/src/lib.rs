@@ -52,6 +52,7 @@ fn router(ctx: Context) -> Router<'static, Context> {
         .get_async("/api/conversations", |r, c| run(calls::conversations(r, c)))
         .get_async("/api/notes", |r, c| run(calls::notes(r, c)))
         .get_async("/api/recordings/:job_id", |r, c| run(calls::recording(r, c)))
+        .get_async("/api/recordings/:job_id/link", |r, c| run(calls::recording_link(r, c)))
         .get_async("/api/clink/*path", |r, c| run(clink::relay(r, c)))
         .post_async("/api/clink/*path", |r, c| run(clink::relay(r, c)))
         .get_async("/api/admin/dead-letters", |r, c| run(admin::dead_letters(r, c)))

@@ -133,6 +133,16 @@ pub struct NotesResponse {
     pub notes: Vec<NoteView>,
 }
 
+/// `GET /api/recordings/{jobId}/link`: a short-lived link that plays the
+/// recording without the session token (see [`crate::media`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordingLink {
+    pub url: String,
+    /// Seconds since the epoch.
+    pub expires_at: i64,
+}
+
 /// One audit-log entry: who did what, when, and what the upstream said.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

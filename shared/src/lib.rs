@@ -7,6 +7,7 @@ pub mod board;
 pub mod clink;
 pub mod error;
 pub mod markdown;
+pub mod media;
 pub mod mediation;
 pub mod note;
 mod open_enum;

@@ -36,6 +36,7 @@ async fn every_api_route_needs_a_token() {
         (Method::GET, "/api/conversations"),
         (Method::GET, "/api/notes?jobId=x"),
         (Method::GET, "/api/recordings/x"),
+        (Method::GET, "/api/recordings/x/link"),
         (Method::GET, "/api/clink/aikb/list_public_repositories"),
         (Method::GET, "/api/audit"),
         (Method::GET, "/api/admin/dead-letters"),

@@ -141,6 +141,50 @@ async fn conversations_come_parsed_and_recordings_play() {
 }
 
 #[tokio::test]
+async fn a_signed_link_streams_the_recording_with_ranges() {
+    reset().await;
+    let (_, body) = get("/api/conversations?caseId=202601301030001111", &mediator()).await;
+    let convs: shared::api::ConversationsResponse = serde_json::from_value(body).unwrap();
+    let path = convs.calls.iter().find_map(|c| c.recording.clone()).unwrap();
+    let (status, body) = get(&format!("{path}/link"), &mediator()).await;
+    assert_eq!(status, 200, "{body}");
+    let link: shared::api::RecordingLink = serde_json::from_value(body).unwrap();
+    assert!(link.url.starts_with(&format!("{path}?exp=")), "{}", link.url);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    assert!(link.expires_at > now && link.expires_at <= now + shared::media::LINK_TTL_SECS + 5);
+
+    // No session token: the link itself is the permission.
+    let whole = client().get(format!("{}{}", edge(), link.url)).send().await.unwrap();
+    assert_eq!(whole.status(), 200);
+    assert_eq!(whole.headers()["accept-ranges"], "bytes");
+    let whole = whole.bytes().await.unwrap();
+    assert_eq!(&whole[..4], b"RIFF");
+    let part = client().get(format!("{}{}", edge(), link.url)).header("Range", "bytes=4-11").send().await.unwrap();
+    assert_eq!(part.status(), 206);
+    assert_eq!(part.headers()["content-range"], format!("bytes 4-11/{}", whole.len()));
+    assert_eq!(part.bytes().await.unwrap(), whole[4..12]);
+
+    // A link for another call, a later expiry or a broken signature is refused.
+    let tampered = [
+        link.url.replacen(&path, "/api/recordings/1795312800000-0000-0000-000000000000", 1),
+        link.url.replacen(&format!("exp={}", link.expires_at), &format!("exp={}", link.expires_at + 3600), 1),
+        format!("{}x", link.url),
+    ];
+    for url in tampered {
+        let res = client().get(format!("{}{url}", edge())).send().await.unwrap();
+        assert_eq!(res.status(), 403, "{url}");
+        let body: Value = res.json().await.unwrap();
+        assert!(body["error"]["message"].as_str().unwrap().contains("录音链接"), "{body}");
+    }
+    let res = client().get(format!("{}{path}?exp=soon&sig=abc", edge())).send().await.unwrap();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!((body["error"]["field"].clone(), body["error"]["code"].clone()), (json!("exp"), json!("forbidden")));
+    // Asking for a link needs the session token.
+    let res = client().get(format!("{}{path}/link", edge())).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+}
+
+#[tokio::test]
 async fn upstream_errors_keep_their_message_and_failures_are_readable() {
     reset().await;
     control("/control/faults/mediation", json!({ "failNext": 1 })).await;

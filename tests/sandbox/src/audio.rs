@@ -27,6 +27,23 @@ pub fn wav_for(call: &Call) -> Vec<u8> {
     encode(&pcm)
 }
 
+/// The first and last byte of a single `Range: bytes=…` request over `len`
+/// bytes (`a-b`, `a-` or `-suffix`); `None` when it cannot be satisfied.
+pub fn byte_range(header: &str, len: usize) -> Option<(usize, usize)> {
+    let spec = header.trim().strip_prefix("bytes=")?;
+    let (a, b) = spec.split_once('-')?;
+    let last = len.checked_sub(1)?;
+    let (start, end) = match (a.trim(), b.trim()) {
+        ("", suffix) => {
+            let n: usize = suffix.parse().ok()?;
+            (len.checked_sub(n.min(len))?, last)
+        }
+        (a, "") => (a.parse().ok()?, last),
+        (a, b) => (a.parse().ok()?, b.parse::<usize>().ok()?.min(last)),
+    };
+    (start <= end && start < len).then_some((start, end))
+}
+
 fn encode(pcm: &[i16]) -> Vec<u8> {
     let data_len = (pcm.len() * 2) as u32;
     let mut out = Vec::with_capacity(44 + data_len as usize);
@@ -56,4 +73,21 @@ pub fn wav_secs(wav: &[u8]) -> Option<f64> {
     let rate = u32::from_le_bytes(wav[24..28].try_into().ok()?);
     let data = u32::from_le_bytes(wav[40..44].try_into().ok()?);
     Some(data as f64 / (rate as f64 * 2.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::byte_range;
+
+    #[test]
+    fn byte_ranges() {
+        assert_eq!(byte_range("bytes=0-", 100), Some((0, 99)));
+        assert_eq!(byte_range("bytes=10-19", 100), Some((10, 19)));
+        assert_eq!(byte_range("bytes=90-200", 100), Some((90, 99)));
+        assert_eq!(byte_range("bytes=-10", 100), Some((90, 99)));
+        assert_eq!(byte_range("bytes=100-", 100), None);
+        assert_eq!(byte_range("bytes=5-1", 100), None);
+        assert_eq!(byte_range("items=0-1", 100), None);
+        assert_eq!(byte_range("bytes=0-", 0), None);
+    }
 }

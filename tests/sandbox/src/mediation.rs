@@ -276,16 +276,25 @@ async fn ocr_status(State(state): State<Shared>, headers: HeaderMap, Query(q): Q
 }
 
 /// Recordings are public by URL, like OSS signed URLs (no token).
-async fn recording(State(state): State<Shared>, Path(file): Path<String>) -> Response {
+async fn recording(State(state): State<Shared>, Path(file): Path<String>, headers: HeaderMap) -> Response {
     let job_id = file.strip_suffix(".wav").unwrap_or(&file);
-    let s = state.lock();
-    let now = s.world.now();
-    match s.world.calls.get(job_id).filter(|c| c.is_over(now) && !c.turns.is_empty()) {
-        Some(call) => (
-            [(header::CONTENT_TYPE, "audio/wav"), (header::CACHE_CONTROL, "public, max-age=3600")],
-            audio::wav_for(call),
-        )
-            .into_response(),
-        None => (StatusCode::NOT_FOUND, "NoSuchKey").into_response(),
+    let wav = {
+        let s = state.lock();
+        let now = s.world.now();
+        match s.world.calls.get(job_id).filter(|c| c.is_over(now) && !c.turns.is_empty()) {
+            Some(call) => audio::wav_for(call),
+            None => return (StatusCode::NOT_FOUND, "NoSuchKey").into_response(),
+        }
+    };
+    // Like an object store: byte ranges, so a player can seek.
+    let common = [(header::CONTENT_TYPE, "audio/wav"), (header::CACHE_CONTROL, "public, max-age=3600"), (header::ACCEPT_RANGES, "bytes")];
+    let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+    match range.map(|r| audio::byte_range(r, wav.len())) {
+        None => (common, wav).into_response(),
+        Some(Some((start, end))) => {
+            let content_range = format!("bytes {start}-{end}/{}", wav.len());
+            (StatusCode::PARTIAL_CONTENT, common, [(header::CONTENT_RANGE, content_range)], wav[start..=end].to_vec()).into_response()
+        }
+        Some(None) => (StatusCode::RANGE_NOT_SATISFIABLE, [(header::CONTENT_RANGE, format!("bytes */{}", wav.len()))]).into_response(),
     }
 }
