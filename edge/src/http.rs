@@ -117,7 +117,7 @@ pub fn page_csp(inline_script_hashes: &[String], frame_ancestors: &[String]) -> 
     let ancestors = if frame_ancestors.is_empty() { String::new() } else { format!(" {}", frame_ancestors.join(" ")) };
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+         img-src 'self' data:; media-src 'self'; connect-src 'self'; font-src 'self'; object-src 'none'; \
          base-uri 'none'; form-action 'self'; frame-ancestors 'self'{ancestors}"
     )
 }
