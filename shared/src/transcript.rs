@@ -61,25 +61,18 @@ pub fn turns_html(turns: &[Turn], offsets: &[f64], labels: &TurnLabels) -> Strin
         // browser's parse, style and layout time grows with the element count.
         let robot = turn.speaker == Speaker::Robot;
         let who = if robot { labels.robot } else { labels.party };
-        let at = duration(offsets.get(i).copied().unwrap_or(0.0) as u32);
+        // "10:00:03 +0:03": the turn's clock time and where the recording plays it.
+        let when = format!("{time} +{}", duration(offsets.get(i).copied().unwrap_or(0.0) as u32));
         let _ = write!(
             out,
             "<li class=\"turn {}\" data-turn=\"{i}\"><button type=\"button\" class=\"turn-seek\" aria-label=\"",
             if robot { "robot" } else { "party" }
         );
-        escape_html(labels.seek, &mut out);
-        out.push_str(" · ");
-        escape_html(who, &mut out);
-        out.push(' ');
-        escape_html(&time, &mut out);
-        out.push_str(" +");
-        out.push_str(&at);
+        escape_html(&format!("{} · {who} {when}", labels.seek), &mut out);
         out.push_str("\"><b>");
         escape_html(who, &mut out);
         out.push_str("</b> ");
-        escape_html(&time, &mut out);
-        out.push_str(" +");
-        out.push_str(&at);
+        escape_html(&when, &mut out);
         out.push_str("</button><div class=\"bubble\">");
         let script = turn.script.as_deref().unwrap_or_default();
         if robot {
