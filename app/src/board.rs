@@ -414,7 +414,7 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
             return;
         }
         if let Some(case_id) = target.closest("tr.row").ok().flatten().and_then(|row| row.get_attribute("data-case-id")) {
-            navigate(&format!("{}/cases/{}", crate::embed::base(), case_id), Default::default());
+            navigate(&crate::embed::case_href(&case_id), Default::default());
         }
     };
 
@@ -469,7 +469,7 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
 #[component]
 fn BoardRow(position: usize, record: BoardRecord) -> impl IntoView {
     let i18n = use_i18n();
-    let href = format!("{}/cases/{}", crate::embed::base(), record.case_id);
+    let href = crate::embed::case_href(&record.case_id);
     let person = record.call_person().map(|p| p.name.clone()).unwrap_or_else(|| "—".into());
     let status = record.call_status.clone();
     let stage = record.stage.clone();

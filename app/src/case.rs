@@ -25,7 +25,7 @@ pub fn CasePage() -> impl IntoView {
     let known = Memo::new(move |_| record.with(|r| r.is_some()));
     view! {
         <section class="case-screen" aria-labelledby="case-title">
-            <nav class="crumbs"><A href=if crate::embed::base().is_empty() { "/" } else { "/embed" }>{tr!(i18n, back_to_board)}</A></nav>
+            <nav class="crumbs"><A href=crate::embed::board_href()>{tr!(i18n, back_to_board)}</A></nav>
             <Show when=move || known.get() fallback=move || match board.load.get() {
                 Load::Loading => view! { <p role="status">{tr!(i18n, loading)}</p> }.into_any(),
                 _ => view! { <p class="empty" role="alert">{tr!(i18n, case.not_found)}</p> }.into_any(),
@@ -175,7 +175,7 @@ fn CallTimeline(
                                 NoteOutcome::QualityInspection { items } => Some(quality_total(items)),
                                 _ => None,
                             });
-                            let href = format!("{}/cases/{}/calls/{}", crate::embed::base(), case_id.get_value(), c.job_id);
+                            let href = crate::embed::call_href(&case_id.get_value(), &c.job_id);
                             let target = (c.job_id.clone(), c.call_status.clone());
                             view! {
                                 <li class="call" data-job-id=c.job_id.clone()>

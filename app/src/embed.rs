@@ -49,13 +49,21 @@ pub fn is_embed_path() -> bool {
     })
 }
 
-/// Prefix for the board's own links: embedded boards stay under `/embed`.
-pub fn base() -> &'static str {
+/// The board's own links: embedded boards stay under `/embed`.
+pub fn board_href() -> &'static str {
     if is_embed_path() {
         "/embed"
     } else {
-        ""
+        "/"
     }
+}
+
+pub fn case_href(case_id: &str) -> String {
+    format!("{}/cases/{case_id}", if is_embed_path() { "/embed" } else { "" })
+}
+
+pub fn call_href(case_id: &str, job_id: &str) -> String {
+    format!("{}/calls/{job_id}", case_href(case_id))
 }
 
 /// The origins the edge allows to embed the board.

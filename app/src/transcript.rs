@@ -33,8 +33,8 @@ pub fn TranscriptPage() -> impl IntoView {
     view! {
         <section class="transcript-screen" aria-labelledby="transcript-title">
             <nav class="crumbs">
-                <A href=if crate::embed::base().is_empty() { "/" } else { "/embed" }>{tr!(i18n, back_to_board)}</A>" / "
-                <A href=move || format!("{}/cases/{}", crate::embed::base(), case_id.get())>{move || case_id.get()}</A>
+                <A href=crate::embed::board_href()>{tr!(i18n, back_to_board)}</A>" / "
+                <A href=move || crate::embed::case_href(&case_id.get())>{move || case_id.get()}</A>
             </nav>
             <Suspense fallback=move || view! { <p role="status">{tr!(i18n, loading)}</p> }>
                 {move || call.get().map(|r| match r {
