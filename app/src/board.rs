@@ -6,8 +6,6 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::NavigateOptions;
 use shared::api::{BoardResponse, EventKind};
 use shared::board::{apply, status_counts, BoardFilter, SearchIndex, SortKey, Taken};
 use shared::mediation::{BoardRecord, CallStatus, Stage};
@@ -173,21 +171,19 @@ pub fn Board() -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_context::<BoardState>();
     let session = expect_context::<Session>();
-    let location = use_location();
-    let navigate = use_navigate();
+    let nav = crate::nav::use_nav();
+    let search_query = nav.search();
 
-    let url_filter = Memo::new(move |_| BoardFilter::from_query(&location.search.get()));
+    let url_filter = Memo::new(move |_| BoardFilter::from_query(&search_query.get()));
     // Typing updates this at once; the URL follows a moment later.
     let search = RwSignal::new(url_filter.get_untracked().query.clone());
     let filter = Memo::new(move |_| BoardFilter { query: search.get(), ..url_filter.get() });
 
-    let set_filter = {
-        let navigate = navigate.clone();
-        move |f: BoardFilter| {
-            let q = f.to_query();
-            let url = if q.is_empty() { "/".to_owned() } else { format!("/?{q}") };
-            navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
-        }
+    let set_filter = move |f: BoardFilter| {
+        let q = f.to_query();
+        let board = crate::embed::board_href();
+        let url = if q.is_empty() { board.to_owned() } else { format!("{board}?{q}") };
+        nav.navigate(&url, true);
     };
     let url_sync = StoredValue::new(0u32);
     let on_search = {
@@ -407,14 +403,14 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
 
     // A click anywhere on a row opens its case (one listener for all rows);
     // a click on the case link itself is the router's.
-    let navigate = use_navigate();
+    let nav = crate::nav::use_nav();
     let open = move |ev: leptos::ev::MouseEvent| {
         let Some(target) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
         if target.closest("a").ok().flatten().is_some() {
             return;
         }
         if let Some(case_id) = target.closest("tr.row").ok().flatten().and_then(|row| row.get_attribute("data-case-id")) {
-            navigate(&crate::embed::case_href(&case_id), Default::default());
+            nav.navigate(&crate::embed::case_href(&case_id), false);
         }
     };
 

@@ -2,8 +2,6 @@
 //! of AI calls with their quality scores, the audit trail, and the actions.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use shared::api::{AuditResponse, ConversationsResponse, EventKind};
 use shared::mediation::{BoardRecord, CallStatus, DisputeType, Stage};
 use shared::note::{quality_total, NoteOutcome};
@@ -18,14 +16,14 @@ use crate::live::Live;
 #[component]
 pub fn CasePage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let case_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let nav = crate::nav::use_nav();
+    let case_id = crate::nav::param(nav, shared::route::Page::case_id);
     let board = expect_context::<BoardState>();
     let record = Memo::new(move |_| board.case(&case_id.get()));
     let known = Memo::new(move |_| record.with(|r| r.is_some()));
     view! {
         <section class="case-screen" aria-labelledby="case-title">
-            <nav class="crumbs"><A href=crate::embed::board_href()>{tr!(i18n, back_to_board)}</A></nav>
+            <nav class="crumbs"><a href=crate::embed::board_href()>{tr!(i18n, back_to_board)}</a></nav>
             <Show when=move || known.get() fallback=move || match board.load.get() {
                 Load::Loading => view! { <p role="status">{tr!(i18n, loading)}</p> }.into_any(),
                 _ => view! { <p class="empty" role="alert">{tr!(i18n, case.not_found)}</p> }.into_any(),
@@ -187,7 +185,7 @@ fn CallTimeline(
                                         {score.map(|(s, f)| view! { <span class="score-chip">{t!(i18n, case.score, score = s, full = f)}</span> })}
                                     </div>
                                     <div class="call-actions">
-                                        <A href=href>{tr!(i18n, case.open_transcript)}</A>
+                                        <a href=href>{tr!(i18n, case.open_transcript)}</a>
                                         <button type="button" class="btn small" on:click=move |_| on_update.run(target.clone())>{tr!(i18n, action.update_status)}</button>
                                     </div>
                                 </li>

@@ -15,14 +15,13 @@
 use std::cell::RefCell;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use crate::i18n::*;
+use shared::route::Page;
 use crate::session::{decode_claims, Session};
 
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -59,11 +58,11 @@ pub fn board_href() -> &'static str {
 }
 
 pub fn case_href(case_id: &str) -> String {
-    format!("{}/cases/{case_id}", if is_embed_path() { "/embed" } else { "" })
+    Page::Case { case_id: case_id.to_owned() }.href(is_embed_path())
 }
 
 pub fn call_href(case_id: &str, job_id: &str) -> String {
-    format!("{}/calls/{job_id}", case_href(case_id))
+    Page::Call { case_id: case_id.to_owned(), job_id: job_id.to_owned() }.href(is_embed_path())
 }
 
 /// The origins the edge allows to embed the board.
@@ -162,7 +161,7 @@ fn apply_theme(vars: &serde_json::Map<String, Value>) {
 pub fn HostBridge() -> impl IntoView {
     let session = expect_context::<Session>();
     let i18n = use_i18n();
-    let navigate = use_navigate();
+    let nav = crate::nav::use_nav();
     let allowed = allowed_origins();
 
     let handler = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
@@ -193,7 +192,7 @@ pub fn HostBridge() -> impl IntoView {
         }
         let p = &msg.payload;
         let text_of = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_owned);
-        let go = |path: String| navigate(&path, NavigateOptions { replace: false, ..Default::default() });
+        let go = |path: String| nav.navigate(&path, false);
         match msg.kind.as_str() {
             "init" | "set_token" => {
                 if let Some(locale) = text_of("locale") {

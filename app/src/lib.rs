@@ -40,6 +40,7 @@ pub mod format;
 pub mod knowledge;
 pub mod live;
 pub mod markdown;
+pub mod nav;
 pub mod notes;
 pub mod perf;
 pub mod session;

@@ -3,8 +3,7 @@
 //! is no session.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use shared::route::Screen;
 
 use crate::board::Board;
 use crate::case::CasePage;
@@ -12,6 +11,7 @@ use crate::i18n::*;
 use leptos_i18n::I18nContext;
 use crate::knowledge::KnowledgePanel;
 use crate::live::{self, LiveState};
+use crate::nav;
 use crate::session::{role_label, Session, SignIn};
 use crate::transcript::TranscriptPage;
 
@@ -30,6 +30,7 @@ pub fn Shell() -> impl IntoView {
 fn Standalone() -> impl IntoView {
     let session = Session::new(false);
     provide_context(session);
+    nav::provide();
     view! { <Frame/> }
 }
 
@@ -39,6 +40,7 @@ fn Embedded() -> impl IntoView {
     let i18n = use_i18n();
     let session = Session::new(true);
     provide_context(session);
+    nav::provide();
     // Chinese until the host says otherwise.
     Effect::new(move |done: Option<()>| {
         if done.is_none() {
@@ -50,35 +52,31 @@ fn Embedded() -> impl IntoView {
     crate::board::provide(session, live);
     view! {
         <div class="embedded">
-            <Router>
-                <crate::embed::HostBridge/>
-                <div class="embed-bar">
-                    <LiveBadge/>
-                    {move || session.info.get().map(|info| view! { <span class="user" id="current-user">{info.name.clone()}</span> })}
-                </div>
-                <main id="main" tabindex="-1">
-                    <Show when=move || session.signed_in() fallback=|| view! { <crate::embed::WaitingForHost/> }>
-                        <AppRoutes/>
-                    </Show>
-                </main>
-            </Router>
+            <crate::embed::HostBridge/>
+            <div class="embed-bar">
+                <LiveBadge/>
+                {move || session.info.get().map(|info| view! { <span class="user" id="current-user">{info.name.clone()}</span> })}
+            </div>
+            <main id="main" tabindex="-1">
+                <Show when=move || session.signed_in() fallback=|| view! { <crate::embed::WaitingForHost/> }>
+                    <AppRoutes/>
+                </Show>
+            </main>
         </div>
     }
 }
 
-/// The board's screens (standalone and embedded share them).
+/// The board's screens (standalone and embedded share them). A screen is
+/// built again only when the screen changes, not when its parameters do.
 #[component]
 fn AppRoutes() -> impl IntoView {
     let i18n = use_i18n();
-    view! {
-        <Routes fallback=move || view! { <p>{tr!(i18n, not_found)}</p> }>
-            <Route path=path!("/") view=Board/>
-            <Route path=path!("/embed") view=Board/>
-            <Route path=path!("/cases/:id") view=CasePage/>
-            <Route path=path!("/embed/cases/:id") view=CasePage/>
-            <Route path=path!("/cases/:id/calls/:job") view=TranscriptPage/>
-            <Route path=path!("/embed/cases/:id/calls/:job") view=TranscriptPage/>
-        </Routes>
+    let screen = nav::screen(nav::use_nav());
+    move || match screen.get() {
+        Screen::Board => view! { <Board/> }.into_any(),
+        Screen::Case => view! { <CasePage/> }.into_any(),
+        Screen::Call => view! { <TranscriptPage/> }.into_any(),
+        Screen::NotFound => view! { <p>{tr!(i18n, not_found)}</p> }.into_any(),
     }
 }
 
@@ -124,7 +122,7 @@ pub fn Frame() -> impl IntoView {
         <Show when=move || session.signed_in() fallback=move || view! { <SignIn/> }>
             <div class="layout" class:with-kb=move || kb_open.get()>
                 <main id="main" tabindex="-1">
-                    <Router><AppRoutes/></Router>
+                    <AppRoutes/>
                 </main>
                 <Show when=move || kb_open.get()>
                     <KnowledgePanel on_close=Callback::new(move |_| kb_open.set(false))/>

@@ -4,8 +4,6 @@
 //! results beside it, arriving live.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use shared::api::{CallView, ConversationsResponse, EventKind, NotesResponse, RecordingLink};
 use shared::transcript::{turns_html, TurnLabels};
 
@@ -19,9 +17,9 @@ use crate::perf;
 #[component]
 pub fn TranscriptPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let case_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let job_id = Memo::new(move |_| params.read().get("job").unwrap_or_default());
+    let nav = crate::nav::use_nav();
+    let case_id = crate::nav::param(nav, shared::route::Page::case_id);
+    let job_id = crate::nav::param(nav, shared::route::Page::job_id);
     let api = use_api();
     let call = LocalResource::new(move || {
         let job = job_id.get();
@@ -33,8 +31,8 @@ pub fn TranscriptPage() -> impl IntoView {
     view! {
         <section class="transcript-screen" aria-labelledby="transcript-title">
             <nav class="crumbs">
-                <A href=crate::embed::board_href()>{tr!(i18n, back_to_board)}</A>" / "
-                <A href=move || crate::embed::case_href(&case_id.get())>{move || case_id.get()}</A>
+                <a href=crate::embed::board_href()>{tr!(i18n, back_to_board)}</a>" / "
+                <a href=move || crate::embed::case_href(&case_id.get())>{move || case_id.get()}</a>
             </nav>
             <Suspense fallback=move || view! { <p role="status">{tr!(i18n, loading)}</p> }>
                 {move || call.get().map(|r| match r {

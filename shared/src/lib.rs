@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod media;
 pub mod mediation;
 pub mod note;
+pub mod route;
 mod open_enum;
 pub mod session;
 pub mod time;
