@@ -1,8 +1,19 @@
 //! The mediator's actions on a case, each with progress, a confirmation where
 //! it matters, and a readable result or error with a way to retry.
+//!
+//! Every action goes through the same pieces: one [`Progress`] type, one
+//! [`perform`] that runs the request, and one [`Outcome`] view for the
+//! working / done / failed states; each action keeps its own result. (One
+//! set of pieces instead of one per action keeps the bundle small.)
+
+use std::future::Future;
+use std::pin::Pin;
 
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use serde_json::{json, Value};
 use shared::api::PlaceCallResponse;
+use shared::html::Html;
 use shared::mediation::{AgreementResult, BoardRecord, CallErrorCode, CallMode, CallRequest, CallStatus, OcrResult, OcrState, TakeoverResult};
 
 use crate::api::{new_key, use_api, ApiFailure};
@@ -10,53 +21,61 @@ use crate::board::BoardState;
 use crate::dialog::Dialog;
 use crate::format::status_label;
 use crate::i18n::*;
-use crate::markdown::Markdown;
 
 /// Where an action stands.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Progress<T> {
+pub enum Progress {
     Idle,
     Working,
-    Done(T),
+    Done,
     Failed(ApiFailure),
 }
 
-/// Runs one action's request: shows it as working, records the outcome, and
-/// tells the embedding portal (if any) how it ended. `detail` picks what the
-/// portal hears of a success; `then` runs after a success is shown.
-fn perform<T: Clone + Send + Sync + 'static>(
-    progress: RwSignal<Progress<T>>,
-    action: &'static str,
-    case_id: String,
-    request: impl std::future::Future<Output = Result<T, ApiFailure>> + 'static,
-    detail: impl FnOnce(&T) -> serde_json::Value + 'static,
-    then: impl FnOnce(&T) + 'static,
-) {
+/// A request that stores its own result and answers with what the embedding
+/// portal hears of a success.
+type Request = Pin<Box<dyn Future<Output = Result<Value, ApiFailure>>>>;
+
+/// Runs one action's request: shows it as working, records how it ended,
+/// tells the embedding portal (if any), and runs `then` after a success.
+fn perform(progress: RwSignal<Progress>, action: &'static str, case_id: String, request: Request, then: Box<dyn FnOnce()>) {
     progress.set(Progress::Working);
     leptos::task::spawn_local(async move {
         match request.await {
-            Ok(value) => {
-                crate::embed::notify_action(action, &case_id, true, detail(&value));
-                progress.set(Progress::Done(value.clone()));
-                then(&value);
+            Ok(detail) => {
+                crate::embed::notify_action(action, &case_id, true, detail);
+                progress.set(Progress::Done);
+                then();
             }
             Err(e) => {
-                crate::embed::notify_action(action, &case_id, false, serde_json::json!({ "message": e.message }));
+                crate::embed::notify_action(action, &case_id, false, json!({ "message": e.message }));
                 progress.set(Progress::Failed(e));
             }
         }
     });
 }
 
+/// What an action's dialog shows as it runs: `idle` before (a submit button,
+/// a question), then progress, then `done` or the error with a retry.
 #[component]
-fn Failure(error: ApiFailure, #[prop(into)] retry: Callback<()>) -> impl IntoView {
+fn Outcome(progress: RwSignal<Progress>, #[prop(optional, into)] idle: Option<ViewFn>, #[prop(into)] done: ViewFn, retry: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    view! {
-        <div class="error" role="alert">
-            <p>{tr!(i18n, action.failed)}" "{error.message.clone()}</p>
-            <button type="button" class="btn" on:click=move |_| retry.run(())>{tr!(i18n, retry)}</button>
-        </div>
+    move || match (progress.get(), &idle) {
+        (Progress::Idle, Some(idle)) => idle.run(),
+        (Progress::Idle | Progress::Working, _) => view! { <p role="status" aria-busy="true">{tr!(i18n, action.working)}</p> }.into_any(),
+        (Progress::Done, _) => done.run(),
+        (Progress::Failed(e), _) => view! {
+            <div class="error" role="alert">
+                <p>{tr!(i18n, action.failed)}" "{e.message}</p>
+                <button type="button" class="btn" on:click=move |_| retry.run(())>{tr!(i18n, retry)}</button>
+            </div>
+        }
+        .into_any(),
     }
+}
+
+/// The submit button of a dialog's form.
+fn submit_button(label: Signal<&'static str>) -> ViewFn {
+    ViewFn::from(move || view! { <div class="dialog-actions"><button type="submit" class="btn primary">{label}</button></div> })
 }
 
 /// Place an AI call: choose parties and dialling mode, then see each party's outcome.
@@ -66,7 +85,8 @@ pub fn CallAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
     let api = use_api();
     let board = expect_context::<BoardState>();
     let open = RwSignal::new(false);
-    let progress = RwSignal::new(Progress::<PlaceCallResponse>::Idle);
+    let progress = RwSignal::new(Progress::Idle);
+    let result = RwSignal::new(None::<PlaceCallResponse>);
     let chosen = RwSignal::new(Vec::<String>::new());
     let manual = RwSignal::new(false);
     let key = StoredValue::new(new_key());
@@ -97,14 +117,13 @@ pub fn CallAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
         };
         let key = key.get_value();
         let case_id = request.case_id.clone();
-        perform(
-            progress,
-            "call_placed",
-            case_id,
-            async move { api.post_once::<PlaceCallResponse, _>("/api/calls", &request, &key).await },
-            |res| serde_json::to_value(&res.results).unwrap_or_default(),
-            move |_| board.reload(),
-        );
+        let run = async move {
+            let res = api.post_once::<PlaceCallResponse, _>("/api/calls", &request, &key).await?;
+            let detail = serde_json::to_value(&res.results).unwrap_or_default();
+            result.set(Some(res));
+            Ok(detail)
+        };
+        perform(progress, "call_placed", case_id, Box::pin(run), Box::new(move || board.reload()));
     };
     let close = Callback::new(move |_| {
         open.set(false);
@@ -134,7 +153,7 @@ pub fn CallAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
                                             let on = event_target_checked(&ev);
                                             chosen.update(|c| { c.retain(|x| x != &id2); if on { c.push(id2.clone()); } });
                                         }/>
-                                    <span>{p.name.clone()}" · "{role}" · "{p.phone_number.clone()}</span>
+                                    <span>{format!("{} · {role} · {}", p.name, p.phone_number)}</span>
                                 </label>
                             }
                         }).collect_view()}
@@ -147,44 +166,40 @@ pub fn CallAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
                         <label class="check"><input type="radio" name="mode" prop:checked=move || manual.get() on:change=move |_| manual.set(true)/>
                             <span>{tr!(i18n, action.call_manual)}</span></label>
                     </fieldset>
-                    {move || match progress.get() {
-                        Progress::Idle => view! {
-                            <div class="dialog-actions">
-                                <button type="submit" class="btn primary">{tr!(i18n, action.call_submit)}</button>
-                            </div>
-                        }.into_any(),
-                        Progress::Working => view! { <p role="status" aria-busy="true">{tr!(i18n, action.working)}</p> }.into_any(),
-                        Progress::Done(res) => view! { <CallOutcomes record=snapshot.get_untracked().expect("set on open") results=res/> }.into_any(),
-                        Progress::Failed(e) => view! { <Failure error=e retry=Callback::new(move |_| submit())/> }.into_any(),
-                    }}
+                    <Outcome progress=progress idle=submit_button(tr!(i18n, action.call_submit)) retry=Callback::new(move |_| submit())
+                        done=move || view! {
+                            <div inner_html=move || result.with(|r| snapshot.with(|s| match (r, s) {
+                                (Some(r), Some(s)) => outcomes_html(i18n, s, r),
+                                _ => String::new(),
+                            }))></div>
+                        }/>
                 </form>
             </Dialog>
         </Show>
     }
 }
 
-#[component]
-fn CallOutcomes(record: BoardRecord, results: PlaceCallResponse) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <ul class="outcomes" role="status">
-            {results.results.into_iter().map(|r| {
-                let name = record.parties.iter().find(|p| p.person_id == r.person_id).map(|p| p.name.clone()).unwrap_or(r.person_id.clone());
-                let (class, label) = match r.error_code {
-                    CallErrorCode::Started => ("ok", t_string!(i18n, action.outcome_started)),
-                    CallErrorCode::MustWait => ("warn", t_string!(i18n, action.outcome_wait)),
-                    CallErrorCode::LimitReached => ("warn", t_string!(i18n, action.outcome_limit)),
-                    CallErrorCode::Other(_) => ("bad", t_string!(i18n, action.outcome_other)),
-                };
-                view! {
-                    <li class=format!("outcome {class}") data-person=r.person_id.clone()>
-                        <b>{name}</b>": "{label.to_string()}" — "{r.message.clone()}
-                        {r.start_time.clone().map(|t| view! { <small>" ("{t}")"</small> })}
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
+/// Each party's outcome: started, must wait, limit reached, or the backend's refusal.
+fn outcomes_html(i18n: I18nContext<Locale>, record: &BoardRecord, results: &PlaceCallResponse) -> String {
+    let mut h = Html::new();
+    h.open("ul").attr("class", "outcomes").attr("role", "status").end();
+    for r in &results.results {
+        let name = record.parties.iter().find(|p| p.person_id == r.person_id).map(|p| p.name.as_str()).unwrap_or(&r.person_id);
+        let (class, label) = match r.error_code {
+            CallErrorCode::Started => ("outcome ok", t_string!(i18n, action.outcome_started)),
+            CallErrorCode::MustWait => ("outcome warn", t_string!(i18n, action.outcome_wait)),
+            CallErrorCode::LimitReached => ("outcome warn", t_string!(i18n, action.outcome_limit)),
+            CallErrorCode::Other(_) => ("outcome bad", t_string!(i18n, action.outcome_other)),
+        };
+        h.open("li").attr("class", class).attr("data-person", &r.person_id).end();
+        h.el("b", "", name).text(&format!(": {label} — {}", r.message));
+        if let Some(t) = &r.start_time {
+            h.el("small", "", &format!(" ({t})"));
+        }
+        h.close("li");
     }
+    h.close("ul");
+    h.finish()
 }
 
 /// Take the case over from the AI (after confirming).
@@ -194,21 +209,21 @@ pub fn TakeoverAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
     let api = use_api();
     let board = expect_context::<BoardState>();
     let open = RwSignal::new(false);
-    let progress = RwSignal::new(Progress::<TakeoverResult>::Idle);
+    let progress = RwSignal::new(Progress::Idle);
+    let result = RwSignal::new(None::<TakeoverResult>);
     let case_id = Memo::new(move |_| record.with(|r| r.as_ref().map(|r| r.case_id.clone()).unwrap_or_default()));
     let holder = Memo::new(move |_| record.with(|r| r.as_ref().and_then(|r| r.takeover_user.clone())));
 
     let submit = move || {
         let id = case_id.get_untracked();
         let path = format!("/api/cases/{id}/takeover");
-        perform(
-            progress,
-            "takeover",
-            id,
-            async move { api.post::<TakeoverResult, _>(&path, &serde_json::json!({})).await },
-            |r| serde_json::json!({ "userName": r.user_name }),
-            move |_| board.reload(),
-        );
+        let run = async move {
+            let r = api.post::<TakeoverResult, _>(&path, &json!({})).await?;
+            let detail = json!({ "userName": r.user_name });
+            result.set(Some(r));
+            Ok(detail)
+        };
+        perform(progress, "takeover", id, Box::pin(run), Box::new(move || board.reload()));
     };
     let close = Callback::new(move |_| {
         open.set(false);
@@ -223,21 +238,19 @@ pub fn TakeoverAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
         </button>
         <Show when=move || open.get()>
             <Dialog title=tr!(i18n, action.takeover) on_close=close>
-                {move || match progress.get() {
-                    Progress::Idle => view! {
+                <Outcome progress=progress retry=Callback::new(move |_| submit())
+                    idle=move || view! {
                         <p>{tr!(i18n, action.takeover_confirm)}</p>
                         <div class="dialog-actions">
                             <button type="button" class="btn" on:click=move |_| close.run(())>{tr!(i18n, cancel)}</button>
                             <button type="button" class="btn primary" id="confirm-takeover" on:click=move |_| submit()>{tr!(i18n, confirm)}</button>
                         </div>
-                    }.into_any(),
-                    Progress::Working => view! { <p role="status" aria-busy="true">{tr!(i18n, action.working)}</p> }.into_any(),
-                    Progress::Done(r) => view! {
-                        <p class="ok" role="status">{tr!(i18n, action.takeover_done)}" · "{r.user_name}" · "{r.takeover_time}</p>
+                    }
+                    done=move || view! {
+                        <p class="ok" role="status">{tr!(i18n, action.takeover_done)}
+                            {result.get_untracked().map(|r| format!(" · {} · {}", r.user_name, r.takeover_time))}</p>
                         <div class="dialog-actions"><button type="button" class="btn" on:click=move |_| close.run(())>{tr!(i18n, close)}</button></div>
-                    }.into_any(),
-                    Progress::Failed(e) => view! { <Failure error=e retry=Callback::new(move |_| submit())/> }.into_any(),
-                }}
+                    }/>
             </Dialog>
         </Show>
     }
@@ -249,54 +262,58 @@ pub fn AgreementAction(case_id: String) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let open = RwSignal::new(false);
-    let progress = RwSignal::new(Progress::<AgreementResult>::Idle);
+    let progress = RwSignal::new(Progress::Idle);
+    let result = RwSignal::new(None::<AgreementResult>);
     let copied = RwSignal::new(false);
     let case_id = StoredValue::new(case_id);
     let submit = move || {
         open.set(true);
         let id = case_id.get_value();
         let path = format!("/api/cases/{id}/agreement");
-        perform(
-            progress,
-            "agreement_generated",
-            id,
-            async move { api.post::<AgreementResult, _>(&path, &serde_json::json!({})).await },
-            |a| serde_json::json!({ "agreeId": a.agree_id }),
-            |_| {},
-        );
+        let run = async move {
+            let a = api.post::<AgreementResult, _>(&path, &json!({})).await?;
+            let detail = json!({ "agreeId": a.agree_id });
+            result.set(Some(a));
+            Ok(detail)
+        };
+        perform(progress, "agreement_generated", id, Box::pin(run), Box::new(|| {}));
     };
     let close = Callback::new(move |_| {
         open.set(false);
         copied.set(false);
         progress.set(Progress::Idle);
     });
+    let copy = move |_| {
+        let text = result.with_untracked(|r| r.as_ref().map(|a| a.agree_content.clone()).unwrap_or_default());
+        if let Some(c) = web_sys::window().map(|w| w.navigator().clipboard()) {
+            let _ = c.write_text(&text);
+            copied.set(true);
+        }
+    };
     view! {
         <button type="button" class="btn" id="action-agreement" on:click=move |_| submit()>{tr!(i18n, action.agreement)}</button>
         <Show when=move || open.get()>
             <Dialog title=tr!(i18n, action.agreement_heading) on_close=close>
-                {move || match progress.get() {
-                    Progress::Idle | Progress::Working => view! { <p role="status" aria-busy="true">{tr!(i18n, action.working)}</p> }.into_any(),
-                    Progress::Done(a) => {
-                        let text = a.agree_content.clone();
-                        view! {
-                            <p class="muted">{a.agree_id.clone()}</p>
-                            <article class="agreement printable"><Markdown text=a.agree_content.clone()/></article>
-                            <div class="dialog-actions">
-                                <button type="button" class="btn" on:click=move |_| {
-                                    if let Some(c) = web_sys::window().map(|w| w.navigator().clipboard()) {
-                                        let _ = c.write_text(&text);
-                                        copied.set(true);
-                                    }
-                                }>{move || if copied.get() { t_string!(i18n, action.copied) } else { t_string!(i18n, action.copy) }}</button>
-                                <button type="button" class="btn" on:click=|_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>{tr!(i18n, action.print)}</button>
-                            </div>
-                        }.into_any()
-                    }
-                    Progress::Failed(e) => view! { <Failure error=e retry=Callback::new(move |_| submit())/> }.into_any(),
-                }}
+                <Outcome progress=progress retry=Callback::new(move |_| submit())
+                    done=move || view! {
+                        <div inner_html=move || result.with(|r| r.as_ref().map(agreement_html).unwrap_or_default())></div>
+                        <div class="dialog-actions">
+                            <button type="button" class="btn" on:click=copy>
+                                {move || if copied.get() { t_string!(i18n, action.copied) } else { t_string!(i18n, action.copy) }}</button>
+                            <button type="button" class="btn" on:click=|_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>{tr!(i18n, action.print)}</button>
+                        </div>
+                    }/>
             </Dialog>
         </Show>
     }
+}
+
+/// The agreement's id and its text (markdown, through the one reader).
+fn agreement_html(a: &AgreementResult) -> String {
+    let mut h = Html::new();
+    h.el("p", "muted", &a.agree_id);
+    h.start("article", "agreement printable").start("div", "md").markdown(&a.agree_content).close("div").close("article");
+    h.finish()
 }
 
 /// Run OCR on the case files and follow it until every file is done.
@@ -305,25 +322,26 @@ pub fn OcrAction(case_id: String) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let open = RwSignal::new(false);
-    let progress = RwSignal::new(Progress::<OcrResult>::Idle);
+    let progress = RwSignal::new(Progress::Idle);
+    let result = RwSignal::new(None::<OcrResult>);
     let case_id = StoredValue::new(case_id);
     let submit = move || {
         open.set(true);
         let id = case_id.get_value();
         let path = format!("/api/cases/{id}/ocr");
         let poll_id = id.clone();
-        perform(
-            progress,
-            "ocr_started",
-            id,
-            async move { api.post::<OcrResult, _>(&path, &serde_json::json!({})).await },
-            |r| serde_json::json!({ "files": r.files.len() }),
-            move |r| {
-                if r.status == OcrState::Processing {
-                    poll_again(api, poll_id, open, progress);
-                }
-            },
-        );
+        let run = async move {
+            let r = api.post::<OcrResult, _>(&path, &json!({})).await?;
+            let detail = json!({ "files": r.files.len() });
+            result.set(Some(r));
+            Ok(detail)
+        };
+        let then = move || {
+            if result.with_untracked(|r| r.as_ref().is_some_and(|r| r.status == OcrState::Processing)) {
+                poll_again(api, poll_id, open, result);
+            }
+        };
+        perform(progress, "ocr_started", id, Box::pin(run), Box::new(then));
     };
     let close = Callback::new(move |_| {
         open.set(false);
@@ -333,17 +351,14 @@ pub fn OcrAction(case_id: String) -> impl IntoView {
         <button type="button" class="btn" id="action-ocr" on:click=move |_| submit()>{tr!(i18n, action.ocr)}</button>
         <Show when=move || open.get()>
             <Dialog title=tr!(i18n, action.ocr_heading) on_close=close>
-                {move || match progress.get() {
-                    Progress::Idle | Progress::Working => view! { <p role="status" aria-busy="true">{tr!(i18n, action.working)}</p> }.into_any(),
-                    Progress::Done(r) => view! { <OcrFiles result=r/> }.into_any(),
-                    Progress::Failed(e) => view! { <Failure error=e retry=Callback::new(move |_| submit())/> }.into_any(),
-                }}
+                <Outcome progress=progress retry=Callback::new(move |_| submit())
+                    done=move || view! { <div inner_html=move || result.with(|r| r.as_ref().map(|r| ocr_html(i18n, r)).unwrap_or_default())></div> }/>
             </Dialog>
         </Show>
     }
 }
 
-fn poll_again(api: crate::api::Api, id: String, open: RwSignal<bool>, progress: RwSignal<Progress<OcrResult>>) {
+fn poll_again(api: crate::api::Api, id: String, open: RwSignal<bool>, result: RwSignal<Option<OcrResult>>) {
     set_timeout(
         move || {
             if !open.get_untracked() {
@@ -352,9 +367,9 @@ fn poll_again(api: crate::api::Api, id: String, open: RwSignal<bool>, progress: 
             leptos::task::spawn_local(async move {
                 if let Ok(r) = api.get::<OcrResult>(&format!("/api/cases/{id}/ocr")).await {
                     let processing = r.status == OcrState::Processing;
-                    progress.set(Progress::Done(r));
+                    result.set(Some(r));
                     if processing {
-                        poll_again(api, id, open, progress);
+                        poll_again(api, id, open, result);
                     }
                 }
             });
@@ -363,9 +378,8 @@ fn poll_again(api: crate::api::Api, id: String, open: RwSignal<bool>, progress: 
     );
 }
 
-#[component]
-fn OcrFiles(result: OcrResult) -> impl IntoView {
-    let i18n = use_i18n();
+/// The OCR run's state and each file's: text, AI summary or error.
+fn ocr_html(i18n: I18nContext<Locale>, result: &OcrResult) -> String {
     let state = |s: &OcrState| match s {
         OcrState::Processing => t_string!(i18n, action.ocr_processing).to_string(),
         OcrState::Done => t_string!(i18n, action.ocr_done).to_string(),
@@ -373,19 +387,26 @@ fn OcrFiles(result: OcrResult) -> impl IntoView {
         OcrState::Pending => t_string!(i18n, action.ocr_pending).to_string(),
         OcrState::Other(s) => s.clone(),
     };
-    view! {
-        <p role="status" class="ocr-overall" data-state=result.status.to_string()>{state(&result.status)}</p>
-        <ul class="ocr-files">
-            {result.files.into_iter().map(|f| view! {
-                <li data-state=f.status.to_string()>
-                    <h3>{f.file_name.clone()}" · "{state(&f.status)}</h3>
-                    {f.summary.clone().map(|s| view! { <p><b>{tr!(i18n, action.ocr_summary)}": "</b>{s}</p> })}
-                    {f.text.clone().map(|t| view! { <pre class="ocr-text">{t}</pre> })}
-                    {f.error.clone().map(|e| view! { <p class="error">{e}</p> })}
-                </li>
-            }).collect_view()}
-        </ul>
+    let mut h = Html::new();
+    h.open("p").attr("role", "status").attr("class", "ocr-overall").attr("data-state", &result.status.to_string()).end();
+    h.text(&state(&result.status)).close("p");
+    h.start("ul", "ocr-files");
+    for f in &result.files {
+        h.open("li").attr("data-state", &f.status.to_string()).end();
+        h.el("h3", "", &format!("{} · {}", f.file_name, state(&f.status)));
+        if let Some(s) = &f.summary {
+            h.start("p", "").el("b", "", &format!("{}: ", t_string!(i18n, action.ocr_summary))).text(s).close("p");
+        }
+        if let Some(t) = &f.text {
+            h.el("pre", "ocr-text", t);
+        }
+        if let Some(e) = &f.error {
+            h.el("p", "error", e);
+        }
+        h.close("li");
     }
+    h.close("ul");
+    h.finish()
 }
 
 /// Change a call's status (after choosing the new one).
@@ -393,24 +414,27 @@ fn OcrFiles(result: OcrResult) -> impl IntoView {
 pub fn UpdateStatusAction(target: RwSignal<Option<(String, CallStatus)>>, #[prop(into)] on_done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
-    let progress = RwSignal::new(Progress::<()>::Idle);
+    let progress = RwSignal::new(Progress::Idle);
     let choice = RwSignal::new(String::new());
     let job = StoredValue::new(String::new());
     Effect::new(move |_| {
         if let Some((j, current)) = target.get() {
             job.set_value(j);
+            // What the list shows is what is sent: the current status, or
+            // the first choice when the current one cannot be set by hand.
+            let current = if SETTABLE.contains(&current) { current } else { SETTABLE[0].clone() };
             choice.set(current.to_string());
             progress.set(Progress::Idle);
         }
     });
     let submit = move || {
-        progress.set(Progress::Working);
         let job = job.get_value();
         let status = CallStatus::parse(&choice.get_untracked());
+        progress.set(Progress::Working);
         leptos::task::spawn_local(async move {
-            match api.post::<serde_json::Value, _>(&format!("/api/calls/{job}/status"), &shared::api::StatusChange { call_status: status }).await {
+            match api.post::<Value, _>(&format!("/api/calls/{job}/status"), &shared::api::StatusChange { call_status: status }).await {
                 Ok(_) => {
-                    progress.set(Progress::Done(()));
+                    progress.set(Progress::Done);
                     on_done.run(());
                 }
                 Err(e) => progress.set(Progress::Failed(e)),
@@ -421,39 +445,46 @@ pub fn UpdateStatusAction(target: RwSignal<Option<(String, CallStatus)>>, #[prop
         target.set(None);
         progress.set(Progress::Idle);
     });
-    let choices = StoredValue::new(vec![
-        CallStatus::Succeeded,
-        CallStatus::Cancelled,
-        CallStatus::Paused,
-        CallStatus::Failed,
-        CallStatus::NoAnswer,
-        CallStatus::Busy,
-        CallStatus::PoweredOff,
-        CallStatus::Terminated,
-    ]);
     view! {
         <Show when=move || target.with(|t| t.is_some())>
             <Dialog title=tr!(i18n, action.update_status_heading) on_close=close>
                 <form on:submit=move |ev| { ev.prevent_default(); submit(); }>
                     <label class="field">
                         <span>{tr!(i18n, action.new_status)}</span>
-                        <select id="new-status" prop:value=move || choice.get() on:change=move |ev| choice.set(event_target_value(&ev))>
-                            {choices.get_value().into_iter().map(|s| {
-                                let value = s.to_string();
-                                view! { <option value=value>{crate::string_signal(move || status_label(i18n, Some(&s)))}</option> }
-                            }).collect_view()}
+                        <select id="new-status" on:change=move |ev| choice.set(event_target_value(&ev))
+                            inner_html=move || status_options(i18n, &choice.get())>
                         </select>
                     </label>
-                    {move || match progress.get() {
-                        Progress::Idle => view! {
-                            <div class="dialog-actions"><button type="submit" class="btn primary">{tr!(i18n, action.update_status_submit)}</button></div>
-                        }.into_any(),
-                        Progress::Working => view! { <p role="status" aria-busy="true">{tr!(i18n, action.working)}</p> }.into_any(),
-                        Progress::Done(()) => view! { <p class="ok" role="status">{tr!(i18n, action.updated)}</p> }.into_any(),
-                        Progress::Failed(e) => view! { <Failure error=e retry=Callback::new(move |_| submit())/> }.into_any(),
-                    }}
+                    <Outcome progress=progress idle=submit_button(tr!(i18n, action.update_status_submit)) retry=Callback::new(move |_| submit())
+                        done=move || view! { <p class="ok" role="status">{tr!(i18n, action.updated)}</p> }/>
                 </form>
             </Dialog>
         </Show>
     }
+}
+
+/// The statuses a mediator can set.
+const SETTABLE: [CallStatus; 8] = [
+    CallStatus::Succeeded,
+    CallStatus::Cancelled,
+    CallStatus::Paused,
+    CallStatus::Failed,
+    CallStatus::NoAnswer,
+    CallStatus::Busy,
+    CallStatus::PoweredOff,
+    CallStatus::Terminated,
+];
+
+/// The settable statuses as options, `chosen` selected.
+fn status_options(i18n: I18nContext<Locale>, chosen: &str) -> String {
+    let mut h = Html::new();
+    for s in &SETTABLE {
+        let value = s.to_string();
+        h.open("option").attr("value", &value);
+        if value == chosen {
+            h.flag("selected");
+        }
+        h.end().text(&status_label(i18n, Some(s))).close("option");
+    }
+    h.finish()
 }

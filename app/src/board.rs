@@ -186,24 +186,20 @@ pub fn Board() -> impl IntoView {
         nav.navigate(&url, true);
     };
     let url_sync = StoredValue::new(0u32);
-    let on_search = {
-        let set_filter = set_filter.clone();
-        move |value: String| {
-            perf::mark("filter-apply:start");
-            search.set(value);
-            perf::measure_after_update("filter-apply", "filter-apply:start");
-            let ticket = url_sync.get_value() + 1;
-            url_sync.set_value(ticket);
-            let set_filter = set_filter.clone();
-            set_timeout(
-                move || {
-                    if url_sync.get_value() == ticket {
-                        set_filter(filter.get_untracked());
-                    }
-                },
-                std::time::Duration::from_millis(400),
-            );
-        }
+    let on_search = move |value: String| {
+        perf::mark("filter-apply:start");
+        search.set(value);
+        perf::measure_after_update("filter-apply", "filter-apply:start");
+        let ticket = url_sync.get_value() + 1;
+        url_sync.set_value(ticket);
+        set_timeout(
+            move || {
+                if url_sync.get_value() == ticket {
+                    set_filter(filter.get_untracked());
+                }
+            },
+            std::time::Duration::from_millis(400),
+        );
     };
 
     let rows = Memo::new(move |_| {
@@ -220,17 +216,13 @@ pub fn Board() -> impl IntoView {
     let no_cases = Memo::new(move |_| total.get() == 0);
     let load = Memo::new(move |_| state.load.get());
 
-    let change = {
-        let set_filter = set_filter.clone();
-        move |edit: fn(&mut BoardFilter, String)| {
-        let set_filter = set_filter.clone();
+    let change = move |edit: fn(&mut BoardFilter, String)| {
         move |ev: leptos::ev::Event| {
             perf::mark("filter-apply:start");
             let mut f = filter.get_untracked();
             edit(&mut f, event_target_value(&ev));
             set_filter(f);
             perf::measure_after_update("filter-apply", "filter-apply:start");
-        }
         }
     };
     let on_stage = change(|f, v| f.stage = (!v.is_empty()).then(|| Stage::parse(&v)));
@@ -242,30 +234,21 @@ pub fn Board() -> impl IntoView {
         }
     });
     let on_sort = change(|f, v| f.sort = SortKey::parse(&v).unwrap_or_default());
-    let on_mine = {
-        let set_filter = set_filter.clone();
-        move |ev: leptos::ev::Event| {
-            let mut f = filter.get_untracked();
-            f.mine = event_target_checked(&ev);
-            set_filter(f);
-        }
+    let on_mine = move |ev: leptos::ev::Event| {
+        let mut f = filter.get_untracked();
+        f.mine = event_target_checked(&ev);
+        set_filter(f);
     };
-    let pick_status = {
-        let set_filter = set_filter.clone();
-        move |value: Option<String>| {
-            perf::mark("filter-apply:start");
-            let mut f = filter.get_untracked();
-            f.status = if f.status == value { None } else { value };
-            set_filter(f);
-            perf::measure_after_update("filter-apply", "filter-apply:start");
-        }
+    let pick_status = move |value: Option<String>| {
+        perf::mark("filter-apply:start");
+        let mut f = filter.get_untracked();
+        f.status = if f.status == value { None } else { value };
+        set_filter(f);
+        perf::measure_after_update("filter-apply", "filter-apply:start");
     };
-    let clear = {
-        let set_filter = set_filter.clone();
-        move |_| {
-            search.set(String::new());
-            set_filter(BoardFilter::default());
-        }
+    let clear = move |_| {
+        search.set(String::new());
+        set_filter(BoardFilter::default());
     };
 
     let stages = [Stage::Accepted, Stage::Mediating, Stage::Agreement, Stage::FollowUp, Stage::Closed];
@@ -326,7 +309,6 @@ pub fn Board() -> impl IntoView {
                 // Keyed by status, so a keystroke only updates the numbers.
                 <For each=move || counts.get() key=|(value, _)| value.clone()
                     children=move |(value, _)| {
-                        let pick_status = pick_status.clone();
                         let status = (value != shared::board::NO_CALL).then(|| CallStatus::parse(&value));
                         let class = format!("chip {}", status_class(status.as_ref()));
                         let v = value.clone();

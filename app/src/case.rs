@@ -2,9 +2,12 @@
 //! of AI calls with their quality scores, the audit trail, and the actions.
 
 use leptos::prelude::*;
-use shared::api::{AuditResponse, ConversationsResponse, EventKind};
-use shared::mediation::{BoardRecord, CallStatus, DisputeType, Stage};
+use leptos_i18n::I18nContext;
+use shared::api::{AuditEntry, AuditResponse, CallView, ConversationsResponse, EventKind};
+use shared::html::Html;
+use shared::mediation::{BoardRecord, CallStatus, DisputeType, Party, Stage};
 use shared::note::{quality_total, NoteOutcome};
+use wasm_bindgen::JsCast;
 
 use crate::actions::{AgreementAction, CallAction, OcrAction, TakeoverAction, UpdateStatusAction};
 use crate::api::use_api;
@@ -85,7 +88,6 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
     let amount = field(record, |r| r.amount.clone(), None);
     let taken = field(record, |r| r.takeover_user.clone(), None);
     let facts = field(record, |r| r.facts.clone(), String::new());
-    let parties = field(record, |r| r.parties.clone(), vec![]);
 
     view! {
         <header class="case-head">
@@ -120,14 +122,7 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
                         <th scope="col">{tr!(i18n, case.role)}</th>
                         <th scope="col">{tr!(i18n, case.phone)}</th>
                     </tr></thead>
-                    <tbody>
-                        {move || parties.get().into_iter().map(|p| {
-                            let applicant = p.person_type == 0;
-                            view! { <tr><td>{p.name.clone()}</td>
-                                <td>{if applicant { tr!(i18n, case.applicant) } else { tr!(i18n, case.respondent) }}</td>
-                                <td class="phone">{p.phone_number.clone()}</td></tr> }
-                        }).collect_view()}
-                    </tbody>
+                    <tbody inner_html=move || record.with(|r| r.as_ref().map(|r| parties_html(i18n, &r.parties)).unwrap_or_default())></tbody>
                 </table>
             </section>
             <section aria-labelledby="calls-title">
@@ -143,6 +138,26 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
     }
 }
 
+/// The parties' rows (phones as the edge gave them: masked for mediators).
+fn parties_html(i18n: I18nContext<Locale>, parties: &[Party]) -> String {
+    let mut h = Html::new();
+    for p in parties {
+        let role = if p.person_type == 0 { t_string!(i18n, case.applicant) } else { t_string!(i18n, case.respondent) };
+        h.start("tr", "").el("td", "", &p.name).el("td", "", role).el("td", "phone", &p.phone_number).close("tr");
+    }
+    h.finish()
+}
+
+/// Shown where a list could not be loaded, with a way to try again.
+#[component]
+pub fn LoadFailed(message: String, #[prop(into)] retry: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="error" role="alert"><p>{message}</p>
+            <button type="button" class="btn" on:click=move |_| retry.run(())>{tr!(i18n, retry)}</button></div>
+    }
+}
+
 #[component]
 fn CallTimeline(
     case_id: String,
@@ -150,52 +165,61 @@ fn CallTimeline(
     on_update: Callback<(String, CallStatus)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let case_id = StoredValue::new(case_id);
+    // One listener for every call's "update status" button.
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(button) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|t| t.closest("button[data-status]").ok().flatten()) else { return };
+        let job = button.closest("li[data-job-id]").ok().flatten().and_then(|li| li.get_attribute("data-job-id"));
+        if let (Some(job), Some(status)) = (job, button.get_attribute("data-status")) {
+            on_update.run((job, CallStatus::parse(&status)));
+        }
+    };
     view! {
         <Suspense fallback=move || view! { <p role="status">{tr!(i18n, loading)}</p> }>
             {move || calls.get().map(|result| match result {
-                Err(e) => view! {
-                    <div class="error" role="alert"><p>{e.to_string()}</p>
-                        <button class="btn" on:click=move |_| calls.refetch()>{tr!(i18n, retry)}</button></div>
-                }.into_any(),
-                Ok(list) if list.calls.is_empty() => view! { <p class="empty">{tr!(i18n, case.no_calls)}</p> }.into_any(),
-                Ok(list) => view! {
-                    <ol class="timeline">
-                        {list.calls.into_iter().map(|c| {
-                            let status = c.call_status.clone();
-                            let kind = c.call_type.clone();
-                            let start = c.turns.first().map(|t| format::datetime(t.timestamp)).unwrap_or_default();
-                            let secs = match (c.turns.first(), c.turns.last()) {
-                                (Some(a), Some(b)) => ((b.timestamp - a.timestamp) / 1000) as u32,
-                                _ => 0,
-                            };
-                            let score = c.notes.iter().find_map(|n| match &n.outcome {
-                                NoteOutcome::QualityInspection { items } => Some(quality_total(items)),
-                                _ => None,
-                            });
-                            let href = crate::embed::call_href(&case_id.get_value(), &c.job_id);
-                            let target = (c.job_id.clone(), c.call_status.clone());
-                            view! {
-                                <li class="call" data-job-id=c.job_id.clone()>
-                                    <div class="call-main">
-                                        <span class="call-type">{crate::string_signal(move || call_type_label(i18n, &kind))}</span>
-                                        <span class=status_class(Some(&status))>{let s = status.clone(); move || status_label(i18n, Some(&s))}</span>
-                                        <span class="muted">{start}</span>
-                                        <span class="muted">{format::duration(secs)}</span>
-                                        {score.map(|(s, f)| view! { <span class="score-chip">{t!(i18n, case.score, score = s, full = f)}</span> })}
-                                    </div>
-                                    <div class="call-actions">
-                                        <a href=href>{tr!(i18n, case.open_transcript)}</a>
-                                        <button type="button" class="btn small" on:click=move |_| on_update.run(target.clone())>{tr!(i18n, action.update_status)}</button>
-                                    </div>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ol>
-                }.into_any(),
+                Err(e) => view! { <LoadFailed message=e.to_string() retry=move |_| calls.refetch()/> }.into_any(),
+                Ok(list) => {
+                    let case_id = case_id.clone();
+                    view! { <div class="calls" on:click=on_click inner_html=move || timeline_html(i18n, &case_id, &list.calls)></div> }.into_any()
+                }
             })}
         </Suspense>
     }
+}
+
+/// The AI calls of the case, newest as the backend orders them, each with a
+/// link to its transcript and an "update status" button.
+fn timeline_html(i18n: I18nContext<Locale>, case_id: &str, calls: &[CallView]) -> String {
+    let mut h = Html::new();
+    if calls.is_empty() {
+        h.el("p", "empty", t_string!(i18n, case.no_calls));
+        return h.finish();
+    }
+    h.start("ol", "timeline");
+    for c in calls {
+        let secs = match (c.turns.first(), c.turns.last()) {
+            (Some(a), Some(b)) => ((b.timestamp - a.timestamp) / 1000) as u32,
+            _ => 0,
+        };
+        h.open("li").attr("class", "call").attr("data-job-id", &c.job_id).end().start("div", "call-main");
+        h.el("span", "call-type", &call_type_label(i18n, &c.call_type));
+        h.el("span", status_class(Some(&c.call_status)), &status_label(i18n, Some(&c.call_status)));
+        h.el("span", "muted", &c.turns.first().map(|t| format::datetime(t.timestamp)).unwrap_or_default());
+        h.el("span", "muted", &format::duration(secs));
+        let score = c.notes.iter().find_map(|n| match &n.outcome {
+            NoteOutcome::QualityInspection { items } => Some(quality_total(items)),
+            _ => None,
+        });
+        if let Some((score, full)) = score {
+            h.el("span", "score-chip", &format!("{} {score}/{full}", t_string!(i18n, case.score)));
+        }
+        h.close("div").start("div", "call-actions");
+        h.open("a").attr("href", &crate::embed::call_href(case_id, &c.job_id)).end().text(t_string!(i18n, case.open_transcript)).close("a");
+        h.open("button").attr("type", "button").attr("class", "btn small").attr("data-status", &c.call_status.to_string()).end();
+        h.text(t_string!(i18n, action.update_status)).close("button");
+        h.close("div").close("li");
+    }
+    h.close("ol");
+    h.finish()
 }
 
 #[component]
@@ -204,22 +228,30 @@ fn AuditTrail(audit: LocalResource<Result<AuditResponse, crate::api::ApiFailure>
     view! {
         <Suspense fallback=move || view! { <p role="status">{tr!(i18n, loading)}</p> }>
             {move || audit.get().map(|result| match result {
-                Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-                Ok(a) if a.entries.is_empty() => view! { <p class="empty">{tr!(i18n, case.no_audit)}</p> }.into_any(),
-                Ok(a) => view! {
-                    <ul class="audit">
-                        {a.entries.into_iter().map(|e| view! {
-                            <li data-action=e.action.clone()>
-                                <time>{format::datetime(e.at)}</time>" "
-                                <b>{e.user.clone()}</b>" "
-                                <span>{e.action.clone()}</span>
-                                {e.target.clone().map(|t| view! { <span class="muted">" · "{t}</span> })}
-                                <span class=if (200..300).contains(&e.status) { "ok" } else { "bad" }>" → "{e.status}" "{e.outcome.clone()}</span>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
+                Err(e) => view! { <LoadFailed message=e.to_string() retry=move |_| audit.refetch()/> }.into_any(),
+                Ok(a) => view! { <div inner_html=move || audit_html(i18n, &a.entries)></div> }.into_any(),
             })}
         </Suspense>
     }
+}
+
+/// Who did what to the case, and how the backend answered.
+fn audit_html(i18n: I18nContext<Locale>, entries: &[AuditEntry]) -> String {
+    let mut h = Html::new();
+    if entries.is_empty() {
+        h.el("p", "empty", t_string!(i18n, case.no_audit));
+        return h.finish();
+    }
+    h.start("ul", "audit");
+    for e in entries {
+        h.open("li").attr("data-action", &e.action).end();
+        h.el("time", "", &format::datetime(e.at)).text(" ").el("b", "", &e.user).text(" ").el("span", "", &e.action);
+        if let Some(t) = &e.target {
+            h.el("span", "muted", &format!(" · {t}"));
+        }
+        let class = if (200..300).contains(&e.status) { "ok" } else { "bad" };
+        h.el("span", class, &format!(" → {} {}", e.status, e.outcome)).close("li");
+    }
+    h.close("ul");
+    h.finish()
 }

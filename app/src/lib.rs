@@ -11,16 +11,21 @@ mod i18n_gen {
 pub use i18n_gen::i18n;
 
 /// A translated label as a signal. Every label then has the same type,
-/// `Signal<&'static str>`, instead of a closure type of its own, which keeps
-/// the wasm small (each distinct closure type in a view compiles its own
-/// render code).
+/// `Signal<&'static str>`, and the same signal code: the key becomes a plain
+/// `fn(Locale) -> &'static str`, so the ~130 labels of the board share one
+/// derived signal instead of compiling one each (which keeps the wasm small).
 #[macro_export]
 macro_rules! tr {
     ($i18n:expr, $($key:tt)+) => {
-        $crate::text_signal(move || t_string!($i18n, $($key)+))
+        $crate::label($i18n, |locale| td_string!(locale, $($key)+))
     };
 }
 
+pub fn label(i18n: leptos_i18n::I18nContext<i18n::Locale>, text: fn(i18n::Locale) -> &'static str) -> leptos::prelude::Signal<&'static str> {
+    leptos::prelude::Signal::derive(move || text(i18n.get_locale()))
+}
+
+/// A fixed text as a signal (for props that take a label).
 pub fn text_signal(f: impl Fn() -> &'static str + Send + Sync + 'static) -> leptos::prelude::Signal<&'static str> {
     leptos::prelude::Signal::derive(f)
 }

@@ -1,9 +1,13 @@
 //! The note agent's results for a call: quality inspection as a total and a
 //! per-item bar (score of full score) with problems and suggestions; summary
 //! tags as chips and text fields; failed inferences shown as failed.
+//! Rendered as escaped HTML (`shared::html`): read-only, and far smaller in
+//! the bundle than a view built node by node.
 
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 use shared::api::NoteView;
+use shared::html::Html;
 use shared::note::{quality_total, NoteOutcome, TagValue};
 
 use crate::i18n::*;
@@ -11,70 +15,80 @@ use crate::i18n::*;
 #[component]
 pub fn NoteResults(notes: Vec<NoteView>) -> impl IntoView {
     let i18n = use_i18n();
-    if notes.is_empty() {
-        return view! { <p class="muted" id="notes-none">{tr!(i18n, notes.none)}</p> }.into_any();
-    }
-    notes.into_iter().map(|n| view! { <NoteCard note=n/> }).collect_view().into_any()
+    view! { <div class="note-results" inner_html=move || notes_html(i18n, &notes)></div> }
 }
 
-#[component]
-fn NoteCard(note: NoteView) -> impl IntoView {
-    let i18n = use_i18n();
-    let when = note.report_time.clone().unwrap_or_default();
-    match note.outcome {
-        NoteOutcome::QualityInspection { items } => {
-            let (score, full) = quality_total(&items);
-            view! {
-                <section class="note quality" aria-label=tr!(i18n, notes.quality)>
-                    <header>
-                        <h3>{tr!(i18n, notes.quality)}</h3>
-                        <p class="total"><span>{tr!(i18n, notes.total)}</span>" "<b class="score">{score}</b>" / "{full}</p>
-                        <small>{when}</small>
-                    </header>
-                    <ul class="qi-items">
-                        {items.into_iter().map(|item| {
-                            let pct = if item.full_score > 0 { item.score * 100 / item.full_score } else { 0 };
-                            let label = format!("{} {}/{}", item.item, item.score, item.full_score);
-                            view! {
-                                <li>
-                                    <div class="qi-row">
-                                        <span class="qi-name">{item.item.clone()}</span>
-                                        <span class="qi-bar" role="meter" aria-valuemin="0" aria-valuemax=item.full_score aria-valuenow=item.score aria-label=label>
-                                            <span class="qi-fill" style:width=format!("{pct}%") class:low=pct < 60></span>
-                                        </span>
-                                        <span class="qi-score">{item.score}" / "{item.full_score}</span>
-                                    </div>
-                                    <p class="qi-problem"><b>{tr!(i18n, notes.problem)}": "</b>{item.problem.clone()}</p>
-                                    <p class="qi-suggestion"><b>{tr!(i18n, notes.suggestion)}": "</b>{item.suggestion.clone()}</p>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                </section>
-            }
-            .into_any()
-        }
-        NoteOutcome::Summary { tags } => view! {
-            <section class="note summary" aria-label=tr!(i18n, notes.summary)>
-                <header><h3>{tr!(i18n, notes.summary)}</h3><small>{when}</small></header>
-                <dl>
-                    {tags.0.into_iter().map(|(tag, value)| view! {
-                        <dt>{tag}</dt>
-                        <dd>{match value {
-                            TagValue::Choices(choices) => choices.into_iter().map(|c| view! { <span class="tag">{c}</span> }).collect_view().into_any(),
-                            TagValue::Text(text) => view! { <span class="tag-text">{text}</span> }.into_any(),
-                        }}</dd>
-                    }).collect_view()}
-                </dl>
-            </section>
-        }
-        .into_any(),
-        NoteOutcome::Failed { error_code, error_msg } => view! {
-            <section class="note failed" role="note">
-                <header><h3>{note.note_type.clone()}" · "{tr!(i18n, notes.failed)}</h3><small>{when}</small></header>
-                <p>{error_msg.unwrap_or_default()}" ("{error_code}")"</p>
-            </section>
-        }
-        .into_any(),
+/// The results as HTML, in the current language (read inside a reactive
+/// closure, it follows language changes).
+pub fn notes_html(i18n: I18nContext<Locale>, notes: &[NoteView]) -> String {
+    let mut h = Html::new();
+    if notes.is_empty() {
+        h.open("p").attr("class", "muted").attr("id", "notes-none").end().text(t_string!(i18n, notes.none)).close("p");
     }
+    for note in notes {
+        note_card(&mut h, i18n, note);
+    }
+    h.finish()
+}
+
+fn note_card(h: &mut Html, i18n: I18nContext<Locale>, note: &NoteView) {
+    let when = note.report_time.as_deref().unwrap_or_default();
+    match &note.outcome {
+        NoteOutcome::QualityInspection { items } => {
+            let (score, full) = quality_total(items);
+            let title = t_string!(i18n, notes.quality);
+            h.open("section").attr("class", "note quality").attr("aria-label", title).end();
+            h.start("header", "").el("h3", "", title);
+            h.start("p", "total").el("span", "", t_string!(i18n, notes.total)).text(" ");
+            h.el("b", "score", &score.to_string()).text(&format!(" / {full}")).close("p");
+            h.el("small", "", when).close("header");
+            h.start("ul", "qi-items");
+            for item in items {
+                let pct = if item.full_score > 0 { item.score * 100 / item.full_score } else { 0 };
+                h.start("li", "").start("div", "qi-row").el("span", "qi-name", &item.item);
+                h.open("span").attr("class", "qi-bar").attr("role", "meter").attr("aria-valuemin", "0");
+                h.num("aria-valuemax", item.full_score).num("aria-valuenow", item.score);
+                h.attr("aria-label", &format!("{} {}/{}", item.item, item.score, item.full_score)).end();
+                h.open("span").attr("class", if pct < 60 { "qi-fill low" } else { "qi-fill" });
+                h.attr("style", &format!("width: {pct}%")).end().close("span").close("span");
+                h.el("span", "qi-score", &format!("{} / {}", item.score, item.full_score)).close("div");
+                labelled(h, "qi-problem", t_string!(i18n, notes.problem), &item.problem);
+                labelled(h, "qi-suggestion", t_string!(i18n, notes.suggestion), &item.suggestion);
+                h.close("li");
+            }
+            h.close("ul").close("section");
+        }
+        NoteOutcome::Summary { tags } => {
+            let title = t_string!(i18n, notes.summary);
+            h.open("section").attr("class", "note summary").attr("aria-label", title).end();
+            h.start("header", "").el("h3", "", title).el("small", "", when).close("header");
+            h.start("dl", "");
+            for (tag, value) in &tags.0 {
+                h.el("dt", "", tag).start("dd", "");
+                match value {
+                    TagValue::Choices(choices) => {
+                        for c in choices {
+                            h.el("span", "tag", c);
+                        }
+                    }
+                    TagValue::Text(text) => {
+                        h.el("span", "tag-text", text);
+                    }
+                }
+                h.close("dd");
+            }
+            h.close("dl").close("section");
+        }
+        NoteOutcome::Failed { error_code, error_msg } => {
+            h.open("section").attr("class", "note failed").attr("role", "note").end();
+            let title = format!("{} · {}", note.note_type, t_string!(i18n, notes.failed));
+            h.start("header", "").el("h3", "", &title).el("small", "", when).close("header");
+            h.el("p", "", &format!("{} ({error_code})", error_msg.as_deref().unwrap_or_default())).close("section");
+        }
+    }
+}
+
+/// `<p class="…"><b>Label: </b>text</p>`.
+fn labelled(h: &mut Html, class: &str, label: &str, text: &str) {
+    h.start("p", class).el("b", "", &format!("{label}: ")).text(text).close("p");
 }

@@ -11,7 +11,7 @@ use crate::api::use_api;
 use crate::format::{self, call_type_label, status_class, status_label};
 use crate::i18n::*;
 use crate::live::Live;
-use crate::notes::NoteResults;
+use crate::notes::notes_html;
 use crate::perf;
 
 #[component]
@@ -162,7 +162,7 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
             <aside class="notes-col" aria-labelledby="notes-title">
                 <h2 id="notes-title">{tr!(i18n, notes.heading)}</h2>
                 {move || fresh.get().then(|| view! { <p class="ok" role="status" id="notes-new">{tr!(i18n, notes.new)}</p> })}
-                <div id="notes" aria-live="polite">{move || view! { <NoteResults notes=notes.get()/> }}</div>
+                <div id="notes" aria-live="polite" inner_html=move || notes.with(|n| notes_html(i18n, n))></div>
             </aside>
         </div>
     }

@@ -6,6 +6,7 @@ pub mod api;
 pub mod board;
 pub mod clink;
 pub mod error;
+pub mod html;
 pub mod markdown;
 pub mod media;
 pub mod mediation;

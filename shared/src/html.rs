@@ -1,0 +1,124 @@
+//! A small writer of escaped HTML for the board's read-only parts (call
+//! lists, audit trail, note results, action outcomes), which the app renders
+//! as one string (`inner_html`) instead of node by node: each distinct view
+//! the app builds from nodes compiles render code of its own, and the bundle
+//! has a size budget. Tag and attribute names are the program's own
+//! (`&'static str`); every attribute value and text is escaped, so upstream
+//! data can never become markup.
+
+use crate::markdown::{escape_html, to_html};
+
+#[derive(Default)]
+pub struct Html {
+    out: String,
+}
+
+impl Html {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Starts an element: `<tag`. Add attributes, then [`Html::end`].
+    pub fn open(&mut self, tag: &'static str) -> &mut Self {
+        self.out.push('<');
+        self.out.push_str(tag);
+        self
+    }
+
+    /// ` name="value"`, the value escaped.
+    pub fn attr(&mut self, name: &'static str, value: &str) -> &mut Self {
+        self.out.push(' ');
+        self.out.push_str(name);
+        self.out.push_str("=\"");
+        escape_html(value, &mut self.out);
+        self.out.push('"');
+        self
+    }
+
+    /// A number attribute (nothing to escape).
+    pub fn num(&mut self, name: &'static str, value: i64) -> &mut Self {
+        self.out.push(' ');
+        self.out.push_str(name);
+        self.out.push_str("=\"");
+        self.out.push_str(&value.to_string());
+        self.out.push('"');
+        self
+    }
+
+    /// A boolean attribute: ` name`.
+    pub fn flag(&mut self, name: &'static str) -> &mut Self {
+        self.out.push(' ');
+        self.out.push_str(name);
+        self
+    }
+
+    /// Ends the start tag: `>`.
+    pub fn end(&mut self) -> &mut Self {
+        self.out.push('>');
+        self
+    }
+
+    /// `<tag class="class">` (no class attribute when `class` is empty).
+    pub fn start(&mut self, tag: &'static str, class: &str) -> &mut Self {
+        self.open(tag);
+        if !class.is_empty() {
+            self.attr("class", class);
+        }
+        self.end()
+    }
+
+    /// `</tag>`.
+    pub fn close(&mut self, tag: &'static str) -> &mut Self {
+        self.out.push_str("</");
+        self.out.push_str(tag);
+        self.out.push('>');
+        self
+    }
+
+    /// Text, escaped.
+    pub fn text(&mut self, text: &str) -> &mut Self {
+        escape_html(text, &mut self.out);
+        self
+    }
+
+    /// `<tag class="class">text</tag>`.
+    pub fn el(&mut self, tag: &'static str, class: &str, text: &str) -> &mut Self {
+        self.start(tag, class).text(text).close(tag)
+    }
+
+    /// Markdown, through the one reader (`markdown::to_html`).
+    pub fn markdown(&mut self, text: &str) -> &mut Self {
+        to_html(text, &mut self.out);
+        self
+    }
+
+    pub fn finish(self) -> String {
+        self.out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_elements_with_escaped_values_and_text() {
+        let mut h = Html::new();
+        h.open("li").attr("class", "call").attr("data-job-id", "J\"1<x>").num("data-n", -3).flag("hidden").end();
+        h.el("b", "", "<script>alert(1)</script>").el("span", "muted", "a & b");
+        h.close("li");
+        assert_eq!(
+            h.finish(),
+            "<li class=\"call\" data-job-id=\"J&quot;1&lt;x&gt;\" data-n=\"-3\" hidden><b>&lt;script&gt;alert(1)&lt;/script&gt;</b><span class=\"muted\">a &amp; b</span></li>"
+        );
+    }
+
+    #[test]
+    fn markdown_goes_through_the_reader() {
+        let mut h = Html::new();
+        h.markdown("**粗** <img src=x onerror=alert(1)>");
+        let out = h.finish();
+        assert!(out.contains("<strong>粗</strong>"), "{out}");
+        assert!(!out.contains("<img"), "{out}");
+    }
+}
