@@ -24,6 +24,15 @@ else
   rustup target add wasm32-unknown-unknown
 fi
 
+# 1b. the standard library's source: the board's release build compiles std
+#     with the app (scripts/lib.sh, build_app)
+if [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library/std" ]; then
+  say "rust-src: present"
+else
+  say "adding rust component rust-src"
+  rustup component add rust-src || say "rust-src unavailable: the board builds without its size options"
+fi
+
 # 2. npm packages (wrangler, binaryen's wasm-opt, esbuild, playwright-core, axe-core)
 lock_hash() { sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1; }
 if [ -f "$ROOT/node_modules/.bootstrap-lock" ] && [ "$(cat "$ROOT/node_modules/.bootstrap-lock")" = "$(lock_hash)" ]; then

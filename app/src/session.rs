@@ -3,7 +3,6 @@
 //! screen. The token lives in memory; standalone pages also keep it in
 //! sessionStorage so a reload does not sign the user out.
 
-use base64::Engine as _;
 use leptos::prelude::*;
 use shared::api::{DemoSession, DemoSessionRequest, SessionInfo};
 use shared::session::Role;
@@ -101,7 +100,13 @@ fn storage() -> Option<web_sys::Storage> {
 /// it on every call); used to show who is signed in and when it expires.
 pub fn decode_claims(token: &str) -> Option<SessionInfo> {
     let payload = token.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    // base64url to base64, decoded by the browser (`atob` gives one char per byte).
+    let mut b64: String = payload.trim_end_matches('=').chars().map(|c| match c { '-' => '+', '_' => '/', c => c }).collect();
+    while b64.len() % 4 != 0 {
+        b64.push('=');
+    }
+    let binary = web_sys::window()?.atob(&b64).ok()?;
+    let bytes: Vec<u8> = binary.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect::<Option<_>>()?;
     let claims: shared::session::Claims = serde_json::from_slice(&bytes).ok()?;
     Some(SessionInfo::from(&claims))
 }

@@ -134,3 +134,15 @@ fn status_labels_cover_every_documented_status() {
     assert_eq!(app::format::duration(75), "1:15");
     assert_eq!(app::format::duration(3675), "1:01:15");
 }
+
+#[wasm_bindgen_test]
+fn a_token_s_claims_are_read_from_its_base64url_payload() {
+    // Payload {"sub": "zhangmin", "name": "张敏?>>", "role": "mediator", "exp": 4102444800}:
+    // Chinese (multi-byte UTF-8), '_' from base64url, and no padding.
+    let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiAiemhhbmdtaW4iLCAibmFtZSI6ICLlvKDmlY8_Pj4iLCAicm9sZSI6ICJtZWRpYXRvciIsICJleHAiOiA0MTAyNDQ0ODAwfQ.sig";
+    let info = app::session::decode_claims(token).expect("claims");
+    assert_eq!((info.user.as_str(), info.name.as_str(), info.expires_at), ("zhangmin", "张敏?>>", 4102444800));
+    assert_eq!(info.role, shared::session::Role::Mediator);
+    assert!(app::session::decode_claims("not-a-token").is_none());
+    assert!(app::session::decode_claims("a.%%%.c").is_none());
+}
