@@ -8,6 +8,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use shared::api::{BoardResponse, EventKind};
 use shared::board::{apply, status_counts, BoardFilter, SearchIndex, SortKey, Taken};
+use leptos_i18n::I18nContext;
+use wasm_bindgen::JsCast;
+use shared::html::Html;
 use shared::mediation::{BoardRecord, CallStatus, Stage};
 
 use crate::api::Api;
@@ -251,6 +254,13 @@ pub fn Board() -> impl IntoView {
         set_filter(BoardFilter::default());
     };
 
+    // One button per status present, with its count; pressed when it filters.
+    let chips = NodeRef::<leptos::html::Div>::new();
+    crate::markup::keep_rendered(chips, "data-status", move || {
+        let selected = filter.with(|f| f.status.clone());
+        counts.with(|c| chips_html(i18n, c, selected.as_deref()))
+    });
+
     let stages = [Stage::Accepted, Stage::Mediating, Stage::Agreement, Stage::FollowUp, Stage::Closed];
 
     view! {
@@ -305,33 +315,13 @@ pub fn Board() -> impl IntoView {
                 </label>
                 <button type="button" class="btn ghost" on:click=clear>{tr!(i18n, board.clear)}</button>
             </form>
-            <div class="status-chips" role="group" aria-label=tr!(i18n, board.counts)>
-                // Keyed by status, so a keystroke only updates the numbers.
-                <For each=move || counts.get() key=|(value, _)| value.clone()
-                    children=move |(value, _)| {
-                        let status = (value != shared::board::NO_CALL).then(|| CallStatus::parse(&value));
-                        let class = format!("chip {}", status_class(status.as_ref()));
-                        let v = value.clone();
-                        let selected = {
-                            let v = value.clone();
-                            move || filter.with(|f| f.status.as_deref() == Some(v.as_str())).to_string()
-                        };
-                        let n = {
-                            let v = value.clone();
-                            move || counts.with(|c| c.iter().find(|(s, _)| *s == v).map(|(_, n)| *n).unwrap_or(0))
-                        };
-                        let label = {
-                            let v = value.clone();
-                            crate::string_signal(move || status_value_label(i18n, &v))
-                        };
-                        view! {
-                            <button type="button" class=class aria-pressed=selected data-status=value
-                                on:click=move |_| pick_status(Some(v.clone()))>
-                                <span>{label}</span>" "<b>{n}</b>
-                            </button>
-                        }
-                    }/>
-            </div>
+            <div class="status-chips" role="group" aria-label=tr!(i18n, board.counts) node_ref=chips
+                on:click=move |ev| {
+                    let chip = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|t| t.closest("button[data-status]").ok().flatten());
+                    if let Some(value) = chip.and_then(|c| c.get_attribute("data-status")) {
+                        pick_status(Some(value));
+                    }
+                }></div>
             // Memos, so that this only changes view when the state does: the
             // table stays mounted while the filter changes what it shows.
             {move || match load.get() {
@@ -402,9 +392,12 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
         let count = viewport.get() / ROW_HEIGHT + 20;
         (first.min(n), (first + count).min(n), n)
     });
-    let visible = Memo::new(move |_| {
+    // The rows in view as one HTML string: far less code than a keyed list
+    // of row components, and as fast to swap.
+    let body = NodeRef::<leptos::html::Tbody>::new();
+    crate::markup::keep_rendered(body, "data-case-id", move || {
         let (start, end, _) = window.get();
-        rows.with(|r| state.records.with(|records| r[start..end].iter().enumerate().map(|(k, &i)| (start + k, records[i].clone())).collect::<Vec<_>>()))
+        rows.with(|r| state.records.with(|records| rows_html(i18n, records, r, start, end)))
     });
 
     view! {
@@ -426,46 +419,54 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
                         <th scope="col">{tr!(i18n, board.col_duration)}</th>
                     </tr>
                 </thead>
-                <tbody on:click=open>
-                    <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", window.get().0 * ROW_HEIGHT)></tr>
-                    <For each=move || visible.get()
-                        key=|(_, r)| format!("{}|{}|{:?}|{}|{:?}|{}", r.case_id, r.update_time, r.call_status, r.stage, r.takeover_user, r.duration)
-                        children=move |(position, record)| view! { <BoardRow position=position record=record/> }/>
-                    <Show when=move || rows.with(|r| r.is_empty())>
-                        <tr class="no-match"><td colspan="7" class="empty" role="status">{tr!(i18n, board.empty)}</td></tr>
-                    </Show>
-                    <tr class="spacer" aria-hidden="true" style:height=move || {
-                        let (_, end, n) = window.get();
-                        format!("{}px", (n - end) * ROW_HEIGHT)
-                    }></tr>
-                </tbody>
+                <tbody on:click=open node_ref=body></tbody>
             </table>
         </div>
     }
 }
 
-#[component]
-fn BoardRow(position: usize, record: BoardRecord) -> impl IntoView {
-    let i18n = use_i18n();
-    let href = crate::embed::case_href(&record.case_id);
-    let person = record.call_person().map(|p| p.name.clone()).unwrap_or_else(|| "—".into());
-    let status = record.call_status.clone();
-    let stage = record.stage.clone();
-    let duration = record.duration_seconds().map(format::duration).unwrap_or_else(|| "—".into());
-    let start = if record.start_time.is_empty() { "—".to_owned() } else { record.start_time[5..16.min(record.start_time.len())].to_owned() };
-    let taken = record.takeover_user.clone().unwrap_or_else(|| "—".into());
-    view! {
-        <tr class="row" data-case-id=record.case_id.clone() aria-rowindex=position + 2>
-            <td class="case">
-                <a href=href>{record.case_name.clone()}</a>
-                <small>{record.case_id.clone()}</small>
-            </td>
-            <td>{crate::string_signal(move || stage_label(i18n, &stage))}</td>
-            <td>{person}</td>
-            <td><span class=status_class(status.as_ref())>{let s = status.clone(); move || status_label(i18n, s.as_ref())}</span></td>
-            <td>{taken}</td>
-            <td>{start}</td>
-            <td class="num">{duration}</td>
-        </tr>
+/// The status chips: each status's label and count.
+fn chips_html(i18n: I18nContext<Locale>, counts: &[(String, usize)], selected: Option<&str>) -> String {
+    let mut h = Html::new();
+    for (value, n) in counts {
+        let status = (value != shared::board::NO_CALL).then(|| CallStatus::parse(value));
+        h.open("button").attr("type", "button").attr("class", &format!("chip {}", status_class(status.as_ref())));
+        h.attr("aria-pressed", if selected == Some(value.as_str()) { "true" } else { "false" }).attr("data-status", value).end();
+        h.el("span", "", &status_value_label(i18n, value)).text(" ").el("b", "", &n.to_string()).close("button");
     }
+    h.finish()
+}
+
+/// The rows `start..end` of the filtered list `rows` (indices into
+/// `records`), between two spacers that stand for the rows out of view.
+fn rows_html(i18n: I18nContext<Locale>, records: &[BoardRecord], rows: &[usize], start: usize, end: usize) -> String {
+    let mut h = Html::new();
+    let spacer = |h: &mut Html, n: usize| {
+        h.open("tr").attr("class", "spacer").attr("aria-hidden", "true").attr("style", &format!("height: {}px", n * ROW_HEIGHT)).end().close("tr");
+    };
+    spacer(&mut h, start);
+    for (k, &i) in rows[start..end].iter().enumerate() {
+        row_html(&mut h, i18n, &records[i], start + k);
+    }
+    if rows.is_empty() {
+        h.start("tr", "no-match").open("td").attr("colspan", "7").attr("class", "empty").attr("role", "status").end();
+        h.text(t_string!(i18n, board.empty)).close("td").close("tr");
+    }
+    spacer(&mut h, rows.len() - end);
+    h.finish()
+}
+
+fn row_html(h: &mut Html, i18n: I18nContext<Locale>, record: &BoardRecord, position: usize) {
+    let dash = |s: &str| if s.is_empty() { "—".to_owned() } else { s.to_owned() };
+    let start = record.start_time.get(5..16.min(record.start_time.len())).unwrap_or_default();
+    h.open("tr").attr("class", "row").attr("data-case-id", &record.case_id).num("aria-rowindex", position as i64 + 2).end();
+    h.start("td", "case").open("a").attr("href", &crate::embed::case_href(&record.case_id)).end().text(&record.case_name).close("a");
+    h.el("small", "", &record.case_id).close("td");
+    h.el("td", "", &stage_label(i18n, &record.stage));
+    h.el("td", "", &dash(record.call_person().map(|p| p.name.as_str()).unwrap_or_default()));
+    h.start("td", "").el("span", status_class(record.call_status.as_ref()), &status_label(i18n, record.call_status.as_ref())).close("td");
+    h.el("td", "", &dash(record.takeover_user.as_deref().unwrap_or_default()));
+    h.el("td", "", &dash(start));
+    h.el("td", "num", &record.duration_seconds().map(format::duration).unwrap_or_else(|| "—".into()));
+    h.close("tr");
 }

@@ -5,7 +5,10 @@
 
 use leptos::prelude::*;
 use serde_json::json;
+use leptos_i18n::I18nContext;
 use shared::clink::kb::{highlight_runs, ChatResponse, MediaUrl, SearchHit, SearchPage, SourceFile};
+use shared::html::Html;
+use wasm_bindgen::JsCast;
 
 use crate::api::{use_api, ApiFailure};
 use crate::i18n::*;
@@ -13,17 +16,21 @@ use crate::i18n::*;
 /// Renders text with `<em>` highlights as `<mark>`; nothing else is markup.
 #[component]
 pub fn Highlighted(#[prop(into)] text: String) -> impl IntoView {
-    highlight_runs(&text)
-        .into_iter()
-        .map(|(hit, run)| {
-            let run = run.to_owned();
-            if hit {
-                view! { <mark>{run}</mark> }.into_any()
-            } else {
-                run.into_any()
-            }
-        })
-        .collect_view()
+    let mut h = Html::new();
+    highlighted(&mut h, &text);
+    view! { <span inner_html=h.finish()></span> }
+}
+
+/// Clink's `<em>` highlights as `<mark>`, every other piece of the text
+/// escaped (a hit can carry hostile HTML).
+fn highlighted(h: &mut Html, text: &str) {
+    for (hit, run) in highlight_runs(text) {
+        if hit {
+            h.el("mark", "", run);
+        } else {
+            h.text(run);
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -91,41 +98,13 @@ fn KbSearch() -> impl IntoView {
             busy.set(false);
         });
     };
-    view! {
-        <form class="kb-search" role="search" on:submit=move |ev| { ev.prevent_default(); search(); }>
-            <label for="kb-keyword" class="sr-only">{tr!(i18n, kb.search_label)}</label>
-            <input id="kb-keyword" type="search" autocomplete="off"
-                placeholder=tr!(i18n, kb.search_placeholder)
-                prop:value=move || keyword.get() on:input=move |ev| keyword.set(event_target_value(&ev))/>
-            <button type="submit" class="btn" disabled=move || busy.get()>{tr!(i18n, kb.search_submit)}</button>
-        </form>
-        <div aria-live="polite" aria-busy=move || busy.get().to_string()>
-            {move || busy.get().then(|| view! { <p role="status">{tr!(i18n, loading)}</p> })}
-            {move || result.get().map(|r| match r {
-                Err(e) => view! {
-                    <div class="error" role="alert"><p>{e.to_string()}</p>
-                    <button class="btn" on:click=move |_| search()>{tr!(i18n, retry)}</button></div>
-                }.into_any(),
-                Ok(page) if page.result.is_empty() => view! { <p class="empty">{tr!(i18n, kb.no_hits)}</p> }.into_any(),
-                Ok(page) => view! {
-                    <ul class="kb-hits">{page.result.into_iter().map(|h| view! { <Hit hit=h/> }).collect_view()}</ul>
-                }.into_any(),
-            })}
-        </div>
-    }
-}
-
-#[component]
-fn Hit(hit: SearchHit) -> impl IntoView {
-    let i18n = use_i18n();
-    let api = use_api();
-    let is_file = hit.knowledge_type.as_deref() == Some("FILE");
-    let title = hit.question.clone().or(hit.name.clone()).unwrap_or_default();
-    let file_id = hit.id.to_string();
+    // A document opens in a new tab through its media URL (one listener for
+    // every hit's button). The tab is opened at once, in the user's gesture,
+    // then pointed at the URL; where that is blocked, the URL is shown.
     let opening = RwSignal::new(None::<String>);
-    let open = move |_| {
-        let id = file_id.clone();
-        // Open the tab now (a user gesture), then point it at the media URL.
+    let open = move |ev: leptos::ev::MouseEvent| {
+        let Some(id) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|t| t.closest("button[data-file-id]").ok().flatten()).and_then(|b| b.get_attribute("data-file-id")) else { return };
+        opening.set(None);
         let tab = web_sys::window().and_then(|w| w.open_with_url_and_target("about:blank", "_blank").ok().flatten());
         leptos::task::spawn_local(async move {
             match api.get::<MediaUrl>(&format!("/api/clink/aikb/describe_file_media_url?fileId={id}&inline=true")).await {
@@ -145,14 +124,59 @@ fn Hit(hit: SearchHit) -> impl IntoView {
         });
     };
     view! {
-        <li class="kb-hit" data-kind=if is_file { "FILE" } else { "FAQ" }>
-            <h3><span class="badge">{move || if is_file { t_string!(i18n, kb.file) } else { t_string!(i18n, kb.faq) }}</span>" "<Highlighted text=title/></h3>
-            {hit.answers.clone().unwrap_or_default().into_iter().take(1).map(|a| view! { <p class="kb-answer"><Highlighted text=a.content/></p> }).collect_view()}
-            {hit.content.clone().filter(|c| !c.is_empty()).map(|c| view! { <p class="kb-snippet"><Highlighted text=c/></p> })}
-            {is_file.then(|| view! { <button type="button" class="btn small" on:click=open.clone()>{tr!(i18n, kb.open)}</button> })}
-            {move || opening.get().map(|m| view! { <p class="muted">{m}</p> })}
-        </li>
+        <form class="kb-search" role="search" on:submit=move |ev| { ev.prevent_default(); search(); }>
+            <label for="kb-keyword" class="sr-only">{tr!(i18n, kb.search_label)}</label>
+            <input id="kb-keyword" type="search" autocomplete="off"
+                placeholder=tr!(i18n, kb.search_placeholder)
+                prop:value=move || keyword.get() on:input=move |ev| keyword.set(event_target_value(&ev))/>
+            <button type="submit" class="btn" disabled=move || busy.get()>{tr!(i18n, kb.search_submit)}</button>
+        </form>
+        <div aria-live="polite" aria-busy=move || busy.get().to_string()>
+            {move || busy.get().then(|| view! { <p role="status">{tr!(i18n, loading)}</p> })}
+            {move || result.get().map(|r| match r {
+                Err(e) => view! {
+                    <div class="error" role="alert"><p>{e.to_string()}</p>
+                    <button class="btn" on:click=move |_| search()>{tr!(i18n, retry)}</button></div>
+                }.into_any(),
+                Ok(page) => view! { <div on:click=open inner_html=move || hits_html(i18n, &page.result)></div> }.into_any(),
+            })}
+            {move || opening.get().map(|m| view! { <p class="muted" role="status">{m}</p> })}
+        </div>
     }
+}
+
+/// The hits, each with its highlights; documents with a button that opens them.
+fn hits_html(i18n: I18nContext<Locale>, hits: &[SearchHit]) -> String {
+    let mut h = Html::new();
+    if hits.is_empty() {
+        h.el("p", "empty", t_string!(i18n, kb.no_hits));
+        return h.finish();
+    }
+    h.start("ul", "kb-hits");
+    for hit in hits {
+        let is_file = hit.knowledge_type.as_deref() == Some("FILE");
+        h.open("li").attr("class", "kb-hit").attr("data-kind", if is_file { "FILE" } else { "FAQ" }).end();
+        h.start("h3", "").el("span", "badge", if is_file { t_string!(i18n, kb.file) } else { t_string!(i18n, kb.faq) }).text(" ");
+        highlighted(&mut h, hit.question.as_deref().or(hit.name.as_deref()).unwrap_or_default());
+        h.close("h3");
+        if let Some(answer) = hit.answers.as_ref().and_then(|a| a.first()) {
+            h.start("p", "kb-answer");
+            highlighted(&mut h, &answer.content);
+            h.close("p");
+        }
+        if let Some(content) = hit.content.as_deref().filter(|c| !c.is_empty()) {
+            h.start("p", "kb-snippet");
+            highlighted(&mut h, content);
+            h.close("p");
+        }
+        if is_file {
+            h.open("button").attr("type", "button").attr("class", "btn small").attr("data-file-id", &hit.id.to_string()).end();
+            h.text(t_string!(i18n, kb.open)).close("button");
+        }
+        h.close("li");
+    }
+    h.close("ul");
+    h.finish()
 }
 
 #[component]

@@ -45,6 +45,7 @@ pub mod format;
 pub mod knowledge;
 pub mod live;
 pub mod markdown;
+pub mod markup;
 pub mod nav;
 pub mod notes;
 pub mod perf;

@@ -1,0 +1,46 @@
+//! Putting the HTML that `shared::html` builds into the page, for lists
+//! that change while someone works in them (live board rows, status chips,
+//! the calls of a case): replacing the content must not throw a keyboard
+//! user's focus back to the top of the page.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Renders `html()` into `target` whenever it changes. Items are told apart
+/// by their `key` attribute (`data-case-id`, `data-status`, …): if focus was
+/// inside an item, it moves to the same kind of element in the item with
+/// the same key afterwards.
+pub fn keep_rendered<E>(target: NodeRef<E>, key: &'static str, html: impl Fn() -> String + 'static)
+where
+    E: leptos::html::ElementType,
+    E::Output: JsCast + Clone + 'static,
+{
+    Effect::new(move |_| {
+        let html = html();
+        if let Some(el) = target.get() {
+            replace_keeping_focus(el.unchecked_ref(), &html, key);
+        }
+    });
+}
+
+fn replace_keeping_focus(el: &web_sys::Element, html: &str, key: &str) {
+    let focused = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element()).filter(|a| el.contains(Some(a.as_ref())));
+    let was = focused.as_ref().and_then(|a| {
+        let item = a.closest(&format!("[{key}]")).ok()??;
+        Some((item.get_attribute(key)?, a.tag_name()))
+    });
+    el.set_inner_html(html);
+    let Some((value, tag)) = was else { return };
+    let Ok(items) = el.query_selector_all(&format!("[{key}]")) else { return };
+    for i in 0..items.length() {
+        let Some(item) = items.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else { continue };
+        if item.get_attribute(key).as_deref() != Some(value.as_str()) {
+            continue;
+        }
+        let same = if item.tag_name() == tag { Some(item.clone()) } else { item.query_selector(&tag).ok().flatten() };
+        if let Some(target) = same.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = target.focus();
+        }
+        return;
+    }
+}
