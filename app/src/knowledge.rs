@@ -179,6 +179,21 @@ fn hits_html(i18n: I18nContext<Locale>, hits: &[SearchHit]) -> String {
     h.finish()
 }
 
+/// The conversation: each question and answer, with the answer's sources.
+fn chat_html(i18n: I18nContext<Locale>, messages: &[Message]) -> String {
+    let mut h = Html::new();
+    for m in messages {
+        h.start("li", m.class()).el("span", "who", if m.mine { t_string!(i18n, kb.you) } else { t_string!(i18n, kb.bot) });
+        h.el("p", "", &m.text);
+        if !m.files.is_empty() {
+            let names: Vec<&str> = m.files.iter().map(|f| f.name.as_str()).collect();
+            h.el("p", "muted", &format!("{}: {}", t_string!(i18n, kb.sources), names.join("、")));
+        }
+        h.close("li");
+    }
+    h.finish()
+}
+
 #[component]
 fn KbChat() -> impl IntoView {
     let i18n = use_i18n();
@@ -212,20 +227,8 @@ fn KbChat() -> impl IntoView {
             busy.set(false);
         });
     };
-    let numbered = move || -> Vec<(usize, Message)> { messages.get().into_iter().enumerate().collect() };
     view! {
-        <ol class="chat" aria-live="polite">
-            <For each=numbered key=|(i, _)| *i
-                children=move |(_, m)| view! {
-                    <li class=m.class()>
-                        <span class="who">{move || if m.mine { t_string!(i18n, kb.you) } else { t_string!(i18n, kb.bot) }}</span>
-                        <p>{m.text.clone()}</p>
-                        {(!m.files.is_empty()).then(|| view! {
-                            <p class="muted">{tr!(i18n, kb.sources)}": "{m.files.iter().map(|f| f.name.clone()).collect::<Vec<_>>().join("、")}</p>
-                        })}
-                    </li>
-                }/>
-        </ol>
+        <ol class="chat" aria-live="polite" inner_html=move || messages.with(|m| chat_html(i18n, m))></ol>
         {move || busy.get().then(|| view! { <p role="status">{tr!(i18n, loading)}</p> })}
         {move || error.get().map(|e| view! { <div class="error" role="alert"><p>{e}</p></div> })}
         <form class="chat-form" on:submit=move |ev| { ev.prevent_default(); send(); }>

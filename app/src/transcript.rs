@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use shared::api::{CallView, ConversationsResponse, EventKind, NotesResponse, RecordingLink};
+use shared::html::Html;
 use shared::transcript::{turns_html, TurnLabels};
 
 use crate::api::use_api;
@@ -101,6 +102,8 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
     };
     let status = call.call_status.clone();
     let kind = call.call_type.clone();
+    let started = call.turns.first().map(|t| format::datetime(t.timestamp)).unwrap_or_default();
+    let job = job_id.clone();
     let secs = match (call.turns.first(), call.turns.last()) {
         (Some(a), Some(b)) => ((b.timestamp - a.timestamp) / 1000) as u32,
         _ => 0,
@@ -119,15 +122,15 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
     perf::measure_after_paint("transcript-render", "transcript-render:start");
 
     view! {
-        <header class="call-head">
-            <h2 id="transcript-title">{tr!(i18n, transcript.heading)}" · "{crate::string_signal(move || call_type_label(i18n, &kind))}</h2>
-            <p>
-                <span class=status_class(Some(&status))>{let s = status.clone(); move || status_label(i18n, Some(&s))}</span>" "
-                <span class="muted">{call.turns.first().map(|t| format::datetime(t.timestamp)).unwrap_or_default()}</span>" "
-                <span class="muted">{format::duration(secs)}</span>" "
-                <span class="muted">{job_id.clone()}</span>
-            </p>
-        </header>
+        <header class="call-head" inner_html=move || {
+            let mut h = Html::new();
+            h.open("h2").attr("id", "transcript-title").end();
+            h.text(&format!("{} · {}", t_string!(i18n, transcript.heading), call_type_label(i18n, &kind))).close("h2");
+            h.start("p", "").el("span", status_class(Some(&status)), &status_label(i18n, Some(&status))).text(" ");
+            h.el("span", "muted", &started).text(" ").el("span", "muted", &format::duration(secs)).text(" ");
+            h.el("span", "muted", &job).close("p");
+            h.finish()
+        }></header>
         <div class="call-grid">
             <div class="conversation-col">
                 <Recording path=call.recording.clone() player=player on_time=set_position/>

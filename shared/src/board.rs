@@ -229,16 +229,22 @@ impl SearchIndex {
 
 fn sorted(key: SortKey, records: &[BoardRecord]) -> Vec<usize> {
     let mut rows: Vec<usize> = (0..records.len()).collect();
-    let by_id = |a: &usize, b: &usize| records[*a].case_id.cmp(&records[*b].case_id);
-    match key {
-        SortKey::CaseId => rows.sort_by(by_id),
-        SortKey::Updated => rows.sort_by(|a, b| records[*b].update_time.cmp(&records[*a].update_time).then_with(|| by_id(a, b))),
-        SortKey::Started => rows.sort_by(|a, b| records[*b].start_time.cmp(&records[*a].start_time).then_with(|| by_id(a, b))),
-        SortKey::Duration => {
-            let secs: Vec<i64> = records.iter().map(|r| r.duration_seconds().map(i64::from).unwrap_or(-1)).collect();
-            rows.sort_by(|a, b| secs[*b].cmp(&secs[*a]).then_with(|| by_id(a, b)))
-        }
-    }
+    let secs: Vec<i64> = match key {
+        SortKey::Duration => records.iter().map(|r| r.duration_seconds().map(i64::from).unwrap_or(-1)).collect(),
+        _ => vec![],
+    };
+    // One comparator for every order: the board's wasm then holds one copy
+    // of the sort instead of one per order.
+    rows.sort_by(|&a, &b| {
+        let (ra, rb) = (&records[a], &records[b]);
+        let first = match key {
+            SortKey::CaseId => std::cmp::Ordering::Equal,
+            SortKey::Updated => rb.update_time.cmp(&ra.update_time),
+            SortKey::Started => rb.start_time.cmp(&ra.start_time),
+            SortKey::Duration => secs[b].cmp(&secs[a]),
+        };
+        first.then_with(|| ra.case_id.cmp(&rb.case_id))
+    });
     rows
 }
 
