@@ -58,11 +58,12 @@ ensure_dev_vars() {
   fi
 }
 
-# The board's release build. It uses three unstable compiler options on the
-# pinned stable toolchain (RUSTC_BOOTSTRAP=1): the standard library built
-# with the app (-Zbuild-std) so a panic aborts at once instead of carrying
-# the formatting of panic messages, and no source locations in the binary.
-# They take about 24 KB (7%) off the gzipped bundle (docs/benchmarks.md).
+# The board's release build. It uses unstable options on the pinned stable
+# toolchain (RUSTC_BOOTSTRAP=1): the standard library built with the app
+# (-Zbuild-std) in its small-code variant (optimize_for_size) and so that a
+# panic aborts at once instead of carrying the formatting of panic
+# messages, and no source locations in the binary. Together they take about
+# 30 KB (9%) off the gzipped bundle (docs/benchmarks.md).
 # APP_SIZE_OPTIONS=off, or a toolchain without rust-src, builds without them;
 # so does a failed build with them, after a warning.
 APP_RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
@@ -91,7 +92,8 @@ build_app() {
     # Its own target directory: these flags would otherwise rebuild the
     # edge's and the tests' wasm dependencies on every switch.
     if (cd "$ROOT" && RUSTC_BOOTSTRAP=1 cargo fetch --quiet -Zbuild-std=std,panic_abort --target wasm32-unknown-unknown) &&
-      trunk_build RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort CARGO_TARGET_DIR="$ROOT/target/app-release" \
+      trunk_build RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
+        CARGO_TARGET_DIR="$ROOT/target/app-release" \
         CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$APP_RUSTFLAGS"; then
       return 0
     fi

@@ -151,8 +151,8 @@ fn connect(socket: Rc<RefCell<Socket>>, live: Live, session: Session) {
         let socket = socket.clone();
         Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
             let Some(text) = ev.dyn_ref::<web_sys::MessageEvent>().and_then(|m| m.data().as_string()) else { return };
-            match serde_json::from_str::<ServerMessage>(&text) {
-                Ok(ServerMessage::Welcome { last_seq }) => {
+            match ServerMessage::decode(&text) {
+                Some(ServerMessage::Welcome { last_seq }) => {
                     let mut s = socket.borrow_mut();
                     s.attempts = 0;
                     if s.last_seq.is_none() {
@@ -160,7 +160,7 @@ fn connect(socket: Rc<RefCell<Socket>>, live: Live, session: Session) {
                     }
                     live.state.set(LiveState::Open);
                 }
-                Ok(ServerMessage::Event { event }) => {
+                Some(ServerMessage::Event { event }) => {
                     socket.borrow_mut().last_seq = Some(event.seq);
                     live.recent.update_value(|r| {
                         r.push_back(event);
@@ -170,11 +170,11 @@ fn connect(socket: Rc<RefCell<Socket>>, live: Live, session: Session) {
                     });
                     live.version.update(|v| *v += 1);
                 }
-                Ok(ServerMessage::Gap { .. }) => live.gap.update(|g| *g += 1),
-                Ok(ServerMessage::TokenExpiring) => {
+                Some(ServerMessage::Gap { .. }) => live.gap.update(|g| *g += 1),
+                Some(ServerMessage::TokenExpiring) => {
                     crate::embed::notify_token_expiring();
                 }
-                Ok(ServerMessage::TokenExpired) | Ok(ServerMessage::Error { .. }) | Ok(ServerMessage::Pong) | Err(_) => {}
+                Some(ServerMessage::TokenExpired | ServerMessage::Error { .. } | ServerMessage::Pong) | None => {}
             }
         })
     };

@@ -251,6 +251,35 @@ pub enum ServerMessage {
     Error { message: String },
 }
 
+impl ServerMessage {
+    /// Reads a message as `serde_json::from_str` does, but through a flat
+    /// struct: serde reads internally tagged enums by buffering the whole
+    /// message first, which costs the board's wasm several KB.
+    pub fn decode(text: &str) -> Option<ServerMessage> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Flat {
+            #[serde(rename = "type")]
+            kind: String,
+            last_seq: Option<i64>,
+            event: Option<LiveEvent>,
+            oldest_seq: Option<i64>,
+            message: Option<String>,
+        }
+        let f: Flat = serde_json::from_str(text).ok()?;
+        Some(match f.kind.as_str() {
+            "welcome" => ServerMessage::Welcome { last_seq: f.last_seq? },
+            "event" => ServerMessage::Event { event: f.event? },
+            "gap" => ServerMessage::Gap { oldest_seq: f.oldest_seq? },
+            "pong" => ServerMessage::Pong,
+            "token_expiring" => ServerMessage::TokenExpiring,
+            "token_expired" => ServerMessage::TokenExpired,
+            "error" => ServerMessage::Error { message: f.message? },
+            _ => return None,
+        })
+    }
+}
+
 /// Every error the edge answers with: a stable code, a readable message and,
 /// for bad input, the field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -333,6 +362,35 @@ pub fn note_belongs_to(note: &NoteView, job_id: &str, phone: Option<&str>, call_
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_messages_decode_as_serde_reads_them() {
+        let event = LiveEvent {
+            seq: 7,
+            at: 1_700_000_000_000,
+            kind: EventKind::CallStatusChanged,
+            case_id: Some("C-1".into()),
+            job_id: None,
+            data: serde_json::json!({ "callStatus": "Executing" }),
+        };
+        let all = [
+            ServerMessage::Welcome { last_seq: 3 },
+            ServerMessage::Event { event },
+            ServerMessage::Gap { oldest_seq: 9 },
+            ServerMessage::Pong,
+            ServerMessage::TokenExpiring,
+            ServerMessage::TokenExpired,
+            ServerMessage::Error { message: "坏了".into() },
+        ];
+        for m in all {
+            let text = serde_json::to_string(&m).unwrap();
+            assert_eq!(ServerMessage::decode(&text), Some(m.clone()), "{text}");
+            assert_eq!(serde_json::from_str::<ServerMessage>(&text).ok(), Some(m));
+        }
+        for bad in [r#"{"type":"welcome"}"#, r#"{"type":"nope"}"#, r#"{"lastSeq":1}"#, "[]", "x"] {
+            assert_eq!(ServerMessage::decode(bad), None, "{bad}");
+        }
+    }
     use crate::note::QualityItem;
 
     #[test]
