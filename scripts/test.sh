@@ -18,7 +18,7 @@ trap 'exit 130' INT TERM
 ensure_dev_vars
 
 say "native tests (shared, sandbox)"
-(cd "$ROOT" && cargo test --quiet)
+(cd "$ROOT" && cargo test --quiet && cargo test --quiet -p edge --lib)
 
 say "app tests in headless Chromium (wasm-bindgen-test)"
 (cd "$ROOT" && CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \

@@ -174,15 +174,15 @@ fn CallTimeline(
         }
     };
     view! {
-        <Suspense fallback=move || view! { <p role="status">{tr!(i18n, loading)}</p> }>
-            {move || calls.get().map(|result| match result {
-                Err(e) => view! { <LoadFailed message=e.to_string() retry=move |_| calls.refetch()/> }.into_any(),
-                Ok(list) => {
-                    let case_id = case_id.clone();
-                    view! { <div class="calls" on:click=on_click inner_html=move || timeline_html(i18n, &case_id, &list.calls)></div> }.into_any()
-                }
-            })}
-        </Suspense>
+        // Loading, then the answer or the error.
+        {move || match calls.get() {
+            None => view! { <p role="status">{tr!(i18n, loading)}</p> }.into_any(),
+            Some(Err(e)) => view! { <LoadFailed message=e.to_string() retry=move |_| calls.refetch()/> }.into_any(),
+            Some(Ok(list)) => {
+                let case_id = case_id.clone();
+                view! { <div class="calls" on:click=on_click inner_html=move || timeline_html(i18n, &case_id, &list.calls)></div> }.into_any()
+            }
+        }}
     }
 }
 
@@ -226,12 +226,12 @@ fn timeline_html(i18n: I18nContext<Locale>, case_id: &str, calls: &[CallView]) -
 fn AuditTrail(audit: LocalResource<Result<AuditResponse, crate::api::ApiFailure>>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Suspense fallback=move || view! { <p role="status">{tr!(i18n, loading)}</p> }>
-            {move || audit.get().map(|result| match result {
-                Err(e) => view! { <LoadFailed message=e.to_string() retry=move |_| audit.refetch()/> }.into_any(),
-                Ok(a) => view! { <div inner_html=move || audit_html(i18n, &a.entries)></div> }.into_any(),
-            })}
-        </Suspense>
+        // Loading, then the answer or the error.
+        {move || match audit.get() {
+            None => view! { <p role="status">{tr!(i18n, loading)}</p> }.into_any(),
+            Some(Err(e)) => view! { <LoadFailed message=e.to_string() retry=move |_| audit.refetch()/> }.into_any(),
+            Some(Ok(a)) => view! { <div inner_html=move || audit_html(i18n, &a.entries)></div> }.into_any(),
+        }}
     }
 }
 

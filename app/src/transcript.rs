@@ -35,16 +35,16 @@ pub fn TranscriptPage() -> impl IntoView {
                 <a href=crate::embed::board_href()>{tr!(i18n, back_to_board)}</a>" / "
                 <a href=move || crate::embed::case_href(&case_id.get())>{move || case_id.get()}</a>
             </nav>
-            <Suspense fallback=move || view! { <p role="status">{tr!(i18n, loading)}</p> }>
-                {move || call.get().map(|r| match r {
-                    Err(e) => view! {
-                        <div class="error" role="alert"><p>{e.to_string()}</p>
-                        <button class="btn" on:click=move |_| call.refetch()>{tr!(i18n, retry)}</button></div>
-                    }.into_any(),
-                    Ok(None) => view! { <p class="empty" role="alert">{tr!(i18n, transcript.not_found)}</p> }.into_any(),
-                    Ok(Some(c)) => view! { <CallDetail call=c/> }.into_any(),
-                })}
-            </Suspense>
+            // Loading, then the answer or the error.
+            {move || match call.get() {
+                None => view! { <p role="status">{tr!(i18n, loading)}</p> }.into_any(),
+                Some(Err(e)) => view! {
+                    <div class="error" role="alert"><p>{e.to_string()}</p>
+                    <button class="btn" on:click=move |_| call.refetch()>{tr!(i18n, retry)}</button></div>
+                }.into_any(),
+                Some(Ok(None)) => view! { <p class="empty" role="alert">{tr!(i18n, transcript.not_found)}</p> }.into_any(),
+                Some(Ok(Some(c))) => view! { <CallDetail call=c/> }.into_any(),
+            }}
         </section>
     }
 }
@@ -215,51 +215,51 @@ fn Recording(path: Option<String>, player: NodeRef<leptos::html::Audio>, on_time
     view! {
         <div class="player">
             <h3>{tr!(i18n, transcript.recording)}</h3>
-            <Suspense fallback=move || view! { <p role="status">{tr!(i18n, transcript.loading_recording)}</p> }>
-                {move || link.get().map(|r| match r {
-                    Ok(url) => view! {
-                        <audio controls preload="metadata" src=url node_ref=player
-                            aria-label=tr!(i18n, transcript.recording)
-                            on:timeupdate=move |ev| {
+            // Loading, then the answer or the error.
+            {move || match link.get() {
+                None => view! { <p role="status">{tr!(i18n, transcript.loading_recording)}</p> }.into_any(),
+                Some(Ok(url)) => view! {
+                    <audio controls preload="metadata" src=url node_ref=player
+                        aria-label=tr!(i18n, transcript.recording)
+                        on:timeupdate=move |ev| {
+                            let audio: web_sys::HtmlMediaElement = event_target(&ev);
+                            on_time.set(audio.current_time());
+                        }
+                        on:loadedmetadata=move |ev| {
+                            if let Some(at) = resume_at.get_value() {
                                 let audio: web_sys::HtmlMediaElement = event_target(&ev);
-                                on_time.set(audio.current_time());
+                                audio.set_current_time(at);
+                                resume_at.set_value(None);
                             }
-                            on:loadedmetadata=move |ev| {
-                                if let Some(at) = resume_at.get_value() {
-                                    let audio: web_sys::HtmlMediaElement = event_target(&ev);
-                                    audio.set_current_time(at);
-                                    resume_at.set_value(None);
-                                }
+                        }
+                        on:error=move |ev| {
+                            let audio: web_sys::HtmlMediaElement = event_target(&ev);
+                            if resume_at.get_value().is_none() {
+                                resume_at.set_value(Some(audio.current_time()));
+                                link.refetch();
+                            } else {
+                                // A fresh link did not play either.
+                                failed.set(true);
                             }
-                            on:error=move |ev| {
-                                let audio: web_sys::HtmlMediaElement = event_target(&ev);
-                                if resume_at.get_value().is_none() {
-                                    resume_at.set_value(Some(audio.current_time()));
-                                    link.refetch();
-                                } else {
-                                    // A fresh link did not play either.
-                                    failed.set(true);
-                                }
-                            }></audio>
-                        <Show when=move || failed.get()>
-                            <div class="error" role="alert">
-                                <p>{tr!(i18n, transcript.recording_error)}</p>
-                                <button class="btn" on:click=move |_| {
-                                    failed.set(false);
-                                    resume_at.set_value(None);
-                                    link.refetch();
-                                }>{tr!(i18n, retry)}</button>
-                            </div>
-                        </Show>
-                    }.into_any(),
-                    Err(e) => view! {
+                        }></audio>
+                    <Show when=move || failed.get()>
                         <div class="error" role="alert">
-                            <p>{tr!(i18n, transcript.recording_error)}": "{e.to_string()}</p>
-                            <button class="btn" on:click=move |_| link.refetch()>{tr!(i18n, retry)}</button>
+                            <p>{tr!(i18n, transcript.recording_error)}</p>
+                            <button class="btn" on:click=move |_| {
+                                failed.set(false);
+                                resume_at.set_value(None);
+                                link.refetch();
+                            }>{tr!(i18n, retry)}</button>
                         </div>
-                    }.into_any(),
-                })}
-            </Suspense>
+                    </Show>
+                }.into_any(),
+                Some(Err(e)) => view! {
+                    <div class="error" role="alert">
+                        <p>{tr!(i18n, transcript.recording_error)}": "{e.to_string()}</p>
+                        <button class="btn" on:click=move |_| link.refetch()>{tr!(i18n, retry)}</button>
+                    </div>
+                }.into_any(),
+            }}
         </div>
     }
     .into_any()

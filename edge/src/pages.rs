@@ -43,7 +43,13 @@ fn with_embed_origins(html: &str, origins: &[String]) -> String {
         .chars()
         .filter(|c| !matches!(c, '"' | '<' | '>' | '&' | '\''))
         .collect();
-    html.replacen("<head>", &format!("<head>\n    <meta name=\"embed-origins\" content=\"{content}\" />"), 1)
+    let meta = format!("<meta name=\"embed-origins\" content=\"{content}\">");
+    // Before `</head>`: the release page is minified and has no `<head>` tag
+    // (HTML lets it be left out), but it keeps the closing one.
+    match html.find("</head>").or_else(|| html.find("<body")) {
+        Some(at) => format!("{}{meta}{}", &html[..at], &html[at..]),
+        None => format!("{meta}{html}"),
+    }
 }
 
 /// Base64 SHA-256 of each inline `<script>` body in the page.
@@ -63,4 +69,26 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
         rest = &after[body_start + close..];
     }
     hashes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_allowed_origins_go_into_the_page_head() {
+        let origins = ["https://portal.example".to_owned(), "http://127.0.0.1:8790\"><script>".to_owned()];
+        let minified = "<!doctype html><html lang=zh-CN><meta charset=utf-8><title>x</title></head><body></body></html>";
+        let out = with_embed_origins(minified, &origins);
+        assert!(out.contains("<meta name=\"embed-origins\" content=\"https://portal.example,http://127.0.0.1:8790script\"></head>"), "{out}");
+        let plain = "<html><head><title>x</title></head><body></body></html>";
+        assert!(with_embed_origins(plain, &origins).contains("</title><meta name=\"embed-origins\""));
+        assert!(with_embed_origins("<p>x</p>", &origins).starts_with("<meta name=\"embed-origins\""));
+    }
+
+    #[test]
+    fn inline_scripts_are_hashed_and_external_ones_not() {
+        let html = "<script type=module>import init from\"/a.js\"</script><script src=/b.js></script>";
+        assert_eq!(inline_script_hashes(html).len(), 1);
+    }
 }

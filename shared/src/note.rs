@@ -66,11 +66,37 @@ pub struct QualityItem {
 }
 
 /// A summary tag's value: enum tags are arrays, text tags are strings.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum TagValue {
     Choices(Vec<String>),
     Text(String),
+}
+
+// Read as `#[serde(untagged)]` would (an array of strings, else a string),
+// by the value's type instead of by buffering it: serde's buffering
+// (`Content`) is the largest part of JSON decoding in the board's wasm.
+impl<'de> Deserialize<'de> for TagValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ChoicesOrText;
+        impl<'de> Visitor<'de> for ChoicesOrText {
+            type Value = TagValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an array of strings or a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<TagValue, E> {
+                Ok(TagValue::Text(v.to_owned()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<TagValue, A::Error> {
+                let mut choices = Vec::new();
+                while let Some(c) = seq.next_element::<String>()? {
+                    choices.push(c);
+                }
+                Ok(TagValue::Choices(choices))
+            }
+        }
+        d.deserialize_any(ChoicesOrText)
+    }
 }
 
 /// A summary: tags in the order the agent sent them.
@@ -115,13 +141,36 @@ impl<'de> Deserialize<'de> for Summary {
 }
 
 /// What a record says, decoded.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum NoteOutcome {
     QualityInspection { items: Vec<QualityItem> },
     Summary { tags: Summary },
     /// The agent could not infer (`success: false`); kept as such.
     Failed { error_code: String, error_msg: Option<String> },
+}
+
+// Read as the derived internally tagged form would be, through one flat
+// struct instead of serde's buffering of the whole value (see `TagValue`).
+impl<'de> Deserialize<'de> for NoteOutcome {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        #[derive(Deserialize)]
+        struct Flat {
+            kind: String,
+            items: Option<Vec<QualityItem>>,
+            tags: Option<Summary>,
+            error_code: Option<String>,
+            error_msg: Option<String>,
+        }
+        let f = Flat::deserialize(d)?;
+        match f.kind.as_str() {
+            "quality_inspection" => Ok(NoteOutcome::QualityInspection { items: f.items.ok_or_else(|| D::Error::missing_field("items"))? }),
+            "summary" => Ok(NoteOutcome::Summary { tags: f.tags.ok_or_else(|| D::Error::missing_field("tags"))? }),
+            "failed" => Ok(NoteOutcome::Failed { error_code: f.error_code.ok_or_else(|| D::Error::missing_field("error_code"))?, error_msg: f.error_msg }),
+            other => Err(D::Error::unknown_variant(other, &["quality_inspection", "summary", "failed"])),
+        }
+    }
 }
 
 impl QualityItem {
@@ -323,5 +372,55 @@ mod tests {
     fn not_an_array() {
         assert_eq!(parse_push("{}").unwrap_err().field, "body");
         assert!(parse_push("[").unwrap_err().problem.contains("JSON"));
+    }
+}
+
+#[cfg(test)]
+mod decode_like_derive {
+    use super::*;
+
+    /// The derived forms the hand-written readers replace.
+    #[derive(Deserialize, PartialEq, Debug)]
+    #[serde(untagged)]
+    enum DerivedTag {
+        Choices(Vec<String>),
+        Text(String),
+    }
+
+    #[test]
+    fn tag_values_read_as_untagged_did() {
+        for text in [r#"["同意","分期"]"#, r#"[]"#, r#""已同意""#] {
+            let ours: TagValue = serde_json::from_str(text).unwrap();
+            let derived: DerivedTag = serde_json::from_str(text).unwrap();
+            let same = match (&ours, &derived) {
+                (TagValue::Choices(a), DerivedTag::Choices(b)) => a == b,
+                (TagValue::Text(a), DerivedTag::Text(b)) => a == b,
+                _ => false,
+            };
+            assert!(same, "{text}");
+        }
+        for bad in ["1", "[1]", "{}", "null"] {
+            assert!(serde_json::from_str::<TagValue>(bad).is_err(), "{bad}");
+            assert!(serde_json::from_str::<DerivedTag>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn outcomes_round_trip_and_refuse_what_the_derived_form_refused() {
+        let all = [
+            NoteOutcome::QualityInspection {
+                items: vec![QualityItem { item: "开场".into(), full_score: 10, score: 9, problem: "无".into(), suggestion: "保持".into() }],
+            },
+            NoteOutcome::Summary { tags: Summary(vec![("结果".into(), TagValue::Choices(vec!["同意".into()])), ("摘要".into(), TagValue::Text("好".into()))]) },
+            NoteOutcome::Failed { error_code: "NOTE_AGENT_PROCESS_FAIL".into(), error_msg: Some("推理失败".into()) },
+            NoteOutcome::Failed { error_code: "X".into(), error_msg: None },
+        ];
+        for o in all {
+            let text = serde_json::to_string(&o).unwrap();
+            assert_eq!(serde_json::from_str::<NoteOutcome>(&text).unwrap(), o, "{text}");
+        }
+        for bad in [r#"{"kind":"summary"}"#, r#"{"kind":"other"}"#, r#"{"items":[]}"#, r#"{"kind":"failed"}"#, "[]"] {
+            assert!(serde_json::from_str::<NoteOutcome>(bad).is_err(), "{bad}");
+        }
     }
 }

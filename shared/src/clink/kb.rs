@@ -12,11 +12,35 @@ use crate::error::FieldError;
 use crate::open_enum::open_enum;
 
 /// A number or a string, kept as it came.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(untagged)]
 pub enum Loose {
     Number(i64),
     Text(String),
+}
+
+// Read as `#[serde(untagged)]` would (an integer, else a string), by the
+// value's type instead of by buffering it (smaller in the board's wasm).
+impl<'de> Deserialize<'de> for Loose {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct NumberOrText;
+        impl serde::de::Visitor<'_> for NumberOrText {
+            type Value = Loose;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an integer or a string")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Loose, E> {
+                Ok(Loose::Number(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Loose, E> {
+                i64::try_from(v).map(Loose::Number).map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Loose, E> {
+                Ok(Loose::Text(v.to_owned()))
+            }
+        }
+        d.deserialize_any(NumberOrText)
+    }
 }
 
 impl std::fmt::Display for Loose {
@@ -1089,6 +1113,16 @@ pub fn highlight_runs(text: &str) -> Vec<(bool, &str)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn loose_values_read_as_untagged_did() {
+        assert_eq!(serde_json::from_str::<Loose>("42").unwrap(), Loose::Number(42));
+        assert_eq!(serde_json::from_str::<Loose>("-7").unwrap(), Loose::Number(-7));
+        assert_eq!(serde_json::from_str::<Loose>(r#""F-1""#).unwrap(), Loose::Text("F-1".into()));
+        for bad in ["1.5", "18446744073709551615", "null", "[]", "{}"] {
+            assert!(serde_json::from_str::<Loose>(bad).is_err(), "{bad}");
+        }
+    }
+
     use super::*;
 
     #[test]
