@@ -417,7 +417,7 @@ pub fn UpdateStatusAction(target: RwSignal<Option<(String, CallStatus)>>, #[prop
     let progress = RwSignal::new(Progress::Idle);
     let choice = RwSignal::new(String::new());
     let job = StoredValue::new(String::new());
-    Effect::new(move |_| {
+    crate::effect(move || {
         if let Some((j, current)) = target.get() {
             job.set_value(j);
             // What the list shows is what is sent: the current status, or

@@ -137,20 +137,20 @@ pub fn provide(session: Session, live: Live) -> BoardState {
         api: StoredValue::new_local(Some(Api::new(session))),
     };
     provide_context(state);
-    Effect::new(move |_| {
+    crate::effect(move || {
         if session.token().is_some() && session.info.with_untracked(|i| i.is_some()) {
             state.reload();
         }
     });
     let seen = StoredValue::new(0i64);
-    Effect::new(move |_| {
+    crate::effect(move || {
         live.version.track();
         for event in live.since(seen.get_value()) {
             seen.set_value(event.seq);
             state.apply_event(&event);
         }
     });
-    Effect::new(move |_| {
+    crate::effect(move || {
         if live.gap.get() > 0 {
             state.reload();
         }
@@ -355,7 +355,7 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
             set_viewport.set((el.client_height().max(0) as usize).max(200));
         }
     };
-    Effect::new(move |_| {
+    crate::effect(move || {
         if scroller.get().is_some() {
             request_animation_frame(measure);
         }
@@ -363,7 +363,7 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
     let resize = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
     // A new filter starts at the top.
-    Effect::new(move |_| {
+    crate::effect(move || {
         rows.track();
         if scroll_top.get_untracked() != 0 {
             if let Some(el) = scroller.get_untracked() {

@@ -61,7 +61,7 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
     });
     // Anything that happens to this case (or its calls' notes) refreshes it.
     let seen = StoredValue::new(live.last_seq());
-    Effect::new(move |_| {
+    crate::effect(move || {
         live.version.track();
         let id = id.get_value();
         let job_ids: Vec<String> =

@@ -27,7 +27,7 @@ pub fn Dialog(
             let _ = el.focus();
         }
     });
-    Effect::new(move |_| {
+    crate::effect(move || {
         if let Some(p) = panel.get() {
             let first = p.query_selector(FOCUSABLE).ok().flatten().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
             match first {

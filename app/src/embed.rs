@@ -254,7 +254,7 @@ pub fn HostBridge() -> impl IntoView {
 
     // Tell the host shortly before the token expires: a minute before, or a
     // third of its life for short-lived tokens.
-    Effect::new(move |_| {
+    crate::effect(move || {
         let Some(info) = session.info.get() else { return };
         let remaining = info.expires_at * 1000 - js_sys::Date::now() as i64;
         let left = remaining - (remaining / 3).min(60_000);
@@ -269,7 +269,7 @@ pub fn HostBridge() -> impl IntoView {
         );
     });
     // A 401 (expired token) is reported too.
-    Effect::new(move |_| {
+    crate::effect(move || {
         if let Some(why) = session.notice.get() {
             post("error", json!({ "code": "unauthorized", "message": why }));
         }

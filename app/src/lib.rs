@@ -25,6 +25,14 @@ pub fn label(i18n: leptos_i18n::I18nContext<i18n::Locale>, text: fn(i18n::Locale
     leptos::prelude::Signal::derive(move || text(i18n.get_locale()))
 }
 
+/// `Effect::new` for effects that do not use their previous run: boxed, so
+/// the effect machinery is compiled once for all of them instead of once per
+/// closure (about 1 KB of wasm each).
+pub fn effect(f: impl Fn() + 'static) {
+    let f: Box<dyn Fn()> = Box::new(f);
+    leptos::prelude::Effect::new(move |_| f());
+}
+
 /// A fixed text as a signal (for props that take a label).
 pub fn text_signal(f: impl Fn() -> &'static str + Send + Sync + 'static) -> leptos::prelude::Signal<&'static str> {
     leptos::prelude::Signal::derive(f)

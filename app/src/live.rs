@@ -80,7 +80,7 @@ pub fn start(session: Session) -> Live {
     };
     let socket = Rc::new(RefCell::new(Socket { ws: None, last_seq: None, attempts: 0, stopped: false, _handlers: vec![] }));
     let socket_for_effect = send_wrapper::SendWrapper::new(socket.clone());
-    Effect::new(move |_| {
+    crate::effect(move || {
         let token = session.token();
         let socket = (*socket_for_effect).clone();
         match token {

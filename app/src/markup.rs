@@ -15,7 +15,7 @@ where
     E: leptos::html::ElementType,
     E::Output: JsCast + Clone + 'static,
 {
-    Effect::new(move |_| {
+    crate::effect(move || {
         let html = html();
         if let Some(el) = target.get() {
             replace_keeping_focus(el.unchecked_ref(), &html, key);

@@ -42,8 +42,10 @@ fn Embedded() -> impl IntoView {
     provide_context(session);
     nav::provide();
     // Chinese until the host says otherwise.
-    Effect::new(move |done: Option<()>| {
-        if done.is_none() {
+    let once = StoredValue::new(false);
+    crate::effect(move || {
+        if !once.get_value() {
+            once.set_value(true);
             i18n.set_locale(Locale::zh_CN);
         }
     });
@@ -155,12 +157,14 @@ fn remember_locale(i18n: I18nContext<Locale>) {
     // Chinese first: English only when the user chose it. (Set from an effect
     // so it runs after the i18n provider's own, which follows the browser.)
     let saved = storage.as_ref().and_then(|s| s.get_item(LOCALE_KEY).ok().flatten());
-    Effect::new(move |done: Option<()>| {
-        if done.is_none() {
+    let once = StoredValue::new(false);
+    crate::effect(move || {
+        if !once.get_value() {
+            once.set_value(true);
             i18n.set_locale(if saved.as_deref() == Some("en") { Locale::en } else { Locale::zh_CN });
         }
     });
-    Effect::new(move |_| {
+    crate::effect(move || {
         let locale = i18n.get_locale();
         let value = if locale == Locale::en { "en" } else { "zh-CN" };
         if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {

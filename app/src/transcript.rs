@@ -64,7 +64,7 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
     // New note results for this call arrive live.
     let seen = StoredValue::new(live.last_seq());
     let job_for_live = job_id.clone();
-    Effect::new(move |_| {
+    crate::effect(move || {
         live.version.track();
         let mine = live
             .since(seen.get_value())
@@ -110,7 +110,7 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
     };
     let list = NodeRef::<leptos::html::Ol>::new();
     let shown = StoredValue::new(None::<usize>);
-    Effect::new(move |_| {
+    crate::effect(move || {
         // Also after a language change, which rebuilds the turns.
         let _ = i18n.get_locale();
         let index = active.get();
