@@ -66,6 +66,7 @@ ensure_dev_vars() {
 # 30 KB (9%) off the gzipped bundle (docs/benchmarks.md).
 # APP_SIZE_OPTIONS=off, or a toolchain without rust-src, builds without them;
 # so does a failed build with them, after a warning.
+# (This variable replaces .cargo/config.toml's rustflags, hence the cfg again.)
 APP_RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
 
 app_size_options() {
@@ -100,7 +101,7 @@ build_app() {
     printf '\033[1;33m[%s]\033[0m %s\n' "${SCRIPT_NAME:-stack}" "the size-optimised build failed (above); building the board without the size options" >&2
   fi
   say "building the board (trunk build --release)"
-  trunk_build TRUNK_OFFLINE=true
+  trunk_build
 }
 
 build_edge() {

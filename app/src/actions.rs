@@ -36,20 +36,24 @@ pub enum Progress {
 type Request = Pin<Box<dyn Future<Output = Result<Value, ApiFailure>>>>;
 
 /// Runs one action's request: shows it as working, records how it ended,
-/// tells the embedding portal (if any), and runs `then` after a success.
-fn perform(progress: RwSignal<Progress>, action: &'static str, case_id: String, request: Request, then: Box<dyn FnOnce()>) {
+/// tells the embedding portal (if any) under `notify` = (action, case id),
+/// and runs `then` after a success.
+fn perform(progress: RwSignal<Progress>, notify: Option<(&'static str, String)>, request: Request, then: Box<dyn FnOnce()>) {
     progress.set(Progress::Working);
     leptos::task::spawn_local(async move {
-        match request.await {
-            Ok(detail) => {
-                crate::embed::notify_action(action, &case_id, true, detail);
+        let outcome = request.await;
+        if let Some((action, case_id)) = &notify {
+            match &outcome {
+                Ok(detail) => crate::embed::notify_action(action, case_id, true, detail.clone()),
+                Err(e) => crate::embed::notify_action(action, case_id, false, json!({ "message": e.message })),
+            }
+        }
+        match outcome {
+            Ok(_) => {
                 progress.set(Progress::Done);
                 then();
             }
-            Err(e) => {
-                crate::embed::notify_action(action, &case_id, false, json!({ "message": e.message }));
-                progress.set(Progress::Failed(e));
-            }
+            Err(e) => progress.set(Progress::Failed(e)),
         }
     });
 }
@@ -123,7 +127,7 @@ pub fn CallAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
             result.set(Some(res));
             Ok(detail)
         };
-        perform(progress, "call_placed", case_id, Box::pin(run), Box::new(move || board.reload()));
+        perform(progress, Some(("call_placed", case_id)), Box::pin(run), Box::new(move || board.reload()));
     };
     let close = Callback::new(move |_| {
         open.set(false);
@@ -223,7 +227,7 @@ pub fn TakeoverAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
             result.set(Some(r));
             Ok(detail)
         };
-        perform(progress, "takeover", id, Box::pin(run), Box::new(move || board.reload()));
+        perform(progress, Some(("takeover", id)), Box::pin(run), Box::new(move || board.reload()));
     };
     let close = Callback::new(move |_| {
         open.set(false);
@@ -276,7 +280,7 @@ pub fn AgreementAction(case_id: String) -> impl IntoView {
             result.set(Some(a));
             Ok(detail)
         };
-        perform(progress, "agreement_generated", id, Box::pin(run), Box::new(|| {}));
+        perform(progress, Some(("agreement_generated", id)), Box::pin(run), Box::new(|| {}));
     };
     let close = Callback::new(move |_| {
         open.set(false);
@@ -341,7 +345,7 @@ pub fn OcrAction(case_id: String) -> impl IntoView {
                 poll_again(api, poll_id, open, result);
             }
         };
-        perform(progress, "ocr_started", id, Box::pin(run), Box::new(then));
+        perform(progress, Some(("ocr_started", id)), Box::pin(run), Box::new(then));
     };
     let close = Callback::new(move |_| {
         open.set(false);
@@ -430,16 +434,12 @@ pub fn UpdateStatusAction(target: RwSignal<Option<(String, CallStatus)>>, #[prop
     let submit = move || {
         let job = job.get_value();
         let status = CallStatus::parse(&choice.get_untracked());
-        progress.set(Progress::Working);
-        leptos::task::spawn_local(async move {
-            match api.post::<Value, _>(&format!("/api/calls/{job}/status"), &shared::api::StatusChange { call_status: status }).await {
-                Ok(_) => {
-                    progress.set(Progress::Done);
-                    on_done.run(());
-                }
-                Err(e) => progress.set(Progress::Failed(e)),
-            }
-        });
+        let run = async move {
+            api.post::<Value, _>(&format!("/api/calls/{job}/status"), &shared::api::StatusChange { call_status: status }).await?;
+            Ok(Value::Null)
+        };
+        // The portal hears of the four case actions, not of status changes.
+        perform(progress, None, Box::pin(run), Box::new(move || on_done.run(())));
     };
     let close = Callback::new(move |_| {
         target.set(None);

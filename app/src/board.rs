@@ -6,10 +6,9 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 use shared::api::{BoardResponse, EventKind};
 use shared::board::{apply, status_counts, BoardFilter, SearchIndex, SortKey, Taken};
-use leptos_i18n::I18nContext;
-use wasm_bindgen::JsCast;
 use shared::html::Html;
 use shared::mediation::{BoardRecord, CallStatus, Stage};
 
@@ -317,8 +316,7 @@ pub fn Board() -> impl IntoView {
             </form>
             <div class="status-chips" role="group" aria-label=tr!(i18n, board.counts) node_ref=chips
                 on:click=move |ev| {
-                    let chip = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|t| t.closest("button[data-status]").ok().flatten());
-                    if let Some(value) = chip.and_then(|c| c.get_attribute("data-status")) {
+                    if let Some(value) = crate::markup::clicked(&ev, "button[data-status]").and_then(|c| c.get_attribute("data-status")) {
                         pick_status(Some(value));
                     }
                 }></div>
@@ -377,11 +375,10 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
     // a click on the case link itself is the router's.
     let nav = crate::nav::use_nav();
     let open = move |ev: leptos::ev::MouseEvent| {
-        let Some(target) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
-        if target.closest("a").ok().flatten().is_some() {
+        if crate::markup::clicked(&ev, "a").is_some() {
             return;
         }
-        if let Some(case_id) = target.closest("tr.row").ok().flatten().and_then(|row| row.get_attribute("data-case-id")) {
+        if let Some(case_id) = crate::markup::clicked(&ev, "tr.row").and_then(|row| row.get_attribute("data-case-id")) {
             nav.navigate(&crate::embed::case_href(&case_id), false);
         }
     };

@@ -7,7 +7,6 @@ use shared::api::{AuditEntry, AuditResponse, CallView, ConversationsResponse, Ev
 use shared::html::Html;
 use shared::mediation::{BoardRecord, CallStatus, DisputeType, Party, Stage};
 use shared::note::{quality_total, NoteOutcome};
-use wasm_bindgen::JsCast;
 
 use crate::actions::{AgreementAction, CallAction, OcrAction, TakeoverAction, UpdateStatusAction};
 use crate::api::use_api;
@@ -15,6 +14,7 @@ use crate::board::{BoardState, Load};
 use crate::format::{self, call_type_label, dispute_label, stage_label, status_class, status_label};
 use crate::i18n::*;
 use crate::live::Live;
+use crate::shell::LoadFailed;
 
 #[component]
 pub fn CasePage() -> impl IntoView {
@@ -148,16 +148,6 @@ fn parties_html(i18n: I18nContext<Locale>, parties: &[Party]) -> String {
     h.finish()
 }
 
-/// Shown where a list could not be loaded, with a way to try again.
-#[component]
-pub fn LoadFailed(message: String, #[prop(into)] retry: Callback<()>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="error" role="alert"><p>{message}</p>
-            <button type="button" class="btn" on:click=move |_| retry.run(())>{tr!(i18n, retry)}</button></div>
-    }
-}
-
 #[component]
 fn CallTimeline(
     case_id: String,
@@ -167,7 +157,7 @@ fn CallTimeline(
     let i18n = use_i18n();
     // One listener for every call's "update status" button.
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|t| t.closest("button[data-status]").ok().flatten()) else { return };
+        let Some(button) = crate::markup::clicked(&ev, "button[data-status]") else { return };
         let job = button.closest("li[data-job-id]").ok().flatten().and_then(|li| li.get_attribute("data-job-id"));
         if let (Some(job), Some(status)) = (job, button.get_attribute("data-status")) {
             on_update.run((job, CallStatus::parse(&status)));
@@ -196,15 +186,11 @@ fn timeline_html(i18n: I18nContext<Locale>, case_id: &str, calls: &[CallView]) -
     }
     h.start("ol", "timeline");
     for c in calls {
-        let secs = match (c.turns.first(), c.turns.last()) {
-            (Some(a), Some(b)) => ((b.timestamp - a.timestamp) / 1000) as u32,
-            _ => 0,
-        };
         h.open("li").attr("class", "call").attr("data-job-id", &c.job_id).end().start("div", "call-main");
         h.el("span", "call-type", &call_type_label(i18n, &c.call_type));
         h.el("span", status_class(Some(&c.call_status)), &status_label(i18n, Some(&c.call_status)));
         h.el("span", "muted", &c.turns.first().map(|t| format::datetime(t.timestamp)).unwrap_or_default());
-        h.el("span", "muted", &format::duration(secs));
+        h.el("span", "muted", &format::duration(c.duration_secs()));
         let score = c.notes.iter().find_map(|n| match &n.outcome {
             NoteOutcome::QualityInspection { items } => Some(quality_total(items)),
             _ => None,

@@ -20,8 +20,9 @@ use serde_json::{json, Value};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-use crate::i18n::*;
 use shared::route::Page;
+
+use crate::i18n::*;
 use crate::session::{decode_claims, Session};
 
 pub const PROTOCOL_VERSION: u32 = 1;

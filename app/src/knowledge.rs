@@ -8,7 +8,6 @@ use serde_json::json;
 use leptos_i18n::I18nContext;
 use shared::clink::kb::{highlight_runs, ChatResponse, MediaUrl, SearchHit, SearchPage, SourceFile};
 use shared::html::Html;
-use wasm_bindgen::JsCast;
 
 use crate::api::{use_api, ApiFailure};
 use crate::i18n::*;
@@ -103,7 +102,7 @@ fn KbSearch() -> impl IntoView {
     // then pointed at the URL; where that is blocked, the URL is shown.
     let opening = RwSignal::new(None::<String>);
     let open = move |ev: leptos::ev::MouseEvent| {
-        let Some(id) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|t| t.closest("button[data-file-id]").ok().flatten()).and_then(|b| b.get_attribute("data-file-id")) else { return };
+        let Some(id) = crate::markup::clicked(&ev, "button[data-file-id]").and_then(|b| b.get_attribute("data-file-id")) else { return };
         opening.set(None);
         let tab = web_sys::window().and_then(|w| w.open_with_url_and_target("about:blank", "_blank").ok().flatten());
         leptos::task::spawn_local(async move {
@@ -134,10 +133,7 @@ fn KbSearch() -> impl IntoView {
         <div aria-live="polite" aria-busy=move || busy.get().to_string()>
             {move || busy.get().then(|| view! { <p role="status">{tr!(i18n, loading)}</p> })}
             {move || result.get().map(|r| match r {
-                Err(e) => view! {
-                    <div class="error" role="alert"><p>{e.to_string()}</p>
-                    <button class="btn" on:click=move |_| search()>{tr!(i18n, retry)}</button></div>
-                }.into_any(),
+                Err(e) => view! { <crate::shell::LoadFailed message=e.to_string() retry=move |_| search()/> }.into_any(),
                 Ok(page) => view! { <div on:click=open inner_html=move || hits_html(i18n, &page.result)></div> }.into_any(),
             })}
             {move || opening.get().map(|m| view! { <p class="muted" role="status">{m}</p> })}

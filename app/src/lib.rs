@@ -33,6 +33,17 @@ pub fn effect(f: impl Fn() + 'static) {
     leptos::prelude::Effect::new(move |_| f());
 }
 
+/// An effect that runs once, after the effects created before it (used where
+/// the order against a library's own effect matters).
+pub fn effect_once(f: impl FnOnce() + 'static) {
+    let f = std::cell::Cell::new(Some(f));
+    effect(move || {
+        if let Some(f) = f.take() {
+            f();
+        }
+    });
+}
+
 /// A fixed text as a signal (for props that take a label).
 pub fn text_signal(f: impl Fn() -> &'static str + Send + Sync + 'static) -> leptos::prelude::Signal<&'static str> {
     leptos::prelude::Signal::derive(f)

@@ -1,7 +1,7 @@
-//! Putting the HTML that `shared::html` builds into the page, for lists
-//! that change while someone works in them (live board rows, status chips,
-//! the calls of a case): replacing the content must not throw a keyboard
-//! user's focus back to the top of the page.
+//! Putting the HTML that `shared::html` builds into the page, and finding
+//! what was clicked in it (one listener serves all items). Lists that change
+//! while someone works in them (live board rows, status chips) keep keyboard
+//! focus on the same item when their content is replaced.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -21,6 +21,12 @@ where
             replace_keeping_focus(el.unchecked_ref(), &html, key);
         }
     });
+}
+
+/// The element matching `selector` that a click landed in (the target or
+/// its nearest ancestor).
+pub fn clicked(ev: &web_sys::MouseEvent, selector: &str) -> Option<web_sys::Element> {
+    ev.target()?.dyn_into::<web_sys::Element>().ok()?.closest(selector).ok()?
 }
 
 fn replace_keeping_focus(el: &web_sys::Element, html: &str, key: &str) {

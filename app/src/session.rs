@@ -102,7 +102,7 @@ pub fn decode_claims(token: &str) -> Option<SessionInfo> {
     let payload = token.split('.').nth(1)?;
     // base64url to base64, decoded by the browser (`atob` gives one char per byte).
     let mut b64: String = payload.trim_end_matches('=').chars().map(|c| match c { '-' => '+', '_' => '/', c => c }).collect();
-    while b64.len() % 4 != 0 {
+    while !b64.len().is_multiple_of(4) {
         b64.push('=');
     }
     let binary = web_sys::window()?.atob(&b64).ok()?;

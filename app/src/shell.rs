@@ -42,13 +42,7 @@ fn Embedded() -> impl IntoView {
     provide_context(session);
     nav::provide();
     // Chinese until the host says otherwise.
-    let once = StoredValue::new(false);
-    crate::effect(move || {
-        if !once.get_value() {
-            once.set_value(true);
-            i18n.set_locale(Locale::zh_CN);
-        }
-    });
+    crate::effect_once(move || i18n.set_locale(Locale::zh_CN));
     let live = live::start(session);
     provide_context(live);
     crate::board::provide(session, live);
@@ -134,6 +128,16 @@ pub fn Frame() -> impl IntoView {
     }
 }
 
+/// Shown where something could not be loaded, with a way to try again.
+#[component]
+pub fn LoadFailed(message: String, #[prop(into)] retry: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="error" role="alert"><p>{message}</p>
+            <button type="button" class="btn" on:click=move |_| retry.run(())>{tr!(i18n, retry)}</button></div>
+    }
+}
+
 #[component]
 fn LiveBadge() -> impl IntoView {
     let i18n = use_i18n();
@@ -157,13 +161,7 @@ fn remember_locale(i18n: I18nContext<Locale>) {
     // Chinese first: English only when the user chose it. (Set from an effect
     // so it runs after the i18n provider's own, which follows the browser.)
     let saved = storage.as_ref().and_then(|s| s.get_item(LOCALE_KEY).ok().flatten());
-    let once = StoredValue::new(false);
-    crate::effect(move || {
-        if !once.get_value() {
-            once.set_value(true);
-            i18n.set_locale(if saved.as_deref() == Some("en") { Locale::en } else { Locale::zh_CN });
-        }
-    });
+    crate::effect_once(move || i18n.set_locale(if saved.as_deref() == Some("en") { Locale::en } else { Locale::zh_CN }));
     crate::effect(move || {
         let locale = i18n.get_locale();
         let value = if locale == Locale::en { "en" } else { "zh-CN" };

@@ -38,10 +38,7 @@ pub fn TranscriptPage() -> impl IntoView {
             // Loading, then the answer or the error.
             {move || match call.get() {
                 None => view! { <p role="status">{tr!(i18n, loading)}</p> }.into_any(),
-                Some(Err(e)) => view! {
-                    <div class="error" role="alert"><p>{e.to_string()}</p>
-                    <button class="btn" on:click=move |_| call.refetch()>{tr!(i18n, retry)}</button></div>
-                }.into_any(),
+                Some(Err(e)) => view! { <crate::shell::LoadFailed message=e.to_string() retry=move |_| call.refetch()/> }.into_any(),
                 Some(Ok(None)) => view! { <p class="empty" role="alert">{tr!(i18n, transcript.not_found)}</p> }.into_any(),
                 Some(Ok(Some(c))) => view! { <CallDetail call=c/> }.into_any(),
             }}
@@ -104,10 +101,7 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
     let kind = call.call_type.clone();
     let started = call.turns.first().map(|t| format::datetime(t.timestamp)).unwrap_or_default();
     let job = job_id.clone();
-    let secs = match (call.turns.first(), call.turns.last()) {
-        (Some(a), Some(b)) => ((b.timestamp - a.timestamp) / 1000) as u32,
-        _ => 0,
-    };
+    let secs = call.duration_secs();
     let list = NodeRef::<leptos::html::Ol>::new();
     let shown = StoredValue::new(None::<usize>);
     crate::effect(move || {
@@ -173,9 +167,7 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
 
 /// The index of the turn whose seek button was clicked (or activated by keyboard).
 fn clicked_turn(ev: &web_sys::MouseEvent) -> Option<usize> {
-    use wasm_bindgen::JsCast;
-    let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
-    let button = target.closest("button.turn-seek").ok()??;
+    let button = crate::markup::clicked(ev, "button.turn-seek")?;
     let li = button.closest("li[data-turn]").ok()??;
     li.get_attribute("data-turn")?.parse().ok()
 }

@@ -119,6 +119,16 @@ pub struct CallView {
     pub notes: Vec<NoteView>,
 }
 
+impl CallView {
+    /// Seconds from the first turn to the last (0 without turns).
+    pub fn duration_secs(&self) -> u32 {
+        match (self.turns.first(), self.turns.last()) {
+            (Some(a), Some(b)) => ((b.timestamp - a.timestamp) / 1000) as u32,
+            _ => 0,
+        }
+    }
+}
+
 /// `GET /api/conversations`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
