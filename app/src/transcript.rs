@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use shared::api::{CallView, ConversationsResponse, EventKind, NotesResponse, RecordingLink};
 use shared::html::Html;
-use shared::transcript::{turns_html, TurnLabels};
+use shared::transcript::{turn_position, turns_html, TurnLabels};
 
 use crate::api::use_api;
 use crate::format::{self, call_type_label, status_class, status_label};
@@ -54,8 +54,9 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
     let api = use_api();
     let live = expect_context::<Live>();
     let job_id = call.job_id.clone();
+    let secs = call.duration_secs();
     crate::embed::post("transcript_opened", serde_json::json!({ "jobId": job_id }));
-    let notes = RwSignal::new(call.notes.clone());
+    let notes = RwSignal::new(call.notes);
     let fresh = RwSignal::new(false);
 
     // New note results for this call arrive live.
@@ -81,7 +82,8 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
 
     let player = NodeRef::<leptos::html::Audio>::new();
     let (position, set_position) = signal(-1.0f64);
-    let turns = call.turns.clone();
+    let started = call.turns.first().map(|t| format::datetime(t.timestamp)).unwrap_or_default();
+    let turns = call.turns;
     let offsets = StoredValue::new(shared::transcript::offsets(&turns));
     let active = Memo::new(move |_| {
         let p = position.get();
@@ -97,12 +99,10 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
             set_position.set(offset);
         }
     };
-    let status = call.call_status.clone();
-    let kind = call.call_type.clone();
-    let started = call.turns.first().map(|t| format::datetime(t.timestamp)).unwrap_or_default();
+    let status = call.call_status;
+    let kind = call.call_type;
     let job = job_id.clone();
-    let secs = call.duration_secs();
-    let list = NodeRef::<leptos::html::Ol>::new();
+    let list = NodeRef::<leptos::html::Div>::new();
     let shown = StoredValue::new(None::<usize>);
     crate::effect(move || {
         // Also after a language change, which rebuilds the turns.
@@ -127,7 +127,7 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
         }></header>
         <div class="call-grid">
             <div class="conversation-col">
-                <Recording path=call.recording.clone() player=player on_time=set_position/>
+                <Recording path=call.recording player=player on_time=set_position/>
                 {if turns.is_empty() {
                     view! { <p class="empty">{tr!(i18n, transcript.empty)}</p> }.into_any()
                 } else {
@@ -136,12 +136,14 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
                         // piece of upstream text): far faster for a 1,000-turn call than
                         // building each node from WebAssembly. Rebuilt only when the
                         // language changes; one listener on the list handles the buttons,
-                        // and one effect below moves the highlight.
-                        <ol class="conversation" aria-label=tr!(i18n, transcript.heading) node_ref=list
+                        // and one effect below moves the highlight. A list of ARIA
+                        // items rather than <ol>: the turns come in blocks (see CHUNK).
+                        // Every turn's button is described by the one hint.
+                        <span id="seek-hint" hidden>{tr!(i18n, transcript.seek)}</span>
+                        <div class="conversation" role="list" aria-label=tr!(i18n, transcript.heading) node_ref=list
                             inner_html=move || offsets.with_value(|offsets| turns_html(&turns, offsets, &TurnLabels {
                                 robot: t_string!(i18n, transcript.robot),
                                 party: t_string!(i18n, transcript.party),
-                                seek: t_string!(i18n, transcript.seek),
                                 begin: t_string!(i18n, transcript.begin),
                                 end: t_string!(i18n, transcript.end),
                             }))
@@ -152,7 +154,7 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
                                     }
                                 }
                             }>
-                        </ol>
+                        </div>
                     }.into_any()
                 }}
             </div>
@@ -168,22 +170,25 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
 /// The index of the turn whose seek button was clicked (or activated by keyboard).
 fn clicked_turn(ev: &web_sys::MouseEvent) -> Option<usize> {
     let button = crate::markup::clicked(ev, "button.turn-seek")?;
-    let li = button.closest("li[data-turn]").ok()??;
-    li.get_attribute("data-turn")?.parse().ok()
+    let turn = button.closest("[data-turn]").ok()??;
+    turn.get_attribute("data-turn")?.parse().ok()
 }
 
 /// Moves the "playing" highlight (class and `aria-current`) from turn `from`
-/// to turn `to`, directly on the list's elements: the `<li>` of turn `i` is
-/// the list's child `i`, so nothing is searched.
-fn highlight(list: &web_sys::HtmlElement, from: Option<usize>, to: Option<usize>) {
-    let turns = list.children();
-    if let Some(li) = from.and_then(|i| turns.item(i as u32)) {
-        let _ = li.class_list().remove_1("playing");
-        let _ = li.remove_attribute("aria-current");
+/// to turn `to`, directly on the list's elements (turn `i` is at
+/// `turn_position(i)` in the blocks), so nothing is searched.
+pub fn highlight(list: &web_sys::HtmlElement, from: Option<usize>, to: Option<usize>) {
+    let item = |i: usize| {
+        let (block, place) = turn_position(i);
+        list.children().item(block as u32)?.children().item(place as u32)
+    };
+    if let Some(turn) = from.and_then(item) {
+        let _ = turn.class_list().remove_1("playing");
+        let _ = turn.remove_attribute("aria-current");
     }
-    if let Some(li) = to.and_then(|i| turns.item(i as u32)) {
-        let _ = li.class_list().add_1("playing");
-        let _ = li.set_attribute("aria-current", "true");
+    if let Some(turn) = to.and_then(item) {
+        let _ = turn.class_list().add_1("playing");
+        let _ = turn.set_attribute("aria-current", "true");
     }
 }
 

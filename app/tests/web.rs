@@ -146,3 +146,28 @@ fn a_token_s_claims_are_read_from_its_base64url_payload() {
     assert!(app::session::decode_claims("not-a-token").is_none());
     assert!(app::session::decode_claims("a.%%%.c").is_none());
 }
+
+#[wasm_bindgen_test]
+fn the_playing_highlight_moves_across_blocks_of_turns() {
+    use shared::mediation::{Speaker, Turn, TurnAction};
+    use shared::transcript::{offsets, turns_html, TurnLabels, CHUNK};
+    let turns: Vec<Turn> = (0..CHUNK as i64 * 3)
+        .map(|i| Turn { timestamp: i * 1_000, speaker: Speaker::Robot, script: Some(format!("第{i}句")), action: TurnAction::Broadcast })
+        .collect();
+    let labels = TurnLabels { robot: "AI", party: "当事人", begin: "开始", end: "结束" };
+    let el = host();
+    el.set_inner_html(&turns_html(&turns, &offsets(&turns), &labels));
+    let playing = || {
+        let found = el.query_selector_all(".playing[aria-current=true]").unwrap();
+        (0..found.length())
+            .map(|i| found.item(i).unwrap().unchecked_into::<web_sys::Element>().get_attribute("data-turn").unwrap())
+            .collect::<Vec<_>>()
+    };
+    let late = CHUNK * 2 + 3;
+    app::transcript::highlight(&el, None, Some(late));
+    assert_eq!(playing(), vec![late.to_string()]);
+    app::transcript::highlight(&el, Some(late), Some(1));
+    assert_eq!(playing(), vec!["1".to_string()]);
+    app::transcript::highlight(&el, Some(1), None);
+    assert!(playing().is_empty());
+}

@@ -138,8 +138,10 @@ pub fn inline(text: &str) -> Vec<Inline> {
             '_' => ("_", |s| Inline::Emphasis(inline(s))),
             '`' => ("`", |s| Inline::Code(s.to_owned())),
             _ => {
-                plain.push(c);
-                rest = &rest[c.len_utf8()..];
+                // The plain run up to the next marker, whole.
+                let run = rest.find(['*', '_', '`']).unwrap_or(rest.len());
+                plain.push_str(&rest[..run]);
+                rest = &rest[run..];
                 continue;
             }
         };

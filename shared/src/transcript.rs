@@ -14,20 +14,34 @@ use crate::time::format_shanghai_time;
 pub struct TurnLabels<'a> {
     pub robot: &'a str,
     pub party: &'a str,
-    /// Screen-reader prefix of each turn's button ("play from here").
-    pub seek: &'a str,
     pub begin: &'a str,
     pub end: &'a str,
 }
 
 /// `m:ss`, or `h:mm:ss` from an hour.
 pub fn duration(secs: u32) -> String {
+    let mut out = String::with_capacity(8);
+    push_duration(secs, &mut out);
+    out
+}
+
+/// [`duration`], written digit by digit (it runs for every turn of a call).
+fn push_duration(secs: u32, out: &mut String) {
     let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    let two = |v: u32, out: &mut String| {
+        out.push(char::from(b'0' + (v / 10) as u8));
+        out.push(char::from(b'0' + (v % 10) as u8));
+    };
     if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
+        let _ = write!(out, "{h}:");
+        two(m, out);
+    } else if m >= 10 {
+        two(m, out);
     } else {
-        format!("{m}:{s:02}")
+        out.push(char::from(b'0' + m as u8));
     }
+    out.push(':');
+    two(s, out);
 }
 
 /// Seconds from the first turn to each turn (where the recording plays it).
@@ -36,51 +50,74 @@ pub fn offsets(turns: &[Turn]) -> Vec<f64> {
     turns.iter().map(|t| (t.timestamp - origin) as f64 / 1000.0).collect()
 }
 
-/// The `<li>` elements of the conversation: markers for the begin and end of
-/// the dialogue, and for every other turn a button (seek the recording to it;
-/// `data-turn` is the turn's index) and the speech bubble. `offsets` are the
-/// turns' [`offsets`].
+/// How many turns share one block of the conversation. The browser skips
+/// the layout and style of blocks far from the viewport (`content-visibility`
+/// on `.chunk`), so a 1,000-turn call costs about as much as the few blocks
+/// on screen; per turn, the skipping itself costs more than laying it out.
+pub const CHUNK: usize = 10;
+
+/// Where turn `i` is in the conversation: its block, and its place in it.
+pub fn turn_position(i: usize) -> (usize, usize) {
+    (i / CHUNK, i % CHUNK)
+}
+
+/// The items of the conversation (a `role="list"` element), in blocks of
+/// [`CHUNK`]: markers for the begin and end of the dialogue, and for every
+/// other turn a button (seek the recording to it; `data-turn` is the turn's
+/// index) and the speech bubble. `offsets` are the turns' [`offsets`]. Each
+/// button is described by the element `#seek-hint` ("play from here"), which
+/// the page holds once rather than a label repeated on every turn.
 pub fn turns_html(turns: &[Turn], offsets: &[f64], labels: &TurnLabels) -> String {
+    let escaped = |text: &str| {
+        let mut out = String::with_capacity(text.len());
+        escape_html(text, &mut out);
+        out
+    };
+    let (robot_label, party_label) = (escaped(labels.robot), escaped(labels.party));
+    let (begin, end) = (escaped(labels.begin), escaped(labels.end));
     let mut out = String::with_capacity(turns.len() * 400);
+    // "10:00:03 +0:03": the turn's clock time and where the recording plays
+    // it (digits and punctuation only, so nothing to escape).
+    let mut when = String::with_capacity(24);
     for (i, turn) in turns.iter().enumerate() {
-        let time = format_shanghai_time(turn.timestamp);
+        if i % CHUNK == 0 {
+            if i > 0 {
+                out.push_str("</div>");
+            }
+            out.push_str("<div class=\"chunk\">");
+        }
+        when.clear();
+        when.push_str(&format_shanghai_time(turn.timestamp));
         let marker = match turn.action {
-            TurnAction::BeginDialogue => Some(labels.begin),
-            TurnAction::EndDialogue => Some(labels.end),
+            TurnAction::BeginDialogue => Some(&begin),
+            TurnAction::EndDialogue => Some(&end),
             _ => None,
         };
         if let Some(label) = marker {
-            let _ = write!(out, "<li class=\"marker\" data-turn=\"{i}\">");
-            escape_html(label, &mut out);
-            out.push_str(" · ");
-            escape_html(&time, &mut out);
-            out.push_str("</li>");
+            let _ = write!(out, "<div role=\"listitem\" class=\"marker\" data-turn=\"{i}\">{label} · {when}</div>");
             continue;
         }
+        when.push_str(" +");
+        push_duration(offsets.get(i).copied().unwrap_or(0.0) as u32, &mut when);
         // Few elements per turn: a 1,000-turn call is 1,000 of these, and the
         // browser's parse, style and layout time grows with the element count.
         let robot = turn.speaker == Speaker::Robot;
-        let who = if robot { labels.robot } else { labels.party };
-        // "10:00:03 +0:03": the turn's clock time and where the recording plays it.
-        let when = format!("{time} +{}", duration(offsets.get(i).copied().unwrap_or(0.0) as u32));
+        let (class, who) = if robot { ("robot", &robot_label) } else { ("party", &party_label) };
         let _ = write!(
             out,
-            "<li class=\"turn {}\" data-turn=\"{i}\"><button type=\"button\" class=\"turn-seek\" aria-label=\"",
-            if robot { "robot" } else { "party" }
+            "<div role=\"listitem\" class=\"turn {class}\" data-turn=\"{i}\"><button type=\"button\" class=\"turn-seek\" \
+             aria-describedby=\"seek-hint\"><b>{who}</b> {when}</button><div class=\"bubble\">"
         );
-        escape_html(&format!("{} · {who} {when}", labels.seek), &mut out);
-        out.push_str("\"><b>");
-        escape_html(who, &mut out);
-        out.push_str("</b> ");
-        escape_html(&when, &mut out);
-        out.push_str("</button><div class=\"bubble\">");
         let script = turn.script.as_deref().unwrap_or_default();
         if robot {
             to_html(script, &mut out);
         } else {
             escape_html(script, &mut out);
         }
-        out.push_str("</div></li>");
+        out.push_str("</div></div>");
+    }
+    if !turns.is_empty() {
+        out.push_str("</div>");
     }
     out
 }
@@ -89,7 +126,7 @@ pub fn turns_html(turns: &[Turn], offsets: &[f64], labels: &TurnLabels) -> Strin
 mod tests {
     use super::*;
 
-    const LABELS: TurnLabels = TurnLabels { robot: "AI 调解员", party: "当事人", seek: "从这里播放", begin: "通话开始", end: "通话结束" };
+    const LABELS: TurnLabels = TurnLabels { robot: "AI 调解员", party: "当事人", begin: "通话开始", end: "通话结束" };
 
     fn turn(ms: i64, speaker: Speaker, script: Option<&str>, action: TurnAction) -> Turn {
         Turn { timestamp: ms, speaker, script: script.map(str::to_owned), action }
@@ -107,14 +144,14 @@ mod tests {
         ];
         assert_eq!(
             turns_html(&turns, &offsets(&turns), &LABELS),
-            "<li class=\"marker\" data-turn=\"0\">通话开始 · 10:00:00</li>\
-             <li class=\"turn robot\" data-turn=\"1\"><button type=\"button\" class=\"turn-seek\" aria-label=\"从这里播放 · AI 调解员 10:00:03 +0:03\">\
+            "<div class=\"chunk\"><div role=\"listitem\" class=\"marker\" data-turn=\"0\">通话开始 · 10:00:00</div>\
+             <div role=\"listitem\" class=\"turn robot\" data-turn=\"1\"><button type=\"button\" class=\"turn-seek\" aria-describedby=\"seek-hint\">\
              <b>AI 调解员</b> 10:00:03 +0:03</button>\
-             <div class=\"bubble\"><p>您好,<strong>王先生</strong></p></div></li>\
-             <li class=\"turn party\" data-turn=\"2\"><button type=\"button\" class=\"turn-seek\" aria-label=\"从这里播放 · 当事人 10:01:05 +1:05\">\
+             <div class=\"bubble\"><p>您好,<strong>王先生</strong></p></div></div>\
+             <div role=\"listitem\" class=\"turn party\" data-turn=\"2\"><button type=\"button\" class=\"turn-seek\" aria-describedby=\"seek-hint\">\
              <b>当事人</b> 10:01:05 +1:05</button>\
-             <div class=\"bubble\">好的</div></li>\
-             <li class=\"marker\" data-turn=\"3\">通话结束 · 10:01:10</li>"
+             <div class=\"bubble\">好的</div></div>\
+             <div role=\"listitem\" class=\"marker\" data-turn=\"3\">通话结束 · 10:01:10</div></div>"
         );
     }
 
@@ -134,9 +171,28 @@ mod tests {
     }
 
     #[test]
+    fn blocks_of_turns() {
+        let turns: Vec<Turn> = (0..CHUNK as i64 * 2 + 1).map(|i| turn(i * 1_000, Speaker::Contact, Some("嗯"), TurnAction::Dialogue)).collect();
+        let html = turns_html(&turns, &offsets(&turns), &LABELS);
+        assert_eq!(html.matches("<div class=\"chunk\">").count(), 3);
+        assert_eq!(html.matches("role=\"listitem\"").count(), turns.len());
+        // Every block is closed: as many </div> as <div.
+        assert_eq!(html.matches("<div").count(), html.matches("</div>").count());
+        let second_block = html.split("<div class=\"chunk\">").nth(2).unwrap();
+        assert!(second_block.starts_with(&format!("<div role=\"listitem\" class=\"turn party\" data-turn=\"{CHUNK}\">")));
+        assert_eq!(turn_position(0), (0, 0));
+        assert_eq!(turn_position(CHUNK - 1), (0, CHUNK - 1));
+        assert_eq!(turn_position(CHUNK + 2), (1, 2));
+        assert_eq!(turns_html(&[], &[], &LABELS), "");
+    }
+
+    #[test]
     fn durations() {
         assert_eq!(duration(0), "0:00");
         assert_eq!(duration(65), "1:05");
         assert_eq!(duration(3_725), "1:02:05");
+        assert_eq!(duration(600), "10:00");
+        assert_eq!(duration(3_599), "59:59");
+        assert_eq!(duration(36_000), "10:00:00");
     }
 }
