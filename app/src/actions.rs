@@ -12,7 +12,7 @@ use std::pin::Pin;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use serde_json::{json, Value};
-use shared::api::PlaceCallResponse;
+use shared::api::PlacedCalls;
 use shared::html::Html;
 use shared::mediation::{AgreementResult, BoardRecord, CallErrorCode, CallMode, CallRequest, CallStatus, OcrResult, OcrState, TakeoverResult};
 
@@ -90,7 +90,7 @@ pub fn CallAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
     let board = expect_context::<BoardState>();
     let open = RwSignal::new(false);
     let progress = RwSignal::new(Progress::Idle);
-    let result = RwSignal::new(None::<PlaceCallResponse>);
+    let result = RwSignal::new(None::<PlacedCalls>);
     let chosen = RwSignal::new(Vec::<String>::new());
     let manual = RwSignal::new(false);
     let key = StoredValue::new(new_key());
@@ -122,7 +122,7 @@ pub fn CallAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
         let key = key.get_value();
         let case_id = request.case_id.clone();
         let run = async move {
-            let res = api.post_once::<PlaceCallResponse, _>("/api/calls", &request, &key).await?;
+            let res = api.post_once::<PlacedCalls, _>("/api/calls", &request, &key).await?;
             let detail = serde_json::to_value(&res.results).unwrap_or_default();
             result.set(Some(res));
             Ok(detail)
@@ -184,7 +184,7 @@ pub fn CallAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
 }
 
 /// Each party's outcome: started, must wait, limit reached, or the backend's refusal.
-fn outcomes_html(i18n: I18nContext<Locale>, record: &BoardRecord, results: &PlaceCallResponse) -> String {
+fn outcomes_html(i18n: I18nContext<Locale>, record: &BoardRecord, results: &PlacedCalls) -> String {
     let mut h = Html::new();
     h.open("ul").attr("class", "outcomes").attr("role", "status").end();
     for r in &results.results {

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use serde_json::json;
 use leptos_i18n::I18nContext;
-use shared::clink::kb::{highlight_runs, ChatResponse, MediaUrl, SearchHit, SearchPage, SourceFile};
+use shared::clink::kb::{highlight_runs, ChatResponse, HitList, HitSummary, MediaUrl, SourceFile};
 use shared::html::Html;
 
 use crate::api::{use_api, ApiFailure};
@@ -84,7 +84,7 @@ fn KbSearch() -> impl IntoView {
     let api = use_api();
     let keyword = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    let result = RwSignal::new(None::<Result<SearchPage, ApiFailure>>);
+    let result = RwSignal::new(None::<Result<HitList, ApiFailure>>);
     let search = move || {
         let k = keyword.get_untracked();
         if k.trim().is_empty() {
@@ -92,7 +92,7 @@ fn KbSearch() -> impl IntoView {
         }
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let r = api.post::<SearchPage, _>("/api/clink/aikb/search_knowledge_on_open", &json!({ "keyword": k.trim(), "offset": 0, "limit": 10 })).await;
+            let r = api.post::<HitList, _>("/api/clink/aikb/search_knowledge_on_open", &json!({ "keyword": k.trim(), "offset": 0, "limit": 10 })).await;
             result.set(Some(r));
             busy.set(false);
         });
@@ -142,7 +142,7 @@ fn KbSearch() -> impl IntoView {
 }
 
 /// The hits, each with its highlights; documents with a button that opens them.
-fn hits_html(i18n: I18nContext<Locale>, hits: &[SearchHit]) -> String {
+fn hits_html(i18n: I18nContext<Locale>, hits: &[HitSummary]) -> String {
     let mut h = Html::new();
     if hits.is_empty() {
         h.el("p", "empty", t_string!(i18n, kb.no_hits));

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::FieldError;
-use crate::mediation::{BoardRecord, CallResult, CallStatus, CallType, Turn};
+use crate::mediation::{BoardRecord, CallErrorCode, CallResult, CallStatus, CallType, Turn};
 use crate::note::{NoteOutcome, PushRecord};
 use crate::session::{Claims, Role};
 
@@ -58,6 +58,26 @@ pub struct BoardResponse {
 #[serde(rename_all = "camelCase")]
 pub struct PlaceCallResponse {
     pub results: Vec<CallResult>,
+}
+
+/// What the board reads of a [`PlaceCallResponse`]: each party's outcome.
+/// Deserialize-only, and smaller in the browser's bundle (the other fields
+/// of [`CallResult`] are skipped unread).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct PlacedCalls {
+    pub results: Vec<CallOutcome>,
+}
+
+/// One [`CallResult`] as the board shows it (and tells an embedding portal).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallOutcome {
+    pub error_code: CallErrorCode,
+    pub message: String,
+    pub person_id: String,
+    /// When the next round of calls starts (a party that must wait).
+    #[serde(default)]
+    pub start_time: Option<String>,
 }
 
 /// `POST /api/calls/{jobId}/status` body.

@@ -213,3 +213,29 @@ fn summary_and_quality_examples_decode_through_a_push() {
         }
     }
 }
+
+#[test]
+fn the_boards_summaries_read_the_same_values_as_the_full_types() {
+    // Search hits, from the spec's example answer.
+    let text = std::fs::read_to_string(fixtures_dir().join("clink/27-search-knowledge-on-open-response.json")).unwrap();
+    let full: kb::SearchPage = serde_json::from_str(&text).unwrap();
+    let slim: kb::HitList = serde_json::from_str(&text).unwrap();
+    assert!(!full.result.is_empty());
+    assert_eq!(slim.result.len(), full.result.len());
+    for (s, f) in slim.result.iter().zip(&full.result) {
+        assert_eq!((&s.id, &s.question, &s.name, &s.content, &s.knowledge_type), (&f.id, &f.question, &f.name, &f.content, &f.knowledge_type));
+        assert_eq!(s.answers.as_ref().map(Vec::len), f.answers.as_ref().map(Vec::len));
+        for (sa, fa) in s.answers.iter().flatten().zip(f.answers.iter().flatten()) {
+            assert_eq!(sa.content, fa.content);
+        }
+    }
+    // Call outcomes, from the spec's call-v2 answer as the edge relays it.
+    let text = std::fs::read_to_string(fixtures_dir().join("mediation/05-call-v2-response.json")).unwrap();
+    let env: m::Envelope<Vec<m::CallResult>> = serde_json::from_str(&text).unwrap();
+    let relayed = serde_json::to_string(&shared::api::PlaceCallResponse { results: env.data.clone() }).unwrap();
+    let slim: shared::api::PlacedCalls = serde_json::from_str(&relayed).unwrap();
+    assert_eq!(slim.results.len(), env.data.len());
+    for (s, f) in slim.results.iter().zip(&env.data) {
+        assert_eq!((&s.error_code, &s.message, &s.person_id, &s.start_time), (&f.error_code, &f.message, &f.person_id, &f.start_time));
+    }
+}

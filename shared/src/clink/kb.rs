@@ -699,6 +699,37 @@ pub struct SearchPage {
     pub total_count: i64,
 }
 
+/// What the board reads of a search page: the hits' titles, first answer,
+/// snippet and kind. Deserialize-only, and smaller in the browser's bundle
+/// than [`SearchPage`] (every other field is skipped unread).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct HitList {
+    pub result: Vec<HitSummary>,
+}
+
+/// One [`SearchHit`] as the board shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HitSummary {
+    pub id: Loose,
+    #[serde(default)]
+    pub question: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub answers: Option<Vec<AnswerText>>,
+    #[serde(default)]
+    pub content: Option<String>,
+    #[serde(default)]
+    pub knowledge_type: Option<String>,
+}
+
+/// The text of a [`HitAnswer`].
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct AnswerText {
+    pub content: String,
+}
+
 // ---- 9. media URLs ---------------------------------------------------------
 
 /// `GET /aikb/describe_file_media_url`, `GET /aikb/describe_faq_media_url`.
