@@ -200,6 +200,22 @@ pub fn escape_html(text: &str, out: &mut String) {
     out.push_str(&text[plain..]);
 }
 
+/// Writes `n` in decimal (without the formatting machinery, which is slow in
+/// the browser's build, for strings built in loops).
+pub fn push_decimal(mut n: u64, out: &mut String) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
+}
+
 /// Renders parsed markdown as HTML: only the tags this reader produces, every
 /// piece of input text escaped (for lists too long to build node by node).
 pub fn to_html(text: &str, out: &mut String) {
@@ -211,9 +227,13 @@ pub fn to_html(text: &str, out: &mut String) {
                     2 => "h4",
                     _ => "h5",
                 };
-                out.push_str(&format!("<{tag} class=\"md-h\">"));
+                for piece in ["<", tag, " class=\"md-h\">"] {
+                    out.push_str(piece);
+                }
                 inlines_html(&content, out);
-                out.push_str(&format!("</{tag}>"));
+                for piece in ["</", tag, ">"] {
+                    out.push_str(piece);
+                }
             }
             Block::Paragraph(content) => {
                 out.push_str("<p>");
@@ -221,7 +241,13 @@ pub fn to_html(text: &str, out: &mut String) {
                 out.push_str("</p>");
             }
             Block::List { ordered, start, items } => {
-                out.push_str(&if ordered { format!("<ol start=\"{start}\">") } else { "<ul>".to_owned() });
+                if ordered {
+                    out.push_str("<ol start=\"");
+                    push_decimal(start.into(), out);
+                    out.push_str("\">");
+                } else {
+                    out.push_str("<ul>");
+                }
                 for item in items {
                     out.push_str("<li>");
                     inlines_html(&item, out);
@@ -260,6 +286,15 @@ fn inlines_html(content: &[Inline], out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals() {
+        for n in [0u64, 7, 10, 999, 1_000_000, u64::MAX] {
+            let mut out = String::from("x");
+            push_decimal(n, &mut out);
+            assert_eq!(out, format!("x{n}"));
+        }
+    }
 
     fn html(s: &str) -> String {
         let mut out = String::new();

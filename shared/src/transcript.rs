@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::markdown::{escape_html, to_html};
+use crate::markdown::{escape_html, push_decimal, to_html};
 use crate::mediation::{Speaker, Turn, TurnAction};
 use crate::time::format_shanghai_time;
 
@@ -94,7 +94,13 @@ pub fn turns_html(turns: &[Turn], offsets: &[f64], labels: &TurnLabels) -> Strin
             _ => None,
         };
         if let Some(label) = marker {
-            let _ = write!(out, "<div role=\"listitem\" class=\"marker\" data-turn=\"{i}\">{label} · {when}</div>");
+            // Pieces pushed one by one rather than through `write!`: the
+            // formatting machinery is the slow part of this loop in the browser.
+            out.push_str("<div role=\"listitem\" class=\"marker\" data-turn=\"");
+            push_decimal(i as u64, &mut out);
+            for piece in ["\">", label, " · ", &when, "</div>"] {
+                out.push_str(piece);
+            }
             continue;
         }
         when.push_str(" +");
@@ -103,11 +109,14 @@ pub fn turns_html(turns: &[Turn], offsets: &[f64], labels: &TurnLabels) -> Strin
         // browser's parse, style and layout time grows with the element count.
         let robot = turn.speaker == Speaker::Robot;
         let (class, who) = if robot { ("robot", &robot_label) } else { ("party", &party_label) };
-        let _ = write!(
-            out,
-            "<div role=\"listitem\" class=\"turn {class}\" data-turn=\"{i}\"><button type=\"button\" class=\"turn-seek\" \
-             aria-describedby=\"seek-hint\"><b>{who}</b> {when}</button><div class=\"bubble\">"
-        );
+        for piece in ["<div role=\"listitem\" class=\"turn ", class, "\" data-turn=\""] {
+            out.push_str(piece);
+        }
+        push_decimal(i as u64, &mut out);
+        let button = "\"><button type=\"button\" class=\"turn-seek\" aria-describedby=\"seek-hint\"><b>";
+        for piece in [button, who, "</b> ", &when, "</button><div class=\"bubble\">"] {
+            out.push_str(piece);
+        }
         let script = turn.script.as_deref().unwrap_or_default();
         if robot {
             to_html(script, &mut out);
