@@ -8,7 +8,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use shared::api::{BoardResponse, EventKind};
-use shared::board::{apply, status_counts, BoardFilter, SearchIndex, SortKey, Taken};
+use shared::board::{filter_rows, BoardFilter, SearchIndex, SortKey, Taken};
 use shared::html::Html;
 use shared::mediation::{BoardRecord, CallStatus, Stage};
 
@@ -204,16 +204,14 @@ pub fn Board() -> impl IntoView {
         );
     };
 
-    let rows = Memo::new(move |_| {
+    // Rows and per-status counts come from one scan of the cases.
+    let filtered = Memo::new(move |_| {
         let me = session.user();
         let f = filter.get();
-        state.records.with(|r| state.index.with(|idx| apply(&f, r, idx, &me)))
+        state.records.with(|r| state.index.with(|idx| filter_rows(&f, r, idx, &me)))
     });
-    let counts = Memo::new(move |_| {
-        let me = session.user();
-        let f = filter.get();
-        state.records.with(|r| state.index.with(|idx| status_counts(&f, r, idx, &me)))
-    });
+    let rows = Memo::new(move |_| filtered.with(|f| f.rows.clone()));
+    let counts = Memo::new(move |_| filtered.with(|f| f.counts.clone()));
     let total = Memo::new(move |_| state.records.with(|r| r.len()));
     let no_cases = Memo::new(move |_| total.get() == 0);
     let load = Memo::new(move |_| state.load.get());

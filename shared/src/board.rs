@@ -248,38 +248,57 @@ fn sorted(key: SortKey, records: &[BoardRecord]) -> Vec<usize> {
     rows
 }
 
-/// The rows that pass the filter, as indices into `records`, in the chosen
-/// order. Runs on every keystroke over up to 10,000 rows: the order is
-/// computed once per load (see [`SearchIndex::order`]), so a keystroke is one
-/// scan that allocates nothing per row.
-pub fn apply(filter: &BoardFilter, records: &[BoardRecord], index: &SearchIndex, me: &str) -> Vec<usize> {
-    let prepared = Prepared::new(filter);
-    let passes = |i: usize| prepared.passes_except_status(&records[i], index.get(i), me) && prepared.status_ok(&records[i]);
-    let order = index.order(filter.sort, records);
-    if order.len() == records.len() {
-        order.iter().copied().filter(|&i| passes(i)).collect()
-    } else {
-        sorted(filter.sort, records).into_iter().filter(|&i| passes(i)).collect()
-    }
+/// What the board shows for a filter: the rows that pass it, as indices
+/// into the records in the chosen order, and how many rows would show for
+/// each status value (and [`NO_CALL`]) given the rest of the filter, most
+/// first (so a chip shows what selecting it would give).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filtered {
+    pub rows: Vec<usize>,
+    pub counts: Vec<(String, usize)>,
 }
 
-/// How many rows would show for each status value (and [`NO_CALL`]), given
-/// the rest of the filter; sorted by count, most first.
-pub fn status_counts(filter: &BoardFilter, records: &[BoardRecord], index: &SearchIndex, me: &str) -> Vec<(String, usize)> {
+/// [`Filtered`] for `filter`. Runs on every keystroke over up to 10,000 rows,
+/// so it is one scan that allocates nothing per row: the order is computed
+/// once per load (see [`SearchIndex::order`]) and the counts come from the
+/// same pass as the rows.
+pub fn filter_rows(filter: &BoardFilter, records: &[BoardRecord], index: &SearchIndex, me: &str) -> Filtered {
     let prepared = Prepared::new(filter);
-    let mut counts: Vec<(String, usize)> = vec![];
-    for (i, r) in records.iter().enumerate() {
+    let mut rows = vec![];
+    let mut counts: Vec<(&str, usize)> = vec![];
+    let mut visit = |i: usize| {
+        let r = &records[i];
         if !prepared.passes_except_status(r, index.get(i), me) {
-            continue;
+            return;
         }
         let key = r.call_status.as_ref().map(CallStatus::as_str).unwrap_or(NO_CALL);
-        match counts.iter_mut().find(|(k, _)| k == key) {
+        match counts.iter_mut().find(|(k, _)| *k == key) {
             Some((_, n)) => *n += 1,
-            None => counts.push((key.to_owned(), 1)),
+            None => counts.push((key, 1)),
         }
+        if prepared.status_ok(r) {
+            rows.push(i);
+        }
+    };
+    let order = index.order(filter.sort, records);
+    if order.len() == records.len() {
+        order.iter().for_each(|&i| visit(i));
+    } else {
+        sorted(filter.sort, records).into_iter().for_each(visit);
     }
+    let mut counts: Vec<(String, usize)> = counts.into_iter().map(|(k, n)| (k.to_owned(), n)).collect();
     counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    counts
+    Filtered { rows, counts }
+}
+
+/// The rows of [`filter_rows`].
+pub fn apply(filter: &BoardFilter, records: &[BoardRecord], index: &SearchIndex, me: &str) -> Vec<usize> {
+    filter_rows(filter, records, index, me).rows
+}
+
+/// The per-status counts of [`filter_rows`].
+pub fn status_counts(filter: &BoardFilter, records: &[BoardRecord], index: &SearchIndex, me: &str) -> Vec<(String, usize)> {
+    filter_rows(filter, records, index, me).counts
 }
 
 #[cfg(test)]
