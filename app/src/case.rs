@@ -179,11 +179,10 @@ fn CallTimeline(
 /// The AI calls of the case, newest as the backend orders them, each with a
 /// link to its transcript and an "update status" button.
 fn timeline_html(i18n: I18nContext<Locale>, case_id: &str, calls: &[CallView]) -> String {
-    let mut h = Html::new();
     if calls.is_empty() {
-        h.el("p", "empty", t_string!(i18n, case.no_calls));
-        return h.finish();
+        return Html::empty(t_string!(i18n, case.no_calls));
     }
+    let mut h = Html::new();
     h.start("ol", "timeline");
     for c in calls {
         h.open("li").attr("class", "call").attr("data-job-id", &c.job_id).end().start("div", "call-main");
@@ -223,11 +222,10 @@ fn AuditTrail(audit: LocalResource<Result<AuditResponse, crate::api::ApiFailure>
 
 /// Who did what to the case, and how the backend answered.
 fn audit_html(i18n: I18nContext<Locale>, entries: &[AuditEntry]) -> String {
-    let mut h = Html::new();
     if entries.is_empty() {
-        h.el("p", "empty", t_string!(i18n, case.no_audit));
-        return h.finish();
+        return Html::empty(t_string!(i18n, case.no_audit));
     }
+    let mut h = Html::new();
     h.start("ul", "audit");
     for e in entries {
         h.open("li").attr("data-action", &e.action).end();

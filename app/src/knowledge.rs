@@ -143,11 +143,10 @@ fn KbSearch() -> impl IntoView {
 
 /// The hits, each with its highlights; documents with a button that opens them.
 fn hits_html(i18n: I18nContext<Locale>, hits: &[HitSummary]) -> String {
-    let mut h = Html::new();
     if hits.is_empty() {
-        h.el("p", "empty", t_string!(i18n, kb.no_hits));
-        return h.finish();
+        return Html::empty(t_string!(i18n, kb.no_hits));
     }
+    let mut h = Html::new();
     h.start("ul", "kb-hits");
     for hit in hits {
         let is_file = hit.knowledge_type.as_deref() == Some("FILE");

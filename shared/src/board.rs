@@ -220,7 +220,7 @@ impl SearchIndex {
 
     /// Every row index in the order `key` gives (computed on first use; a
     /// caller that replaced the records without a new index gets an order of
-    /// the wrong length, which [`apply`] does not use).
+    /// the wrong length, which [`filter_rows`] does not use).
     pub fn order(&self, key: SortKey, records: &[BoardRecord]) -> &[usize] {
         let slot = &self.orders[SortKey::ALL.iter().position(|k| *k == key).unwrap_or(0)];
         slot.get_or_init(|| sorted(key, records))
@@ -291,16 +291,6 @@ pub fn filter_rows(filter: &BoardFilter, records: &[BoardRecord], index: &Search
     Filtered { rows, counts }
 }
 
-/// The rows of [`filter_rows`].
-pub fn apply(filter: &BoardFilter, records: &[BoardRecord], index: &SearchIndex, me: &str) -> Vec<usize> {
-    filter_rows(filter, records, index, me).rows
-}
-
-/// The per-status counts of [`filter_rows`].
-pub fn status_counts(filter: &BoardFilter, records: &[BoardRecord], index: &SearchIndex, me: &str) -> Vec<(String, usize)> {
-    filter_rows(filter, records, index, me).counts
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,7 +345,7 @@ mod tests {
     fn filters_search_and_sorts() {
         let d = data();
         let idx = SearchIndex::build(&d);
-        let ids = |f: &BoardFilter| apply(f, &d, &idx, "zhangmin").into_iter().map(|i| d[i].case_id.clone()).collect::<Vec<_>>();
+        let ids = |f: &BoardFilter| filter_rows(f, &d, &idx, "zhangmin").rows.into_iter().map(|i| d[i].case_id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&BoardFilter::default()), ["B2", "A1", "C3"]);
         assert_eq!(ids(&BoardFilter { query: "刘树".into(), ..Default::default() }), ["A1"]);
         assert_eq!(ids(&BoardFilter { query: "1489".into(), ..Default::default() }), ["A1"]);
@@ -374,7 +364,7 @@ mod tests {
         let d = data();
         let idx = SearchIndex::build(&d);
         let f = BoardFilter { status: Some("Succeeded".into()), ..Default::default() };
-        let counts = status_counts(&f, &d, &idx, "me");
+        let counts = filter_rows(&f, &d, &idx, "me").counts;
         assert_eq!(counts.len(), 3);
         assert!(counts.contains(&("Executing".into(), 1)));
         assert!(counts.contains(&(NO_CALL.into(), 1)));
@@ -388,12 +378,12 @@ mod tests {
         ];
         let mut idx = SearchIndex::build(&d);
         let ids = |rows: Vec<usize>, d: &[BoardRecord]| rows.into_iter().map(|i| d[i].case_id.clone()).collect::<Vec<_>>();
-        assert_eq!(ids(apply(&BoardFilter::default(), &d, &idx, "me"), &d), ["B", "A"]);
+        assert_eq!(ids(filter_rows(&BoardFilter::default(), &d, &idx, "me").rows, &d), ["B", "A"]);
         d[0].update_time = "2026-02-03 10:00:00".into();
         idx.records_changed();
-        assert_eq!(ids(apply(&BoardFilter::default(), &d, &idx, "me"), &d), ["A", "B"]);
+        assert_eq!(ids(filter_rows(&BoardFilter::default(), &d, &idx, "me").rows, &d), ["A", "B"]);
         // Records replaced without a new index: still correct, never a stale order.
         d.push(rec("C", "丙", "13900000003", Stage::Mediating, None, None, "2026-02-04 10:00:00", ""));
-        assert_eq!(ids(apply(&BoardFilter::default(), &d, &idx, "me"), &d), ["C", "A", "B"]);
+        assert_eq!(ids(filter_rows(&BoardFilter::default(), &d, &idx, "me").rows, &d), ["C", "A", "B"]);
     }
 }

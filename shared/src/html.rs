@@ -95,6 +95,14 @@ impl Html {
     pub fn finish(self) -> String {
         self.out
     }
+
+    /// What a list builder returns when there is nothing to list:
+    /// `<p class="empty">text</p>`.
+    pub fn empty(text: &str) -> String {
+        let mut h = Html::new();
+        h.el("p", "empty", text);
+        h.finish()
+    }
 }
 
 #[cfg(test)]
@@ -111,6 +119,11 @@ mod tests {
             h.finish(),
             "<li class=\"call\" data-job-id=\"J&quot;1&lt;x&gt;\" data-n=\"-3\" hidden><b>&lt;script&gt;alert(1)&lt;/script&gt;</b><span class=\"muted\">a &amp; b</span></li>"
         );
+    }
+
+    #[test]
+    fn an_empty_list_is_one_escaped_paragraph() {
+        assert_eq!(Html::empty("暂无 <记录>"), "<p class=\"empty\">暂无 &lt;记录&gt;</p>");
     }
 
     #[test]

@@ -4,8 +4,6 @@
 //! of upstream text is escaped (`markdown::escape_html`), robot scripts are
 //! rendered by the markdown reader, and nothing else reaches the markup.
 
-use std::fmt::Write;
-
 use crate::markdown::{escape_html, push_decimal, to_html};
 use crate::mediation::{Speaker, Turn, TurnAction};
 use crate::time::format_shanghai_time;
@@ -33,7 +31,8 @@ fn push_duration(secs: u32, out: &mut String) {
         out.push(char::from(b'0' + (v % 10) as u8));
     };
     if h > 0 {
-        let _ = write!(out, "{h}:");
+        push_decimal(h.into(), out);
+        out.push(':');
         two(m, out);
     } else if m >= 10 {
         two(m, out);
