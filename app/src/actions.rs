@@ -12,9 +12,9 @@ use std::pin::Pin;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use serde_json::{json, Value};
-use shared::api::PlacedCalls;
+use shared::api::{OcrOutcome, PlacedCalls, TakeoverOutcome};
 use shared::html::Html;
-use shared::mediation::{AgreementResult, BoardRecord, CallErrorCode, CallMode, CallRequest, CallStatus, OcrResult, OcrState, TakeoverResult};
+use shared::mediation::{AgreementResult, BoardRecord, CallErrorCode, CallMode, CallRequest, CallStatus, CallStatusInfo, OcrState};
 
 use crate::api::{new_key, use_api, ApiFailure};
 use crate::board::BoardState;
@@ -59,14 +59,23 @@ fn perform(progress: RwSignal<Progress>, notify: Option<(&'static str, String)>,
 }
 
 /// What an action's dialog shows as it runs: `idle` before (a submit button,
-/// a question), then progress, then `done` or the error with a retry.
+/// a question), then progress, then `done` or the error with a retry, or,
+/// when the edge cannot know whether the action happened, `unknown` (no
+/// retry: it could do the action twice).
 #[component]
-fn Outcome(progress: RwSignal<Progress>, #[prop(optional, into)] idle: Option<ViewFn>, #[prop(into)] done: ViewFn, retry: Callback<()>) -> impl IntoView {
+fn Outcome(
+    progress: RwSignal<Progress>,
+    #[prop(optional, into)] idle: Option<ViewFn>,
+    #[prop(into)] done: ViewFn,
+    #[prop(optional, into)] unknown: Option<ViewFn>,
+    retry: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     move || match (progress.get(), &idle) {
         (Progress::Idle, Some(idle)) => idle.run(),
         (Progress::Idle | Progress::Working, _) => view! { <p role="status" aria-busy="true">{tr!(i18n, action.working)}</p> }.into_any(),
         (Progress::Done, _) => done.run(),
+        (Progress::Failed(e), _) if e.code == "outcome_unknown" && unknown.is_some() => unknown.as_ref().map(|u| u.run()).unwrap_or_else(|| ().into_any()),
         (Progress::Failed(e), _) => view! {
             <div class="error" role="alert">
                 <p>{tr!(i18n, action.failed)}" "{e.message}</p>
@@ -171,6 +180,7 @@ pub fn CallAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
                             <span>{tr!(i18n, action.call_manual)}</span></label>
                     </fieldset>
                     <Outcome progress=progress idle=submit_button(tr!(i18n, action.call_submit)) retry=Callback::new(move |_| submit())
+                        unknown=move || view! { <OutcomeUnknown progress=progress case_id=snapshot.with_untracked(|s| s.as_ref().map(|s| s.case_id.clone()).unwrap_or_default())/> }
                         done=move || view! {
                             <div inner_html=move || result.with(|r| snapshot.with(|s| match (r, s) {
                                 (Some(r), Some(s)) => outcomes_html(i18n, s, r),
@@ -180,6 +190,44 @@ pub fn CallAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
                 </form>
             </Dialog>
         </Show>
+    }
+}
+
+/// A call that may or may not have been placed: the edge's explanation, and a
+/// way to ask the backend where the case's latest call stands instead of
+/// placing a second one.
+#[component]
+fn OutcomeUnknown(progress: RwSignal<Progress>, case_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let checked = RwSignal::new(None::<Result<CallStatusInfo, ApiFailure>>);
+    let checking = RwSignal::new(false);
+    let message = move || match progress.get() {
+        Progress::Failed(e) => e.message,
+        _ => String::new(),
+    };
+    let case_id = StoredValue::new(case_id);
+    let check = move |_| {
+        checking.set(true);
+        let path = format!("/api/calls/status?caseRef={}", case_id.get_value());
+        leptos::task::spawn_local(async move {
+            checked.set(Some(api.get::<CallStatusInfo>(&path).await));
+            checking.set(false);
+        });
+    };
+    view! {
+        <div class="warn" role="alert" id="call-outcome-unknown">
+            <p><b>{tr!(i18n, action.outcome_unknown)}</b></p>
+            <p>{message}</p>
+            <button type="button" class="btn" id="check-call-status" on:click=check disabled=move || checking.get()>
+                {tr!(i18n, action.check_status)}</button>
+            <p role="status" id="checked-status">{move || match checked.get() {
+                None if checking.get() => t_string!(i18n, action.working).to_string(),
+                None => String::new(),
+                Some(Ok(info)) => format!("{} · {} · {}", status_label(i18n, Some(&info.call_status)), info.job_id, info.fetch_time),
+                Some(Err(e)) => e.to_string(),
+            }}</p>
+        </div>
     }
 }
 
@@ -214,7 +262,7 @@ pub fn TakeoverAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
     let board = expect_context::<BoardState>();
     let open = RwSignal::new(false);
     let progress = RwSignal::new(Progress::Idle);
-    let result = RwSignal::new(None::<TakeoverResult>);
+    let result = RwSignal::new(None::<TakeoverOutcome>);
     let case_id = Memo::new(move |_| record.with(|r| r.as_ref().map(|r| r.case_id.clone()).unwrap_or_default()));
     let holder = Memo::new(move |_| record.with(|r| r.as_ref().and_then(|r| r.takeover_user.clone())));
 
@@ -222,7 +270,7 @@ pub fn TakeoverAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
         let id = case_id.get_untracked();
         let path = format!("/api/cases/{id}/takeover");
         let run = async move {
-            let r = api.post::<TakeoverResult, _>(&path, &json!({})).await?;
+            let r = api.post::<TakeoverOutcome, _>(&path, &json!({})).await?;
             let detail = json!({ "userName": r.user_name });
             result.set(Some(r));
             Ok(detail)
@@ -327,7 +375,7 @@ pub fn OcrAction(case_id: String) -> impl IntoView {
     let api = use_api();
     let open = RwSignal::new(false);
     let progress = RwSignal::new(Progress::Idle);
-    let result = RwSignal::new(None::<OcrResult>);
+    let result = RwSignal::new(None::<OcrOutcome>);
     let case_id = StoredValue::new(case_id);
     let submit = move || {
         open.set(true);
@@ -335,13 +383,13 @@ pub fn OcrAction(case_id: String) -> impl IntoView {
         let path = format!("/api/cases/{id}/ocr");
         let poll_id = id.clone();
         let run = async move {
-            let r = api.post::<OcrResult, _>(&path, &json!({})).await?;
+            let r = api.post::<OcrOutcome, _>(&path, &json!({})).await?;
             let detail = json!({ "files": r.files.len() });
             result.set(Some(r));
             Ok(detail)
         };
         let then = move || {
-            if result.with_untracked(|r| r.as_ref().is_some_and(|r| r.status == OcrState::Processing)) {
+            if result.with_untracked(|r| r.as_ref().is_some_and(|r| r.status == Some(OcrState::Processing))) {
                 poll_again(api, poll_id, open, result);
             }
         };
@@ -362,15 +410,15 @@ pub fn OcrAction(case_id: String) -> impl IntoView {
     }
 }
 
-fn poll_again(api: crate::api::Api, id: String, open: RwSignal<bool>, result: RwSignal<Option<OcrResult>>) {
+fn poll_again(api: crate::api::Api, id: String, open: RwSignal<bool>, result: RwSignal<Option<OcrOutcome>>) {
     set_timeout(
         move || {
             if !open.get_untracked() {
                 return;
             }
             leptos::task::spawn_local(async move {
-                if let Ok(r) = api.get::<OcrResult>(&format!("/api/cases/{id}/ocr")).await {
-                    let processing = r.status == OcrState::Processing;
+                if let Ok(r) = api.get::<OcrOutcome>(&format!("/api/cases/{id}/ocr")).await {
+                    let processing = r.status == Some(OcrState::Processing);
                     result.set(Some(r));
                     if processing {
                         poll_again(api, id, open, result);
@@ -382,8 +430,9 @@ fn poll_again(api: crate::api::Api, id: String, open: RwSignal<bool>, result: Rw
     );
 }
 
-/// The OCR run's state and each file's: text, AI summary or error.
-fn ocr_html(i18n: I18nContext<Locale>, result: &OcrResult) -> String {
+/// The OCR run's state and each file's: text, AI summary or error. With no
+/// state (the spec's bare `{}`), the request was taken and nothing more is known.
+fn ocr_html(i18n: I18nContext<Locale>, result: &OcrOutcome) -> String {
     let state = |s: &OcrState| match s {
         OcrState::Processing => t_string!(i18n, action.ocr_processing).to_string(),
         OcrState::Done => t_string!(i18n, action.ocr_done).to_string(),
@@ -392,8 +441,15 @@ fn ocr_html(i18n: I18nContext<Locale>, result: &OcrResult) -> String {
         OcrState::Other(s) => s.clone(),
     };
     let mut h = Html::new();
-    h.open("p").attr("role", "status").attr("class", "ocr-overall").attr("data-state", &result.status.to_string()).end();
-    h.text(&state(&result.status)).close("p");
+    let (data_state, overall) = match &result.status {
+        Some(s) => (s.to_string(), state(s)),
+        None => ("requested".to_owned(), t_string!(i18n, action.ocr_requested).to_string()),
+    };
+    h.open("p").attr("role", "status").attr("class", "ocr-overall").attr("data-state", &data_state).end();
+    h.text(&overall).close("p");
+    if !result.message.is_empty() {
+        h.el("p", "muted", &result.message);
+    }
     h.start("ul", "ocr-files");
     for f in &result.files {
         h.open("li").attr("data-state", &f.status.to_string()).end();

@@ -17,6 +17,8 @@ pub struct ApiFailure {
     pub status: u16,
     pub message: String,
     pub field: Option<String>,
+    /// The edge's error code (`outcome_unknown`, `upstream_rejected`, …); empty without one.
+    pub code: String,
 }
 
 impl std::fmt::Display for ApiFailure {
@@ -32,7 +34,7 @@ impl std::fmt::Display for ApiFailure {
 impl std::error::Error for ApiFailure {}
 
 fn network(message: impl Into<String>) -> ApiFailure {
-    ApiFailure { status: 0, message: message.into(), field: None }
+    ApiFailure { status: 0, message: message.into(), field: None, code: String::new() }
 }
 
 /// Calls the edge as the signed-in user.
@@ -131,6 +133,7 @@ impl Api {
         let failure = ApiFailure {
             status,
             message: error.as_ref().map(|e| e.error.message.clone()).unwrap_or_else(|| format!("服务器错误 / server error (HTTP {status})")),
+            code: error.as_ref().map(|e| e.error.code.clone()).unwrap_or_default(),
             field: error.and_then(|e| e.error.field),
         };
         if status == 401 {
@@ -141,7 +144,7 @@ impl Api {
 }
 
 fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiFailure> {
-    serde_json::from_str(text).map_err(|e| ApiFailure { status: 200, message: format!("无法解析服务器数据 / unreadable answer ({e})"), field: None })
+    serde_json::from_str(text).map_err(|e| ApiFailure { status: 200, message: format!("无法解析服务器数据 / unreadable answer ({e})"), field: None, code: String::new() })
 }
 
 /// A fresh idempotency key for one submit.

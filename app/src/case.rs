@@ -6,7 +6,7 @@ use leptos_i18n::I18nContext;
 use shared::api::{AuditEntry, AuditResponse, CallView, ConversationsResponse, EventKind};
 use shared::html::Html;
 use shared::mediation::{BoardRecord, CallStatus, DisputeType, Party, Stage};
-use shared::note::{quality_total, NoteOutcome};
+use shared::note::{quality_total, score_text, NoteOutcome};
 
 use crate::actions::{AgreementAction, CallAction, OcrAction, TakeoverAction, UpdateStatusAction};
 use crate::api::use_api;
@@ -188,14 +188,18 @@ fn timeline_html(i18n: I18nContext<Locale>, case_id: &str, calls: &[CallView]) -
         h.open("li").attr("class", "call").attr("data-job-id", &c.job_id).end().start("div", "call-main");
         h.el("span", "call-type", &call_type_label(i18n, &c.call_type));
         h.el("span", status_class(Some(&c.call_status)), &status_label(i18n, Some(&c.call_status)));
-        h.el("span", "muted", &c.turns.first().map(|t| format::datetime(t.timestamp)).unwrap_or_default());
-        h.el("span", "muted", &format::duration(c.duration_secs()));
+        h.el("span", "muted", &c.started_at.map(format::datetime).unwrap_or_default());
+        if c.unreadable.is_some() {
+            h.el("span", "bad", t_string!(i18n, case.turns_unreadable));
+        } else {
+            h.el("span", "muted", &format::duration(c.duration_secs()));
+        }
         let score = c.notes.iter().find_map(|n| match &n.outcome {
-            NoteOutcome::QualityInspection { items } => Some(quality_total(items)),
+            NoteOutcome::QualityInspection { items, .. } => Some(quality_total(items)),
             _ => None,
         });
         if let Some((score, full)) = score {
-            h.el("span", "score-chip", &format!("{} {score}/{full}", t_string!(i18n, case.score)));
+            h.el("span", "score-chip", &format!("{} {}/{}", t_string!(i18n, case.score), score_text(score), score_text(full)));
         }
         h.close("div").start("div", "call-actions");
         h.open("a").attr("href", &crate::embed::call_href(case_id, &c.job_id)).end().text(t_string!(i18n, case.open_transcript)).close("a");

@@ -82,7 +82,8 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
 
     let player = NodeRef::<leptos::html::Audio>::new();
     let (position, set_position) = signal(-1.0f64);
-    let started = call.turns.first().map(|t| format::datetime(t.timestamp)).unwrap_or_default();
+    let started = call.started_at.map(format::datetime).unwrap_or_default();
+    let unreadable = call.unreadable.clone().map(|why| (why, call.raw_conversations.clone()));
     let turns = call.turns;
     let offsets = StoredValue::new(shared::transcript::offsets(&turns));
     let active = Memo::new(move |_| {
@@ -128,7 +129,17 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
         <div class="call-grid">
             <div class="conversation-col">
                 <Recording path=call.recording player=player on_time=set_position/>
-                {if turns.is_empty() {
+                {if let Some((why, raw)) = unreadable {
+                    // The backend's text for this call cannot be read: say so, and
+                    // show it as it came to those who may see it.
+                    view! {
+                        <div class="error" role="alert" id="turns-unreadable">
+                            <p>{tr!(i18n, transcript.unreadable)}</p>
+                            <p class="muted">{why}</p>
+                            {raw.map(|raw| view! { <pre class="raw" id="raw-conversations">{raw}</pre> })}
+                        </div>
+                    }.into_any()
+                } else if turns.is_empty() {
                     view! { <p class="empty">{tr!(i18n, transcript.empty)}</p> }.into_any()
                 } else {
                     view! {

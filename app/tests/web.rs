@@ -35,6 +35,7 @@ fn note(outcome: NoteOutcome, success: bool) -> NoteView {
         report_time: Some("2026-11-22 10:00:00".into()),
         outcome,
         received_at: 0,
+        versions: 1,
     }
 }
 
@@ -66,14 +67,14 @@ async fn highlights_become_marks_and_the_rest_stays_text() {
 async fn note_results_show_totals_items_tags_and_failures() {
     let el = host();
     let items = vec![
-        QualityItem { item: "开场规范".into(), full_score: 10, score: 9, problem: "无".into(), suggestion: "保持".into() },
-        QualityItem { item: "协议内容准确性".into(), full_score: 25, score: 12, problem: "漏读金额".into(), suggestion: "完整复述".into() },
+        QualityItem { item: "开场规范".into(), full_score: 10.0, score: 9.0, problem: Some("无".into()), suggestion: Some("保持".into()) },
+        QualityItem { item: "协议内容准确性".into(), full_score: 25.0, score: 12.0, problem: Some("漏读金额".into()), suggestion: Some("完整复述".into()) },
     ];
     let summary = Summary(vec![("通话结果".into(), TagValue::Choices(vec!["同意协议".into()])), ("通话摘要".into(), TagValue::Text("已同意".into()))]);
     let notes = vec![
-        note(NoteOutcome::QualityInspection { items }, true),
-        note(NoteOutcome::Summary { tags: summary }, true),
-        note(NoteOutcome::Failed { error_code: "NOTE_AGENT_PROCESS_FAIL".into(), error_msg: Some("推理失败:通话内容不足".into()) }, false),
+        note(NoteOutcome::QualityInspection { items, issues: vec![] }, true),
+        note(NoteOutcome::Summary { tags: summary, issues: vec![] }, true),
+        note(NoteOutcome::Failed { error_code: "NOTE_AGENT_PROCESS_FAIL".into(), error_msg: Some("推理失败:通话内容不足".into()), issues: vec![] }, false),
     ];
     let _h = leptos::mount::mount_to(el.clone(), move || view! { <I18nContextProvider><NoteResults notes=notes.clone()/></I18nContextProvider> });
     leptos::task::tick().await;
@@ -85,6 +86,25 @@ async fn note_results_show_totals_items_tags_and_failures() {
     assert_eq!(second.get_attribute("aria-valuemax").as_deref(), Some("25"));
     assert_eq!(el.query_selector_all(".tag").unwrap().length(), 1);
     assert!(el.query_selector(".note.failed").unwrap().unwrap().text_content().unwrap().contains("推理失败"));
+}
+
+#[wasm_bindgen_test]
+async fn records_that_do_not_fit_are_shown_with_what_does_not_fit() {
+    let el = host();
+    let items = vec![QualityItem { item: "情绪安抚".into(), full_score: 15.0, score: 7.5, problem: None, suggestion: None }];
+    let issues = vec![shared::FieldError::new("result[0].score", "7.5 is not a whole number (documented as Integer)")];
+    let notes = vec![
+        note(NoteOutcome::QualityInspection { items, issues }, true),
+        note(NoteOutcome::Unreadable { field: "type".into(), problem: "unknown type \"通话情绪\"".into(), result: Some("{\"x\":1}".into()) }, true),
+    ];
+    let _h = leptos::mount::mount_to(el.clone(), move || view! { <I18nContextProvider><NoteResults notes=notes.clone()/></I18nContextProvider> });
+    leptos::task::tick().await;
+    assert_eq!(el.query_selector(".note.quality .score").unwrap().unwrap().text_content().unwrap(), "7.5");
+    assert_eq!(el.query_selector(".qi-score").unwrap().unwrap().text_content().unwrap(), "7.5 / 15");
+    assert_eq!(el.query_selector_all(".note-issues li").unwrap().length(), 1);
+    assert_eq!(el.query_selector(".qi-problem").unwrap().unwrap().text_content().unwrap(), "问题: —");
+    let unreadable = el.query_selector(".note.unreadable").unwrap().unwrap();
+    assert_eq!(unreadable.query_selector("pre.raw").unwrap().unwrap().text_content().unwrap(), "{\"x\":1}");
 }
 
 #[wasm_bindgen_test]

@@ -1,13 +1,15 @@
 //! Operator routes (admin only): list dead-lettered note records and replay
-//! one once it is fixed.
+//! one once it is fixed; and, for roles that see raw data, the kept versions
+//! of a note record.
 
-use shared::api::{DeadLettersResponse, ReplayRequest};
-use shared::note::decode_value;
+use base64::Engine as _;
+use shared::api::{DeadLettersResponse, NoteHistory, ReplayRequest};
+use shared::note::{content_digest, read_record};
 use worker::{Context, Request, RouteContext};
 
 use crate::auth;
 use crate::http::{self, Failure, Reply};
-use crate::store::{self, GoodRecord};
+use crate::store::{self, GoodRecord, Replayed};
 
 /// `GET /api/admin/dead-letters[?all=true]`.
 pub async fn dead_letters(req: Request, ctx: RouteContext<Context>) -> Reply {
@@ -18,8 +20,21 @@ pub async fn dead_letters(req: Request, ctx: RouteContext<Context>) -> Reply {
     http::ok(&DeadLettersResponse { dead_letters: store::dead_letters(&db, all).await? })
 }
 
+fn still_invalid(field: &str, problem: String) -> Failure {
+    let mut f = Failure::field(&shared::FieldError::new(field, problem));
+    f.status = 422;
+    f.body.error.code = "still_invalid".into();
+    f
+}
+
+/// A token no other replay request shares.
+fn replay_token() -> String {
+    format!("{}-{:016x}", auth::now_ms(), (js_sys::Math::random() * 2f64.powi(53)) as u64)
+}
+
 /// `POST /api/admin/dead-letters/{id}/replay` with `{ "record": {…} }` (the
-/// corrected record) or `{}` (retry the stored one as it is).
+/// corrected record) or `{}` (retry the stored one as it is). Once only:
+/// a second replay, even a concurrent one, answers 409.
 pub async fn replay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::require(&req, &ctx.env)?;
     auth::require_admin(&claims)?;
@@ -34,19 +49,45 @@ pub async fn replay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     }
     let raw = match body.record {
         Some(r) => r,
-        None => serde_json::from_str(&letter.raw).map_err(|e| Failure::new(422, "still_invalid", format!("stored record is not JSON: {e}")))?,
+        None => {
+            let text = if letter.encoding == "base64" {
+                let bytes = base64::engine::general_purpose::STANDARD.decode(&letter.raw).unwrap_or_default();
+                String::from_utf8(bytes).map_err(|_| still_invalid("record", "the stored bytes are not UTF-8 text; send a corrected record".into()))?
+            } else {
+                letter.raw.clone()
+            };
+            serde_json::from_str(&text).map_err(|e| still_invalid("record", format!("the stored record is not JSON: {e}")))?
+        }
     };
-    let (record, outcome) = decode_value(&raw).map_err(|e| {
-        let mut f = Failure::field(&e);
-        f.status = 422;
-        f.body.error.code = "still_invalid".into();
-        f
-    })?;
+    let (record, outcome) = read_record(&raw).map_err(|e| still_invalid(&e.field, e.problem))?;
     let job_id = record.out_id.clone();
     let note_type = record.note_type.as_str().to_owned();
-    let stored = store::replay(&db, id, &GoodRecord { raw: raw.to_string(), record, outcome }).await?;
-    if stored {
+    let good = GoodRecord { digest: content_digest(&raw), raw: raw.to_string(), record, outcome };
+    let shown = match store::replay(&db, id, &good, &replay_token(), &claims.sub).await? {
+        Replayed::Stored { shown } => shown,
+        Replayed::AlreadyReplayed => return Err(Failure::new(409, "already_replayed", "这条死信已经重放过 (already replayed)")),
+    };
+    if shown {
         crate::live::announce(&ctx, shared::api::EventKind::NoteStored, None, job_id.as_deref(), serde_json::json!({ "records": [{ "type": note_type, "replayed": id }] }));
     }
-    http::ok(&serde_json::json!({ "id": id, "replayed": true, "stored": stored }))
+    http::ok(&serde_json::json!({ "id": id, "replayed": true, "stored": shown }))
+}
+
+/// `GET /api/notes/history?callId=&bizId=&type=`: every kept version of one
+/// record, newest first (supervisors and admins: earlier versions are raw).
+pub async fn note_history(req: Request, ctx: RouteContext<Context>) -> Reply {
+    let claims = auth::require(&req, &ctx.env)?;
+    if !claims.role.sees_raw_data() {
+        return Err(Failure::forbidden("需要主管或管理员权限 (supervisors and admins only)"));
+    }
+    let url = req.url()?;
+    let get = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).unwrap_or_default();
+    let (call_id, biz_id, note_type) = (get("callId"), get("bizId"), get("type"));
+    for (name, value) in [("callId", &call_id), ("bizId", &biz_id), ("type", &note_type)] {
+        if value.trim().is_empty() || value.len() > 200 {
+            return Err(Failure::field(&shared::FieldError::new(name, "is required (at most 200 characters)")));
+        }
+    }
+    let db = store::db(&ctx.env)?;
+    http::ok(&NoteHistory { versions: store::note_history(&db, &call_id, &biz_id, &note_type).await? })
 }

@@ -2,6 +2,7 @@
 //! phone numbers masked unless the caller's role may see them.
 
 use shared::api::{mask_board, BoardResponse};
+use shared::mediation::answer::Shape;
 use shared::mediation::{paths, BoardRecord};
 use worker::{Context, Method, Request, RouteContext};
 
@@ -12,7 +13,7 @@ use crate::upstream;
 pub async fn list(req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::require(&req, &ctx.env)?;
     let started = now_ms();
-    let (_, envelope) = upstream::call::<Vec<BoardRecord>>(&ctx.env, Method::Get, paths::BOARD, None).await?;
+    let envelope = upstream::call::<Vec<BoardRecord>>(&ctx.env, Method::Get, paths::BOARD, None, Shape::Envelope).await?;
     let upstream_ms = now_ms() - started;
     let mut cases = envelope.data;
     mask_board(&mut cases, &claims.role);

@@ -3,9 +3,14 @@
 
 use std::collections::HashMap;
 
+use serde::de::IgnoredAny;
 use serde_json::json;
-use shared::api::{mask_phone, note_belongs_to, CallView, ConversationsResponse, EventKind, NoteView, NotesResponse, PlaceCallResponse, RecordingLink, StatusChange};
+use shared::api::{
+    mask_phone, note_belongs_to, time_of_job_id, CallView, ConversationsResponse, EventKind, NoteView, NotesResponse, OutcomeUnknown,
+    PlaceCallResponse, RecordingLink, StatusChange,
+};
 use shared::media;
+use shared::mediation::answer::{fate_of_key, KeyFate, Shape};
 use shared::mediation::{paths, require_id, CallRequest, CallResult, CallStatusInfo, ConversationLog, UpdateStatusRequest};
 use shared::session::Claims;
 use shared::time::format_shanghai;
@@ -29,7 +34,7 @@ pub async fn place(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     let call: CallRequest = http::read_json(&mut req, 16 * 1024).await?;
     call.validate().map_err(|e| Failure::field(&e))?;
     let db = store::db(&ctx.env)?;
-    let scoped_key = format!("{}:{}", claims.sub, key.trim());
+    let scoped_key = store::idempotency_scope(&claims.sub, key.trim());
     let body = serde_json::to_string(&call).expect("serialises");
     match store::claim(&db, &scoped_key, &claims.sub, &request_hash(&body)).await? {
         Claim::Done { status, body } => {
@@ -39,37 +44,53 @@ pub async fn place(mut req: Request, ctx: RouteContext<Context>) -> Reply {
             r.headers().set("Idempotent-Replayed", "true")?;
             return Ok(r);
         }
+        Claim::Unknown { reason } => return Err(outcome_unknown(409, &reason)),
         Claim::Mismatch => {
             return Err(Failure::new(422, "idempotency_key_reused", "这个 Idempotency-Key 已用于另一个外呼请求 (key reused with a different request)"));
         }
         Claim::InFlight => return Err(Failure::new(409, "in_flight", "同一外呼请求正在处理中,请稍候 (a request with this Idempotency-Key is in flight)")),
         Claim::New => {}
     }
-    let result = upstream::call::<Vec<CallResult>>(&ctx.env, Method::Post, paths::CALL_V2, Some(body)).await;
+    let result = upstream::call::<Vec<CallResult>>(&ctx.env, Method::Post, paths::CALL_V2, Some(body), Shape::Envelope).await;
     audit(&ctx.env, &claims, "call", Some(&call.case_id), Some(&call.call_person_id), &result).await;
     match result {
-        Ok((status, envelope)) => {
-            let response = PlaceCallResponse { results: envelope.data };
+        Ok(answered) => {
+            let response = PlaceCallResponse { results: answered.data };
             let text = serde_json::to_string(&response).expect("serialises");
-            store::finish(&db, &scoped_key, status, &text).await?;
+            store::finish(&db, &scoped_key, answered.status, &text).await?;
             let summary: Vec<_> = response
                 .results
                 .iter()
                 .map(|r| json!({ "personId": r.person_id, "errorCode": r.error_code.code(), "jobId": r.job_id }))
                 .collect();
             live::announce(&ctx, EventKind::CallPlaced, Some(&call.case_id), None, json!({ "results": summary }));
-            Ok(http::json(status, &response)?)
+            Ok(http::json(answered.status, &response)?)
         }
-        Err(f) if f.status >= 500 => {
-            // Never reached the backend, or it failed: let a retry with the same key run.
-            store::release(&db, &scoped_key).await?;
-            Err(f)
-        }
-        Err(f) => {
-            store::finish(&db, &scoped_key, f.status, &serde_json::to_string(&f.body).expect("serialises")).await?;
-            Err(f)
-        }
+        Err(f) => match fate_of_key(&f.attempt) {
+            KeyFate::Release => {
+                store::release(&db, &scoped_key).await?;
+                Err(f.failure)
+            }
+            KeyFate::Keep => {
+                store::finish(&db, &scoped_key, f.failure.status, &serde_json::to_string(&f.failure.body).expect("serialises")).await?;
+                Err(f.failure)
+            }
+            KeyFate::OutcomeUnknown => {
+                let unknown = OutcomeUnknown { case_id: call.case_id.clone(), call_person_id: call.call_person_id.clone(), reason: f.failure.body.error.message.clone() };
+                store::mark_unknown(&db, &scoped_key, &serde_json::to_string(&unknown).expect("serialises")).await?;
+                Err(outcome_unknown(f.failure.status, &unknown.reason))
+            }
+        },
     }
+}
+
+/// The answer when a call may or may not have been placed: never a second call.
+fn outcome_unknown(status: u16, reason: &str) -> Failure {
+    Failure::new(
+        status,
+        "outcome_unknown",
+        format!("外呼结果未知({reason}):调解后台可能已经拨出。为免重复拨打,本次不会再次发起,请先查询当事人的通话状态 (the call may have been placed; check its status instead of calling again)"),
+    )
 }
 
 /// SHA-256 of the request body, hex.
@@ -96,8 +117,7 @@ pub async fn status(req: Request, ctx: RouteContext<Context>) -> Reply {
         return Err(Failure::field(&shared::FieldError::new("jobId", "give caseRef, phoneNumber or jobId")));
     }
     let path = format!("{}?{}", paths::CALL_STATUS, parts.join("&"));
-    let (_, envelope) = upstream::call::<CallStatusInfo>(&ctx.env, Method::Get, &path, None).await?;
-    let mut info = envelope.data;
+    let mut info = upstream::call::<CallStatusInfo>(&ctx.env, Method::Get, &path, None, Shape::Envelope).await?.data;
     if !claims.role.sees_phone_numbers() {
         info.phone_number = mask_phone(&info.phone_number);
     }
@@ -112,11 +132,11 @@ pub async fn update_status(mut req: Request, ctx: RouteContext<Context>) -> Repl
     let update = UpdateStatusRequest { job_id: job_id.clone(), call_status: change.call_status };
     update.validate().map_err(|e| Failure::field(&e))?;
     let body = serde_json::to_string(&update).expect("serialises");
-    let result = upstream::call::<()>(&ctx.env, Method::Post, paths::UPDATE_STATUS, Some(body)).await;
+    let result = upstream::call::<Option<IgnoredAny>>(&ctx.env, Method::Post, paths::UPDATE_STATUS, Some(body), Shape::Envelope).await;
     audit(&ctx.env, &claims, "update_status", None, Some(&format!("{job_id} → {}", update.call_status)), &result).await;
-    let (_, envelope) = result?;
+    let answered = result?;
     live::announce(&ctx, EventKind::CallStatusChanged, None, Some(&job_id), json!({ "callStatus": update.call_status, "by": claims.sub }));
-    http::ok(&json!({ "jobId": job_id, "callStatus": update.call_status, "message": envelope.message }))
+    http::ok(&json!({ "jobId": job_id, "callStatus": update.call_status, "message": answered.message }))
 }
 
 fn mask_notes(notes: &mut [NoteView], claims: &Claims) {
@@ -140,8 +160,7 @@ pub async fn conversations(req: Request, ctx: RouteContext<Context>) -> Reply {
         }
     }
     let path = if parts.is_empty() { paths::CONVERSATION_LOG.to_owned() } else { format!("{}?{}", paths::CONVERSATION_LOG, parts.join("&")) };
-    let (_, envelope) = upstream::call::<Vec<ConversationLog>>(&ctx.env, Method::Get, &path, None).await?;
-    let logs = envelope.data;
+    let logs = upstream::call::<Vec<ConversationLog>>(&ctx.env, Method::Get, &path, None, Shape::Envelope).await?.data;
 
     let db = store::db(&ctx.env)?;
     let job_ids: Vec<String> = logs.iter().map(|l| l.job_id.clone()).collect();
@@ -150,13 +169,20 @@ pub async fn conversations(req: Request, ctx: RouteContext<Context>) -> Reply {
     let mut calls = Vec::with_capacity(logs.len());
     let mut spans = vec![];
     for log in logs {
-        let turns = log.turns().map_err(|e| Failure::new(502, "upstream_invalid", format!("调解后台的通话记录无法解析: {e}")))?;
+        // One call whose turns cannot be read is listed as such; the others as usual.
+        let (turns, unreadable) = match log.turns() {
+            Ok(turns) => (turns, None),
+            Err(e) => (vec![], Some(format!("调解后台的通话内容无法解析 (conversations: {})", e.problem))),
+        };
         let start = turns.first().map(|t| t.timestamp).unwrap_or(0);
         let end = turns.last().map(|t| t.timestamp).unwrap_or(start);
         spans.push((log.job_id.clone(), start, end));
         let mine: Vec<NoteView> = notes.iter().filter(|n| n.out_id.as_deref() == Some(log.job_id.as_str())).cloned().collect();
         calls.push(CallView {
             recording: (!log.record_url.is_empty()).then(|| format!("/api/recordings/{}", log.job_id)),
+            started_at: turns.first().map(|t| t.timestamp).or_else(|| time_of_job_id(&log.job_id)),
+            raw_conversations: (unreadable.is_some() && claims.role.sees_raw_data()).then(|| log.conversations.clone()),
+            unreadable,
             job_id: log.job_id,
             call_type: log.call_type,
             call_status: log.call_status,
@@ -189,7 +215,7 @@ pub async fn conversations(req: Request, ctx: RouteContext<Context>) -> Reply {
 /// The number a call dialled (from the backend's status query).
 async fn call_phone(env: &worker::Env, job_id: &str) -> Option<String> {
     let path = format!("{}?jobId={}", paths::CALL_STATUS, q(job_id));
-    upstream::call::<CallStatusInfo>(env, Method::Get, &path, None).await.ok().map(|(_, e)| e.data.phone_number)
+    upstream::call::<CallStatusInfo>(env, Method::Get, &path, None, Shape::Envelope).await.ok().map(|a| a.data.phone_number)
 }
 
 /// `GET /api/notes?jobId=`: the note results stored for one call.
@@ -224,8 +250,8 @@ pub async fn recording(req: Request, ctx: RouteContext<Context>) -> Reply {
     require_id("jobId", &job_id).map_err(|e| Failure::field(&e))?;
     authorize_recording(&req, &ctx.env, &job_id)?;
     let path = format!("{}?jobId={}", paths::CONVERSATION_LOG, q(&job_id));
-    let (_, envelope) = upstream::call::<Vec<ConversationLog>>(&ctx.env, Method::Get, &path, None).await?;
-    let Some(url) = envelope.data.into_iter().find(|l| l.job_id == job_id).map(|l| l.record_url).filter(|u| !u.is_empty()) else {
+    let logs = upstream::call::<Vec<ConversationLog>>(&ctx.env, Method::Get, &path, None, Shape::Envelope).await?.data;
+    let Some(url) = logs.into_iter().find(|l| l.job_id == job_id).map(|l| l.record_url).filter(|u| !u.is_empty()) else {
         return Err(Failure::not_found("这通电话没有录音 (no recording for this call)"));
     };
     let headers = Headers::new();
@@ -234,7 +260,9 @@ pub async fn recording(req: Request, ctx: RouteContext<Context>) -> Reply {
     }
     let mut init = RequestInit::new();
     init.with_method(Method::Get).with_headers(headers);
-    let audio = upstream::fetch_with_timeout(Request::new_with_init(&url, &init)?, upstream::TIMEOUT).await?;
+    let audio = upstream::fetch_with_timeout(Request::new_with_init(&url, &init)?, upstream::TIMEOUT)
+        .await
+        .map_err(|t| upstream::transport_failure(&t, "录音存储"))?;
     let status = audio.status_code();
     if !matches!(status, 200 | 206 | 416) {
         return Err(Failure::new(502, "recording_unavailable", format!("录音无法获取 (HTTP {status})")));

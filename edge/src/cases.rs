@@ -3,16 +3,18 @@
 //! when, upstream outcome) and announced to open boards.
 
 use serde_json::json;
-use shared::api::{AuditResponse, EventKind};
+use shared::api::{AuditResponse, EventKind, OcrOutcome, TakeoverOutcome};
+use shared::mediation::answer::{Answered, Shape};
 use shared::mediation::{paths, require_id, AgreementRequest, AgreementResult, OcrRequest, OcrResult, TakeoverRequest, TakeoverResult};
 use shared::session::Claims;
+use shared::time::format_shanghai;
 use worker::{Context, Env, Method, Request, RouteContext};
 
 use crate::auth;
 use crate::http::{self, Failure, Reply};
 use crate::live;
 use crate::store;
-use crate::upstream::{self, q};
+use crate::upstream::{self, q, CallFailure};
 
 fn case_id(ctx: &RouteContext<Context>) -> Result<String, Failure> {
     let id = ctx.param("case_id").cloned().unwrap_or_default();
@@ -20,11 +22,12 @@ fn case_id(ctx: &RouteContext<Context>) -> Result<String, Failure> {
     Ok(id)
 }
 
-/// Writes the audit entry for an action and its upstream outcome.
-pub async fn audit<T>(env: &Env, who: &Claims, action: &str, case_id: Option<&str>, target: Option<&str>, result: &Result<(u16, shared::mediation::Envelope<T>), Failure>) {
+/// Writes the audit entry for an action and its upstream outcome: the
+/// backend's status (or envelope code) and message; 0 when no answer came.
+pub async fn audit<T>(env: &Env, who: &Claims, action: &str, case_id: Option<&str>, target: Option<&str>, result: &Result<Answered<T>, CallFailure>) {
     let (status, outcome) = match result {
-        Ok((status, env)) => (*status, env.message.clone()),
-        Err(f) => (if f.body.error.code.starts_with("upstream_un") || f.body.error.code == "upstream_timeout" { 0 } else { f.status }, f.body.error.message.clone()),
+        Ok(a) => (a.code.and_then(|c| u16::try_from(c).ok()).unwrap_or(a.status), a.message.clone()),
+        Err(f) => (f.audit_status(), f.failure.body.error.message.clone()),
     };
     match store::db(env) {
         Ok(db) => {
@@ -37,16 +40,25 @@ pub async fn audit<T>(env: &Env, who: &Claims, action: &str, case_id: Option<&st
 }
 
 /// `POST /api/cases/{caseId}/takeover`: the user name comes from the token,
-/// never from the request.
+/// never from the request. The spec's success answer carries `data: null`;
+/// what the board is told is what the edge asked for, completed by
+/// whatever the backend sent.
 pub async fn takeover(req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::require(&req, &ctx.env)?;
     let case_id = case_id(&ctx)?;
     let body = serde_json::to_string(&TakeoverRequest { user_name: claims.sub.clone() }).expect("serialises");
-    let result = upstream::call::<TakeoverResult>(&ctx.env, Method::Put, &paths::takeover(&case_id), Some(body)).await;
+    let result = upstream::call::<Option<TakeoverResult>>(&ctx.env, Method::Put, &paths::takeover(&case_id), Some(body), Shape::Envelope).await;
     audit(&ctx.env, &claims, "takeover", Some(&case_id), None, &result).await;
-    let (_, envelope) = result?;
-    live::announce(&ctx, EventKind::Takeover, Some(&case_id), None, json!({ "takeoverUser": claims.sub, "name": claims.display_name() }));
-    http::ok(&envelope.data)
+    let answered = result?;
+    let data = answered.data.unwrap_or_default();
+    let outcome = TakeoverOutcome {
+        case_id: case_id.clone(),
+        user_name: data.user_name.unwrap_or_else(|| claims.sub.clone()),
+        takeover_time: data.takeover_time.unwrap_or_else(|| format_shanghai(auth::now_ms())),
+        message: answered.message,
+    };
+    live::announce(&ctx, EventKind::Takeover, Some(&case_id), None, json!({ "takeoverUser": outcome.user_name, "name": claims.display_name() }));
+    http::ok(&outcome)
 }
 
 /// `POST /api/cases/{caseId}/agreement`.
@@ -54,12 +66,17 @@ pub async fn agreement(req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::require(&req, &ctx.env)?;
     let case_id = case_id(&ctx)?;
     let body = serde_json::to_string(&AgreementRequest { case_id: case_id.clone() }).expect("serialises");
-    let result = upstream::call::<AgreementResult>(&ctx.env, Method::Post, paths::AGREEMENT, Some(body)).await;
-    let agree_id = result.as_ref().ok().map(|(_, e)| e.data.agree_id.clone());
+    let result = upstream::call::<AgreementResult>(&ctx.env, Method::Post, paths::AGREEMENT, Some(body), Shape::Envelope).await;
+    let agree_id = result.as_ref().ok().map(|a| a.data.agree_id.clone());
     audit(&ctx.env, &claims, "agreement", Some(&case_id), agree_id.as_deref(), &result).await;
-    let (_, envelope) = result?;
-    live::announce(&ctx, EventKind::AgreementGenerated, Some(&case_id), None, json!({ "agreeId": envelope.data.agree_id }));
-    http::ok(&envelope.data)
+    let answered = result?;
+    live::announce(&ctx, EventKind::AgreementGenerated, Some(&case_id), None, json!({ "agreeId": answered.data.agree_id }));
+    http::ok(&answered.data)
+}
+
+/// The board's view of an OCR answer, which the spec shows as a bare `{}`.
+fn ocr_outcome(case_id: &str, answered: Answered<OcrResult>) -> OcrOutcome {
+    OcrOutcome { case_id: case_id.to_owned(), status: answered.data.status, files: answered.data.files, message: answered.message }
 }
 
 /// `POST /api/cases/{caseId}/ocr`: starts OCR on the case's files.
@@ -67,20 +84,20 @@ pub async fn start_ocr(req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::require(&req, &ctx.env)?;
     let case_id = case_id(&ctx)?;
     let body = serde_json::to_string(&OcrRequest { case_id: case_id.clone() }).expect("serialises");
-    let result = upstream::call::<OcrResult>(&ctx.env, Method::Post, paths::OCR_PROCESS, Some(body)).await;
+    let result = upstream::call::<OcrResult>(&ctx.env, Method::Post, paths::OCR_PROCESS, Some(body), Shape::BareOrEnvelope).await;
     audit(&ctx.env, &claims, "ocr", Some(&case_id), None, &result).await;
-    let (_, envelope) = result?;
-    live::announce(&ctx, EventKind::OcrStarted, Some(&case_id), None, json!({ "files": envelope.data.files.len() }));
-    http::ok(&envelope.data)
+    let outcome = ocr_outcome(&case_id, result?);
+    live::announce(&ctx, EventKind::OcrStarted, Some(&case_id), None, json!({ "files": outcome.files.len() }));
+    http::ok(&outcome)
 }
 
-/// `GET /api/cases/{caseId}/ocr`: where OCR stands.
+/// `GET /api/cases/{caseId}/ocr`: where OCR stands (a designed endpoint).
 pub async fn ocr_state(req: Request, ctx: RouteContext<Context>) -> Reply {
     auth::require(&req, &ctx.env)?;
     let case_id = case_id(&ctx)?;
     let path = format!("{}?caseId={}", paths::OCR_STATUS, q(&case_id));
-    let (_, envelope) = upstream::call::<OcrResult>(&ctx.env, Method::Get, &path, None).await?;
-    http::ok(&envelope.data)
+    let answered = upstream::call::<OcrResult>(&ctx.env, Method::Get, &path, None, Shape::BareOrEnvelope).await?;
+    http::ok(&ocr_outcome(&case_id, answered))
 }
 
 /// `GET /api/cases/{caseId}/audit`, or `GET /api/audit` for everything.

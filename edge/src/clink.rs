@@ -20,7 +20,7 @@ use worker::{Context, Delay, Headers, Method, Request, RequestInit, Response, Ro
 use crate::auth::{self, now_ms};
 use crate::config;
 use crate::http::{Failure, Reply};
-use crate::upstream::{fetch_with_timeout, TIMEOUT};
+use crate::upstream::{fetch_with_timeout, transport_failure, TIMEOUT};
 
 /// Spacing between requests to one path (about 3 per second).
 const PACE_MS: f64 = 340.0;
@@ -178,10 +178,9 @@ async fn forward(signer: &shared::clink::sign::Signer, method: SignMethod, path:
         if let Some(b) = body {
             init.with_body(Some(b.into()));
         }
-        let mut response = fetch_with_timeout(Request::new_with_init(&signed.url, &init)?, TIMEOUT).await.map_err(|mut f| {
-            f.body.error.message = f.body.error.message.replace("上游服务", "知识库服务");
-            f
-        })?;
+        let mut response = fetch_with_timeout(Request::new_with_init(&signed.url, &init)?, TIMEOUT)
+            .await
+            .map_err(|t| transport_failure(&t, "知识库服务"))?;
         let status = response.status_code();
         if (200..300).contains(&status) {
             let content_type = response.headers().get("Content-Type")?.unwrap_or_default();

@@ -68,12 +68,51 @@ pub fn ok<T: Serialize>(body: &T) -> Reply {
     Ok(json(200, body)?)
 }
 
+/// Why a body was not read whole.
+#[derive(Debug, PartialEq, Eq)]
+pub enum BodyError {
+    /// Over the limit (declared or counted): reading stopped there.
+    TooLarge { limit: usize },
+    Unreadable,
+}
+
+impl From<BodyError> for Failure {
+    fn from(e: BodyError) -> Self {
+        match e {
+            BodyError::TooLarge { limit } => Failure::new(413, "too_large", format!("请求体过大 (body over {limit} bytes)")),
+            BodyError::Unreadable => Failure::new(400, "bad_request", "无法读取请求体 (unreadable body)"),
+        }
+    }
+}
+
+/// Reads a body of at most `limit` bytes. A declared `Content-Length` over
+/// the limit is refused before reading; a body without one (chunked) is
+/// read piece by piece and reading stops as soon as the count passes the
+/// limit, so no more than `limit` plus one piece is ever held.
+pub async fn read_bounded(req: &mut Request, limit: usize) -> std::result::Result<Vec<u8>, BodyError> {
+    use futures_util::StreamExt;
+    let declared = req.headers().get("Content-Length").ok().flatten().and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|d| d > limit as u64) {
+        return Err(BodyError::TooLarge { limit });
+    }
+    let Ok(mut stream) = req.stream() else {
+        // No body at all.
+        return Ok(vec![]);
+    };
+    let mut body = Vec::with_capacity(declared.map_or(0, |d| d as usize));
+    while let Some(piece) = stream.next().await {
+        let piece = piece.map_err(|_| BodyError::Unreadable)?;
+        if body.len() + piece.len() > limit {
+            return Err(BodyError::TooLarge { limit });
+        }
+        body.extend_from_slice(&piece);
+    }
+    Ok(body)
+}
+
 /// Reads a JSON body of at most `limit` bytes, naming what was wrong.
 pub async fn read_json<T: serde::de::DeserializeOwned>(req: &mut Request, limit: usize) -> std::result::Result<T, Failure> {
-    let bytes = req.bytes().await.map_err(|_| Failure::new(400, "bad_request", "无法读取请求体 (unreadable body)"))?;
-    if bytes.len() > limit {
-        return Err(Failure::new(413, "too_large", format!("请求体过大 (body over {limit} bytes)")));
-    }
+    let bytes = read_bounded(req, limit).await?;
     serde_json::from_slice(&bytes).map_err(|e| Failure::field(&FieldError::new("body", format!("invalid JSON: {e}"))))
 }
 

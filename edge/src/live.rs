@@ -14,8 +14,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use shared::api::{ClientMessage, EventKind, LiveEvent, ServerMessage};
+use shared::mediation::answer::Shape;
 use shared::mediation::{paths, BoardRecord};
-use wasm_bindgen::JsValue;
 use worker::{
     Context, RouteContext,
     durable_object, DurableObject, Env, ListOptions, Method, Request, RequestInit, Response, Result, State, WebSocket,
@@ -26,6 +26,8 @@ use crate::auth::{now_ms, now_secs};
 
 /// Events kept for clients that reconnect.
 const KEEP: i64 = 1000;
+/// Most keys one Durable Object storage call may write or delete.
+const MAX_KEYS_PER_CALL: usize = 128;
 /// Time an unauthenticated socket may stay open.
 const HELLO_TIMEOUT_MS: i64 = 10_000;
 /// Board poll interval while boards are open.
@@ -115,8 +117,9 @@ impl BoardHub {
         Ok(self.append_all(vec![new]).await?.remove(0))
     }
 
-    /// Numbers and stores events with one write (and one delete of the ones
-    /// that fall out of the kept window).
+    /// Numbers and stores events, at most 128 keys per storage call (the
+    /// platform's limit: a larger `put` fails, and its events would never
+    /// reach open boards), then deletes the ones that fall out of the kept window.
     async fn append_all(&self, batch: Vec<NewEvent>) -> Result<Vec<LiveEvent>> {
         let storage = self.state.storage();
         let first = self.last_seq().await? + 1;
@@ -127,15 +130,19 @@ impl BoardHub {
             .map(|(i, new)| LiveEvent { seq: first + i as i64, at, kind: new.kind, case_id: new.case_id, job_id: new.job_id, data: new.data })
             .collect();
         let last = first + events.len() as i64 - 1;
-        let writes = js_sys::Object::new();
-        js_sys::Reflect::set(&writes, &"seq".into(), &JsValue::from_f64(last as f64))?;
-        for e in &events {
-            js_sys::Reflect::set(&writes, &key(e.seq).into(), &serde_json::to_string(e)?.into())?;
+        // The events first, then the counter, so a reader never sees a seq
+        // whose event is not stored yet.
+        for chunk in events.chunks(MAX_KEYS_PER_CALL) {
+            let writes = js_sys::Object::new();
+            for e in chunk {
+                js_sys::Reflect::set(&writes, &key(e.seq).into(), &serde_json::to_string(e)?.into())?;
+            }
+            storage.put_multiple_raw(writes).await?;
         }
-        storage.put_multiple_raw(writes).await?;
+        storage.put("seq", last).await?;
         let stale: Vec<String> = (first - KEEP..=last - KEEP).filter(|s| *s > 0).map(key).collect();
-        if !stale.is_empty() {
-            storage.delete_multiple(stale).await?;
+        for chunk in stale.chunks(MAX_KEYS_PER_CALL) {
+            storage.delete_multiple(chunk.to_vec()).await?;
         }
         Ok(events)
     }
@@ -178,7 +185,7 @@ impl BoardHub {
 
     /// Reads the board and publishes what changed since the last look.
     async fn poll_board(&self) -> Result<()> {
-        let Ok((_, envelope)) = crate::upstream::call::<Vec<BoardRecord>>(&self.env, Method::Get, paths::BOARD, None).await else {
+        let Ok(envelope) = crate::upstream::call::<Vec<BoardRecord>>(&self.env, Method::Get, paths::BOARD, None, Shape::Envelope).await else {
             return Ok(());
         };
         let now: HashMap<String, Snapshot> = envelope

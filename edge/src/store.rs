@@ -2,7 +2,7 @@
 //! log and idempotency keys (schema: `edge/migrations/`).
 
 use serde::Deserialize;
-use shared::api::{AuditEntry, DeadLetter, NoteView};
+use shared::api::{AuditEntry, DeadLetter, NoteVersion, NoteView};
 use shared::note::{NoteOutcome, PushRecord, RejectedRecord};
 use shared::session::Claims;
 use wasm_bindgen::JsValue;
@@ -33,32 +33,76 @@ fn opt_n(v: Option<i64>) -> JsValue {
 
 // ---- note results ----------------------------------------------------------
 
-/// One upsert per record. A redelivery (same key, same report_time) changes
-/// nothing; a record replaces the stored one only when its `report_time` is
-/// later, so a delayed older delivery cannot overwrite a newer one.
+/// Keeps a version of a record; a redelivery of the same content (same
+/// digest) changes nothing and keeps its first arrival. `{guard}` is a
+/// condition on the statement (`true`, or a dead letter's replay token).
+const INSERT_VERSION: &str = "INSERT INTO note_versions
+    (call_id, biz_id, type, digest, report_time, report_ms, outcome, raw, received_at, arrival)
+  SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 WHERE {guard}
+  ON CONFLICT (call_id, biz_id, type, digest) DO NOTHING";
+
+/// Makes a record the shown one when its content is new (its version was
+/// kept by this very arrival) and it is the newest: by report time (one
+/// that is not a time counts as the oldest), then by arrival.
 const UPSERT_NOTE: &str = "INSERT INTO note_results
     (call_id, biz_id, type, out_id, cell_number, success, error_code, error_msg, start_time, report_time,
-     duration, content_length, result, outcome, raw, received_at)
-  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+     duration, content_length, result, outcome, raw, received_at, report_ms, digest, arrival)
+  SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL, ?13, ?14, ?15, ?16, ?17, ?18 WHERE {guard}
   ON CONFLICT (call_id, biz_id, type) DO UPDATE SET
     out_id = excluded.out_id, cell_number = excluded.cell_number, success = excluded.success,
     error_code = excluded.error_code, error_msg = excluded.error_msg, start_time = excluded.start_time,
     report_time = excluded.report_time, duration = excluded.duration, content_length = excluded.content_length,
-    result = excluded.result, outcome = excluded.outcome, raw = excluded.raw, received_at = excluded.received_at
-  WHERE COALESCE(excluded.report_time, '') > COALESCE(note_results.report_time, '')";
+    result = NULL, outcome = excluded.outcome, raw = excluded.raw, received_at = excluded.received_at,
+    report_ms = excluded.report_ms, digest = excluded.digest, arrival = excluded.arrival
+  WHERE excluded.digest IS NOT note_results.digest
+    AND (SELECT v.arrival FROM note_versions v
+          WHERE v.call_id = excluded.call_id AND v.biz_id = excluded.biz_id AND v.type = excluded.type
+            AND v.digest = excluded.digest) = excluded.arrival
+    AND (COALESCE(excluded.report_ms, -1), excluded.arrival)
+        >= (COALESCE(note_results.report_ms, -1), COALESCE(note_results.arrival, 0))";
 
-const INSERT_DEAD_LETTER: &str = "INSERT INTO dead_letters (raw, field, reason, received_at) VALUES (?1, ?2, ?3, ?4)";
+const INSERT_DEAD_LETTER: &str =
+    "INSERT INTO dead_letters (raw, field, reason, received_at, encoding, scope) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 /// A record ready to store.
 pub struct GoodRecord {
     pub record: PushRecord,
     pub outcome: NoteOutcome,
+    /// The record's text exactly as received.
     pub raw: String,
+    /// `shared::note::content_digest` of it.
+    pub digest: String,
 }
 
-fn upsert(db: &D1Database, g: &GoodRecord, at: i64) -> worker::Result<D1PreparedStatement> {
+/// The two statements that keep one record arriving at `arrival`; with
+/// `replay`, only if that dead letter's replay token is the given one.
+fn keep_record(db: &D1Database, g: &GoodRecord, at: i64, arrival: i64, replay: Option<(i64, &str)>) -> worker::Result<[D1PreparedStatement; 2]> {
     let r = &g.record;
-    db.prepare(UPSERT_NOTE).bind(&[
+    let outcome = serde_json::to_string(&g.outcome).expect("outcome serialises");
+    let report_ms = r.report_ms();
+    let (version_guard, current_guard, guard_args) = match replay {
+        Some((id, token)) => (
+            "(SELECT replay_token FROM dead_letters WHERE id = ?11) = ?12",
+            "(SELECT replay_token FROM dead_letters WHERE id = ?19) = ?20",
+            vec![n(id), s(token)],
+        ),
+        None => ("true", "true", vec![]),
+    };
+    let mut version_args = vec![
+        s(&r.call_id),
+        s(&r.biz_id),
+        s(r.note_type.as_str()),
+        s(&g.digest),
+        opt(r.report_time.as_deref()),
+        opt_n(report_ms),
+        s(&outcome),
+        s(&g.raw),
+        n(at),
+        n(arrival),
+    ];
+    version_args.extend(guard_args.iter().cloned());
+    let version = db.prepare(INSERT_VERSION.replace("{guard}", version_guard)).bind(&version_args)?;
+    let mut current_args = vec![
         s(&r.call_id),
         s(&r.biz_id),
         s(r.note_type.as_str()),
@@ -71,24 +115,41 @@ fn upsert(db: &D1Database, g: &GoodRecord, at: i64) -> worker::Result<D1Prepared
         opt(r.report_time.as_deref()),
         opt_n(r.duration),
         opt_n(r.content_length),
-        opt(r.result.as_deref()),
-        s(&serde_json::to_string(&g.outcome).expect("outcome serialises")),
+        s(&outcome),
         s(&g.raw),
         n(at),
-    ])
+        opt_n(report_ms),
+        s(&g.digest),
+        n(arrival),
+    ];
+    current_args.extend(guard_args);
+    let current = db.prepare(UPSERT_NOTE.replace("{guard}", current_guard)).bind(&current_args)?;
+    Ok([version, current])
 }
 
-/// Stores a push in one transaction (a D1 batch): valid records upserted,
-/// invalid ones dead-lettered. Returns, per valid record, whether it changed
-/// anything. `break_storage` makes the batch fail (sandbox fault switch).
+/// What could not be read, kept exactly: text, or base64 when not UTF-8.
+fn dead_letter_statement(db: &D1Database, b: &RejectedRecord, at: i64) -> worker::Result<D1PreparedStatement> {
+    use base64::Engine as _;
+    let (raw, encoding) = match std::str::from_utf8(&b.raw) {
+        Ok(text) => (text.to_owned(), "utf8"),
+        Err(_) => (base64::engine::general_purpose::STANDARD.encode(&b.raw), "base64"),
+    };
+    let scope = if b.index.is_some() { "record" } else { "body" };
+    db.prepare(INSERT_DEAD_LETTER).bind(&[s(&raw), s(&b.error.field), s(&b.error.problem), n(at), s(encoding), s(scope)])
+}
+
+/// Stores a push in one transaction (a D1 batch): every record's version
+/// and, when it is the newest, its shown row; everything unreadable as a
+/// dead letter. Returns, per record, whether the shown row changed.
+/// `break_storage` makes the batch fail (sandbox fault switch).
 pub async fn store_push(db: &D1Database, good: &[GoodRecord], bad: &[RejectedRecord], break_storage: bool) -> worker::Result<Vec<bool>> {
     let at = now_ms();
-    let mut statements = Vec::with_capacity(good.len() + bad.len() + 1);
-    for g in good {
-        statements.push(upsert(db, g, at)?);
+    let mut statements = Vec::with_capacity(2 * good.len() + bad.len() + 1);
+    for (i, g) in good.iter().enumerate() {
+        statements.extend(keep_record(db, g, at, at * 1000 + i as i64, None)?);
     }
     for b in bad {
-        statements.push(db.prepare(INSERT_DEAD_LETTER).bind(&[s(&b.raw.to_string()), s(&b.error.field), s(&b.error.problem), n(at)])?);
+        statements.push(dead_letter_statement(db, b, at)?);
     }
     if break_storage {
         statements.push(db.prepare("INSERT INTO storage_fault_injected (x) VALUES (1)"));
@@ -99,7 +160,9 @@ pub async fn store_push(db: &D1Database, good: &[GoodRecord], bad: &[RejectedRec
     let results = db.batch(statements).await?;
     Ok(results
         .iter()
-        .take(good.len())
+        .take(2 * good.len())
+        .skip(1)
+        .step_by(2)
         .map(|r| r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0) > 0)
         .collect())
 }
@@ -119,6 +182,7 @@ struct NoteRow {
     report_time: Option<String>,
     outcome: String,
     received_at: f64,
+    versions: Option<f64>,
 }
 
 impl NoteRow {
@@ -136,12 +200,13 @@ impl NoteRow {
             report_time: self.report_time,
             outcome: serde_json::from_str(&self.outcome).ok()?,
             received_at: self.received_at as i64,
+            versions: self.versions.unwrap_or(1.0) as i64,
         })
     }
 }
 
-const NOTE_COLUMNS: &str =
-    "call_id, biz_id, type, out_id, cell_number, success, error_code, error_msg, start_time, report_time, outcome, received_at";
+const NOTE_COLUMNS: &str = "call_id, biz_id, type, out_id, cell_number, success, error_code, error_msg, start_time, report_time, outcome, received_at,
+    (SELECT COUNT(*) FROM note_versions v WHERE v.call_id = note_results.call_id AND v.biz_id = note_results.biz_id AND v.type = note_results.type) AS versions";
 
 /// Notes whose `out_id` is one of the job ids (at most 90 per query).
 pub async fn notes_for_jobs(db: &D1Database, job_ids: &[String]) -> worker::Result<Vec<NoteView>> {
@@ -166,12 +231,51 @@ pub async fn orphan_notes(db: &D1Database, from: &str, to: &str) -> worker::Resu
     Ok(rows.into_iter().filter_map(NoteRow::view).collect())
 }
 
+#[derive(Deserialize)]
+struct VersionRow {
+    report_time: Option<String>,
+    report_ms: Option<f64>,
+    received_at: f64,
+    outcome: String,
+    raw: String,
+    current: f64,
+}
+
+/// Every kept version of one record, newest first (the order that decides which is shown).
+pub async fn note_history(db: &D1Database, call_id: &str, biz_id: &str, note_type: &str) -> worker::Result<Vec<NoteVersion>> {
+    let rows: Vec<VersionRow> = db
+        .prepare(
+            "SELECT v.report_time, v.report_ms, v.received_at, v.outcome, v.raw,
+                    (v.digest = (SELECT n.digest FROM note_results n WHERE n.call_id = v.call_id AND n.biz_id = v.biz_id AND n.type = v.type)) AS current
+               FROM note_versions v WHERE v.call_id = ?1 AND v.biz_id = ?2 AND v.type = ?3
+              ORDER BY COALESCE(v.report_ms, -1) DESC, v.arrival DESC LIMIT 100",
+        )
+        .bind(&[s(call_id), s(biz_id), s(note_type)])?
+        .all()
+        .await?
+        .results()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(NoteVersion {
+                report_time: r.report_time,
+                report_ms: r.report_ms.map(|v| v as i64),
+                received_at: r.received_at as i64,
+                outcome: serde_json::from_str(&r.outcome).ok()?,
+                current: r.current != 0.0,
+                raw: r.raw,
+            })
+        })
+        .collect())
+}
+
 // ---- dead letters ----------------------------------------------------------
 
 #[derive(Deserialize)]
 struct DeadRow {
     id: f64,
     raw: String,
+    encoding: Option<String>,
     field: Option<String>,
     reason: String,
     received_at: f64,
@@ -183,6 +287,7 @@ impl From<DeadRow> for DeadLetter {
         DeadLetter {
             id: r.id as i64,
             raw: r.raw,
+            encoding: r.encoding.unwrap_or_else(|| "utf8".into()),
             field: r.field,
             reason: r.reason,
             received_at: r.received_at as i64,
@@ -193,9 +298,9 @@ impl From<DeadRow> for DeadLetter {
 
 pub async fn dead_letters(db: &D1Database, include_replayed: bool) -> worker::Result<Vec<DeadLetter>> {
     let sql = if include_replayed {
-        "SELECT id, raw, field, reason, received_at, replayed_at FROM dead_letters ORDER BY id DESC LIMIT 500"
+        "SELECT id, raw, encoding, field, reason, received_at, replayed_at FROM dead_letters ORDER BY id DESC LIMIT 500"
     } else {
-        "SELECT id, raw, field, reason, received_at, replayed_at FROM dead_letters WHERE replayed_at IS NULL ORDER BY id DESC LIMIT 500"
+        "SELECT id, raw, encoding, field, reason, received_at, replayed_at FROM dead_letters WHERE replayed_at IS NULL ORDER BY id DESC LIMIT 500"
     };
     let rows: Vec<DeadRow> = db.prepare(sql).all().await?.results()?;
     Ok(rows.into_iter().map(DeadLetter::from).collect())
@@ -203,23 +308,37 @@ pub async fn dead_letters(db: &D1Database, include_replayed: bool) -> worker::Re
 
 pub async fn dead_letter(db: &D1Database, id: i64) -> worker::Result<Option<DeadLetter>> {
     let row: Option<DeadRow> = db
-        .prepare("SELECT id, raw, field, reason, received_at, replayed_at FROM dead_letters WHERE id = ?1")
+        .prepare("SELECT id, raw, encoding, field, reason, received_at, replayed_at FROM dead_letters WHERE id = ?1")
         .bind(&[n(id)])?
         .first(None)
         .await?;
     Ok(row.map(DeadLetter::from))
 }
 
-/// Stores a corrected record and marks its dead letter replayed, together.
-pub async fn replay(db: &D1Database, id: i64, good: &GoodRecord) -> worker::Result<bool> {
+/// What replaying a dead letter did.
+pub enum Replayed {
+    /// Stored; whether it became the shown version.
+    Stored { shown: bool },
+    /// Another replay of this dead letter got there first.
+    AlreadyReplayed,
+}
+
+/// Stores a corrected record and marks its dead letter replayed, in one
+/// transaction and only once: the mark (with this request's `token`) is
+/// made only if there is none yet, and the record is stored only if the
+/// mark is this request's, so of two concurrent replays exactly one stores.
+pub async fn replay(db: &D1Database, id: i64, good: &GoodRecord, token: &str, who: &str) -> worker::Result<Replayed> {
     let at = now_ms();
-    let results = db
-        .batch(vec![
-            upsert(db, good, at)?,
-            db.prepare("UPDATE dead_letters SET replayed_at = ?1 WHERE id = ?2").bind(&[n(at), n(id)])?,
-        ])
-        .await?;
-    Ok(results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) > 0)
+    let mark = db
+        .prepare("UPDATE dead_letters SET replayed_at = ?1, replay_token = ?2, replayed_by = ?3 WHERE id = ?4 AND replayed_at IS NULL")
+        .bind(&[n(at), s(token), s(who), n(id)])?;
+    let [version, current] = keep_record(db, good, at, at * 1000, Some((id, token)))?;
+    let results = db.batch(vec![mark, version, current]).await?;
+    let changed = |i: usize| results.get(i).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) > 0;
+    if !changed(0) {
+        return Ok(Replayed::AlreadyReplayed);
+    }
+    Ok(Replayed::Stored { shown: changed(2) })
 }
 
 // ---- audit log -------------------------------------------------------------
@@ -275,19 +394,27 @@ pub async fn audit_entries(db: &D1Database, case_id: Option<&str>, limit: i64) -
 
 // ---- idempotency -----------------------------------------------------------
 
+/// The stored key of a user's `Idempotency-Key`: the user name's length
+/// first, so no pair of user and key can spell another pair's scope.
+pub fn idempotency_scope(user: &str, key: &str) -> String {
+    format!("{}:{user}:{key}", user.len())
+}
+
 pub enum Claim {
-    /// First time: go ahead, then [`finish`] or [`release`].
+    /// First time: go ahead, then [`finish`], [`mark_unknown`] or [`release`].
     New,
     /// The key was used for a different request.
     Mismatch,
     /// Done before: answer the same again.
     Done { status: u16, body: String },
+    /// The first request may or may not have placed the call: never call again.
+    Unknown { reason: String },
     /// Another request with this key is still running.
     InFlight,
 }
 
-/// A request still "in flight" after this long is taken to have died with
-/// its Worker; its key may be claimed again.
+/// A request still "in flight" after this long died with its Worker,
+/// perhaps after reaching the backend: its outcome is unknown.
 const IN_FLIGHT_TIMEOUT_MS: i64 = 60_000;
 
 /// Claims an idempotency key for a user and a request (`request_hash`).
@@ -309,36 +436,56 @@ pub async fn claim(db: &D1Database, key: &str, user: &str, request_hash: &str) -
         status: Option<f64>,
         body: Option<String>,
         request_hash: Option<String>,
+        state: Option<String>,
+        created_at: f64,
     }
-    let row: Option<Row> =
-        db.prepare("SELECT status, body, request_hash FROM idempotency WHERE key = ?1").bind(&[s(key)])?.first(None).await?;
+    let row: Option<Row> = db
+        .prepare("SELECT status, body, request_hash, state, created_at FROM idempotency WHERE key = ?1")
+        .bind(&[s(key)])?
+        .first(None)
+        .await?;
     let Some(row) = row else { return Ok(Claim::InFlight) };
     if row.request_hash.as_deref().is_some_and(|h| h != request_hash) {
         return Ok(Claim::Mismatch);
     }
+    if row.state.as_deref() == Some("unknown") {
+        let reason = row
+            .body
+            .and_then(|b| serde_json::from_str::<shared::api::OutcomeUnknown>(&b).ok())
+            .map(|u| u.reason)
+            .unwrap_or_default();
+        return Ok(Claim::Unknown { reason });
+    }
     if let Some(status) = row.status {
         return Ok(Claim::Done { status: status as u16, body: row.body.unwrap_or_default() });
     }
-    // Take over a claim whose request died mid-way.
-    let taken = db
-        .prepare("UPDATE idempotency SET created_at = ?1 WHERE key = ?2 AND status IS NULL AND created_at < ?3")
-        .bind(&[n(now), s(key), n(now - IN_FLIGHT_TIMEOUT_MS)])?
-        .run()
-        .await?
-        .meta()?
-        .and_then(|m| m.changes)
-        .unwrap_or(0);
-    Ok(if taken > 0 { Claim::New } else { Claim::InFlight })
+    if (row.created_at as i64) < now - IN_FLIGHT_TIMEOUT_MS {
+        let reason = "上一次请求中断,不知是否已拨出 (the first request died mid-way)".to_owned();
+        let body = serde_json::json!({ "caseId": "", "callPersonId": "", "reason": reason }).to_string();
+        mark_unknown(db, key, &body).await?;
+        return Ok(Claim::Unknown { reason });
+    }
+    Ok(Claim::InFlight)
 }
 
 pub async fn finish(db: &D1Database, key: &str, status: u16, body: &str) -> worker::Result<()> {
-    db.prepare("UPDATE idempotency SET status = ?1, body = ?2 WHERE key = ?3").bind(&[n(status as i64), s(body), s(key)])?.run().await?;
+    db.prepare("UPDATE idempotency SET status = ?1, body = ?2, state = 'done' WHERE key = ?3")
+        .bind(&[n(status as i64), s(body), s(key)])?
+        .run()
+        .await?;
     Ok(())
 }
 
-/// Frees a key whose request never reached the backend, so a retry may run.
+/// Keeps a key whose request may have placed the call: `body` is the
+/// `shared::api::OutcomeUnknown` a retry is told.
+pub async fn mark_unknown(db: &D1Database, key: &str, body: &str) -> worker::Result<()> {
+    db.prepare("UPDATE idempotency SET state = 'unknown', body = ?1 WHERE key = ?2").bind(&[s(body), s(key)])?.run().await?;
+    Ok(())
+}
+
+/// Frees a key whose request certainly never reached the backend, so a retry may run.
 pub async fn release(db: &D1Database, key: &str) -> worker::Result<()> {
-    db.prepare("DELETE FROM idempotency WHERE key = ?1 AND status IS NULL").bind(&[s(key)])?.run().await?;
+    db.prepare("DELETE FROM idempotency WHERE key = ?1 AND status IS NULL AND state IS NULL").bind(&[s(key)])?.run().await?;
     Ok(())
 }
 

@@ -1,12 +1,14 @@
 //! Calls to the mediation backend: one place that adds the token, enforces a
-//! timeout, keeps the backend's own error messages and statuses, and turns
-//! transport failures into readable 502/504 answers.
+//! timeout, and reads every answer by the one rule in
+//! `shared::mediation::answer` (HTTP 2xx and an envelope code of 200/201).
+//! A failure keeps how far the request got ([`Attempt`]), which decides the
+//! audit entry and whether a call placement's idempotency key may be reused.
 
 use std::time::Duration;
 
 use futures_util::future::{select, Either};
 use serde::de::DeserializeOwned;
-use shared::mediation::Envelope;
+use shared::mediation::answer::{self, Answered, Attempt, Shape, UpstreamFault};
 use worker::{AbortController, Delay, Env, Fetch, Headers, Method, Request, RequestInit, Response};
 
 use crate::config::MediationConfig;
@@ -15,30 +17,99 @@ use crate::http::Failure;
 /// How long the edge waits for an upstream before answering 504.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Why a request to an upstream got no answer.
+#[derive(Debug)]
+pub enum Transport {
+    Unreachable(String),
+    TimedOut(Duration),
+}
+
 /// Sends `request`, giving up after `timeout`.
-pub async fn fetch_with_timeout(request: Request, timeout: Duration) -> Result<Response, Failure> {
+pub async fn fetch_with_timeout(request: Request, timeout: Duration) -> Result<Response, Transport> {
     let controller = AbortController::default();
     let signal = controller.signal();
     let call = async move { Fetch::Request(request).send_with_signal(&signal).await };
     match select(Box::pin(call), Box::pin(Delay::from(timeout))).await {
         Either::Left((Ok(response), _)) => Ok(response),
-        Either::Left((Err(e), _)) => Err(Failure::new(502, "upstream_unreachable", format!("上游服务无法连接 (upstream unreachable: {e})"))),
+        Either::Left((Err(e), _)) => Err(Transport::Unreachable(e.to_string())),
         Either::Right(_) => {
             controller.abort();
-            Err(Failure::new(504, "upstream_timeout", format!("上游服务响应超时 (no answer within {} s)", timeout.as_secs())))
+            Err(Transport::TimedOut(timeout))
         }
     }
 }
 
-/// The backend's answer: HTTP status and body.
-pub struct Answer {
-    pub status: u16,
-    pub body: String,
+/// `who` names the upstream in the message ("调解后台", "知识库服务", …). The
+/// cause of an unreachable upstream goes to the log, not to the caller.
+pub fn transport_failure(t: &Transport, who: &str) -> Failure {
+    match t {
+        Transport::Unreachable(cause) => {
+            worker::console_warn!("{who} unreachable: {cause}");
+            Failure::new(502, "upstream_unreachable", format!("{who}无法连接 (upstream unreachable)"))
+        }
+        Transport::TimedOut(d) => Failure::new(504, "upstream_timeout", format!("{who}响应超时 (no answer within {} s)", d.as_secs())),
+    }
 }
 
-/// Sends one request to the backend (`path_and_query` relative to its base).
-pub async fn send(env: &Env, method: Method, path_and_query: &str, json_body: Option<String>) -> Result<Answer, Failure> {
-    let config = MediationConfig::from_env(env).map_err(|e| Failure::setting(&e))?;
+/// A request to the backend that did not succeed, and how far it got.
+#[derive(Debug)]
+pub struct CallFailure {
+    pub attempt: Attempt,
+    /// What the caller is answered.
+    pub failure: Failure,
+}
+
+impl From<CallFailure> for Failure {
+    fn from(f: CallFailure) -> Self {
+        f.failure
+    }
+}
+
+impl CallFailure {
+    fn not_sent(failure: Failure) -> Self {
+        Self { attempt: Attempt::NotSent, failure }
+    }
+
+    /// The status the audit trail records: 0 when no answer came.
+    pub fn audit_status(&self) -> u16 {
+        match &self.attempt {
+            Attempt::NotSent | Attempt::Unreachable | Attempt::TimedOut => 0,
+            Attempt::Answered(fault) => fault.audit_status(),
+        }
+    }
+}
+
+impl From<worker::Error> for CallFailure {
+    fn from(e: worker::Error) -> Self {
+        CallFailure::not_sent(e.into())
+    }
+}
+
+/// The board's answer to a backend fault: the backend's own message and a
+/// status that says what happened (see the README's error table).
+pub fn fault_failure(fault: &UpstreamFault) -> Failure {
+    match fault {
+        UpstreamFault::CredentialsRefused { .. } => Failure::new(
+            502,
+            "upstream_auth_failed",
+            "调解后台拒绝了服务端凭证,请联系管理员检查 MEDIATION_API_TOKEN (the backend refused the edge's credentials)",
+        ),
+        UpstreamFault::Rejected { status, message } => Failure::new(*status, "upstream_rejected", message.clone()),
+        UpstreamFault::Failed { status, message, .. } => {
+            let message = if message.is_empty() { "调解后台处理失败 (the backend failed)".to_owned() } else { message.clone() };
+            Failure::new(*status, "upstream_error", message)
+        }
+        UpstreamFault::Unreadable { status, problem } => {
+            worker::console_warn!("mediation backend answered HTTP {status} unreadably: {problem}");
+            Failure::new(502, "upstream_invalid", format!("调解后台返回了无法解析的数据 (HTTP {status})"))
+        }
+    }
+}
+
+/// Sends one request to the backend (`path_and_query` relative to its base)
+/// and returns the HTTP status and body.
+async fn send(env: &Env, method: Method, path_and_query: &str, json_body: Option<String>) -> Result<(u16, String), CallFailure> {
+    let config = MediationConfig::from_env(env).map_err(|e| CallFailure::not_sent(Failure::setting(&e)))?;
     let headers = Headers::new();
     headers.set("Authorization", &format!("Bearer {}", config.token))?;
     headers.set("Accept", "application/json")?;
@@ -50,43 +121,25 @@ pub async fn send(env: &Env, method: Method, path_and_query: &str, json_body: Op
     }
     init.with_headers(headers);
     let request = Request::new_with_init(&format!("{}{}", config.base, path_and_query), &init)?;
-    let mut response = fetch_with_timeout(request, TIMEOUT).await.map_err(|mut f| {
-        f.body.error.message = f.body.error.message.replace("上游服务", "调解后台");
-        f
+    let mut response = fetch_with_timeout(request, TIMEOUT).await.map_err(|t| CallFailure {
+        attempt: match t {
+            Transport::Unreachable(_) => Attempt::Unreachable,
+            Transport::TimedOut(_) => Attempt::TimedOut,
+        },
+        failure: transport_failure(&t, "调解后台"),
     })?;
     let status = response.status_code();
-    let body = response.text().await.map_err(|_| Failure::new(502, "upstream_invalid", "调解后台返回的数据无法读取"))?;
-    Ok(Answer { status, body })
+    let body = response.text().await.map_err(|_| {
+        let fault = UpstreamFault::Unreadable { status, problem: "the body could not be read".into() };
+        CallFailure { failure: fault_failure(&fault), attempt: Attempt::Answered(fault) }
+    })?;
+    Ok((status, body))
 }
 
-/// Sends a request and reads the envelope. A backend error keeps its own
-/// status and message (e.g. the takeover conflict).
-pub async fn call<T: DeserializeOwned>(env: &Env, method: Method, path_and_query: &str, json_body: Option<String>) -> Result<(u16, Envelope<T>), Failure> {
-    let answer = send(env, method, path_and_query, json_body).await?;
-    decode(&answer)
-}
-
-pub fn decode<T: DeserializeOwned>(answer: &Answer) -> Result<(u16, Envelope<T>), Failure> {
-    if (200..300).contains(&answer.status) {
-        return serde_json::from_str::<Envelope<T>>(&answer.body)
-            .map(|e| (answer.status, e))
-            .map_err(|e| Failure::new(502, "upstream_invalid", format!("调解后台返回了无法解析的数据 ({e})")));
-    }
-    Err(upstream_error(answer))
-}
-
-/// The backend's error as the board's error, same status, same message —
-/// except 401/403, which mean the edge's own credentials were refused: those
-/// become 502, so the board does not mistake them for an expired session.
-pub fn upstream_error(answer: &Answer) -> Failure {
-    if answer.status == 401 || answer.status == 403 {
-        return Failure::new(502, "upstream_auth_failed", "调解后台拒绝了服务端凭证,请联系管理员检查 MEDIATION_API_TOKEN (the backend refused the edge's credentials)");
-    }
-    let status = if (400..600).contains(&answer.status) { answer.status } else { 502 };
-    match serde_json::from_str::<Envelope<serde_json::Value>>(&answer.body) {
-        Ok(env) => Failure::new(status, if status >= 500 { "upstream_error" } else { "upstream_rejected" }, env.message),
-        Err(_) => Failure::new(502, "upstream_invalid", format!("调解后台返回了无法解析的数据 (HTTP {})", answer.status)),
-    }
+/// Sends a request and reads the answer by the one rule.
+pub async fn call<T: DeserializeOwned>(env: &Env, method: Method, path_and_query: &str, json_body: Option<String>, shape: Shape) -> Result<Answered<T>, CallFailure> {
+    let (status, body) = send(env, method, path_and_query, json_body).await?;
+    answer::read::<T>(status, &body, shape).map_err(|fault| CallFailure { failure: fault_failure(&fault), attempt: Attempt::Answered(fault) })
 }
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters stay).

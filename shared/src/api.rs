@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::FieldError;
-use crate::mediation::{BoardRecord, CallErrorCode, CallResult, CallStatus, CallType, Turn};
+use crate::mediation::{BoardRecord, CallErrorCode, CallResult, CallStatus, CallType, OcrFile, OcrState, Turn};
 use crate::note::{NoteOutcome, PushRecord};
 use crate::session::{Claims, Role};
 
@@ -80,6 +80,47 @@ pub struct CallOutcome {
     pub start_time: Option<String>,
 }
 
+/// `POST /api/cases/{caseId}/takeover` answer. The backend's success answer
+/// may carry no data (the spec shows `data: null`): the user is then the one
+/// the edge sent, and the time the edge's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TakeoverOutcome {
+    pub case_id: String,
+    pub user_name: String,
+    pub takeover_time: String,
+    /// The backend's message (e.g. "接管成功").
+    #[serde(default)]
+    pub message: String,
+}
+
+/// `POST` and `GET /api/cases/{caseId}/ocr` answer. The spec shows OCR's
+/// answer as a bare `{}`: `status` is then absent, meaning "requested, no
+/// progress reported".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OcrOutcome {
+    pub case_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<OcrState>,
+    #[serde(default)]
+    pub files: Vec<OcrFile>,
+    #[serde(default)]
+    pub message: String,
+}
+
+/// A call placement whose outcome the edge does not know (the backend timed
+/// out, failed or answered unreadably after the request left): the answer
+/// to a retry with the same `Idempotency-Key`, which never calls again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutcomeUnknown {
+    pub case_id: String,
+    pub call_person_id: String,
+    /// What went wrong the first time.
+    pub reason: String,
+}
+
 /// `POST /api/calls/{jobId}/status` body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -88,7 +129,7 @@ pub struct StatusChange {
 }
 
 /// A stored note-agent result, as the board shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NoteView {
     pub call_id: String,
@@ -104,6 +145,10 @@ pub struct NoteView {
     pub report_time: Option<String>,
     pub outcome: NoteOutcome,
     pub received_at: i64,
+    /// How many different versions of this record the edge has kept (the
+    /// newest is this one); supervisors can open them (`/api/notes/history`).
+    #[serde(default)]
+    pub versions: i64,
 }
 
 impl NoteView {
@@ -122,18 +167,30 @@ impl NoteView {
             report_time: r.report_time.clone(),
             outcome,
             received_at,
+            versions: 1,
         }
     }
 }
 
 /// One AI call with its parsed conversation and the note results linked to it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallView {
     pub job_id: String,
     pub call_type: CallType,
     pub call_status: CallStatus,
+    /// When the call started (ms since the epoch): its first turn, or for a
+    /// call whose turns cannot be read, the time its `jobId` begins with.
+    #[serde(default)]
+    pub started_at: Option<i64>,
     pub turns: Vec<Turn>,
+    /// Why the backend's `conversations` string could not be read (the
+    /// turns are then empty); the call is still listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<String>,
+    /// The unreadable string itself, for roles that see raw data (supervisors, admins).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_conversations: Option<String>,
     /// Where the board fetches the recording (`/api/recordings/{jobId}`), if there is one.
     pub recording: Option<String>,
     pub notes: Vec<NoteView>,
@@ -150,17 +207,49 @@ impl CallView {
 }
 
 /// `GET /api/conversations`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationsResponse {
     pub calls: Vec<CallView>,
 }
 
 /// `GET /api/notes?jobId=`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NotesResponse {
     pub notes: Vec<NoteView>,
+}
+
+/// One kept version of a note record (`GET /api/notes/history`), newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NoteVersion {
+    pub report_time: Option<String>,
+    /// `report_time` read as Asia/Shanghai time; absent when it is not a time.
+    pub report_ms: Option<i64>,
+    /// When the edge first received this content (ms since the epoch).
+    pub received_at: i64,
+    pub outcome: NoteOutcome,
+    /// Whether this is the version the board shows.
+    pub current: bool,
+    /// The record exactly as received.
+    pub raw: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NoteHistory {
+    pub versions: Vec<NoteVersion>,
+}
+
+/// The time a `jobId` begins with (the backend's ids start with the
+/// milliseconds they were made at, e.g. `1770463000471-447e-…`).
+pub fn time_of_job_id(job_id: &str) -> Option<i64> {
+    let digits = job_id.split('-').next()?;
+    if digits.len() != 13 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 /// `GET /api/recordings/{jobId}/link`: a short-lived link that plays the
@@ -202,11 +291,19 @@ pub struct AuditResponse {
 #[serde(rename_all = "camelCase")]
 pub struct DeadLetter {
     pub id: i64,
+    /// What was received: text as is, or base64 when it was not UTF-8 (`encoding`).
     pub raw: String,
+    /// `utf8` or `base64`.
+    #[serde(default = "utf8")]
+    pub encoding: String,
     pub field: Option<String>,
     pub reason: String,
     pub received_at: i64,
     pub replayed_at: Option<i64>,
+}
+
+fn utf8() -> String {
+    "utf8".into()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -424,6 +521,14 @@ mod tests {
     use crate::note::QualityItem;
 
     #[test]
+    fn job_ids_carry_their_time() {
+        assert_eq!(time_of_job_id("1770463000471-447e-96ea-97523c61189b"), Some(1_770_463_000_471));
+        assert_eq!(time_of_job_id("J1001"), None);
+        assert_eq!(time_of_job_id("17704630004711-x"), None);
+        assert_eq!(time_of_job_id(""), None);
+    }
+
+    #[test]
     fn masks_like_the_spec_example() {
         assert_eq!(mask_phone("13922111489"), "139****1489");
         assert_eq!(mask_phone("02168881234"), "021****1234");
@@ -444,7 +549,8 @@ mod tests {
             error_msg: None,
             start_time: Some(start.into()),
             report_time: None,
-            outcome: NoteOutcome::QualityInspection { items: vec![QualityItem { item: "x".into(), full_score: 1, score: 1, problem: "".into(), suggestion: "".into() }] },
+            versions: 1,
+            outcome: NoteOutcome::QualityInspection { items: vec![QualityItem { item: "x".into(), full_score: 1.0, score: 1.0, problem: None, suggestion: None }], issues: vec![] },
             received_at: 0,
         }
     }

@@ -41,6 +41,13 @@ macro_rules! open_enum {
             }
         }
 
+        /// An absent value reads as an empty unknown one.
+        impl Default for $name {
+            fn default() -> Self {
+                $name::Other(String::new())
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())

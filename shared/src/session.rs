@@ -31,6 +31,13 @@ impl Role {
         matches!(self, Role::Supervisor | Role::Admin)
     }
 
+    /// Whether the role may open what the upstreams sent as it came (an
+    /// unreadable transcript, earlier versions of a note record): those can
+    /// hold numbers and names that are masked elsewhere.
+    pub fn sees_raw_data(&self) -> bool {
+        matches!(self, Role::Supervisor | Role::Admin)
+    }
+
     pub fn is_admin(&self) -> bool {
         matches!(self, Role::Admin)
     }

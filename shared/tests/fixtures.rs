@@ -56,7 +56,7 @@ fn table() -> Vec<(&'static str, Check)> {
         ("mediation/07-status-response.json", check::<m::Envelope<m::CallStatusInfo>>),
         ("mediation/08-update-status-request.json", check::<m::UpdateStatusRequest>),
         ("mediation/09-update-status-response.json", check::<m::Envelope<()>>),
-        ("mediation/10-ocr-process-response.json", check::<serde_json::Map<String, Value>>),
+        ("mediation/10-ocr-process-response.json", check_ocr_answer),
         ("note_agent/01-push-request.json", check_push),
         ("note_agent/02-push-request-result-quality-inspection.json", check::<Vec<note::QualityItem>>),
         ("note_agent/03-push-request-result-summary.json", check::<note::Summary>),
@@ -156,13 +156,22 @@ fn check_conversation_log(name: &str, text: &str) {
     assert!(script.contains("\n\n1.") && script.contains("**分期支付**"), "markdown and newlines are kept: {script}");
 }
 
+/// OCR's documented answer is a bare `{}`: read as the edge reads it, it is
+/// a success with nothing reported yet.
+fn check_ocr_answer(name: &str, text: &str) {
+    use shared::mediation::answer::{read, Shape};
+    let answered = read::<m::OcrResult>(200, text, Shape::BareOrEnvelope).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    assert_eq!((answered.code, answered.data), (None, m::OcrResult::default()));
+}
+
 fn check_push(name: &str, text: &str) {
     let records = round_trip::<Vec<note::PushRecord>>(name, text);
     assert_eq!(records.len(), 1);
-    match records[0].decode().unwrap() {
-        note::NoteOutcome::QualityInspection { items } => {
+    match records[0].decode() {
+        note::NoteOutcome::QualityInspection { items, issues } => {
             assert_eq!(items[0].item, "违规敏感词");
-            assert_eq!((items[0].score, items[0].full_score), (15, 15));
+            assert_eq!((items[0].score, items[0].full_score), (15.0, 15.0));
+            assert!(issues.is_empty(), "the spec's own example fits the spec: {issues:?}");
         }
         other => panic!("{name}: decoded as {other:?}"),
     }
@@ -200,11 +209,13 @@ fn summary_and_quality_examples_decode_through_a_push() {
             "type": kind, "result": result,
         }]);
         let records = note::parse_push(&body.to_string()).unwrap();
-        match records[0].decode().unwrap() {
-            note::NoteOutcome::QualityInspection { items } => {
-                assert_eq!(note::quality_total(&items), (92, 100));
+        match records[0].decode() {
+            note::NoteOutcome::QualityInspection { items, issues } => {
+                assert_eq!(note::quality_total(&items), (92.0, 100.0));
+                assert!(issues.is_empty(), "{issues:?}");
             }
-            note::NoteOutcome::Summary { tags } => {
+            note::NoteOutcome::Summary { tags, issues } => {
+                assert!(issues.is_empty(), "{issues:?}");
                 assert_eq!(tags.0.len(), 4);
                 assert_eq!(tags.get("枚举型标签2"), Some(&note::TagValue::Choices(vec!["取值2.1".into(), "取值2.2".into()])));
                 assert_eq!(tags.get("文本型标签1"), Some(&note::TagValue::Text("内容1".into())));
@@ -238,4 +249,22 @@ fn the_boards_summaries_read_the_same_values_as_the_full_types() {
     for (s, f) in slim.results.iter().zip(&env.data) {
         assert_eq!((&s.error_code, &s.message, &s.person_id, &s.start_time), (&f.error_code, &f.message, &f.person_id, &f.start_time));
     }
+}
+
+#[test]
+fn the_documented_answers_read_by_the_one_rule() {
+    use shared::mediation::answer::{read, Shape, UpstreamFault};
+    let text = |f: &str| std::fs::read_to_string(fixtures_dir().join("mediation").join(f)).unwrap();
+    let conflict = read::<Option<m::TakeoverResult>>(400, &text("03-takeover-400-response.json"), Shape::Envelope).unwrap_err();
+    assert_eq!(conflict, UpstreamFault::Rejected { status: 400, message: m::TAKEOVER_CONFLICT_MESSAGE.into() });
+    // The same envelope with HTTP 200 is the same refusal.
+    assert_eq!(read::<Option<m::TakeoverResult>>(200, &text("03-takeover-400-response.json"), Shape::Envelope).unwrap_err(), conflict);
+    let updated = read::<Option<serde::de::IgnoredAny>>(200, &text("09-update-status-response.json"), Shape::Envelope).unwrap();
+    assert_eq!(updated.message, "状态更新成功");
+    let placed = read::<Vec<m::CallResult>>(201, &text("05-call-v2-response.json"), Shape::Envelope).unwrap();
+    assert_eq!((placed.code, placed.data.len()), (Some(201), 2));
+    let status = read::<m::CallStatusInfo>(200, &text("07-status-response.json"), Shape::Envelope).unwrap();
+    assert_eq!(status.data.call_status, m::CallStatus::Succeeded);
+    let logs = read::<Vec<m::ConversationLog>>(200, &text("06-conversation-log-response.json"), Shape::Envelope).unwrap();
+    assert!(logs.data.iter().all(|l| l.turns().is_ok()));
 }

@@ -31,6 +31,8 @@ pub fn router(state: Shared) -> Router {
         .route("/control/faults/notes", post(note_settings))
         .route("/control/autopilot", post(autopilot))
         .route("/control/calls/{job_id}/outcome", post(outcome))
+        .route("/control/calls/{job_id}/corrupt-log", post(corrupt_log))
+        .route("/control/profile", get(profile).post(set_profile))
         .route("/control/push", post(push))
         .route("/control/deliveries", get(deliveries))
         .route("/control/knowledge/faqs", post(add_faq))
@@ -174,6 +176,45 @@ async fn autopilot(State(state): State<Shared>, Json(change): Json<Value>) -> Re
             Json(&s.autopilot).into_response()
         }
         Err(e) => bad(e),
+    }
+}
+
+fn profile_json(s: &crate::state::Sandbox) -> Value {
+    json!({ "profile": if s.config.spec_literal { "spec-literal" } else { "designed" } })
+}
+
+async fn profile(State(state): State<Shared>) -> Response {
+    Json(profile_json(&state.lock())).into_response()
+}
+
+#[derive(Deserialize)]
+struct ProfileChange {
+    profile: String,
+}
+
+/// Switches between the designed answers and the spec-literal ones, and
+/// resets to the seed data (the profile then survives later resets).
+async fn set_profile(State(state): State<Shared>, Json(change): Json<ProfileChange>) -> Response {
+    let spec_literal = match change.profile.as_str() {
+        "spec-literal" => true,
+        "designed" => false,
+        _ => return bad("profile must be \"designed\" or \"spec-literal\""),
+    };
+    let mut s = state.lock();
+    s.config.spec_literal = spec_literal;
+    s.reset();
+    Json(profile_json(&s)).into_response()
+}
+
+/// Makes a call's `conversations` string unreadable (cut off mid-way).
+async fn corrupt_log(State(state): State<Shared>, Path(job_id): Path<String>) -> Response {
+    let mut s = state.lock();
+    match s.world.calls.get_mut(&job_id) {
+        Some(call) => {
+            call.corrupt_log = true;
+            Json(json!({ "jobId": job_id, "corrupt": true })).into_response()
+        }
+        None => (StatusCode::NOT_FOUND, Json(json!({ "error": "no such job" }))).into_response(),
     }
 }
 

@@ -1,10 +1,10 @@
-//! `sandbox [--deterministic] [--seed N] [--host H] [--mediation-port P] [--clink-port P] [--control-port P]`
+//! `sandbox [--deterministic] [--spec-literal] [--seed N] [--host H] [--mediation-port P] [--clink-port P] [--control-port P]`
 
 use sandbox::{Ports, Settings};
 
 fn usage() -> ! {
     eprintln!(
-        "usage: sandbox [--deterministic] [--seed N] [--host 127.0.0.1] \
+        "usage: sandbox [--deterministic] [--spec-literal] [--seed N] [--host 127.0.0.1] \
          [--mediation-port 8788] [--clink-port 8789] [--control-port 8790] \
          [--mediation-token TOKEN] [--webhook-url URL] [--edge-url URL]"
     );
@@ -23,6 +23,7 @@ async fn main() {
         clink_access_key_secret: std::env::var("SANDBOX_CLINK_ACCESS_KEY_SECRET").unwrap_or_else(|_| "sandbox-clink-secret".into()),
         portal_secret: std::env::var("SANDBOX_PORTAL_SECRET").unwrap_or_else(|_| "sandbox-session-secret-change-me".into()),
         edge_url: "http://127.0.0.1:8787".into(),
+        spec_literal: false,
     };
     let mut ports = Ports::default();
     let mut args = std::env::args().skip(1);
@@ -30,6 +31,7 @@ async fn main() {
         let mut value = || args.next().unwrap_or_else(|| usage());
         match arg.as_str() {
             "--deterministic" => settings.deterministic = true,
+            "--spec-literal" => settings.spec_literal = true,
             "--seed" => settings.seed = value().parse().unwrap_or_else(|_| usage()),
             "--host" => ports.host = value(),
             "--mediation-port" => ports.mediation = value().parse().unwrap_or_else(|_| usage()),

@@ -21,6 +21,7 @@ use crate::audio;
 use crate::state::Shared;
 
 pub fn router(state: Shared) -> Router {
+    let after = state.clone();
     Router::new()
         .route(paths::BOARD, get(board))
         .route("/api/v1/mediation-timeline/v2/case/{case_id}/takeover", put(takeover))
@@ -32,7 +33,37 @@ pub fn router(state: Shared) -> Router {
         .route(paths::OCR_PROCESS, post(ocr_process))
         .route(paths::OCR_STATUS, get(ocr_status))
         .route("/recordings/{file}", get(recording))
+        .layer(axum::middleware::from_fn(move |req, next| answer_faults(after.clone(), req, next)))
         .with_state(state)
+}
+
+/// Faults that strike after the backend has acted: the request is carried
+/// out in full, then the answer is late or unreadable.
+async fn answer_faults(state: Shared, req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let response = next.run(req).await;
+    let (slow, garbage) = {
+        let mut s = state.lock();
+        let f = &mut s.mediation_faults;
+        let garbage = f.garbage_answer_next > 0;
+        f.garbage_answer_next = f.garbage_answer_next.saturating_sub(1);
+        (f.slow_answer_ms, garbage)
+    };
+    if slow > 0 {
+        tokio::time::sleep(Duration::from_millis(slow)).await;
+    }
+    if garbage {
+        return (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], "{\"code\":200,\"message\":\"查询成").into_response();
+    }
+    response
+}
+
+fn spec_literal(state: &Shared) -> bool {
+    state.lock().config.spec_literal
+}
+
+/// An error as the spec-literal backend sends it: HTTP 200, the status in `code`.
+fn fail_in_envelope(status: StatusCode, message: impl AsRef<str>) -> Response {
+    (StatusCode::OK, Json(Envelope::new(status.as_u16() as i64, message.as_ref(), ()))).into_response()
 }
 
 fn envelope<T: Serialize>(status: StatusCode, message: &str, data: T) -> Response {
@@ -45,7 +76,7 @@ fn fail(status: StatusCode, message: impl AsRef<str>) -> Response {
 
 /// Checks the token and the fault switches; `Err` is the answer to send.
 async fn admit(state: &Shared, headers: &HeaderMap) -> Result<(), Response> {
-    let (token, slow, fail_now, garbage) = {
+    let (token, slow, fail_now, garbage, fail_in_200) = {
         let mut s = state.lock();
         let f = &mut s.mediation_faults;
         let fail_now = f.fail_next > 0;
@@ -54,7 +85,11 @@ async fn admit(state: &Shared, headers: &HeaderMap) -> Result<(), Response> {
         if garbage {
             f.garbage_next -= 1;
         }
-        (s.config.mediation_token.clone(), s.mediation_faults.slow_ms, fail_now, garbage)
+        let fail_in_200 = !fail_now && !garbage && f.envelope_fail_next > 0;
+        if fail_in_200 {
+            f.envelope_fail_next -= 1;
+        }
+        (s.config.mediation_token.clone(), s.mediation_faults.slow_ms, fail_now, garbage, fail_in_200)
     };
     if slow > 0 {
         tokio::time::sleep(Duration::from_millis(slow)).await;
@@ -68,6 +103,9 @@ async fn admit(state: &Shared, headers: &HeaderMap) -> Result<(), Response> {
     }
     if garbage {
         return Err((StatusCode::OK, [(header::CONTENT_TYPE, "text/html")], "<html><body>502 Bad Gateway</body></html>").into_response());
+    }
+    if fail_in_200 {
+        return Err(fail_in_envelope(StatusCode::INTERNAL_SERVER_ERROR, "系统繁忙,请稍后重试"));
     }
     Ok(())
 }
@@ -106,10 +144,13 @@ async fn takeover(State(state): State<Shared>, headers: HeaderMap, Path(case_id)
     }
     case.takeover = Some((req.user_name.clone(), now));
     case.updated_ms = now;
+    if s.config.spec_literal {
+        return envelope(StatusCode::OK, "接管成功", ());
+    }
     envelope(
         StatusCode::OK,
         "接管成功",
-        TakeoverResult { case_id, user_name: req.user_name, takeover_time: format_shanghai(now) },
+        TakeoverResult { case_id: Some(case_id), user_name: Some(req.user_name), takeover_time: Some(format_shanghai(now)) },
     )
 }
 
@@ -225,17 +266,21 @@ async fn update_status(State(state): State<Shared>, headers: HeaderMap, body: By
     if let Err(r) = admit(&state, &headers).await {
         return r;
     }
+    // The spec shows this endpoint's answers as HTTP 200 only.
+    let literal = spec_literal(&state);
+    let refuse = |status: StatusCode, message: String| if literal { fail_in_envelope(status, message) } else { fail(status, message) };
     let req: UpdateStatusRequest = match parse_body(&body) {
         Ok(r) => r,
+        Err(_) if literal => return refuse(StatusCode::BAD_REQUEST, "请求参数错误".into()),
         Err(r) => return r,
     };
     if let Err(e) = req.validate() {
-        return fail(StatusCode::BAD_REQUEST, format!("请求参数错误: {e}"));
+        return refuse(StatusCode::BAD_REQUEST, format!("请求参数错误: {e}"));
     }
     let mut s = state.lock();
     let now = s.world.now();
     let Some(call) = s.world.calls.get_mut(&req.job_id) else {
-        return fail(StatusCode::NOT_FOUND, "未找到通话记录");
+        return refuse(StatusCode::NOT_FOUND, "未找到通话记录".into());
     };
     call.status_override = Some(req.call_status);
     let case_id = call.case_id.clone();
@@ -258,6 +303,8 @@ async fn ocr_process(State(state): State<Shared>, headers: HeaderMap, body: Byte
     }
     let mut s = state.lock();
     match s.world.run_ocr(&req.case_id) {
+        // The spec's example answer is a bare `{}`.
+        Some(_) if s.config.spec_literal => (StatusCode::OK, Json(serde_json::json!({}))).into_response(),
         Some(result) => envelope(StatusCode::OK, "OCR处理已开始", result),
         None => fail(StatusCode::NOT_FOUND, "案件不存在"),
     }

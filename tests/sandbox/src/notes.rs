@@ -72,11 +72,27 @@ pub struct NoteSettings {
     pub force_failure: bool,
     /// Pause pushing (deliveries wait until switched back on).
     pub paused: bool,
+    /// Share of attempts (0 to 1) sent with `X-Sandbox-Fault: storage`: the
+    /// edge's storage fails for real and it answers 500, so the agent retries.
+    pub storage_faults: f64,
+    /// Share of attempts sent with `X-Sandbox-Fault: slow`: the edge stores,
+    /// then answers after the agent's timeout, so the agent retries what was kept.
+    pub slow_answers: f64,
 }
 
 impl Default for NoteSettings {
     fn default() -> Self {
-        Self { push_delay_ms: 8_000, retry_scale: 1.0, duplicate: false, out_of_order: false, mixed: false, force_failure: false, paused: false }
+        Self {
+            push_delay_ms: 8_000,
+            retry_scale: 1.0,
+            duplicate: false,
+            out_of_order: false,
+            mixed: false,
+            force_failure: false,
+            paused: false,
+            storage_faults: 0.0,
+            slow_answers: 0.0,
+        }
     }
 }
 
@@ -85,6 +101,8 @@ impl Default for NoteSettings {
 pub struct Attempt {
     /// Milliseconds since the delivery was created (real time).
     pub after_ms: u64,
+    /// The fault header sent with it, if any (`storage`, `slow`).
+    pub fault: Option<&'static str>,
     pub status: Option<u16>,
     pub error: Option<String>,
     pub reply: Option<String>,
@@ -108,6 +126,8 @@ pub struct Delivery {
     pub records: usize,
     pub state: DeliveryState,
     pub attempts: Vec<Attempt>,
+    /// Its position among all deliveries made (the order the agent sent them in).
+    pub sent_order: Option<u64>,
     #[serde(skip)]
     pub created: Instant,
     #[serde(skip)]
@@ -119,6 +139,8 @@ pub struct NoteAgent {
     pub settings: NoteSettings,
     pub deliveries: Vec<Delivery>,
     next_id: u64,
+    /// Deliveries sent so far (numbers `sent_order`).
+    next_sent: u64,
 }
 
 impl NoteAgent {
@@ -127,7 +149,7 @@ impl NoteAgent {
         if deterministic {
             settings.push_delay_ms = 0;
         }
-        Self { templates: serde_json::from_str(NOTES_JSON).expect("data/notes.json is valid"), settings, deliveries: vec![], next_id: 1 }
+        Self { templates: serde_json::from_str(NOTES_JSON).expect("data/notes.json is valid"), settings, deliveries: vec![], next_id: 1, next_sent: 0 }
     }
 
     fn delay(&self, attempt: usize) -> Duration {
@@ -166,6 +188,7 @@ impl NoteAgent {
                 body: body.clone(),
                 state: DeliveryState::Pending,
                 attempts: vec![],
+                sent_order: None,
                 created: now,
                 due: now + delay,
             });
@@ -268,12 +291,33 @@ pub async fn run(state: Shared) {
                 .filter(|d| d.state == DeliveryState::Pending && d.due <= now)
                 .map(|d| (d.id, d.body.clone()))
                 .collect();
+            let (storage, slow) = (s.notes.settings.storage_faults, s.notes.settings.slow_answers);
+            let due: Vec<(u64, String, Option<&'static str>)> = due
+                .into_iter()
+                .map(|(id, body)| {
+                    let fault = if s.world.rng.chance(storage) {
+                        Some("storage")
+                    } else if s.world.rng.chance(slow) {
+                        Some("slow")
+                    } else {
+                        None
+                    };
+                    (id, body, fault)
+                })
+                .collect();
             (due, s.config.webhook_url.clone())
         };
-        for (id, body) in due {
-            let (status, error, reply) = match &url {
+        for (id, body, fault) in due {
+            let request = url.as_ref().map(|url| {
+                let r = client.post(url).header("content-type", "application/json").body(body);
+                match fault {
+                    Some(f) => r.header("X-Sandbox-Fault", f),
+                    None => r,
+                }
+            });
+            let (status, error, reply) = match request {
                 None => (None, Some("no webhook URL configured (--webhook-url)".to_owned()), None),
-                Some(url) => match client.post(url).header("content-type", "application/json").body(body).send().await {
+                Some(request) => match request.send().await {
                     Ok(res) => {
                         let status = res.status().as_u16();
                         (Some(status), None, res.text().await.ok())
@@ -284,9 +328,14 @@ pub async fn run(state: Shared) {
             };
             let mut s = state.lock();
             let retry_delays: Vec<Duration> = (0..RETRY_DELAYS_SECS.len()).map(|i| s.notes.delay(i)).collect();
+            let next_sent = s.notes.next_sent;
             let Some(d) = s.notes.deliveries.iter_mut().find(|d| d.id == id) else { continue };
             let ok = status == Some(200);
-            d.attempts.push(Attempt { after_ms: d.created.elapsed().as_millis() as u64, status, error: error.clone(), reply });
+            if d.sent_order.is_none() {
+                d.sent_order = Some(next_sent);
+            }
+            let first_send = d.sent_order == Some(next_sent);
+            d.attempts.push(Attempt { after_ms: d.created.elapsed().as_millis() as u64, fault, status, error: error.clone(), reply });
             let verdict = if ok {
                 d.state = DeliveryState::Delivered;
                 "delivered".to_owned()
@@ -298,6 +347,10 @@ pub async fn run(state: Shared) {
                 d.due = Instant::now() + wait;
                 format!("retry in {:.1}s", wait.as_secs_f64())
             };
+            if first_send {
+                s.notes.next_sent += 1;
+            }
+            let Some(d) = s.notes.deliveries.iter().find(|d| d.id == id) else { continue };
             let why = status.map(|s| s.to_string()).or(error).unwrap_or_default();
             println!("[sandbox] note-agent push #{id} job {} attempt {} -> {why} ({verdict})", d.job_id, d.attempts.len());
         }

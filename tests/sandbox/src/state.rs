@@ -18,6 +18,14 @@ pub struct MediationFaults {
     pub fail_next: u32,
     /// Answer this many next requests with a proxy's HTML error page (not the envelope).
     pub garbage_next: u32,
+    /// Answer this many next requests with HTTP 200 whose envelope says
+    /// `"code": 500` (a failure inside a success status).
+    pub envelope_fail_next: u32,
+    /// Act on every request, then wait this long before answering (so the
+    /// edge may time out on a request the backend did carry out).
+    pub slow_answer_ms: u64,
+    /// Act on this many next requests, then answer with an unreadable body.
+    pub garbage_answer_next: u32,
 }
 
 pub struct Sandbox {
@@ -45,6 +53,12 @@ pub struct Settings {
     pub portal_secret: String,
     /// Where the edge is, for the demo portal's `<script src=…/embed.js>`.
     pub edge_url: String,
+    /// Answer exactly in the shapes the spec documents instead of the
+    /// designed ones (`--spec-literal`, or `POST /control/profile`; kept
+    /// across resets): takeover `data: null`, OCR a bare `{}`, update-status
+    /// errors as HTTP 200 with a non-200 `code`, and one call whose
+    /// `conversations` string cannot be read.
+    pub spec_literal: bool,
 }
 
 /// The fixed instant deterministic mode starts at: 2026-11-22 10:00:00 Asia/Shanghai.
@@ -54,8 +68,12 @@ impl Sandbox {
     pub fn new(config: Settings) -> Self {
         let clock = if config.deterministic { Clock::starting_at(DETERMINISTIC_START_MS, 0.0) } else { Clock::real() };
         let keys = vec![(config.clink_access_key_id.clone(), config.clink_access_key_secret.clone())];
+        let mut world = World::new(clock, config.seed, config.record_base.clone());
+        if config.spec_literal {
+            world.corrupt_oldest_log();
+        }
         Self {
-            world: World::new(clock, config.seed, config.record_base.clone()),
+            world,
             mediation_faults: MediationFaults::default(),
             clink: ClinkState::new(keys),
             notes: NoteAgent::new(config.deterministic),

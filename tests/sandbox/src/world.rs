@@ -53,6 +53,8 @@ pub struct Call {
     pub effect: Effect,
     /// Set through update-status; wins over the lifecycle.
     pub status_override: Option<CallStatus>,
+    /// The backend's log for this call is unreadable (control API, or the spec-literal profile).
+    pub corrupt_log: bool,
     /// The final status has been seen by [`World::advance`].
     pub settled: bool,
 }
@@ -179,6 +181,7 @@ impl World {
                     turns: c.turns,
                     effect: Effect::None,
                     status_override: None,
+                    corrupt_log: false,
                     settled: true,
                 };
                 world.calls.insert(c.job_id, call);
@@ -186,6 +189,14 @@ impl World {
         }
         world.seed_case_count = world.cases.len();
         world
+    }
+
+    /// Makes the oldest recorded call's log unreadable (the spec-literal
+    /// profile's "unreadable conversations string among good ones").
+    pub fn corrupt_oldest_log(&mut self) -> Option<String> {
+        let job = self.calls.values().filter(|c| !c.turns.is_empty()).min_by_key(|c| (c.executing_ms, c.record_id))?.job_id.clone();
+        self.calls.get_mut(&job)?.corrupt_log = true;
+        Some(job)
     }
 
     fn next_record_id(&mut self) -> i64 {
@@ -319,6 +330,7 @@ impl World {
                     turns: original.turns.clone(),
                     effect: Effect::None,
                     status_override: None,
+                    corrupt_log: false,
                     settled: true,
                 };
                 self.calls.insert(new_job, copy);
@@ -382,6 +394,7 @@ impl World {
             turns: list,
             effect: Effect::None,
             status_override: None,
+            corrupt_log: false,
             settled: true,
         };
         self.calls.insert(job_id.clone(), call);
@@ -469,6 +482,7 @@ impl World {
                 turns: plan.turns,
                 effect: plan.effect,
                 status_override: None,
+                corrupt_log: false,
                 settled: false,
             };
             let mut r = base(CallErrorCode::Started, "外呼发起成功");
@@ -512,7 +526,13 @@ impl World {
             .map(|c| ConversationLog {
                 call_type: c.call_type.clone(),
                 job_id: c.job_id.clone(),
-                conversations: shared::mediation::encode_conversations(&c.turns_at()),
+                conversations: if c.corrupt_log {
+                    // Cut off mid-way, as a backend that truncates its log would.
+                    let full = shared::mediation::encode_conversations(&c.turns_at());
+                    full.chars().take(full.chars().count() / 2).collect()
+                } else {
+                    shared::mediation::encode_conversations(&c.turns_at())
+                },
                 call_status: c.status(now),
                 record_url: if c.turns.is_empty() { String::new() } else { self.record_url(c) },
             })
@@ -565,7 +585,7 @@ impl World {
         let now = self.now();
         let case = self.case(case_id)?;
         let Some((started, files)) = &case.ocr else {
-            return Some(OcrResult { case_id: case_id.to_owned(), status: OcrState::Pending, files: vec![] });
+            return Some(OcrResult { case_id: Some(case_id.to_owned()), status: Some(OcrState::Pending), files: vec![] });
         };
         let files: Vec<OcrFile> = files
             .iter()
@@ -580,6 +600,6 @@ impl World {
             })
             .collect();
         let status = if files.iter().all(|f| f.status == OcrState::Done) { OcrState::Done } else { OcrState::Processing };
-        Some(OcrResult { case_id: case_id.to_owned(), status, files })
+        Some(OcrResult { case_id: Some(case_id.to_owned()), status: Some(status), files })
     }
 }

@@ -242,3 +242,52 @@ async fn autopilot_moves_the_board() {
     let after = h.control_get("/control/state").await["calls"].as_u64().unwrap();
     assert!(after > before, "{before} -> {after}");
 }
+
+#[tokio::test]
+async fn the_spec_literal_profile_answers_in_the_documented_shapes() {
+    let h = common::start().await;
+    assert_eq!(h.control("/control/profile", json!({ "profile": "spec-literal" })).await["profile"], "spec-literal");
+    // A reset keeps the profile.
+    h.control("/control/reset", json!({})).await;
+    assert_eq!(h.control_get("/control/profile").await["profile"], "spec-literal");
+    let (case_id, _, _) = h.first_case().await;
+    let (status, body) = h.med_send(Method::PUT, &format!("/api/v1/mediation-timeline/v2/case/{case_id}/takeover"), json!({ "userName": "tony" })).await;
+    assert_eq!((status, body), (200, json!({ "code": 200, "message": "接管成功", "data": null })));
+    let (status, body) = h.med_send(Method::POST, "/api/v1/case-files-ocr/process", json!({ "caseId": case_id })).await;
+    assert_eq!((status, body), (200, json!({})));
+    let (status, body) = h.med_send(Method::POST, "/api/v1/outbound-bot/update-status", json!({ "jobId": "nope", "callStatus": "Cancelled" })).await;
+    assert_eq!((status, body), (200, json!({ "code": 404, "message": "未找到通话记录", "data": null })));
+    // Exactly one recorded call's conversations string does not parse.
+    let (_, logs) = h.med_get("/api/v1/outbound-bot/conversation-log").await;
+    let logs: Envelope<Vec<ConversationLog>> = serde_json::from_value(logs).unwrap();
+    let unreadable = logs.data.iter().filter(|l| l.turns().is_err()).count();
+    assert_eq!(unreadable, 1);
+    assert!(logs.data.len() > 5);
+    // And back.
+    assert_eq!(h.control("/control/profile", json!({ "profile": "designed" })).await["profile"], "designed");
+    let (_, logs) = h.med_get("/api/v1/outbound-bot/conversation-log").await;
+    let logs: Envelope<Vec<ConversationLog>> = serde_json::from_value(logs).unwrap();
+    assert!(logs.data.iter().all(|l| l.turns().is_ok()));
+}
+
+#[tokio::test]
+async fn answer_faults_strike_after_the_backend_acted() {
+    let h = common::start().await;
+    let (case_id, mediation_id, people) = h.first_case().await;
+    h.control("/control/faults/mediation", json!({ "garbageAnswerNext": 1 })).await;
+    let before = h.control_get("/control/state").await["calls"].as_u64().unwrap();
+    let res = h
+        .http
+        .post(h.mediation("/api/v1/outbound-bot/call-v2"))
+        .bearer_auth(common::TOKEN)
+        .json(&json!({ "caseId": case_id, "mediationId": mediation_id.to_string(), "callAuto": 0, "callPersonId": people[0] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(serde_json::from_str::<serde_json::Value>(&res.text().await.unwrap()).is_err(), "the answer is unreadable");
+    assert_eq!(h.control_get("/control/state").await["calls"].as_u64().unwrap(), before + 1, "the call was placed anyway");
+    h.control("/control/faults/mediation", json!({ "envelopeFailNext": 1 })).await;
+    let (status, body) = h.med_get("/api/v1/mediation-timeline/v2/board").await;
+    assert_eq!((status, body["code"].clone()), (200, json!(500)));
+}

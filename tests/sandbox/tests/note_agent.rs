@@ -50,10 +50,17 @@ async fn a_push_carries_both_records_for_the_call() {
     let kinds: Vec<NoteType> = records.iter().map(|r| r.note_type.clone()).collect();
     assert_eq!(kinds, [NoteType::QualityInspection, NoteType::Summary]);
     for r in &records {
-        match r.decode().unwrap() {
-            NoteOutcome::QualityInspection { items } => assert_eq!(note::quality_total(&items).1, 100),
-            NoteOutcome::Summary { tags } => assert!(tags.get("通话摘要").is_some()),
+        match r.decode() {
+            NoteOutcome::QualityInspection { items, issues } => {
+                assert_eq!(note::quality_total(&items).1, 100.0);
+                assert!(issues.is_empty(), "{issues:?}");
+            }
+            NoteOutcome::Summary { tags, issues } => {
+                assert!(tags.get("通话摘要").is_some());
+                assert!(issues.is_empty(), "{issues:?}");
+            }
             NoteOutcome::Failed { .. } => {}
+            other => panic!("the sandbox sends readable records: {other:?}"),
         }
     }
 }

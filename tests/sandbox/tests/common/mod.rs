@@ -61,6 +61,7 @@ pub async fn start() -> Harness {
         clink_access_key_secret: SK.into(),
         portal_secret: "test-portal-secret".into(),
         edge_url: "http://127.0.0.1:1".into(),
+        spec_literal: false,
     };
     let sandbox = sandbox::start(settings, Ports { host: "127.0.0.1".into(), mediation: 0, clink: 0, control: 0 }).await.unwrap();
     Harness { sandbox, receiver, http: reqwest::Client::builder().no_proxy().build().unwrap() }

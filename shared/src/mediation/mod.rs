@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::FieldError;
 use crate::open_enum::{open_enum, open_int_enum};
 
+pub mod answer;
+
 /// Paths of the backend's endpoints, relative to `MEDIATION_API_BASE`.
 pub mod paths {
     /// Designed here: the excerpt names the board list but not its path.
@@ -194,9 +196,10 @@ pub struct Party {
 }
 
 /// One row of the real-time board list ("查询调解记录列表(实时看板专用)").
-/// The excerpt shows only `startTime` and `duration`; the rest is designed here.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// The excerpt shows only `startTime` and `duration`; the rest is designed
+/// here, and any of it may be missing (it then reads as empty).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct BoardRecord {
     pub case_id: String,
     pub mediation_id: i64,
@@ -243,13 +246,18 @@ pub struct TakeoverRequest {
     pub user_name: String,
 }
 
-/// Designed here: the takeover's success `data` (the excerpt shows only the 400).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// Designed here: what a takeover's success `data` may hold. The spec shows
+/// the takeover's envelope with `data: null`, so every field is optional and
+/// `data` itself may be null (`Option<TakeoverResult>`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TakeoverResult {
-    pub case_id: String,
-    pub user_name: String,
-    pub takeover_time: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub takeover_time: Option<String>,
 }
 
 /// The message of the backend's takeover conflict.
@@ -395,14 +403,17 @@ pub struct ConversationLogQuery {
     pub job_id: Option<String>,
 }
 
-/// One recorded call, as the backend sends it: `conversations` is a JSON string.
+/// One recorded call, as the backend sends it: `conversations` is a JSON
+/// string (which may not parse: see [`ConversationLog::turns`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationLog {
     pub call_type: CallType,
     pub job_id: String,
+    #[serde(default)]
     pub conversations: String,
     pub call_status: CallStatus,
+    #[serde(default)]
     pub record_url: String,
 }
 
@@ -541,12 +552,16 @@ pub struct OcrFile {
     pub error: Option<String>,
 }
 
-/// Designed here: OCR's `data`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// Designed here: what OCR's answer may hold. The spec shows the answer to
+/// `process` as a bare `{}`, so every field may be missing: no status means
+/// "requested, progress not reported".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct OcrResult {
-    pub case_id: String,
-    pub status: OcrState,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<OcrState>,
     pub files: Vec<OcrFile>,
 }
 
