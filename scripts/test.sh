@@ -35,8 +35,22 @@ export E2E_MEDIATION=http://127.0.0.1:18788
 export E2E_CLINK=http://127.0.0.1:18789
 export E2E_CONTROL=http://127.0.0.1:18790
 
-say "end-to-end tests over HTTP (edge + sandbox)"
-(cd "$ROOT" && cargo test --quiet -p e2e -- --test-threads=1)
+profile() {
+  curl -sf -X POST -H 'content-type: application/json' -d "{\"profile\":\"$1\"}" "$E2E_CONTROL/control/profile" >/dev/null
+}
+FAULT_RUN=the_note_agent_with_every_fault_on_loses_and_doubles_nothing
+
+say "end-to-end tests over HTTP (edge + sandbox answering in the designed shapes)"
+profile designed
+(cd "$ROOT" && cargo test --quiet -p e2e -- --test-threads=1 --skip "$FAULT_RUN")
+
+say "end-to-end tests over HTTP again, the sandbox answering exactly as the spec documents"
+profile spec-literal
+(cd "$ROOT" && cargo test --quiet -p e2e -- --test-threads=1 --skip "$FAULT_RUN")
+profile designed
+
+say "note agent fault run (every fault switch on; ledger against what the edge kept)"
+(cd "$ROOT" && cargo test --quiet -p e2e --test fault_run -- --nocapture)
 
 say "end-to-end tests in headless Chromium (Playwright)"
 (cd "$ROOT" && node --test --test-concurrency=1 tests/browser/)

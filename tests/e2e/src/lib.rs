@@ -148,3 +148,14 @@ pub async fn fresh_finished_call() -> String {
     control(&format!("/control/calls/{job}/outcome"), json!({ "status": "Succeeded" })).await;
     job
 }
+
+/// Whether the sandbox answers in the spec's literal shapes (`/control/profile`),
+/// for the few assertions whose expected answer is the backend's own shape.
+pub async fn spec_literal() -> bool {
+    control_get("/control/profile").await["profile"] == "spec-literal"
+}
+
+/// The sandbox's count of calls placed so far.
+pub async fn calls_placed() -> u64 {
+    control_get("/control/state").await["calls"].as_u64().unwrap()
+}

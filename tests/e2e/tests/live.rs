@@ -108,3 +108,31 @@ async fn a_bad_token_is_refused() {
     let res = api(reqwest::Method::GET, "/api/live", &mediator()).send().await.unwrap();
     assert_eq!(res.status(), 426, "plain HTTP is told to upgrade");
 }
+
+#[tokio::test]
+async fn a_push_naming_more_than_128_calls_reaches_open_boards_whole() {
+    let (mut ws, _) = open(&mediator(), None).await;
+    let prefix = unique("fan-");
+    let records: Vec<Value> = (0..150)
+        .map(|i| {
+            json!({
+                "call_id": format!("{prefix}-c{i}"), "biz_id": "1", "out_id": format!("{prefix}-j{i}"), "success": true,
+                "error_code": "success", "report_time": "2026-11-22 10:00:00", "type": "通话摘要", "result": "{\"通话摘要\":\"好\"}"
+            })
+        })
+        .collect();
+    let res = client().post(format!("{}/webhooks/note-agent/{WEBHOOK_TOKEN}", edge())).json(&records).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let mut heard = std::collections::BTreeSet::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while heard.len() < 150 {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let Some(msg) = next(&mut ws, left).await else { break };
+        if msg["type"] == "event" && msg["event"]["kind"] == "note_stored" {
+            if let Some(job) = msg["event"]["jobId"].as_str().filter(|j| j.starts_with(&prefix)) {
+                heard.insert(job.to_owned());
+            }
+        }
+    }
+    assert_eq!(heard.len(), 150, "every call's event reached the open board");
+}

@@ -47,7 +47,13 @@ async fn agreement_and_ocr() {
     assert!(body["agreeContent"].as_str().unwrap().len() > 20);
     let (status, body) = post(&format!("/api/cases/{case_id}/ocr"), &mediator(), json!({})).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["status"], "processing");
+    assert_eq!(body["caseId"], case_id.as_str());
+    if spec_literal().await {
+        // The spec's answer is a bare `{}`: requested, no progress reported.
+        assert_eq!((body.get("status"), body["files"].clone()), (None, json!([])), "{body}");
+    } else {
+        assert_eq!(body["status"], "processing");
+    }
     control("/control/time", json!({ "advanceMs": 60_000 })).await;
     let (status, body) = get(&format!("/api/cases/{case_id}/ocr"), &mediator()).await;
     assert_eq!((status, body["status"].clone()), (200, json!("done")));
@@ -218,4 +224,114 @@ async fn a_wrong_method_is_a_json_405() {
     let res = api(Method::PUT, "/api/board", &mediator()).send().await.unwrap();
     assert_eq!(res.status(), 405);
     assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "method_not_allowed");
+}
+
+#[tokio::test]
+async fn a_takeover_answered_with_data_null_succeeds_and_is_audited_as_such() {
+    reset().await;
+    let (case_id, _, _) = open_case().await;
+    let (status, body) = post(&format!("/api/cases/{case_id}/takeover"), &token("lihua", Role::Mediator), json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!((body["caseId"].clone(), body["userName"].clone(), body["message"].clone()), (json!(case_id), json!("lihua"), json!("接管成功")));
+    assert_eq!(body["takeoverTime"].as_str().unwrap().len(), 19);
+    let entry = audit_for(&case_id).await.into_iter().find(|e| e["action"] == "takeover").unwrap();
+    assert_eq!((entry["status"].clone(), entry["outcome"].clone()), (json!(200), json!("接管成功")));
+}
+
+#[tokio::test]
+async fn a_refusal_inside_an_http_200_is_a_refusal() {
+    reset().await;
+    // In the spec-literal profile the backend answers this with HTTP 200 and code 404.
+    let (status, body) = post("/api/calls/1795312800000-0000-0000-000000000000/status", &mediator(), json!({ "callStatus": "Cancelled" })).await;
+    assert_eq!((status, body["error"]["code"].clone(), body["error"]["message"].clone()), (404, json!("upstream_rejected"), json!("未找到通话记录")));
+    let (_, audit) = get("/api/audit", &admin()).await;
+    let entry = audit["entries"].as_array().unwrap().iter().find(|e| e["action"] == "update_status").unwrap().clone();
+    assert_eq!(entry["status"], 404, "audited as the failure it was: {entry}");
+}
+
+#[tokio::test]
+async fn a_failure_code_inside_an_http_200_is_a_failure_everywhere() {
+    reset().await;
+    let job = connected_job().await;
+    control("/control/faults/mediation", json!({ "envelopeFailNext": 1 })).await;
+    let (status, body) = post(&format!("/api/calls/{job}/status"), &mediator(), json!({ "callStatus": "Cancelled" })).await;
+    assert_eq!((status, body["error"]["code"].clone(), body["error"]["message"].clone()), (502, json!("upstream_error"), json!("系统繁忙,请稍后重试")));
+    let (_, audit) = get("/api/audit", &admin()).await;
+    let entry = audit["entries"].as_array().unwrap().iter().find(|e| e["action"] == "update_status").unwrap().clone();
+    assert_eq!((entry["status"].clone(), entry["outcome"].clone()), (json!(500), json!("系统繁忙,请稍后重试")));
+    let (_, status_now) = get(&format!("/api/calls/status?jobId={job}"), &admin()).await;
+    assert_ne!(status_now["callStatus"], "Cancelled", "the status did not change");
+    // The board list too.
+    control("/control/faults/mediation", json!({ "envelopeFailNext": 1 })).await;
+    let (status, body) = get("/api/board", &mediator()).await;
+    assert_eq!((status, body["error"]["code"].clone()), (502, json!("upstream_error")));
+}
+
+#[tokio::test]
+async fn a_call_whose_turns_cannot_be_read_is_listed_with_the_others() {
+    reset().await;
+    let case_id = "202601301030001111";
+    let (_, body) = get(&format!("/api/conversations?caseId={case_id}"), &mediator()).await;
+    let readable = body["calls"].as_array().unwrap().iter().filter(|c| c.get("unreadable").is_none()).count();
+    let job = body["calls"].as_array().unwrap().iter().find(|c| c.get("unreadable").is_none() && c["recording"].is_string()).unwrap()["jobId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    control(&format!("/control/calls/{job}/corrupt-log"), json!({})).await;
+    let (status, body) = get(&format!("/api/conversations?caseId={case_id}"), &mediator()).await;
+    assert_eq!(status, 200, "{body}");
+    let calls = body["calls"].as_array().unwrap();
+    let broken = calls.iter().find(|c| c["jobId"] == job.as_str()).unwrap();
+    assert!(broken["unreadable"].as_str().unwrap().contains("conversations"), "{broken}");
+    assert_eq!(broken["turns"], json!([]));
+    assert!(broken["recording"].is_string() && broken["startedAt"].is_i64() && broken["callStatus"].is_string(), "{broken}");
+    assert!(broken.get("rawConversations").is_none(), "mediators do not get the raw text");
+    assert_eq!(calls.iter().filter(|c| c.get("unreadable").is_none()).count(), readable - 1, "every other call as before");
+    let (_, body) = get(&format!("/api/conversations?jobId={job}"), &token("wanglei", Role::Supervisor)).await;
+    assert!(body["calls"][0]["rawConversations"].as_str().unwrap().starts_with("[{"), "supervisors see what came");
+}
+
+#[tokio::test]
+async fn a_call_whose_answer_timed_out_is_never_placed_twice() {
+    reset().await;
+    let (case_id, mediation_id, people) = open_case().await;
+    let body = json!({ "caseId": case_id, "mediationId": mediation_id.to_string(), "callAuto": 0, "callPersonId": people[0] });
+    let key = unique("slow-");
+    let before = calls_placed().await;
+    // The backend places the call, then answers after the edge's 10 s timeout.
+    control("/control/faults/mediation", json!({ "slowAnswerMs": 11_000 })).await;
+    let res = api(Method::POST, "/api/calls", &mediator()).header("Idempotency-Key", &key).json(&body).send().await.unwrap();
+    control("/control/faults/mediation", json!({ "slowAnswerMs": 0 })).await;
+    assert_eq!(res.status(), 504);
+    let first: Value = res.json().await.unwrap();
+    assert_eq!(first["error"]["code"], "outcome_unknown", "{first}");
+    assert_eq!(calls_placed().await, before + 1, "the backend did place it");
+    // The retry with the same key does not ring the citizen again.
+    let res = api(Method::POST, "/api/calls", &mediator()).header("Idempotency-Key", &key).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 409);
+    let again: Value = res.json().await.unwrap();
+    assert_eq!(again["error"]["code"], "outcome_unknown");
+    assert!(again["error"]["message"].as_str().unwrap().contains("响应超时"), "{again}");
+    assert_eq!(calls_placed().await, before + 1);
+}
+
+#[tokio::test]
+async fn a_call_whose_answer_was_unreadable_is_never_placed_twice() {
+    reset().await;
+    let (case_id, mediation_id, people) = open_case().await;
+    let body = json!({ "caseId": case_id, "mediationId": mediation_id.to_string(), "callAuto": 0, "callPersonId": people[0] });
+    let key = unique("garbled-");
+    let before = calls_placed().await;
+    control("/control/faults/mediation", json!({ "garbageAnswerNext": 1 })).await;
+    let res = api(Method::POST, "/api/calls", &mediator()).header("Idempotency-Key", &key).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 502);
+    assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "outcome_unknown");
+    let res = api(Method::POST, "/api/calls", &mediator()).header("Idempotency-Key", &key).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 409);
+    assert_eq!(calls_placed().await, before + 1);
+    // A 5xx likewise.
+    let key = unique("failed-");
+    control("/control/faults/mediation", json!({ "failNext": 1 })).await;
+    let res = api(Method::POST, "/api/calls", &mediator()).header("Idempotency-Key", &key).json(&json!({ "caseId": case_id, "mediationId": mediation_id.to_string(), "callAuto": 0, "callPersonId": people[1] })).send().await.unwrap();
+    assert_eq!((res.status().as_u16(), res.json::<Value>().await.unwrap()["error"]["code"].clone()), (500, json!("outcome_unknown")));
 }

@@ -58,56 +58,161 @@ async fn an_older_record_arriving_late_does_not_overwrite_a_newer_one() {
     assert_eq!(notes(&job).await[0]["outcome"]["items"][0]["score"], 6);
 }
 
+async fn dead_letters_with(needle: &str) -> Vec<Value> {
+    let (status, letters) = get("/api/admin/dead-letters", &admin()).await;
+    assert_eq!(status, 200, "{letters}");
+    letters["deadLetters"].as_array().unwrap().iter().filter(|l| l["raw"].as_str().unwrap().contains(needle)).cloned().collect()
+}
+
 #[tokio::test]
-async fn a_mixed_batch_keeps_the_good_and_dead_letters_the_bad() {
+async fn a_mixed_batch_keeps_every_record_with_a_key_and_dead_letters_only_the_rest() {
     let job = unique("job-");
-    let bad_call = unique("bad-");
+    let keyless = unique("keyless-");
     let body = json!([
         record(&unique("call-"), "通话质检", "2026-11-22 10:00:00", qi(8), &job),
-        { "call_id": bad_call, "biz_id": "1", "success": true, "error_code": "success", "type": "通话质检", "result": "[{\"item\":" },
+        // No biz_id: no key, so a dead letter.
+        { "call_id": keyless, "success": true, "error_code": "success", "type": "通话质检", "result": "[]" },
+        // A result that is not JSON, an over-full score, a null problem, a fractional score, an unknown type: all kept.
+        { "call_id": unique("call-"), "biz_id": "1", "out_id": job, "success": true, "error_code": "success", "type": "通话质检", "result": "[{\"item\":" },
         record(&unique("call-"), "通话质检", "2026-11-22 10:00:00", json!([{ "item": "x", "full_score": 5, "score": 9, "problem": "", "suggestion": "" }]), &job),
+        record(&unique("call-"), "通话质检", "2026-11-22 10:00:00", json!([{ "item": "x", "full_score": 10, "score": 7.5, "problem": null, "suggestion": "s" }]), &job),
+        record(&unique("call-"), "通话情绪", "2026-11-22 10:00:00", json!({ "情绪": "平稳" }), &job),
     ]);
     let (status, reply) = push(&body).await;
     assert_eq!(status, 200);
     assert_eq!(reply["code"], 0);
-    assert!(reply["msg"].as_str().unwrap().contains("2 条记录"), "{reply}");
-    assert_eq!(notes(&job).await.len(), 1);
-    let (status, letters) = get("/api/admin/dead-letters", &admin()).await;
-    assert_eq!(status, 200);
-    let mine: Vec<&Value> = letters["deadLetters"].as_array().unwrap().iter().filter(|l| l["raw"].as_str().unwrap().contains(&bad_call)).collect();
+    assert!(reply["msg"].as_str().unwrap().contains("1 条记录"), "{reply}");
+    let stored = notes(&job).await;
+    assert_eq!(stored.len(), 5);
+    let kinds: Vec<&str> = stored.iter().map(|n| n["outcome"]["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "unreadable").count(), 2, "{kinds:?}");
+    let fractional = stored.iter().find(|n| n["outcome"]["items"][0]["score"] == 7.5).expect("the fractional score is on the board");
+    let fields: Vec<&str> = fractional["outcome"]["issues"].as_array().unwrap().iter().map(|i| i["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["result[0].score", "result[0].problem"]);
+    let overfull = stored.iter().find(|n| n["outcome"]["items"][0]["score"] == 9).expect("the over-full score is on the board");
+    assert_eq!(overfull["outcome"]["issues"][0]["field"], "result[0].score");
+    let mine = dead_letters_with(&keyless).await;
     assert_eq!(mine.len(), 1);
-    assert_eq!(mine[0]["field"], "[1].result");
+    assert_eq!((mine[0]["field"].clone(), mine[0]["encoding"].clone()), (json!("[1].biz_id"), json!("utf8")));
     // Mediators may not read or replay dead letters.
     assert_eq!(get("/api/admin/dead-letters", &mediator()).await.0, 403);
 
     // Replaying it unchanged fails again; corrected, it is stored once.
     let id = mine[0]["id"].as_i64().unwrap();
-    let (status, _) = post(&format!("/api/admin/dead-letters/{id}/replay"), &admin(), json!({})).await;
-    assert_eq!(status, 422);
-    let fixed = record(&bad_call, "通话质检", "2026-11-22 10:00:00", qi(7), &job);
+    let (status, body) = post(&format!("/api/admin/dead-letters/{id}/replay"), &admin(), json!({})).await;
+    assert_eq!((status, body["error"]["field"].clone()), (422, json!("biz_id")), "{body}");
+    let fixed = record(&keyless, "通话质检", "2026-11-22 10:00:00", qi(7), &job);
     let (status, body) = post(&format!("/api/admin/dead-letters/{id}/replay"), &admin(), json!({ "record": fixed })).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(notes(&job).await.len(), 2);
+    assert_eq!(notes(&job).await.len(), 6);
     let (status, _) = post(&format!("/api/admin/dead-letters/{id}/replay"), &admin(), json!({ "record": fixed })).await;
     assert_eq!(status, 409);
 }
 
 #[tokio::test]
-async fn wrong_token_malformed_and_oversize_are_refused_without_storing() {
+async fn bodies_that_cannot_be_read_are_kept_whole_and_acknowledged() {
+    let marker = unique("unreadable-");
+    // Not JSON at all, not an array, not UTF-8: each kept whole, answered 200.
+    let bodies: Vec<Vec<u8>> = vec![
+        format!("[{{not json {marker}").into_bytes(),
+        format!("{{\"not\":\"an array {marker}\"}}").into_bytes(),
+        [format!("[\"{marker}").as_bytes(), b"\xff\xfe\"]"].concat(),
+    ];
+    for body in &bodies {
+        let res = client().post(hook(WEBHOOK_TOKEN)).body(body.clone()).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{:?}", String::from_utf8_lossy(body));
+        assert_eq!(res.json::<Value>().await.unwrap()["code"], 0);
+    }
+    let kept = dead_letters_with(&marker).await;
+    assert_eq!(kept.len(), 2, "the two UTF-8 bodies, as text: {kept:?}");
+    let (_, letters) = get("/api/admin/dead-letters", &admin()).await;
+    let binary: Vec<&Value> = letters["deadLetters"].as_array().unwrap().iter().filter(|l| l["encoding"] == "base64").collect();
+    let wanted = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(&bodies[2][1..bodies[2].len() - 1])
+    };
+    assert!(binary.iter().any(|l| l["raw"] == wanted.as_str()), "the element that is not UTF-8 is kept byte for byte");
+}
+
+#[tokio::test]
+async fn one_broken_record_keeps_the_good_ones() {
+    let job = unique("job-");
+    let good = |n: i64| record(&unique("call-"), "通话质检", "2026-11-22 10:00:00", qi(n), &job).to_string();
+    let deep = format!("{}1{}", "[".repeat(300), "]".repeat(300));
+    let body = format!("[{}, {{\"call_id\": \"{job}\", \"biz_id\": }}, {deep}, {}]", good(5), good(6));
+    let res = client().post(hook(WEBHOOK_TOKEN)).body(body).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(notes(&job).await.len(), 2);
+    let broken = dead_letters_with(&format!("\"call_id\": \"{job}\"")).await;
+    assert_eq!(broken.len(), 1);
+    assert_eq!(broken[0]["field"], "[1]");
+}
+
+#[tokio::test]
+async fn oversize_and_wrong_tokens_are_refused_without_storing() {
     let job = unique("job-");
     let body = json!([record(&unique("call-"), "通话质检", "2026-11-22 10:00:00", qi(8), &job)]);
     let res = client().post(hook("wrong-token")).json(&body).send().await.unwrap();
     assert_eq!(res.status(), 404);
     assert!(notes(&job).await.is_empty());
-    let res = client().post(hook(WEBHOOK_TOKEN)).body("[{not json").send().await.unwrap();
-    assert_eq!(res.status(), 400);
-    let reply: Value = res.json().await.unwrap();
-    assert!(reply["msg"].as_str().unwrap().contains("JSON"), "{reply}");
-    let res = client().post(hook(WEBHOOK_TOKEN)).body("{\"not\":\"an array\"}").send().await.unwrap();
-    assert_eq!(res.status(), 400);
     let huge = format!("[{}]", " ".repeat(1024 * 1024 + 10));
-    let res = client().post(hook(WEBHOOK_TOKEN)).body(huge).send().await.unwrap();
+    let res = client().post(hook(WEBHOOK_TOKEN)).body(huge.clone()).send().await.unwrap();
     assert_eq!(res.status(), 413);
+    // Without a Content-Length (chunked), the limit holds as the body is read.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = huge.into_bytes().chunks(64 * 1024).map(|c| Ok(c.to_vec())).collect();
+    let res = client()
+        .post(hook(WEBHOOK_TOKEN))
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(chunks)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+}
+
+#[tokio::test]
+async fn a_large_record_among_small_ones_is_stored_whole() {
+    let job = unique("job-");
+    let long_text = "调解员详细记录了双方的陈述。".repeat(20_000); // about 400 KB of UTF-8
+    let big = record(&unique("call-"), "通话摘要", "2026-11-22 10:00:00", json!({ "通话摘要": long_text }), &job);
+    let body = json!([record(&unique("call-"), "通话质检", "2026-11-22 10:00:00", qi(8), &job), big, record(&unique("call-"), "通话质检", "2026-11-22 10:00:00", qi(9), &job)]);
+    assert!(body.to_string().len() > 400_000 && body.to_string().len() < 1024 * 1024);
+    assert_eq!(push(&body).await.0, 200);
+    let stored = notes(&job).await;
+    assert_eq!(stored.len(), 3);
+    let summary = stored.iter().find(|n| n["type"] == "通话摘要").unwrap();
+    assert_eq!(summary["outcome"]["tags"]["通话摘要"].as_str().unwrap(), long_text);
+}
+
+#[tokio::test]
+async fn a_report_time_that_is_not_a_time_never_blocks_a_later_delivery() {
+    let job = unique("job-");
+    let call = unique("call-");
+    push(&json!([record(&call, "通话质检", "x", qi(2), &job)])).await;
+    let first = notes(&job).await;
+    assert_eq!(first[0]["outcome"]["issues"][0]["field"], "report_time");
+    push(&json!([record(&call, "通话质检", "2026-11-22 10:00:00", qi(9), &job)])).await;
+    assert_eq!(notes(&job).await[0]["outcome"]["items"][0]["score"], 9);
+}
+
+#[tokio::test]
+async fn new_content_with_the_same_report_time_is_shown_and_the_old_kept_in_history() {
+    let job = unique("job-");
+    let call = unique("call-");
+    let at = "2026-11-22 10:00:00";
+    push(&json!([record(&call, "通话质检", at, qi(4), &job)])).await;
+    push(&json!([record(&call, "通话质检", at, qi(8), &job)])).await;
+    // A redelivery of the first changes nothing.
+    push(&json!([record(&call, "通话质检", at, qi(4), &job)])).await;
+    let stored = notes(&job).await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!((stored[0]["outcome"]["items"][0]["score"].clone(), stored[0]["versions"].clone()), (json!(8), json!(2)));
+    let path = format!("/api/notes/history?callId={call}&bizId=90001&type=%E9%80%9A%E8%AF%9D%E8%B4%A8%E6%A3%80");
+    let (status, history) = get(&path, &token("wanglei", shared::session::Role::Supervisor)).await;
+    assert_eq!(status, 200, "{history}");
+    let versions = history["versions"].as_array().unwrap();
+    let scores: Vec<(Value, Value)> = versions.iter().map(|v| (v["outcome"]["items"][0]["score"].clone(), v["current"].clone())).collect();
+    assert_eq!(scores, [(json!(8), json!(true)), (json!(4), json!(false))]);
+    assert_eq!(get(&path, &mediator()).await.0, 403, "mediators do not open raw history");
 }
 
 #[tokio::test]
