@@ -153,3 +153,31 @@ test('a failed action shows the error and can be retried', async () => {
   await d.locator('.agreement').waitFor();
   await page.close();
 });
+
+test('a call whose outcome is unknown is not offered again; its status can be checked', async () => {
+  const c = await openCase();
+  const page = await signedInPage(browser);
+  await openCasePage(page, c.caseId);
+  await page.waitForLoadState('networkidle');
+  const before = (await control('/control/state')).calls;
+  // The backend places the call, then answers after the edge has given up waiting.
+  await control('/control/faults/mediation', { slowAnswerMs: 11000 });
+  await page.click('#action-call');
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: '开始外呼' }).click();
+  const unknown = dialog.locator('#call-outcome-unknown');
+  await unknown.waitFor({ timeout: 20000 });
+  await control('/control/faults/mediation', { slowAnswerMs: 0 });
+  assert.match(await unknown.innerText(), /结果未知/);
+  assert.equal(await dialog.getByRole('button', { name: '重试' }).count(), 0, 'no way to ring the party twice from here');
+  assert.equal((await control('/control/state')).calls, before + 1);
+  await dialog.locator('#check-call-status').click();
+  await page.waitForFunction(() => /\d{4}-\d{2}-\d{2}/.test(document.querySelector('#checked-status')?.textContent ?? ''));
+  const checked = await dialog.locator('#checked-status').innerText();
+  // The clock is frozen in the test sandbox: the call just placed is still queued.
+  const latest = await backend(`/api/v1/outbound-bot/status?caseRef=${c.caseId}`);
+  assert.ok(checked.startsWith(`排队中 · ${latest.data.jobId} · `), checked);
+  await assertAccessible(page, 'outcome unknown');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -125,3 +125,29 @@ test('a failed inference is shown as failed', async () => {
   await control('/control/faults/notes', { forceFailure: false });
   await page.close();
 });
+
+test('a call whose turns cannot be read says so, keeps its recording, and shows the raw text to supervisors', async () => {
+  await control('/control/reset', {});
+  const { caseId, jobId } = await longCall();
+  await control(`/control/calls/${jobId}/corrupt-log`, {});
+  const page = await signedInPage(browser);
+  await page.goto(`${EDGE}/cases/${caseId}`);
+  const row = page.locator(`.timeline li[data-job-id="${jobId}"]`);
+  await row.waitFor({ timeout: 20000 });
+  assert.match(await row.innerText(), /通话内容无法解析/);
+  assert.ok((await page.locator('.timeline li').count()) > 1, 'the other calls are listed too');
+  await page.goto(`${EDGE}/cases/${caseId}/calls/${jobId}`);
+  await page.locator('#turns-unreadable').waitFor({ timeout: 20000 });
+  assert.equal(await page.locator('#raw-conversations').count(), 0, 'a mediator does not get the raw text');
+  await page.locator('.player audio').waitFor();
+  await assertAccessible(page, 'unreadable transcript');
+  const sup = await signedInPage(browser, 'wanglei', 'supervisor');
+  await sup.goto(`${EDGE}/cases/${caseId}/calls/${jobId}`);
+  await sup.locator('#raw-conversations').waitFor({ timeout: 20000 });
+  assert.ok((await sup.locator('#raw-conversations').innerText()).startsWith('[{'));
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(sup.errors, []);
+  await sup.close();
+  await page.close();
+  await control('/control/reset', {});
+});
