@@ -85,4 +85,15 @@ else
   cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked --force
 fi
 
+# 6. Schemathesis (PyPI, pinned) in the project's own virtualenv: the API
+#    fuzzer the test command runs against the edge's OpenAPI document.
+SCHEMATHESIS_VERSION="4.32.5"
+if [ -x "$ROOT/.venv/bin/schemathesis" ] && "$ROOT/.venv/bin/pip" show schemathesis 2>/dev/null | grep -qx "Version: $SCHEMATHESIS_VERSION"; then
+  say "schemathesis $SCHEMATHESIS_VERSION: present"
+else
+  say "installing schemathesis $SCHEMATHESIS_VERSION from PyPI into .venv"
+  python3 -m venv "$ROOT/.venv"
+  "$ROOT/.venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
 say "all tools present"

@@ -135,7 +135,8 @@ start_stack() {
     --persist-to '$persist' --show-interactive-dev-session=false --log-level warn \
     --var MEDIATION_API_BASE:http://127.0.0.1:$med_port \
     --var CLINK_BASE_URL:http://127.0.0.1:$clink_port \
-    --var EMBED_ORIGINS:http://127.0.0.1:$control_port"
+    --var EMBED_ORIGINS:http://127.0.0.1:$control_port \
+    --var RECORDING_ORIGINS:http://127.0.0.1:$med_port"
   wait_for "http://127.0.0.1:$edge_port/api/health" 120 "the edge" || { tail -30 "$logs/edge.log"; return 1; }
 }
 
@@ -154,4 +155,21 @@ prepare_throwaway_stack() {
   build_app
   build_edge
   rm -rf "$STATE_DIR"
+}
+
+# start_extra_edge NAME PORT PERSIST_DIR MEDIATION_PORT CLINK_PORT [--var NAME:value ...]
+# A second edge on the same build with other settings, for the security
+# tests of configurations the main stack does not have (no session secret;
+# an issuer, audience and short lifetime required). Its D1 is its own.
+start_extra_edge() {
+  local name="$1" port="$2" persist="$3" med_port="$4" clink_port="$5"; shift 5
+  local logs="$ROOT/.tmp/logs"
+  mkdir -p "$logs" "$persist"
+  (cd "$ROOT/edge" && wrangler d1 migrations apply DB --local --persist-to "$persist" >"$logs/d1-migrations-$name.log" 2>&1) \
+    || { tail -20 "$logs/d1-migrations-$name.log"; return 1; }
+  say "starting a second edge ($name) on http://127.0.0.1:$port"
+  start_bg "$logs/edge-$name.log" bash -c "cd '$ROOT/edge' && exec wrangler dev --local --ip 127.0.0.1 --port $port \
+    --persist-to '$persist' --show-interactive-dev-session=false --log-level warn \
+    --var MEDIATION_API_BASE:http://127.0.0.1:$med_port --var CLINK_BASE_URL:http://127.0.0.1:$clink_port $*"
+  wait_for "http://127.0.0.1:$port/api/health" 120 "the $name edge" || { tail -30 "$logs/edge-$name.log"; return 1; }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: native (shared + sandbox), the app's wasm-bindgen tests in
 # headless Chromium, and the end-to-end tests (HTTP and Playwright) against a
-# stack it starts on its own ports (edge :18787, sandbox :18788-18790) and
+# stack it starts on its own ports (edge :18787, sandbox :18788-18790, two
+# more edges with other settings :18791-18792) and
 # stops again. Installs whatever is missing first. Exits non-zero on any failure.
 set -euo pipefail
 SCRIPT_NAME=test
@@ -29,11 +30,18 @@ build_app
 build_edge
 rm -rf "$STATE_DIR"
 start_stack 18787 18788 18789 18790 "$STATE_DIR" --deterministic
+# Two more edges on the same build, for the security tests of settings the
+# main stack does not have.
+start_extra_edge no-secret 18791 "$STATE_DIR/no-secret" 18788 18789 --var BOARD_SESSION_SECRET:
+start_extra_edge strict 18792 "$STATE_DIR/strict" 18788 18789 \
+  --var SESSION_ISSUER:https://portal.test --var SESSION_AUDIENCE:mediation-board --var SESSION_MAX_TTL:600
 
 export E2E_EDGE=http://127.0.0.1:18787
 export E2E_MEDIATION=http://127.0.0.1:18788
 export E2E_CLINK=http://127.0.0.1:18789
 export E2E_CONTROL=http://127.0.0.1:18790
+export E2E_EDGE_NO_SECRET=http://127.0.0.1:18791
+export E2E_EDGE_STRICT=http://127.0.0.1:18792
 
 profile() {
   curl -sf -X POST -H 'content-type: application/json' -d "{\"profile\":\"$1\"}" "$E2E_CONTROL/control/profile" >/dev/null

@@ -167,6 +167,16 @@ pub fn HostBridge() -> impl IntoView {
 
     let handler = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
         let origin = ev.origin();
+        // Only the page that frames the board commands it: a sibling frame or
+        // a popup on an allowed origin is not the host.
+        let parent = web_sys::window().and_then(|w| w.parent().ok().flatten());
+        let from_parent = match (ev.source(), parent) {
+            (Some(source), Some(parent)) => js_sys::Object::is(&source, &parent),
+            _ => false,
+        };
+        if !from_parent {
+            return;
+        }
         if !allowed.iter().any(|a| a == &origin) {
             // Not an allowed portal: ignored (logged only if it looks like ours).
             if ev.data().is_object() && js_sys::Reflect::get(&ev.data(), &"target".into()).ok().and_then(|t| t.as_string()).as_deref() == Some("mediation-board") {

@@ -42,3 +42,10 @@ ALTER TABLE idempotency ADD COLUMN state TEXT; -- null or 'done' | 'unknown'
 -- concurrent replays only the one whose mark stuck stores the record.
 ALTER TABLE dead_letters ADD COLUMN replay_token TEXT;
 ALTER TABLE dead_letters ADD COLUMN replayed_by TEXT;
+
+-- Each board user's Clink userId, allocated once: two names never share one.
+CREATE TABLE clink_users (
+    user_id    INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_name  TEXT    NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+);

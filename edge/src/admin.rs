@@ -3,6 +3,7 @@
 //! of a note record.
 
 use base64::Engine as _;
+use shared::access::Op;
 use shared::api::{DeadLettersResponse, NoteHistory, ReplayRequest};
 use shared::note::{content_digest, read_record};
 use worker::{Context, Request, RouteContext};
@@ -13,8 +14,7 @@ use crate::store::{self, GoodRecord, Replayed};
 
 /// `GET /api/admin/dead-letters[?all=true]`.
 pub async fn dead_letters(req: Request, ctx: RouteContext<Context>) -> Reply {
-    let claims = auth::require(&req, &ctx.env)?;
-    auth::require_admin(&claims)?;
+    auth::gate(&req, &ctx.env, Op::DeadLetters)?;
     let all = req.url()?.query_pairs().any(|(k, v)| k == "all" && v == "true");
     let db = store::db(&ctx.env)?;
     http::ok(&DeadLettersResponse { dead_letters: store::dead_letters(&db, all).await? })
@@ -36,8 +36,7 @@ fn replay_token() -> String {
 /// corrected record) or `{}` (retry the stored one as it is). Once only:
 /// a second replay, even a concurrent one, answers 409.
 pub async fn replay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
-    let claims = auth::require(&req, &ctx.env)?;
-    auth::require_admin(&claims)?;
+    let claims = auth::gate(&req, &ctx.env, Op::ReplayDeadLetter)?;
     let id: i64 = ctx.param("id").and_then(|v| v.parse().ok()).ok_or_else(|| Failure::field(&shared::FieldError::new("id", "must be a number")))?;
     let body: ReplayRequest = http::read_json(&mut req, 1024 * 1024).await?;
     let db = store::db(&ctx.env)?;
@@ -76,10 +75,7 @@ pub async fn replay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
 /// `GET /api/notes/history?callId=&bizId=&type=`: every kept version of one
 /// record, newest first (supervisors and admins: earlier versions are raw).
 pub async fn note_history(req: Request, ctx: RouteContext<Context>) -> Reply {
-    let claims = auth::require(&req, &ctx.env)?;
-    if !claims.role.sees_raw_data() {
-        return Err(Failure::forbidden("需要主管或管理员权限 (supervisors and admins only)"));
-    }
+    auth::gate(&req, &ctx.env, Op::NoteHistory)?;
     let url = req.url()?;
     let get = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).unwrap_or_default();
     let (call_id, biz_id, note_type) = (get("callId"), get("bizId"), get("type"));

@@ -1,7 +1,8 @@
 //! Who may call: every `/api/*` route needs `Authorization: Bearer <JWT>`
 //! signed with `BOARD_SESSION_SECRET` (see `shared::session`).
 
-use shared::session::{self, Claims, Role};
+use shared::access::Op;
+use shared::session::{self, Claims};
 use worker::{Env, Request};
 
 use crate::config;
@@ -20,23 +21,39 @@ pub fn session_secret(env: &Env) -> Result<String, Failure> {
     config::secret(env, "BOARD_SESSION_SECRET").map_err(|e| Failure::setting(&e))
 }
 
-/// The caller's claims, or a 401 saying why not.
-pub fn require(req: &Request, env: &Env) -> Result<Claims, Failure> {
+/// Verifies a session token with the configured secret and policy. Without
+/// a secret nothing verifies (a 500 naming the setting).
+pub fn verify(token: &str, env: &Env) -> Result<Claims, Failure> {
     let secret = session_secret(env)?;
-    let header = req.headers().get("Authorization").ok().flatten().unwrap_or_default();
-    let token = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).unwrap_or("");
-    session::verify(token, secret.as_bytes(), now_secs()).map_err(|e| {
+    let policy = config::session_policy(env).map_err(|e| Failure::setting(&e))?;
+    session::verify_with(token, secret.as_bytes(), now_secs(), &policy).map_err(|e| {
         let mut f = Failure::new(401, "unauthorized", e.to_string());
         f.body.error.field = Some("Authorization".into());
         f
     })
 }
 
-/// 403 unless the caller is an admin.
-pub fn require_admin(claims: &Claims) -> Result<(), Failure> {
-    if claims.role == Role::Admin {
+/// The caller's claims, or a 401 saying why not.
+pub fn require(req: &Request, env: &Env) -> Result<Claims, Failure> {
+    let header = req.headers().get("Authorization").ok().flatten().unwrap_or_default();
+    let token = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).unwrap_or("");
+    verify(token, env)
+}
+
+/// The caller's claims if their role may call `op` (`shared::access`):
+/// 401 without a valid token, 403 for a role the table leaves out. Called
+/// before any input is read, so a refused role learns nothing from it.
+pub fn gate(req: &Request, env: &Env, op: Op) -> Result<Claims, Failure> {
+    let claims = require(req, env)?;
+    allow(&claims, op)?;
+    Ok(claims)
+}
+
+/// 403 unless the caller's role may call `op`.
+pub fn allow(claims: &Claims, op: Op) -> Result<(), Failure> {
+    if op.allows(&claims.role) {
         Ok(())
     } else {
-        Err(Failure::forbidden("需要管理员权限 (admin only)"))
+        Err(Failure::forbidden(&format!("你的角色({})不能执行此操作 (role {} may not call this)", claims.role.as_str(), claims.role.as_str())))
     }
 }

@@ -11,7 +11,7 @@ use crate::http::{self, Reply};
 use crate::upstream;
 
 pub async fn list(req: Request, ctx: RouteContext<Context>) -> Reply {
-    let claims = auth::require(&req, &ctx.env)?;
+    let claims = auth::gate(&req, &ctx.env, shared::access::Op::Board)?;
     let started = now_ms();
     let envelope = upstream::call::<Vec<BoardRecord>>(&ctx.env, Method::Get, paths::BOARD, None, Shape::Envelope).await?;
     let upstream_ms = now_ms() - started;

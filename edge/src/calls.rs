@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use serde::de::IgnoredAny;
+use shared::access::Op;
 use serde_json::json;
 use shared::api::{
     mask_phone, note_belongs_to, time_of_job_id, CallView, ConversationsResponse, EventKind, NoteView, NotesResponse, OutcomeUnknown,
@@ -26,7 +27,7 @@ use crate::upstream::{self, q};
 /// `POST /api/calls` with an `Idempotency-Key` header: a double submit with
 /// the same key places one call and gets the same answer.
 pub async fn place(mut req: Request, ctx: RouteContext<Context>) -> Reply {
-    let claims = auth::require(&req, &ctx.env)?;
+    let claims = auth::gate(&req, &ctx.env, Op::PlaceCall)?;
     let key = req.headers().get("Idempotency-Key")?.unwrap_or_default();
     if key.trim().is_empty() || key.len() > 100 {
         return Err(Failure::field(&shared::FieldError::new("Idempotency-Key", "header is required (1 to 100 characters), e.g. a UUID per submit")));
@@ -105,7 +106,10 @@ fn query_of(req: &Request) -> worker::Result<HashMap<String, String>> {
 
 /// `GET /api/calls/status?caseRef=&phoneNumber=&jobId=`.
 pub async fn status(req: Request, ctx: RouteContext<Context>) -> Reply {
-    let claims = auth::require(&req, &ctx.env)?;
+    // Asking by number answers whether a guessed number is right: only for
+    // roles that see numbers anyway, refused before anything is looked up.
+    let by_number = req.url()?.query_pairs().any(|(k, _)| k == "phoneNumber");
+    let claims = auth::gate(&req, &ctx.env, if by_number { Op::CallStatusByNumber } else { Op::CallStatus })?;
     let query = query_of(&req)?;
     let mut parts = vec![];
     for name in ["caseRef", "phoneNumber", "jobId"] {
@@ -126,7 +130,7 @@ pub async fn status(req: Request, ctx: RouteContext<Context>) -> Reply {
 
 /// `POST /api/calls/{jobId}/status` `{ "callStatus": … }`.
 pub async fn update_status(mut req: Request, ctx: RouteContext<Context>) -> Reply {
-    let claims = auth::require(&req, &ctx.env)?;
+    let claims = auth::gate(&req, &ctx.env, Op::UpdateCallStatus)?;
     let job_id = ctx.param("job_id").cloned().unwrap_or_default();
     let change: StatusChange = http::read_json(&mut req, 4 * 1024).await?;
     let update = UpdateStatusRequest { job_id: job_id.clone(), call_status: change.call_status };
@@ -150,7 +154,7 @@ fn mask_notes(notes: &mut [NoteView], claims: &Claims) {
 /// `GET /api/conversations?caseId=&personId=&jobId=`: calls with their turns
 /// parsed and the note results linked to each.
 pub async fn conversations(req: Request, ctx: RouteContext<Context>) -> Reply {
-    let claims = auth::require(&req, &ctx.env)?;
+    let claims = auth::gate(&req, &ctx.env, Op::Conversations)?;
     let query = query_of(&req)?;
     let mut parts = vec![];
     for name in ["caseId", "personId", "jobId"] {
@@ -220,7 +224,7 @@ async fn call_phone(env: &worker::Env, job_id: &str) -> Option<String> {
 
 /// `GET /api/notes?jobId=`: the note results stored for one call.
 pub async fn notes(req: Request, ctx: RouteContext<Context>) -> Reply {
-    let claims = auth::require(&req, &ctx.env)?;
+    let claims = auth::gate(&req, &ctx.env, Op::Notes)?;
     let query = query_of(&req)?;
     let job_id = query.get("jobId").cloned().unwrap_or_default();
     require_id("jobId", &job_id).map_err(|e| Failure::field(&e))?;
@@ -233,7 +237,7 @@ pub async fn notes(req: Request, ctx: RouteContext<Context>) -> Reply {
 /// `GET /api/recordings/{jobId}/link`: a short-lived link that plays the
 /// recording without the session token (an `<audio>` element cannot send one).
 pub async fn recording_link(req: Request, ctx: RouteContext<Context>) -> Reply {
-    let claims = auth::require(&req, &ctx.env)?;
+    let claims = auth::gate(&req, &ctx.env, Op::RecordingLink)?;
     let job_id = ctx.param("job_id").cloned().unwrap_or_default();
     require_id("jobId", &job_id).map_err(|e| Failure::field(&e))?;
     let secret = auth::session_secret(&ctx.env)?;
@@ -254,18 +258,13 @@ pub async fn recording(req: Request, ctx: RouteContext<Context>) -> Reply {
     let Some(url) = logs.into_iter().find(|l| l.job_id == job_id).map(|l| l.record_url).filter(|u| !u.is_empty()) else {
         return Err(Failure::not_found("这通电话没有录音 (no recording for this call)"));
     };
-    let headers = Headers::new();
-    if let Some(range) = req.headers().get("Range")? {
-        headers.set("Range", &range)?;
-    }
-    let mut init = RequestInit::new();
-    init.with_method(Method::Get).with_headers(headers);
-    let audio = upstream::fetch_with_timeout(Request::new_with_init(&url, &init)?, upstream::TIMEOUT)
-        .await
-        .map_err(|t| upstream::transport_failure(&t, "录音存储"))?;
+    let allowed = crate::config::recording_origins(&ctx.env).map_err(|e| Failure::setting(&e))?;
+    let range = req.headers().get("Range")?;
+    let audio = fetch_recording(&url, range.as_deref(), &allowed).await?;
     let status = audio.status_code();
     if !matches!(status, 200 | 206 | 416) {
-        return Err(Failure::new(502, "recording_unavailable", format!("录音无法获取 (HTTP {status})")));
+        worker::console_warn!("recording for {job_id}: the store answered HTTP {status}");
+        return Err(recording_unavailable());
     }
     let out = Headers::new();
     out.set("Content-Type", &audio.headers().get("Content-Type")?.unwrap_or_else(|| "audio/wav".into()))?;
@@ -278,11 +277,50 @@ pub async fn recording(req: Request, ctx: RouteContext<Context>) -> Reply {
     Ok(ResponseBuilder::new().with_status(status).with_headers(out).body(audio.body().clone()))
 }
 
+/// The one answer for any recording that cannot be fetched: it never
+/// names the URL, the host or what went wrong (those go to the log).
+fn recording_unavailable() -> Failure {
+    Failure::new(502, "recording_unavailable", "录音暂时无法获取,请稍后重试 (recording unavailable)")
+}
+
+/// Most redirects followed, each checked against the allow-list like the first URL.
+const MAX_REDIRECTS: usize = 3;
+
+/// Fetches a recording from a URL the backend gave, only from an allowed
+/// origin (`RECORDING_ORIGINS`), following redirects only within it.
+async fn fetch_recording(url: &str, range: Option<&str>, allowed: &[shared::origins::AllowedOrigin]) -> Result<Response, Failure> {
+    let mut next = url.to_owned();
+    for _ in 0..=MAX_REDIRECTS {
+        let Some(target) = shared::origins::allowed_url(&next, allowed) else {
+            let host = shared::origins::origin_of(&next).map(|o| o.host).unwrap_or_else(|| "(not a URL)".into());
+            worker::console_warn!("recording refused: {host} is not in RECORDING_ORIGINS");
+            return Err(recording_unavailable());
+        };
+        let headers = Headers::new();
+        if let Some(range) = range {
+            headers.set("Range", range)?;
+        }
+        let mut init = RequestInit::new();
+        init.with_method(Method::Get).with_headers(headers).with_redirect(worker::RequestRedirect::Manual);
+        let response = upstream::fetch_with_timeout(Request::new_with_init(&target, &init)?, upstream::TIMEOUT).await.map_err(|t| {
+            worker::console_warn!("recording fetch failed: {t:?}");
+            recording_unavailable()
+        })?;
+        if !(300..400).contains(&response.status_code()) {
+            return Ok(response);
+        }
+        let location = response.headers().get("Location")?.unwrap_or_default();
+        next = shared::origins::resolve_location(&target, &location).ok_or_else(recording_unavailable)?;
+    }
+    worker::console_warn!("recording: more than {MAX_REDIRECTS} redirects");
+    Err(recording_unavailable())
+}
+
 /// A signed link (`exp` and `sig` in the query) or the session token.
 fn authorize_recording(req: &Request, env: &worker::Env, job_id: &str) -> Result<(), Failure> {
     let query = query_of(req)?;
     let Some(sig) = query.get("sig") else {
-        return auth::require(req, env).map(|_| ());
+        return auth::gate(req, env, Op::Recording).map(|_| ());
     };
     let secret = auth::session_secret(env)?;
     let exp = query.get("exp").map(String::as_str).unwrap_or_default();

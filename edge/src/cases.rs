@@ -3,6 +3,7 @@
 //! when, upstream outcome) and announced to open boards.
 
 use serde_json::json;
+use shared::access::Op;
 use shared::api::{AuditResponse, EventKind, OcrOutcome, TakeoverOutcome};
 use shared::mediation::answer::{Answered, Shape};
 use shared::mediation::{paths, require_id, AgreementRequest, AgreementResult, OcrRequest, OcrResult, TakeoverRequest, TakeoverResult};
@@ -44,7 +45,7 @@ pub async fn audit<T>(env: &Env, who: &Claims, action: &str, case_id: Option<&st
 /// what the board is told is what the edge asked for, completed by
 /// whatever the backend sent.
 pub async fn takeover(req: Request, ctx: RouteContext<Context>) -> Reply {
-    let claims = auth::require(&req, &ctx.env)?;
+    let claims = auth::gate(&req, &ctx.env, Op::Takeover)?;
     let case_id = case_id(&ctx)?;
     let body = serde_json::to_string(&TakeoverRequest { user_name: claims.sub.clone() }).expect("serialises");
     let result = upstream::call::<Option<TakeoverResult>>(&ctx.env, Method::Put, &paths::takeover(&case_id), Some(body), Shape::Envelope).await;
@@ -63,7 +64,7 @@ pub async fn takeover(req: Request, ctx: RouteContext<Context>) -> Reply {
 
 /// `POST /api/cases/{caseId}/agreement`.
 pub async fn agreement(req: Request, ctx: RouteContext<Context>) -> Reply {
-    let claims = auth::require(&req, &ctx.env)?;
+    let claims = auth::gate(&req, &ctx.env, Op::Agreement)?;
     let case_id = case_id(&ctx)?;
     let body = serde_json::to_string(&AgreementRequest { case_id: case_id.clone() }).expect("serialises");
     let result = upstream::call::<AgreementResult>(&ctx.env, Method::Post, paths::AGREEMENT, Some(body), Shape::Envelope).await;
@@ -81,7 +82,7 @@ fn ocr_outcome(case_id: &str, answered: Answered<OcrResult>) -> OcrOutcome {
 
 /// `POST /api/cases/{caseId}/ocr`: starts OCR on the case's files.
 pub async fn start_ocr(req: Request, ctx: RouteContext<Context>) -> Reply {
-    let claims = auth::require(&req, &ctx.env)?;
+    let claims = auth::gate(&req, &ctx.env, Op::StartOcr)?;
     let case_id = case_id(&ctx)?;
     let body = serde_json::to_string(&OcrRequest { case_id: case_id.clone() }).expect("serialises");
     let result = upstream::call::<OcrResult>(&ctx.env, Method::Post, paths::OCR_PROCESS, Some(body), Shape::BareOrEnvelope).await;
@@ -93,16 +94,17 @@ pub async fn start_ocr(req: Request, ctx: RouteContext<Context>) -> Reply {
 
 /// `GET /api/cases/{caseId}/ocr`: where OCR stands (a designed endpoint).
 pub async fn ocr_state(req: Request, ctx: RouteContext<Context>) -> Reply {
-    auth::require(&req, &ctx.env)?;
+    auth::gate(&req, &ctx.env, Op::OcrState)?;
     let case_id = case_id(&ctx)?;
     let path = format!("{}?caseId={}", paths::OCR_STATUS, q(&case_id));
     let answered = upstream::call::<OcrResult>(&ctx.env, Method::Get, &path, None, Shape::BareOrEnvelope).await?;
     http::ok(&ocr_outcome(&case_id, answered))
 }
 
-/// `GET /api/cases/{caseId}/audit`, or `GET /api/audit` for everything.
+/// `GET /api/cases/{caseId}/audit` (the case's team), or `GET /api/audit`
+/// for everything (supervisors and admins).
 pub async fn audit_log(req: Request, ctx: RouteContext<Context>) -> Reply {
-    auth::require(&req, &ctx.env)?;
+    auth::gate(&req, &ctx.env, if ctx.param("case_id").is_some() { Op::CaseAudit } else { Op::Audit })?;
     let case_id = match ctx.param("case_id") {
         Some(_) => Some(case_id(&ctx)?),
         None => None,

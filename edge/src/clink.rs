@@ -35,6 +35,24 @@ thread_local! {
     /// Per path: when the next request may leave (ms since the epoch). Per
     /// isolate: each Worker instance paces its own traffic.
     static NEXT_SLOT: RefCell<HashMap<String, f64>> = RefCell::new(HashMap::new());
+    /// Per path: the second and `Expires` of the last signature made.
+    static LAST_SIGNED: RefCell<HashMap<String, (i64, u32)>> = RefCell::new(HashMap::new());
+}
+
+/// The `Expires` to sign with at `second`: the configured one, or, when this
+/// isolate already signed for `path` in the same second (paced requests come
+/// about three a second, and a POST's body is not signed), one less than
+/// last time, so every signature differs as Clink requires.
+fn expires_for(path: &str, second: i64, configured: u32) -> u32 {
+    LAST_SIGNED.with(|last| {
+        let mut last = last.borrow_mut();
+        let expires = match last.get(path) {
+            Some((s, e)) if *s == second => e.saturating_sub(1).max(1),
+            _ => configured,
+        };
+        last.insert(path.to_owned(), (second, expires));
+        expires
+    })
 }
 
 /// Waits for this path's next slot.
@@ -56,20 +74,13 @@ async fn pace(path: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Clink's user ids are integers: a stable number for the session's user, so
-/// a user's chats and conversation list are their own.
-pub fn user_number(sub: &str) -> i64 {
-    let mut h: u32 = 0x811c_9dc5;
-    for b in sub.bytes() {
-        h ^= b as u32;
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    (h & 0x7fff_ffff) as i64 + 1
-}
-
+/// Paths that carry the caller's Clink `userId` (set by the edge, from the
+/// id allocated to the board user in D1: never derived from the name).
 const USER_SCOPED: [&str; 3] = ["/aikb/chat_conversation_on_open", "/aikb/search_knowledge_on_open", "/aikb/list_conversations"];
-/// Paths naming a conversation: only its owner may use them.
-const CONVERSATION_SCOPED: [&str; 3] = ["/aikb/describe_conversation", "/aikb/update_conversation", "/aikb/delete_conversation"];
+/// Paths naming a conversation: only its owner may use them, and an id the
+/// edge has never seen is refused like someone else's.
+const CONVERSATION_SCOPED: [&str; 4] =
+    ["/aikb/describe_conversation", "/aikb/update_conversation", "/aikb/delete_conversation", "/aikb/chat_conversation_on_open"];
 
 pub async fn relay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::require(&req, &ctx.env)?;
@@ -87,9 +98,7 @@ pub async fn relay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
             Failure::not_found(&format!("不是已知的知识库接口 (not a documented Clink path: {path})"))
         });
     };
-    if endpoint.management {
-        auth::require_admin(&claims)?;
-    }
+    auth::allow(&claims, if endpoint.management { shared::access::Op::ClinkManage } else { shared::access::Op::ClinkRead })?;
     let signer = config::clink_signer(&ctx.env).map_err(|e| Failure::setting(&e))?;
 
     let url = req.url()?;
@@ -101,11 +110,13 @@ pub async fn relay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
         query.push((name.into_owned(), QueryValue::One(value.into_owned())));
     }
     let scoped = USER_SCOPED.contains(&path.as_str());
+    let db = crate::store::db(&ctx.env)?;
+    let user_id = if scoped { Some(crate::store::clink_user_id(&db, &claims.sub).await?) } else { None };
     let body = match method {
         SignMethod::Get => {
-            if scoped {
+            if let Some(id) = user_id {
                 query.retain(|(n, _)| n != "userId");
-                query.push(("userId".into(), QueryValue::One(user_number(&claims.sub).to_string())));
+                query.push(("userId".into(), QueryValue::One(id.to_string())));
             }
             None
         }
@@ -114,17 +125,18 @@ pub async fn relay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
                 return Err(Failure::field(&shared::FieldError::new("query", "a POST carries its parameters in the JSON body")));
             }
             let mut body: Value = crate::http::read_json(&mut req, MAX_BODY).await?;
-            if scoped {
+            if let Some(id) = user_id {
                 let Value::Object(map) = &mut body else {
                     return Err(Failure::field(&shared::FieldError::new("body", "must be a JSON object")));
                 };
-                map.insert("userId".into(), Value::from(user_number(&claims.sub)));
+                map.insert("userId".into(), Value::from(id));
             }
             Some(body)
         }
     };
-    let db = crate::store::db(&ctx.env)?;
-    if CONVERSATION_SCOPED.contains(&path.as_str()) {
+    // A chat's first message names no conversation (Clink makes one).
+    let names_conversation = path != "/aikb/chat_conversation_on_open" || body.as_ref().is_some_and(|b| !b["conversationId"].is_null());
+    if CONVERSATION_SCOPED.contains(&path.as_str()) && names_conversation {
         let named = match &body {
             Some(b) => b.get("conversationId").and_then(Value::as_str).map(str::to_owned),
             None => query.iter().find(|(n, _)| n == "conversationId").and_then(|(_, v)| match v {
@@ -132,30 +144,40 @@ pub async fn relay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
                 QueryValue::Many(_) => None,
             }),
         };
-        let Some(id) = named else {
+        let Some(id) = named.filter(|id| !id.trim().is_empty()) else {
             return Err(Failure::field(&shared::FieldError::new("conversationId", "is required")));
         };
-        if crate::store::conversation_owner(&db, &id).await?.is_some_and(|owner| owner != claims.sub) {
+        // Someone else's, or one the edge never handed out: the same answer.
+        if crate::store::conversation_owner(&db, &id).await?.as_deref() != Some(claims.sub.as_str()) {
             return Err(Failure::not_found("没有这个会话 (no such conversation)"));
         }
     }
     let body_text = body.as_ref().map(Value::to_string);
     let response = forward(&signer, method, &path, &query, body_text.as_deref(), &claims).await?;
-    if path == "/aikb/chat_conversation_on_open" {
-        remember_conversation(&db, response, &claims.sub).await
-    } else {
-        Ok(response)
+    match path.as_str() {
+        "/aikb/chat_conversation_on_open" | "/aikb/list_conversations" => remember_conversations(&db, response, &claims.sub).await,
+        _ => Ok(response),
     }
 }
 
-/// Notes who owns the conversation a chat answer belongs to.
-async fn remember_conversation(db: &worker::D1Database, mut response: Response, user: &str) -> Reply {
-    let bytes = response.bytes().await?;
-    if let Some(id) = serde_json::from_slice::<Value>(&bytes).ok().and_then(|v| match &v["result"]["conversationId"] {
-        Value::String(s) => Some(s.clone()),
+fn id_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
-    }) {
+    }
+}
+
+/// Notes who owns the conversations an answer names: a chat's, or those
+/// Clink lists for the user's own `userId`.
+async fn remember_conversations(db: &worker::D1Database, mut response: Response, user: &str) -> Reply {
+    let bytes = response.bytes().await?;
+    let answer = serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null);
+    let ids: Vec<String> = match &answer["result"] {
+        Value::Array(items) => items.iter().filter_map(|c| id_text(&c["conversationId"])).collect(),
+        one => id_text(&one["conversationId"]).into_iter().collect(),
+    };
+    for id in ids {
         crate::store::own_conversation(db, &id, user).await?;
     }
     let out = Response::from_bytes(bytes)?;
@@ -168,8 +190,19 @@ async fn forward(signer: &shared::clink::sign::Signer, method: SignMethod, path:
     pace(path).await?;
     let mut rate_retries = 0;
     let mut resigned = false;
+    let mut last_second = None;
     loop {
-        let signed = signer.sign(method, path, query, now_ms() / 1000).map_err(|e| Failure::field(&e))?;
+        // Clink wants a unique signature per request, and the Timestamp has
+        // whole seconds: a retry in the same second waits for the next one.
+        let mut now = now_ms();
+        if last_second == Some(now / 1000) {
+            Delay::from(Duration::from_millis((1000 - now % 1000) as u64 + 1)).await;
+            now = now_ms();
+        }
+        last_second = Some(now / 1000);
+        let mut signer = signer.clone();
+        signer.expires = shared::clink::sign::Expires::new(expires_for(path, now / 1000, signer.expires.seconds())).map_err(|e| Failure::field(&e))?;
+        let signed = signer.sign(method, path, query, now / 1000).map_err(|e| Failure::field(&e))?;
         let headers = Headers::new();
         headers.set("Content-Type", "application/json; charset=UTF-8")?;
         headers.set("Accept", "application/json")?;

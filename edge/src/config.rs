@@ -35,6 +35,34 @@ pub fn clink_signer(env: &Env) -> Result<Signer, FieldError> {
     Ok(Signer::new(credentials, expires, base))
 }
 
+/// What a session token must satisfy: `SESSION_MAX_TTL` (seconds, 60 to
+/// 86400; default 12 h), and `SESSION_ISSUER` / `SESSION_AUDIENCE` when set.
+pub fn session_policy(env: &Env) -> Result<shared::session::Policy, FieldError> {
+    let mut policy = shared::session::Policy::default();
+    if let Some(v) = optional_var(env, "SESSION_MAX_TTL") {
+        policy.max_lifetime_secs = v
+            .parse::<i64>()
+            .ok()
+            .filter(|s| (60..=86_400).contains(s))
+            .ok_or_else(|| FieldError::new("SESSION_MAX_TTL", "must be a number of seconds from 60 to 86400"))?;
+    }
+    policy.issuer = optional_var(env, "SESSION_ISSUER");
+    policy.audience = optional_var(env, "SESSION_AUDIENCE");
+    Ok(policy)
+}
+
+/// Where recordings may be fetched from (`RECORDING_ORIGINS`, comma-separated
+/// `scheme://host[:port]`, `*.` for subdomains). Outside the sandbox only
+/// https origins count; the default is Alibaba Cloud OSS over https.
+pub fn recording_origins(env: &Env) -> Result<Vec<shared::origins::AllowedOrigin>, FieldError> {
+    let setting = optional_var(env, "RECORDING_ORIGINS").unwrap_or_else(|| "https://*.aliyuncs.com".to_owned());
+    let list = shared::origins::parse_allow_list(&setting).map_err(|e| FieldError::new("RECORDING_ORIGINS", e))?;
+    if !sandbox_mode(env) && list.iter().any(|o| !o.https) {
+        return Err(FieldError::new("RECORDING_ORIGINS", "must list https origins only outside the sandbox"));
+    }
+    Ok(list)
+}
+
 /// Whether the sandbox configuration is active (`SANDBOX = "true"`): only then
 /// does the demo sign-in exist.
 pub fn sandbox_mode(env: &Env) -> bool {

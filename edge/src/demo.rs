@@ -15,7 +15,7 @@ pub async fn session(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     if !config::sandbox_mode(&ctx.env) {
         return Err(Failure::not_found("not found"));
     }
-    let text = req.text().await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&crate::http::read_bounded(&mut req, 4 * 1024).await?).into_owned();
     let body: DemoSessionRequest = if text.trim().is_empty() {
         DemoSessionRequest::default()
     } else {
@@ -29,10 +29,11 @@ pub async fn session(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     if !role.is_known() {
         return Err(Failure::field(&FieldError::new("role", "mediator, supervisor or admin")));
     }
-    let ttl = body.ttl.unwrap_or(8 * 3600).clamp(1, 24 * 3600);
+    let max = config::session_policy(&ctx.env).map_err(|e| Failure::setting(&e))?.max_lifetime_secs;
+    let ttl = body.ttl.unwrap_or(8 * 3600).clamp(1, max);
     let name = body.name.unwrap_or_else(|| display_name(&user).to_owned());
     let now = now_secs();
-    let claims = Claims { sub: user, name: Some(name), role, exp: now + ttl, iat: Some(now) };
+    let claims = Claims { sub: user, name: Some(name), role, exp: now + ttl, iat: Some(now), ..Claims::default() };
     let secret = auth::session_secret(&ctx.env)?;
     http::ok(&DemoSession { token: mint(&claims, secret.as_bytes()), session: SessionInfo::from(&claims) })
 }

@@ -85,10 +85,15 @@ impl From<BodyError> for Failure {
     }
 }
 
+/// How much of an over-long body is read and dropped (never kept) after the
+/// limit, so the client reads its 413 instead of a connection broken
+/// mid-upload; past this the stream is cancelled.
+const DRAIN_AFTER_LIMIT: usize = 4 * 1024 * 1024;
+
 /// Reads a body of at most `limit` bytes. A declared `Content-Length` over
 /// the limit is refused before reading; a body without one (chunked) is
-/// read piece by piece and reading stops as soon as the count passes the
-/// limit, so no more than `limit` plus one piece is ever held.
+/// read piece by piece and nothing is kept once the count passes the limit,
+/// so no more than `limit` plus one piece is ever held.
 pub async fn read_bounded(req: &mut Request, limit: usize) -> std::result::Result<Vec<u8>, BodyError> {
     use futures_util::StreamExt;
     let declared = req.headers().get("Content-Length").ok().flatten().and_then(|v| v.trim().parse::<u64>().ok());
@@ -103,6 +108,14 @@ pub async fn read_bounded(req: &mut Request, limit: usize) -> std::result::Resul
     while let Some(piece) = stream.next().await {
         let piece = piece.map_err(|_| BodyError::Unreadable)?;
         if body.len() + piece.len() > limit {
+            let mut dropped = body.len() + piece.len() - limit;
+            drop(body);
+            while dropped < DRAIN_AFTER_LIMIT {
+                match stream.next().await {
+                    Some(Ok(p)) => dropped += p.len(),
+                    _ => break,
+                }
+            }
             return Err(BodyError::TooLarge { limit });
         }
         body.extend_from_slice(&piece);
@@ -128,12 +141,16 @@ pub fn embed_origins(env: &worker::Env) -> Vec<String> {
         .collect()
 }
 
-/// Adds CORS headers when the request's `Origin` is an allowed portal.
+/// Adds CORS headers when the request's `Origin` is an allowed portal. The
+/// answer depends on `Origin` either way, so every answer says so (`Vary`),
+/// lest a cache hand one origin's answer to another.
 pub fn cors(response: &Response, origin: Option<&str>, allowed: &[String]) {
-    let Some(origin) = origin.filter(|o| allowed.iter().any(|a| a == o)) else { return };
     let h = response.headers();
+    if !h.get("Vary").ok().flatten().is_some_and(|v| v.split(',').any(|p| p.trim().eq_ignore_ascii_case("origin"))) {
+        let _ = h.append("Vary", "Origin");
+    }
+    let Some(origin) = origin.filter(|o| allowed.iter().any(|a| a == o)) else { return };
     let _ = h.set("Access-Control-Allow-Origin", origin);
-    let _ = h.append("Vary", "Origin");
     let _ = h.set("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
     let _ = h.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
     let _ = h.set("Access-Control-Max-Age", "600");

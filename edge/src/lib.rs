@@ -12,6 +12,7 @@ mod config;
 #[cfg(feature = "demo")]
 mod demo;
 mod http;
+mod hub;
 mod live;
 mod pages;
 mod session;
@@ -19,7 +20,7 @@ mod store;
 mod upstream;
 mod webhook;
 
-pub use live::BoardHub;
+pub use hub::BoardHub;
 
 use worker::{event, Context, Env, Method, Request, Response, Result, Router};
 

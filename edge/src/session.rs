@@ -7,6 +7,6 @@ use crate::auth;
 use crate::http::{self, Reply};
 
 pub async fn whoami(req: Request, ctx: RouteContext<Context>) -> Reply {
-    let claims = auth::require(&req, &ctx.env)?;
+    let claims = auth::gate(&req, &ctx.env, shared::access::Op::Session)?;
     http::ok(&SessionInfo::from(&claims))
 }

@@ -491,6 +491,26 @@ pub async fn release(db: &D1Database, key: &str) -> worker::Result<()> {
 
 // ---- Clink conversation ownership -----------------------------------------
 
+/// The Clink `userId` of a board user: allocated the first time, then the
+/// same for good (two names never share one, unlike a hash of the name).
+pub async fn clink_user_id(db: &D1Database, user: &str) -> worker::Result<i64> {
+    #[derive(Deserialize)]
+    struct Row {
+        user_id: f64,
+    }
+    let row: Option<Row> = db
+        .batch(vec![
+            db.prepare("INSERT OR IGNORE INTO clink_users (user_name, created_at) VALUES (?1, ?2)").bind(&[s(user), n(now_ms())])?,
+            db.prepare("SELECT user_id FROM clink_users WHERE user_name = ?1").bind(&[s(user)])?,
+        ])
+        .await?
+        .pop()
+        .map(|r| r.results::<Row>())
+        .transpose()?
+        .and_then(|mut rows| rows.pop());
+    row.map(|r| r.user_id as i64).ok_or_else(|| worker::Error::RustError("no Clink user id was allocated".into()))
+}
+
 /// Records that `user` owns a Q&A conversation (first owner wins).
 pub async fn own_conversation(db: &D1Database, conversation_id: &str, user: &str) -> worker::Result<()> {
     db.prepare("INSERT OR IGNORE INTO clink_conversations (conversation_id, user_name, created_at) VALUES (?1, ?2, ?3)")

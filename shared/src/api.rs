@@ -32,7 +32,7 @@ pub struct DemoSessionRequest {
     pub user: Option<String>,
     pub name: Option<String>,
     pub role: Option<Role>,
-    /// Lifetime in seconds (default 8 hours, at most 24).
+    /// Lifetime in seconds (default 8 hours, at most the edge's `SESSION_MAX_TTL`, 12 hours by default).
     pub ttl: Option<i64>,
 }
 

@@ -2,6 +2,7 @@
 //! upstream systems, the Clink signer, and the board's own API types.
 //! No I/O; everything here is tested natively.
 
+pub mod access;
 pub mod api;
 pub mod board;
 pub mod clink;
@@ -11,6 +12,7 @@ pub mod markdown;
 pub mod media;
 pub mod mediation;
 pub mod note;
+pub mod origins;
 pub mod route;
 mod open_enum;
 pub mod session;

@@ -43,7 +43,7 @@ impl Role {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: String,
     #[serde(default)]
@@ -52,6 +52,57 @@ pub struct Claims {
     pub exp: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iat: Option<i64>,
+    /// Not before (seconds since the epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    /// One audience or several (JWT allows both).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<Audience>,
+}
+
+/// A JWT `aud`: a string or an array of strings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Audience {
+    pub fn contains(&self, wanted: &str) -> bool {
+        match self {
+            Audience::One(a) => a == wanted,
+            Audience::Many(all) => all.iter().any(|a| a == wanted),
+        }
+    }
+}
+
+/// What the edge requires of a token beyond its signature (README
+/// "Security model"; settings `SESSION_MAX_TTL`, `SESSION_ISSUER`,
+/// `SESSION_AUDIENCE`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// The longest lifetime accepted: `exp - iat`, and `exp - now`.
+    pub max_lifetime_secs: i64,
+    /// Clock skew allowed for `nbf` and `iat` (the portal's clock may run ahead).
+    pub leeway_secs: i64,
+    /// When set, `iss` must be exactly this.
+    pub issuer: Option<String>,
+    /// When set, `aud` must name this.
+    pub audience: Option<String>,
+}
+
+/// 12 hours: a working day.
+pub const DEFAULT_MAX_LIFETIME_SECS: i64 = 12 * 3600;
+/// 60 seconds of clock skew.
+pub const LEEWAY_SECS: i64 = 60;
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self { max_lifetime_secs: DEFAULT_MAX_LIFETIME_SECS, leeway_secs: LEEWAY_SECS, issuer: None, audience: None }
+    }
 }
 
 impl Claims {
@@ -68,6 +119,11 @@ pub enum AuthError {
     UnsupportedAlgorithm(String),
     BadSignature,
     Expired,
+    NotYetValid,
+    IssuedInTheFuture,
+    LifetimeTooLong { max_secs: i64 },
+    WrongIssuer,
+    WrongAudience,
     InvalidClaims(String),
 }
 
@@ -79,6 +135,11 @@ impl std::fmt::Display for AuthError {
             AuthError::UnsupportedAlgorithm(alg) => write!(f, "登录凭证算法不受支持 (alg {alg:?}; only HS256)"),
             AuthError::BadSignature => f.write_str("登录凭证签名无效 (bad signature)"),
             AuthError::Expired => f.write_str("登录已过期,请重新登录 (token expired)"),
+            AuthError::NotYetValid => f.write_str("登录凭证尚未生效 (token not valid yet: nbf)"),
+            AuthError::IssuedInTheFuture => f.write_str("登录凭证签发时间在未来 (iat is in the future)"),
+            AuthError::LifetimeTooLong { max_secs } => write!(f, "登录凭证有效期过长 (lifetime over {max_secs} s)"),
+            AuthError::WrongIssuer => f.write_str("登录凭证签发方不符 (wrong iss)"),
+            AuthError::WrongAudience => f.write_str("登录凭证不是签发给本看板的 (wrong aud)"),
             AuthError::InvalidClaims(why) => write!(f, "登录凭证内容无效 (invalid claims: {why})"),
         }
     }
@@ -104,8 +165,17 @@ fn sign(secret: &[u8], input: &str) -> Vec<u8> {
     mac.finalize().into_bytes().to_vec()
 }
 
-/// Verifies a token at `now` (seconds since the epoch).
+/// Verifies a token at `now` (seconds since the epoch) under the default [`Policy`].
 pub fn verify(token: &str, secret: &[u8], now: i64) -> Result<Claims, AuthError> {
+    verify_with(token, secret, now, &Policy::default())
+}
+
+/// Verifies a token at `now` (seconds since the epoch): signature (HS256),
+/// then the claims. An empty secret verifies nothing.
+pub fn verify_with(token: &str, secret: &[u8], now: i64, policy: &Policy) -> Result<Claims, AuthError> {
+    if secret.is_empty() {
+        return Err(AuthError::BadSignature);
+    }
     let token = token.trim();
     if token.is_empty() {
         return Err(AuthError::Missing);
@@ -139,6 +209,26 @@ pub fn verify(token: &str, secret: &[u8], now: i64) -> Result<Claims, AuthError>
     if claims.exp <= now {
         return Err(AuthError::Expired);
     }
+    if claims.nbf.is_some_and(|nbf| nbf > now + policy.leeway_secs) {
+        return Err(AuthError::NotYetValid);
+    }
+    if claims.iat.is_some_and(|iat| iat > now + policy.leeway_secs) {
+        return Err(AuthError::IssuedInTheFuture);
+    }
+    let lifetime = claims.exp - claims.iat.unwrap_or(now).min(now);
+    if lifetime > policy.max_lifetime_secs + policy.leeway_secs {
+        return Err(AuthError::LifetimeTooLong { max_secs: policy.max_lifetime_secs });
+    }
+    if let Some(wanted) = &policy.issuer {
+        if claims.iss.as_deref() != Some(wanted.as_str()) {
+            return Err(AuthError::WrongIssuer);
+        }
+    }
+    if let Some(wanted) = &policy.audience {
+        if !claims.aud.as_ref().is_some_and(|a| a.contains(wanted)) {
+            return Err(AuthError::WrongAudience);
+        }
+    }
     Ok(claims)
 }
 
@@ -155,7 +245,58 @@ mod tests {
     use super::*;
 
     fn claims(exp: i64) -> Claims {
-        Claims { sub: "zhangmin".into(), name: Some("张敏".into()), role: Role::Mediator, exp, iat: None }
+        Claims { sub: "zhangmin".into(), name: Some("张敏".into()), role: Role::Mediator, exp, ..Claims::default() }
+    }
+
+    #[test]
+    fn times_and_lifetime_are_honoured() {
+        let now = 1_800_000_000;
+        let ok = |c: &Claims| verify(&mint(c, b"k"), b"k", now);
+        let mut c = claims(now + 3600);
+        c.iat = Some(now);
+        assert!(ok(&c).is_ok());
+        // The portal's clock may run up to a minute ahead.
+        c.iat = Some(now + 30);
+        c.nbf = Some(now + 30);
+        assert!(ok(&c).is_ok());
+        c.nbf = Some(now + 120);
+        assert_eq!(ok(&c), Err(AuthError::NotYetValid));
+        c.nbf = None;
+        c.iat = Some(now + 120);
+        assert_eq!(ok(&c), Err(AuthError::IssuedInTheFuture));
+        // Ten years: refused, with or without iat.
+        let decade = now + 10 * 365 * 86_400;
+        assert_eq!(ok(&claims(decade)), Err(AuthError::LifetimeTooLong { max_secs: DEFAULT_MAX_LIFETIME_SECS }));
+        let mut c = claims(decade);
+        c.iat = Some(now);
+        assert_eq!(ok(&c), Err(AuthError::LifetimeTooLong { max_secs: DEFAULT_MAX_LIFETIME_SECS }));
+        // An old iat with a near exp is a long lifetime too.
+        let mut c = claims(now + 60);
+        c.iat = Some(now - 13 * 3600);
+        assert!(matches!(ok(&c), Err(AuthError::LifetimeTooLong { .. })));
+        assert!(ok(&claims(now + DEFAULT_MAX_LIFETIME_SECS)).is_ok());
+    }
+
+    #[test]
+    fn issuer_and_audience_are_checked_when_configured() {
+        let now = 1_800_000_000;
+        let policy = Policy { issuer: Some("https://portal.example.cn".into()), audience: Some("mediation-board".into()), ..Policy::default() };
+        let mut c = claims(now + 600);
+        assert_eq!(verify_with(&mint(&c, b"k"), b"k", now, &policy), Err(AuthError::WrongIssuer));
+        c.iss = Some("https://portal.example.cn".into());
+        assert_eq!(verify_with(&mint(&c, b"k"), b"k", now, &policy), Err(AuthError::WrongAudience));
+        c.aud = Some(Audience::Many(vec!["other".into(), "mediation-board".into()]));
+        assert!(verify_with(&mint(&c, b"k"), b"k", now, &policy).is_ok());
+        c.aud = Some(Audience::One("other".into()));
+        assert_eq!(verify_with(&mint(&c, b"k"), b"k", now, &policy), Err(AuthError::WrongAudience));
+        // Without the settings, neither is required.
+        assert!(verify(&mint(&claims(now + 600), b"k"), b"k", now).is_ok());
+    }
+
+    #[test]
+    fn an_empty_secret_verifies_nothing() {
+        let t = mint(&claims(2_000), b"");
+        assert_eq!(verify(&t, b"", 1_000), Err(AuthError::BadSignature));
     }
 
     #[test]
@@ -182,7 +323,8 @@ mod tests {
     #[test]
     fn accepts_a_token_from_another_implementation() {
         let token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ3YW5nbGVpIiwibmFtZSI6Ilx1NzM4Ylx1NzhjYSIsInJvbGUiOiJzdXBlcnZpc29yIiwiZXhwIjo0MTAyNDQ0ODAwfQ.7V8mJDu7etObbXPYwGpBs9sgmBSaLgPwMk6lgadX9Ng";
-        let c = verify(token, b"portal-secret", 1_800_000_000).unwrap();
+        // Its exp is 2100-01-01; checked an hour before it, within the lifetime cap.
+        let c = verify(token, b"portal-secret", 4_102_444_800 - 3600).unwrap();
         assert_eq!(c.sub, "wanglei");
         assert_eq!(c.display_name(), "王磊");
         assert_eq!(c.role, Role::Supervisor);

@@ -117,3 +117,31 @@ test('a page outside EMBED_ORIGINS can neither frame the board nor talk to it', 
   assert.equal(await popup.locator('table.board').count(), 0);
   await context.close();
 });
+
+test('a sibling frame on the portal\'s own origin cannot command the board', async () => {
+  const page = await openPortal();
+  const board = frameOf(page, 'list-pane');
+  const cases = await (await fetch(`${CONTROL}/portal/cases`)).json();
+  const target = cases[3];
+  // A second frame of the portal's origin (e.g. an ad or a widget) posts a
+  // well-formed command to the board's window: the board is not its child.
+  await page.evaluate(() => {
+    const widget = document.createElement('iframe');
+    widget.name = 'widget';
+    document.body.appendChild(widget);
+  });
+  const widget = page.frame({ name: 'widget' });
+  await widget.evaluate(({ caseId }) => {
+    const boardWindow = parent.document.querySelector('#list-pane iframe').contentWindow;
+    boardWindow.postMessage({ target: 'mediation-board', version: 1, type: 'open_case', payload: { caseId } }, '*');
+  }, { caseId: target.caseId });
+  await page.waitForTimeout(1500);
+  assert.equal(await board.locator('#case-title').count(), 0, 'the list board stayed on the board');
+  assert.ok((await board.locator('table.board tbody tr.row').count()) > 0);
+  // Its real host still can.
+  await page.selectOption('#case', target.caseId);
+  await page.click('#open-case');
+  await frameOf(page, 'detail-pane').locator('#case-title', { hasText: target.caseName }).waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -38,7 +38,7 @@ pub const WEBHOOK_TOKEN: &str = "sandbox-webhook-token";
 /// A token for `user` with `role`, valid for `ttl` seconds (negative: expired).
 pub fn token_with(user: &str, role: Role, ttl: i64, secret: &str) -> String {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    mint(&Claims { sub: user.into(), name: Some(user.into()), role, exp: now + ttl, iat: Some(now) }, secret.as_bytes())
+    mint(&Claims { sub: user.into(), name: Some(user.into()), role, exp: now + ttl, iat: Some(now), ..Claims::default() }, secret.as_bytes())
 }
 
 pub fn token(user: &str, role: Role) -> String {

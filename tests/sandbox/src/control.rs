@@ -32,6 +32,7 @@ pub fn router(state: Shared) -> Router {
         .route("/control/autopilot", post(autopilot))
         .route("/control/calls/{job_id}/outcome", post(outcome))
         .route("/control/calls/{job_id}/corrupt-log", post(corrupt_log))
+        .route("/control/calls/{job_id}/record-url", post(record_url))
         .route("/control/profile", get(profile).post(set_profile))
         .route("/control/push", post(push))
         .route("/control/deliveries", get(deliveries))
@@ -89,6 +90,7 @@ async fn summary(State(state): State<Shared>) -> Response {
         "conversations": s.clink.conversations.len(),
         "clinkRequestsServed": s.clink.requests_served,
         "clinkRejected": s.clink.rejected,
+        "clinkSignaturesReused": s.clink.signatures_reused,
         "deliveries": s.notes.deliveries.len(),
         "autopilot": s.autopilot,
     }))
@@ -213,6 +215,23 @@ async fn corrupt_log(State(state): State<Shared>, Path(job_id): Path<String>) ->
         Some(call) => {
             call.corrupt_log = true;
             Json(json!({ "jobId": job_id, "corrupt": true })).into_response()
+        }
+        None => (StatusCode::NOT_FOUND, Json(json!({ "error": "no such job" }))).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct RecordUrl {
+    url: Option<String>,
+}
+
+/// Makes the backend give this URL as the call's recording (`null`: its own again).
+async fn record_url(State(state): State<Shared>, Path(job_id): Path<String>, Json(r): Json<RecordUrl>) -> Response {
+    let mut s = state.lock();
+    match s.world.calls.get_mut(&job_id) {
+        Some(call) => {
+            call.record_url_override = r.url.clone();
+            Json(json!({ "jobId": job_id, "url": r.url })).into_response()
         }
         None => (StatusCode::NOT_FOUND, Json(json!({ "error": "no such job" }))).into_response(),
     }

@@ -33,6 +33,7 @@ pub fn router(state: Shared) -> Router {
         .route(paths::OCR_PROCESS, post(ocr_process))
         .route(paths::OCR_STATUS, get(ocr_status))
         .route("/recordings/{file}", get(recording))
+        .route("/redirect", get(redirect))
         .layer(axum::middleware::from_fn(move |req, next| answer_faults(after.clone(), req, next)))
         .with_state(state)
 }
@@ -320,6 +321,13 @@ async fn ocr_status(State(state): State<Shared>, headers: HeaderMap, Query(q): Q
         Some(result) => envelope(StatusCode::OK, "查询成功", result),
         None => fail(StatusCode::NOT_FOUND, "案件不存在"),
     }
+}
+
+/// `GET /redirect?to=URL`: a 302 to anywhere, as a compromised or
+/// misconfigured store might answer (for the edge's allow-list tests).
+async fn redirect(Query(q): Query<HashMap<String, String>>) -> Response {
+    let to = q.get("to").cloned().unwrap_or_default();
+    (StatusCode::FOUND, [(header::LOCATION, to)]).into_response()
 }
 
 /// Recordings are public by URL, like OSS signed URLs (no token).

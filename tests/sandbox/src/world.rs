@@ -55,6 +55,8 @@ pub struct Call {
     pub status_override: Option<CallStatus>,
     /// The backend's log for this call is unreadable (control API, or the spec-literal profile).
     pub corrupt_log: bool,
+    /// A recording URL given instead of the sandbox's own (control API).
+    pub record_url_override: Option<String>,
     /// The final status has been seen by [`World::advance`].
     pub settled: bool,
 }
@@ -182,6 +184,7 @@ impl World {
                     effect: Effect::None,
                     status_override: None,
                     corrupt_log: false,
+                    record_url_override: None,
                     settled: true,
                 };
                 world.calls.insert(c.job_id, call);
@@ -331,6 +334,7 @@ impl World {
                     effect: Effect::None,
                     status_override: None,
                     corrupt_log: false,
+                    record_url_override: None,
                     settled: true,
                 };
                 self.calls.insert(new_job, copy);
@@ -395,6 +399,7 @@ impl World {
             effect: Effect::None,
             status_override: None,
             corrupt_log: false,
+            record_url_override: None,
             settled: true,
         };
         self.calls.insert(job_id.clone(), call);
@@ -483,6 +488,7 @@ impl World {
                 effect: plan.effect,
                 status_override: None,
                 corrupt_log: false,
+                record_url_override: None,
                 settled: false,
             };
             let mut r = base(CallErrorCode::Started, "外呼发起成功");
@@ -534,7 +540,11 @@ impl World {
                     shared::mediation::encode_conversations(&c.turns_at())
                 },
                 call_status: c.status(now),
-                record_url: if c.turns.is_empty() { String::new() } else { self.record_url(c) },
+                record_url: match &c.record_url_override {
+                    Some(url) => url.clone(),
+                    None if c.turns.is_empty() => String::new(),
+                    None => self.record_url(c),
+                },
             })
             .collect()
     }

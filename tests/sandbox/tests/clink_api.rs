@@ -75,8 +75,14 @@ async fn post_needs_json_and_a_body() {
     let res = h.http.post(&signed.url).header("content-type", "text/plain").body("keyword=x").send().await.unwrap();
     assert_eq!(res.status(), 400);
     assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "HttpMediaTypeNotSupported");
+    let signed = h.signer().sign(Method::Post, "/aikb/search_knowledge_on_open", &[], common::now()).unwrap();
     let res = h.http.post(&signed.url).header("content-type", "application/json").send().await.unwrap();
     assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "MissingRequestBody");
+    // The same signature again is refused, however good the request.
+    let res = h.http.post(&signed.url).header("content-type", "application/json").body("{}").send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    assert!(res.json::<Value>().await.unwrap()["error"]["message"].as_str().unwrap().contains("唯一"));
+    assert_eq!(h.control_get("/control/state").await["clinkSignaturesReused"], 1);
     let signed = h.signer().sign(Method::Get, "/aikb/search_knowledge_on_open", &[], common::now()).unwrap();
     let res = h.http.get(&signed.url).send().await.unwrap();
     assert_eq!(res.status(), 405);

@@ -58,6 +58,10 @@ pub struct ClinkState {
     windows: HashMap<String, VecDeque<Instant>>,
     pub requests_served: u64,
     pub rejected: HashMap<String, u64>,
+    /// Signatures already used: "每个请求必须具有唯一的签名" (each request must
+    /// carry a unique signature), so a repeat is refused and counted.
+    pub seen_signatures: std::collections::HashSet<String>,
+    pub signatures_reused: u64,
 }
 
 impl ClinkState {
@@ -70,6 +74,8 @@ impl ClinkState {
             windows: HashMap::new(),
             requests_served: 0,
             rejected: HashMap::new(),
+            seen_signatures: Default::default(),
+            signatures_reused: 0,
         }
     }
 
@@ -137,6 +143,14 @@ async fn handle(State(state): State<Shared>, method: Method, uri: Uri, headers: 
             return Err(refusal("HttpRequestMethodNotSupported", 405, "HTTP方法不支持。"));
         }
         let verified = verify::verify(method.as_str(), &host, &path, &raw_query, &clink.keys, chrono::Utc::now())?;
+        let signature = raw_query.split('&').find_map(|p| p.strip_prefix("Signature=")).unwrap_or_default().to_owned();
+        if clink.seen_signatures.len() > 200_000 {
+            clink.seen_signatures.clear();
+        }
+        if !clink.seen_signatures.insert(signature) {
+            clink.signatures_reused += 1;
+            return Err(refusal("AuthFailure", 401, "身份验证失败。签名已被使用过,每个请求必须具有唯一的签名"));
+        }
         if clink.faults.expire_next > 0 {
             clink.faults.expire_next -= 1;
             return Err(refusal("SignaturesExpired", 403, "签名过期"));
@@ -348,7 +362,11 @@ fn media_url(base: &str, key: &str, inline: bool) -> String {
 fn chat(s: &mut crate::state::Sandbox, body: Value, now: &str) -> Result<Value, Refusal> {
     let req: kb::ChatRequest = body_as(body)?;
     req.validate().map_err(|e| refusal("InvalidParameter", 400, e.to_string()))?;
-    let new_id = s.world.rng.hex(32);
+    // Unique for the life of the process, across resets, like Clink's own ids
+    // (the edge keeps who owns which id after the sandbox has forgotten it).
+    static NEXT_CONVERSATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT_CONVERSATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let new_id = format!("{:016x}{:08x}{}", crate::clock::wall_ms(), n, s.world.rng.hex(8));
     let clink = &mut s.clink;
     let (content, faqs, files) = match clink.knowledge.best_faq(&req.content) {
         Some(f) => (

@@ -1,0 +1,1 @@
+fn main() { print!("{}", shared::access::markdown_table()); }

@@ -1,0 +1,195 @@
+//! Who may call what: one table for every route of the edge, used by the
+//! edge to gate each handler (before it reads any input, so a refused role
+//! learns nothing from validation), by the README's role table, and by the
+//! end-to-end test that checks every cell of it.
+
+use crate::session::Role;
+
+/// Who may call a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// No session token (the route has its own gate or none).
+    Public,
+    /// Any signed-in role.
+    Signed,
+    /// Only these roles.
+    Roles(&'static [Role]),
+}
+
+const WORKERS: &[Role] = &[Role::Mediator, Role::Supervisor];
+const OVERSEERS: &[Role] = &[Role::Supervisor, Role::Admin];
+const ADMINS: &[Role] = &[Role::Admin];
+
+/// Every operation the edge serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Health,
+    OpenApi,
+    Session,
+    DemoSession,
+    Board,
+    Takeover,
+    Agreement,
+    StartOcr,
+    OcrState,
+    CaseAudit,
+    Audit,
+    PlaceCall,
+    CallStatus,
+    /// `GET /api/calls/status?phoneNumber=`: asking by number tells whether a guess is right.
+    CallStatusByNumber,
+    UpdateCallStatus,
+    Conversations,
+    Notes,
+    NoteHistory,
+    Recording,
+    RecordingLink,
+    /// A documented Clink path a mediator uses (search, chat, conversations, media URLs).
+    ClinkRead,
+    /// Clink's knowledge-base management paths.
+    ClinkManage,
+    DeadLetters,
+    ReplayDeadLetter,
+    Live,
+    Webhook,
+}
+
+impl Op {
+    pub const ALL: [Op; 26] = [
+        Op::Health,
+        Op::OpenApi,
+        Op::Session,
+        Op::DemoSession,
+        Op::Board,
+        Op::Takeover,
+        Op::Agreement,
+        Op::StartOcr,
+        Op::OcrState,
+        Op::CaseAudit,
+        Op::Audit,
+        Op::PlaceCall,
+        Op::CallStatus,
+        Op::CallStatusByNumber,
+        Op::UpdateCallStatus,
+        Op::Conversations,
+        Op::Notes,
+        Op::NoteHistory,
+        Op::Recording,
+        Op::RecordingLink,
+        Op::ClinkRead,
+        Op::ClinkManage,
+        Op::DeadLetters,
+        Op::ReplayDeadLetter,
+        Op::Live,
+        Op::Webhook,
+    ];
+
+    pub fn access(self) -> Access {
+        use Op::*;
+        match self {
+            Health | OpenApi | DemoSession | Webhook => Access::Public,
+            // Acting on a case is mediation work: mediators, and supervisors stepping in.
+            Takeover | Agreement | StartOcr | PlaceCall | UpdateCallStatus => Access::Roles(WORKERS),
+            // The whole team's trail, raw note versions and asking by number: those who oversee.
+            Audit | NoteHistory | CallStatusByNumber => Access::Roles(OVERSEERS),
+            ClinkManage | DeadLetters | ReplayDeadLetter => Access::Roles(ADMINS),
+            Session | Board | OcrState | CaseAudit | CallStatus | Conversations | Notes | Recording | RecordingLink | ClinkRead | Live => {
+                Access::Signed
+            }
+        }
+    }
+
+    /// Method and path as the README and the OpenAPI document write them.
+    pub fn route(self) -> (&'static str, &'static str) {
+        use Op::*;
+        match self {
+            Health => ("GET", "/api/health"),
+            OpenApi => ("GET", "/api/openapi.json"),
+            Session => ("GET", "/api/session"),
+            DemoSession => ("POST", "/api/demo/session"),
+            Board => ("GET", "/api/board"),
+            Takeover => ("POST", "/api/cases/{caseId}/takeover"),
+            Agreement => ("POST", "/api/cases/{caseId}/agreement"),
+            StartOcr => ("POST", "/api/cases/{caseId}/ocr"),
+            OcrState => ("GET", "/api/cases/{caseId}/ocr"),
+            CaseAudit => ("GET", "/api/cases/{caseId}/audit"),
+            Audit => ("GET", "/api/audit"),
+            PlaceCall => ("POST", "/api/calls"),
+            CallStatus => ("GET", "/api/calls/status?caseRef=…, ?jobId=…"),
+            CallStatusByNumber => ("GET", "/api/calls/status?phoneNumber=…"),
+            UpdateCallStatus => ("POST", "/api/calls/{jobId}/status"),
+            Conversations => ("GET", "/api/conversations"),
+            Notes => ("GET", "/api/notes"),
+            NoteHistory => ("GET", "/api/notes/history"),
+            Recording => ("GET", "/api/recordings/{jobId}"),
+            RecordingLink => ("GET", "/api/recordings/{jobId}/link"),
+            ClinkRead => ("GET, POST", "/api/clink/{path}"),
+            ClinkManage => ("GET, POST", "/api/clink/{path}"),
+            DeadLetters => ("GET", "/api/admin/dead-letters"),
+            ReplayDeadLetter => ("POST", "/api/admin/dead-letters/{id}/replay"),
+            Live => ("GET", "/api/live"),
+            Webhook => ("POST", "/webhooks/note-agent/{token}"),
+        }
+    }
+
+    /// What the route is, where the path alone does not say.
+    pub fn note(self) -> &'static str {
+        match self {
+            Op::ClinkRead => " — search, chat, conversations, media URLs",
+            Op::ClinkManage => " — knowledge-base management",
+            Op::Live => " — WebSocket; the token in the first message",
+            Op::Webhook => " — the secret token is the path",
+            Op::DemoSession => " — sandbox only",
+            Op::Recording => " — or a signed link without the token",
+            _ => "",
+        }
+    }
+
+    /// Whether a signed-in `role` may call this.
+    pub fn allows(self, role: &Role) -> bool {
+        match self.access() {
+            Access::Public | Access::Signed => role.is_known(),
+            Access::Roles(roles) => roles.contains(role),
+        }
+    }
+}
+
+/// The table as Markdown rows (`| route | mediator | supervisor | admin |`), for the README.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| route | mediator | supervisor | admin |\n| --- | --- | --- | --- |\n");
+    for op in Op::ALL {
+        let (method, path) = op.route();
+        let cell = |r: Role| match op.access() {
+            Access::Public => "anyone",
+            _ if op.allows(&r) => "yes",
+            _ => "—",
+        };
+        out.push_str(&format!("| `{method} {path}`{} | {} | {} | {} |\n", op.note(), cell(Role::Mediator), cell(Role::Supervisor), cell(Role::Admin)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_gates_are_as_documented() {
+        assert!(Op::Board.allows(&Role::Mediator));
+        assert!(!Op::Audit.allows(&Role::Mediator) && Op::Audit.allows(&Role::Supervisor) && Op::Audit.allows(&Role::Admin));
+        assert!(!Op::CallStatusByNumber.allows(&Role::Mediator));
+        assert!(!Op::Takeover.allows(&Role::Admin) && Op::Takeover.allows(&Role::Supervisor));
+        assert!(Op::DeadLetters.allows(&Role::Admin) && !Op::DeadLetters.allows(&Role::Supervisor));
+        assert!(!Op::Board.allows(&Role::Other("root".into())), "an unknown role may do nothing");
+        // Every operation is in ALL once.
+        for op in Op::ALL {
+            assert_eq!(Op::ALL.iter().filter(|o| **o == op).count(), 1, "{op:?}");
+        }
+    }
+
+    #[test]
+    fn the_readme_table_is_the_table() {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+        assert!(readme.contains(&markdown_table()), "README's role table differs from shared::access; paste:\n{}", markdown_table());
+    }
+}
