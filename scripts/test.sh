@@ -57,6 +57,9 @@ profile spec-literal
 (cd "$ROOT" && cargo test --quiet -p e2e -- --test-threads=1 --skip "$FAULT_RUN")
 profile designed
 
+say "fuzzing the API from its OpenAPI document (Schemathesis, a token of each role)"
+"$ROOT/scripts/fuzz-api.sh" "$E2E_EDGE"
+
 say "note agent fault run (every fault switch on; ledger against what the edge kept)"
 (cd "$ROOT" && cargo test --quiet -p e2e --test fault_run -- --nocapture)
 

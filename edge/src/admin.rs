@@ -15,7 +15,11 @@ use crate::store::{self, GoodRecord, Replayed};
 /// `GET /api/admin/dead-letters[?all=true]`.
 pub async fn dead_letters(req: Request, ctx: RouteContext<Context>) -> Reply {
     auth::gate(&req, &ctx.env, Op::DeadLetters)?;
-    let all = req.url()?.query_pairs().any(|(k, v)| k == "all" && v == "true");
+    let all = match req.url()?.query_pairs().find(|(k, _)| k == "all").map(|(_, v)| v.into_owned()).as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(Failure::field(&shared::FieldError::new("all", "must be true or false"))),
+    };
     let db = store::db(&ctx.env)?;
     http::ok(&DeadLettersResponse { dead_letters: store::dead_letters(&db, all).await? })
 }

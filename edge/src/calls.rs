@@ -100,8 +100,16 @@ fn request_hash(body: &str) -> String {
     Sha256::digest(body.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn query_of(req: &Request) -> worker::Result<HashMap<String, String>> {
-    Ok(req.url()?.query_pairs().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+/// The query's parameters; one given empty is bad input, not absent.
+fn query_of(req: &Request) -> Result<HashMap<String, String>, Failure> {
+    let mut out = HashMap::new();
+    for (k, v) in req.url()?.query_pairs() {
+        if v.trim().is_empty() {
+            return Err(Failure::field(&shared::FieldError::new(k.into_owned(), "is empty; leave it out or give a value")));
+        }
+        out.insert(k.into_owned(), v.into_owned());
+    }
+    Ok(out)
 }
 
 /// `GET /api/calls/status?caseRef=&phoneNumber=&jobId=`.
@@ -320,6 +328,11 @@ async fn fetch_recording(url: &str, range: Option<&str>, allowed: &[shared::orig
 fn authorize_recording(req: &Request, env: &worker::Env, job_id: &str) -> Result<(), Failure> {
     let query = query_of(req)?;
     let Some(sig) = query.get("sig") else {
+        if query.contains_key("exp") {
+            let mut f = Failure::forbidden("录音链接不完整 (a signed link has both exp and sig)");
+            f.body.error.field = Some("sig".into());
+            return Err(f);
+        }
         return auth::gate(req, env, Op::Recording).map(|_| ());
     };
     let secret = auth::session_secret(env)?;

@@ -19,7 +19,11 @@ pub async fn session(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     let body: DemoSessionRequest = if text.trim().is_empty() {
         DemoSessionRequest::default()
     } else {
-        serde_json::from_str(&text).map_err(|e| Failure::field(&FieldError::new("body", format!("invalid JSON: {e}"))))?
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| Failure::field(&FieldError::new("body", format!("invalid JSON: {e}"))))?;
+        if !value.is_object() {
+            return Err(Failure::field(&FieldError::new("body", "must be a JSON object")));
+        }
+        serde_json::from_value(value).map_err(|e| Failure::field(&FieldError::new("body", format!("invalid JSON: {e}"))))?
     };
     let user = body.user.filter(|u| !u.trim().is_empty()).unwrap_or_else(|| "zhangmin".into());
     if user.len() > 64 || !user.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.') {

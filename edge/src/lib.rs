@@ -68,12 +68,28 @@ fn router(ctx: Context) -> Router<'static, Context> {
     })
 }
 
+/// Methods the edge answers at all; the runtime's request type reads any
+/// other (`QUERY`, `TRACE`, …) as GET, so they are refused first.
+const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
+
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let path = req.path();
+    if !METHODS.contains(&req.inner().method().as_str()) {
+        let r = http::json(405, &shared::api::ApiError::new("method_not_allowed", "这个接口不支持该 HTTP 方法 (method not allowed)"))?;
+        let allow = if path.starts_with("/api/") || path.starts_with("/webhooks/") { shared::access::allowed_methods(&path) } else { None };
+        r.headers().set("Allow", allow.as_deref().unwrap_or("GET, HEAD"))?;
+        http::api_headers(&r);
+        return Ok(r);
+    }
     let origin = req.headers().get("Origin")?;
     let allowed = http::embed_origins(&env);
     if path == "/embed.js" {
+        if !matches!(req.method(), Method::Get | Method::Head) {
+            let r = http::json(405, &shared::api::ApiError::new("method_not_allowed", "只支持 GET (GET and HEAD only)"))?;
+            r.headers().set("Allow", "GET, HEAD")?;
+            return Ok(r);
+        }
         let r = Response::ok(EMBED_JS)?;
         r.headers().set("Content-Type", "application/javascript; charset=utf-8")?;
         r.headers().set("Cache-Control", "public, max-age=300")?;
@@ -89,7 +105,11 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     } else {
         let response = router(ctx).run(req, env).await?;
         if response.status_code() == 405 {
-            http::json(405, &shared::api::ApiError::new("method_not_allowed", "这个接口不支持该 HTTP 方法 (method not allowed)"))?
+            let r = http::json(405, &shared::api::ApiError::new("method_not_allowed", "这个接口不支持该 HTTP 方法 (method not allowed)"))?;
+            if let Some(allow) = shared::access::allowed_methods(&path) {
+                r.headers().set("Allow", &allow)?;
+            }
+            r
         } else {
             response
         }

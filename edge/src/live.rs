@@ -51,8 +51,14 @@ async fn send_to_hub(env: &Env, events: &[NewEvent]) -> Result<()> {
 /// `GET /api/live`: hands the WebSocket upgrade to the hub. Without the
 /// session secret nobody could say hello, so nothing is accepted.
 pub async fn connect(req: Request, env: &Env) -> Result<Response> {
-    if req.headers().get("Upgrade")?.map(|u| u.to_ascii_lowercase()) != Some("websocket".into()) {
-        return crate::http::json(426, &shared::api::ApiError::new("upgrade_required", "需要 WebSocket 连接 (expected a WebSocket upgrade)"));
+    match req.headers().get("Upgrade")?.map(|u| u.to_ascii_lowercase()) {
+        None => return crate::http::json(426, &shared::api::ApiError::new("upgrade_required", "需要 WebSocket 连接 (expected a WebSocket upgrade)")),
+        Some(u) if u != "websocket" => {
+            let mut f = crate::http::Failure::field(&shared::FieldError::new("Upgrade", "must be websocket"));
+            f.body.error.message = "Upgrade 只能是 websocket (Upgrade: must be websocket)".into();
+            return crate::http::json(400, &f.body);
+        }
+        Some(_) => {}
     }
     if let Err(f) = crate::auth::session_secret(env) {
         return crate::http::json(f.status, &f.body);

@@ -154,6 +154,49 @@ impl Op {
     }
 }
 
+/// The methods a path answers (for `Allow` on a 405), from the table:
+/// `{name}` matches one segment and `{path}` the rest.
+pub fn allowed_methods(path: &str) -> Option<String> {
+    let mut methods: Vec<&str> = vec![];
+    for op in Op::ALL {
+        let (method, pattern) = op.route();
+        let pattern = pattern.split('?').next().unwrap_or_default();
+        if route_matches(pattern, path) {
+            for m in method.split(", ") {
+                if !methods.contains(&m) {
+                    methods.push(m);
+                }
+            }
+        }
+    }
+    if methods.is_empty() {
+        return None;
+    }
+    if methods.contains(&"GET") {
+        methods.push("HEAD");
+    }
+    methods.push("OPTIONS");
+    Some(methods.join(", "))
+}
+
+fn route_matches(pattern: &str, path: &str) -> bool {
+    let mut want = pattern.trim_start_matches('/').split('/');
+    let mut have = path.trim_start_matches('/').split('/');
+    loop {
+        match (want.next(), have.next()) {
+            (None, None) => return true,
+            (Some("{path}"), Some(seg)) => return !seg.is_empty(),
+            (Some(w), Some(h)) if w.starts_with('{') && w.ends_with('}') => {
+                if h.is_empty() {
+                    return false;
+                }
+            }
+            (Some(w), Some(h)) if w == h => {}
+            _ => return false,
+        }
+    }
+}
+
 /// The table as Markdown rows (`| route | mediator | supervisor | admin |`), for the README.
 pub fn markdown_table() -> String {
     let mut out = String::from("| route | mediator | supervisor | admin |\n| --- | --- | --- | --- |\n");
@@ -185,6 +228,16 @@ mod tests {
         for op in Op::ALL {
             assert_eq!(Op::ALL.iter().filter(|o| **o == op).count(), 1, "{op:?}");
         }
+    }
+
+    #[test]
+    fn a_405_says_what_the_path_answers() {
+        assert_eq!(allowed_methods("/api/board").as_deref(), Some("GET, HEAD, OPTIONS"));
+        assert_eq!(allowed_methods("/api/cases/C1/ocr").as_deref(), Some("POST, GET, HEAD, OPTIONS"));
+        assert_eq!(allowed_methods("/api/clink/aikb/list_faqs").as_deref(), Some("GET, POST, HEAD, OPTIONS"));
+        assert_eq!(allowed_methods("/api/calls/status").as_deref(), Some("GET, HEAD, OPTIONS"));
+        assert_eq!(allowed_methods("/api/nope"), None);
+        assert_eq!(allowed_methods("/api/cases//ocr"), None);
     }
 
     #[test]
