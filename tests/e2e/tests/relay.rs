@@ -121,8 +121,10 @@ async fn call_status_query_and_update() {
     assert_eq!(status, 404);
     let (status, _) = get("/api/calls/status", &mediator()).await;
     assert_eq!(status, 400);
-    let (_, audit) = get("/api/audit", &mediator()).await;
+    // The whole team's trail is for supervisors and admins (README "Security model").
+    let (_, audit) = get("/api/audit", &token("wanglei", Role::Supervisor)).await;
     assert!(audit["entries"].as_array().unwrap().iter().any(|e| e["action"] == "update_status"));
+    assert_eq!(get("/api/audit", &mediator()).await.0, 403);
 }
 
 #[tokio::test]

@@ -481,3 +481,15 @@ async fn idempotency_keys_of_different_users_never_meet() {
     // It reached the backend, which says the party was called just now.
     assert_eq!(res.json::<Value>().await.unwrap()["results"][0]["errorCode"], 1001);
 }
+
+#[tokio::test]
+async fn methods_the_edge_does_not_know_are_refused_not_read_as_get() {
+    for method in ["QUERY", "TRACE", "PROPFIND"] {
+        let m = Method::from_bytes(method.as_bytes()).unwrap();
+        let res = api(m, "/api/board", &mediator()).send().await.unwrap();
+        assert_eq!(res.status(), 405, "{method} /api/board");
+        assert_eq!(res.headers()["allow"], "GET, HEAD, OPTIONS");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "method_not_allowed", "no board for {method}: {body}");
+    }
+}
