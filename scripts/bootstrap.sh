@@ -88,7 +88,8 @@ fi
 # 6. Schemathesis (PyPI, pinned) in the project's own virtualenv: the API
 #    fuzzer the test command runs against the edge's OpenAPI document.
 SCHEMATHESIS_VERSION="4.32.5"
-if [ -x "$ROOT/.venv/bin/schemathesis" ] && "$ROOT/.venv/bin/pip" show schemathesis 2>/dev/null | grep -qx "Version: $SCHEMATHESIS_VERSION"; then
+installed_st=$([ -x "$ROOT/.venv/bin/pip" ] && "$ROOT/.venv/bin/pip" show schemathesis 2>/dev/null | sed -n 's/^Version: //p' || true)
+if [ -x "$ROOT/.venv/bin/schemathesis" ] && [ "$installed_st" = "$SCHEMATHESIS_VERSION" ]; then
   say "schemathesis $SCHEMATHESIS_VERSION: present"
 else
   say "installing schemathesis $SCHEMATHESIS_VERSION from PyPI into .venv"

@@ -187,22 +187,33 @@ pub fn Board() -> impl IntoView {
         let url = if q.is_empty() { board.to_owned() } else { format!("{board}?{q}") };
         nav.navigate(&url, true);
     };
-    let url_sync = StoredValue::new(0u32);
+    // The URL follows the search box 400 ms after the last keystroke. The
+    // timer is cancelled when the board goes away (a case opened within
+    // those 400 ms): firing later it would read this screen's disposed
+    // signals — a panic, a trap in the release build — and navigate back.
+    let url_sync = StoredValue::new_local(None::<TimeoutHandle>);
     let on_search = move |value: String| {
         perf::mark("filter-apply:start");
         search.set(value);
         perf::measure_after_update("filter-apply", "filter-apply:start");
-        let ticket = url_sync.get_value() + 1;
-        url_sync.set_value(ticket);
-        set_timeout(
+        if let Some(pending) = url_sync.try_get_value().flatten() {
+            pending.clear();
+        }
+        let handle = set_timeout_with_handle(
             move || {
-                if url_sync.get_value() == ticket {
-                    set_filter(filter.get_untracked());
+                if let Some(f) = filter.try_get_untracked() {
+                    set_filter(f);
                 }
             },
             std::time::Duration::from_millis(400),
         );
+        url_sync.set_value(handle.ok());
     };
+    on_cleanup(move || {
+        if let Some(pending) = url_sync.try_get_value().flatten() {
+            pending.clear();
+        }
+    });
 
     // Rows and per-status counts come from one scan of the cases.
     let filtered = Memo::new(move |_| {

@@ -16,23 +16,54 @@ use crate::i18n::*;
 #[component]
 pub fn NoteResults(notes: Vec<NoteView>) -> impl IntoView {
     let i18n = use_i18n();
-    view! { <div class="note-results" inner_html=move || notes_html(i18n, &notes)></div> }
+    view! { <div class="note-results" inner_html=move || notes_html(i18n, &notes, false)></div> }
 }
 
 /// The results as HTML, in the current language (read inside a reactive
-/// closure, it follows language changes).
-pub fn notes_html(i18n: I18nContext<Locale>, notes: &[NoteView]) -> String {
+/// closure, it follows language changes). With `history`, a record kept in
+/// several versions offers a button (`button[data-history]`) to open them.
+pub fn notes_html(i18n: I18nContext<Locale>, notes: &[NoteView], history: bool) -> String {
     let mut h = Html::new();
     if notes.is_empty() {
         h.open("p").attr("class", "muted").attr("id", "notes-none").end().text(t_string!(i18n, notes.none)).close("p");
     }
     for note in notes {
-        note_card(&mut h, i18n, note);
+        note_card(&mut h, i18n, note, history);
     }
     h.finish()
 }
 
-fn note_card(h: &mut Html, i18n: I18nContext<Locale>, note: &NoteView) {
+/// The kept versions of one record, newest first, the shown one marked.
+pub fn versions_html(i18n: I18nContext<Locale>, note_type: &str, versions: &[shared::api::NoteVersion]) -> String {
+    let mut h = Html::new();
+    h.start("ol", "note-versions-list");
+    for v in versions {
+        h.open("li").attr("class", if v.current { "version current" } else { "version" }).end();
+        let label = if v.current { t_string!(i18n, notes.version_current) } else { t_string!(i18n, notes.version_earlier) };
+        h.start("p", "muted").el("b", "", label).text(" · ").text(&crate::format::datetime(v.received_at)).close("p");
+        let view = NoteView {
+            call_id: String::new(),
+            biz_id: String::new(),
+            note_type: note_type.to_owned(),
+            out_id: None,
+            cell_number: None,
+            success: true,
+            error_code: None,
+            error_msg: None,
+            start_time: None,
+            report_time: v.report_time.clone(),
+            outcome: v.outcome.clone(),
+            received_at: v.received_at,
+            versions: 1,
+        };
+        note_card(&mut h, i18n, &view, false);
+        h.close("li");
+    }
+    h.close("ol");
+    h.finish()
+}
+
+fn note_card(h: &mut Html, i18n: I18nContext<Locale>, note: &NoteView, history: bool) {
     let when = note.report_time.as_deref().unwrap_or_default();
     match &note.outcome {
         NoteOutcome::QualityInspection { items, issues } => {
@@ -101,8 +132,12 @@ fn note_card(h: &mut Html, i18n: I18nContext<Locale>, note: &NoteView) {
             h.close("section");
         }
     }
-    if note.versions > 1 {
-        h.open("p").attr("class", "muted note-versions").end().text(&format!("{} {}", note.versions, t_string!(i18n, notes.versions))).close("p");
+    if note.versions > 1 && history {
+        h.open("button").attr("type", "button").attr("class", "btn small note-history");
+        h.attr("data-history", &note.call_id).attr("data-biz", &note.biz_id).attr("data-type", &note.note_type).end();
+        h.text(&format!("{} {}", note.versions, t_string!(i18n, notes.versions))).close("button");
+    } else if note.versions > 1 {
+        h.open("p").attr("class", "muted note-versions").end().text(&format!("{} {}", note.versions, t_string!(i18n, notes.versions_kept))).close("p");
     }
 }
 

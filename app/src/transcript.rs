@@ -80,6 +80,23 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
         }
     });
 
+    // Supervisors and admins may open the earlier versions of a note record.
+    let may_open_history = expect_context::<crate::session::Session>()
+        .info
+        .with_untracked(|i| i.as_ref().is_some_and(|i| i.role.sees_raw_data()));
+    let history = RwSignal::new(None::<(String, Result<Vec<shared::api::NoteVersion>, crate::api::ApiFailure>)>);
+    let open_history = move |ev: leptos::ev::MouseEvent| {
+        let Some(button) = crate::markup::clicked(&ev, "button[data-history]") else { return };
+        let attr = |name: &str| button.get_attribute(name).unwrap_or_default();
+        let (call, biz, kind) = (attr("data-history"), attr("data-biz"), attr("data-type"));
+        let enc = |s: &str| String::from(js_sys::encode_uri_component(s));
+        let path = format!("/api/notes/history?callId={}&bizId={}&type={}", enc(&call), enc(&biz), enc(&kind));
+        leptos::task::spawn_local(async move {
+            let answer = api.get::<shared::api::NoteHistory>(&path).await.map(|h| h.versions);
+            history.set(Some((kind, answer)));
+        });
+    };
+
     let player = NodeRef::<leptos::html::Audio>::new();
     let (position, set_position) = signal(-1.0f64);
     let started = call.started_at.map(format::datetime).unwrap_or_default();
@@ -172,8 +189,21 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
             <aside class="notes-col" aria-labelledby="notes-title">
                 <h2 id="notes-title">{tr!(i18n, notes.heading)}</h2>
                 {move || fresh.get().then(|| view! { <p class="ok" role="status" id="notes-new">{tr!(i18n, notes.new)}</p> })}
-                <div id="notes" aria-live="polite" inner_html=move || notes.with(|n| notes_html(i18n, n))></div>
+                <div id="notes" aria-live="polite" on:click=open_history inner_html=move || notes.with(|n| notes_html(i18n, n, may_open_history))></div>
             </aside>
+            <Show when=move || history.with(|h| h.is_some())>
+                <crate::dialog::Dialog title=tr!(i18n, notes.history) on_close=Callback::new(move |_| history.set(None))>
+                    <div id="note-history" inner_html=move || history.with(|h| match h {
+                        Some((kind, Ok(versions))) => crate::notes::versions_html(i18n, kind, versions),
+                        Some((_, Err(e))) => {
+                            let mut h = Html::new();
+                            h.open("p").attr("class", "error").attr("role", "alert").end().text(&e.to_string()).close("p");
+                            h.finish()
+                        }
+                        None => String::new(),
+                    })></div>
+                </crate::dialog::Dialog>
+            </Show>
         </div>
     }
 }

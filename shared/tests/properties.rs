@@ -34,7 +34,7 @@ fn record() -> impl Strategy<Value = note::PushRecord> {
         "[0-9]{1,12}",
         proptest::option::of("[0-9a-f-]{1,40}"),
         any::<bool>(),
-        prop_oneof![Just("通话质检".to_owned()), Just("通话摘要".to_owned()), ".{0,8}"],
+        prop_oneof![Just("通话质检".to_owned()), Just("通话摘要".to_owned()), "[a-z通话质检摘要情绪]{1,8}"],
         proptest::option::of(".{0,200}"),
         proptest::option::of(any::<i64>()),
     )

@@ -126,3 +126,20 @@ test('live updates change a row without a reload', async () => {
   await page.locator(`tr[data-case-id="${c.caseId}"]`, { hasText: '排队中' }).waitFor({ timeout: 10000 });
   await page.close();
 });
+
+test('typing in the search, clearing it and opening a case at once raises no error and stays on the case', async () => {
+  const page = await signedInPage(browser);
+  await openBoard(page);
+  const search = page.locator('#board-search');
+  await search.fill('张');
+  await search.fill('');
+  const row = page.locator('table.board tbody tr.row').first();
+  const caseId = await row.getAttribute('data-case-id');
+  await row.locator('td').nth(2).click();
+  await page.locator('#case-title').waitFor();
+  // The search's URL update was due 400 ms after the last keystroke.
+  await page.waitForTimeout(800);
+  assert.equal(new URL(page.url()).pathname, `/cases/${caseId}`);
+  assert.equal(await page.locator('#case-title').count(), 1);
+  await page.close();
+});

@@ -12,9 +12,6 @@ const frameOf = (page, pane) => page.frameLocator(`#${pane} iframe`);
 async function openPortal(query = '') {
   const context = await browser.newContext({ viewport: { width: 1400, height: 950 } });
   const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.errors = errors;
   await page.goto(`${CONTROL}/portal${query}`);
   await frameOf(page, 'list-pane').locator('table.board tbody tr.row').first().waitFor({ timeout: 30000 });
   await frameOf(page, 'detail-pane').locator('#case-title').waitFor({ timeout: 30000 });

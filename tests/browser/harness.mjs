@@ -1,6 +1,7 @@
 // Shared set-up for the browser tests: Debian's Chromium driven by
 // playwright-core (no browser download), the stack's addresses, the sandbox's
 // control API, signing in, and an axe-core accessibility check.
+import { afterEach } from 'node:test';
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,9 +12,28 @@ export const CONTROL = process.env.E2E_CONTROL ?? 'http://127.0.0.1:18790';
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
+/** Every page any test opens, with the uncaught errors it raised. */
+const watched = [];
+
+function watch(page) {
+  if (page.errors) return;
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.errors = errors;
+  watched.push(page);
+}
+
+// Every browser test fails on any page error (a Rust panic in the board is
+// one: the release build turns it into `RuntimeError: unreachable`).
+afterEach(() => {
+  const errors = watched.flatMap((p) => p.errors.map((m) => `${p.url()}: ${m}`));
+  watched.length = 0;
+  assert.deepEqual(errors, [], 'uncaught errors in the page');
+});
+
 export async function launch() {
   // Playwright gives each launch a fresh profile in TMPDIR.
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: [
@@ -27,6 +47,20 @@ export async function launch() {
       '--disable-dev-shm-usage',
     ],
   });
+  // Every page of every context is watched, popups included.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args) => {
+    const context = await newContext(...args);
+    context.on('page', watch);
+    return context;
+  };
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = async (...args) => {
+    const page = await newPage(...args);
+    watch(page);
+    return page;
+  };
+  return browser;
 }
 
 export async function control(path, body) {
@@ -60,14 +94,12 @@ export async function token(user = 'zhangmin', role = 'mediator') {
 export async function signedInPage(browser, user = 'zhangmin', role = 'mediator', { viewport } = {}) {
   const context = await browser.newContext({ viewport: viewport ?? { width: 1280, height: 900 } });
   const t = await token(user, role);
-  await context.addInitScript((value) => {
-    sessionStorage.setItem('mediation-board.token', value);
-  }, t);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.errors = errors;
-  return page;
+  // Only on the board's own origin (the script also runs in blank frames,
+  // whose storage is off-limits).
+  await context.addInitScript(({ value, origin }) => {
+    if (location.origin === origin) sessionStorage.setItem('mediation-board.token', value);
+  }, { value: t, origin: new URL(EDGE).origin });
+  return context.newPage();
 }
 
 export async function openBoard(page, query = '') {

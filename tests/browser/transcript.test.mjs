@@ -151,3 +151,34 @@ test('a call whose turns cannot be read says so, keeps its recording, and shows 
   await page.close();
   await control('/control/reset', {});
 });
+
+test('a supervisor opens the earlier versions of a note result; a mediator sees that there are some', async () => {
+  await control('/control/reset', {});
+  const { caseId, jobId } = await longCall();
+  const record = (score) => ({
+    call_id: `hist-${jobId}`, biz_id: '77', out_id: jobId, success: true, error_code: 'success',
+    report_time: '2026-11-22 10:00:00', type: '通话质检',
+    result: JSON.stringify([{ item: '开场规范', full_score: 10, score, problem: '无', suggestion: '保持' }]),
+  });
+  for (const score of [4, 8]) {
+    const res = await fetch(`${EDGE}/webhooks/note-agent/sandbox-webhook-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([record(score)]) });
+    assert.equal(res.status, 200);
+  }
+  const sup = await signedInPage(browser, 'wanglei', 'supervisor');
+  await sup.goto(`${EDGE}/cases/${caseId}/calls/${jobId}`);
+  const open = sup.locator('#notes button.note-history');
+  await open.waitFor({ timeout: 20000 });
+  await open.click();
+  const versions = sup.getByRole('dialog').locator('#note-history li.version');
+  await versions.first().waitFor();
+  assert.equal(await versions.count(), 2);
+  assert.equal(await sup.locator('#note-history li.version.current .qi-score').innerText(), '8 / 10');
+  assert.equal(await sup.locator('#note-history li.version:not(.current) .qi-score').innerText(), '4 / 10');
+  await assertAccessible(sup, 'note history');
+  await sup.close();
+  const page = await signedInPage(browser);
+  await page.goto(`${EDGE}/cases/${caseId}/calls/${jobId}`);
+  await page.locator('#notes .note-versions').waitFor({ timeout: 20000 });
+  assert.equal(await page.locator('#notes button.note-history').count(), 0);
+  await page.close();
+});
