@@ -12,9 +12,9 @@ use std::pin::Pin;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use serde_json::{json, Value};
-use shared::api::{OcrOutcome, PlacedCalls, TakeoverOutcome};
+use shared::api::{OcrOutcome, PlacedCalls, StatusCheck, TakeoverOutcome};
 use shared::html::Html;
-use shared::mediation::{AgreementResult, BoardRecord, CallErrorCode, CallMode, CallRequest, CallStatus, CallStatusInfo, OcrState};
+use shared::mediation::{AgreementResult, BoardRecord, CallErrorCode, CallMode, CallRequest, CallStatus, OcrState};
 
 use crate::api::{new_key, use_api, ApiFailure};
 use crate::board::BoardState;
@@ -200,33 +200,29 @@ pub fn CallAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
 fn OutcomeUnknown(progress: RwSignal<Progress>, case_id: String) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
-    let checked = RwSignal::new(None::<Result<CallStatusInfo, ApiFailure>>);
-    let checking = RwSignal::new(false);
+    // What the check said, as text (empty before it; a status line after).
+    let checked = RwSignal::new(String::new());
+    let case_id = StoredValue::new(case_id);
+    let check = move |_| {
+        checked.set(t_string!(i18n, action.working).to_owned());
+        let path = format!("/api/calls/status?caseRef={}", case_id.get_value());
+        leptos::task::spawn_local(async move {
+            checked.set(match api.get::<StatusCheck>(&path).await {
+                Ok(info) => format!("{} · {} · {}", status_label(i18n, Some(&info.call_status)), info.job_id, info.fetch_time),
+                Err(e) => e.to_string(),
+            });
+        });
+    };
     let message = move || match progress.get() {
         Progress::Failed(e) => e.message,
         _ => String::new(),
-    };
-    let case_id = StoredValue::new(case_id);
-    let check = move |_| {
-        checking.set(true);
-        let path = format!("/api/calls/status?caseRef={}", case_id.get_value());
-        leptos::task::spawn_local(async move {
-            checked.set(Some(api.get::<CallStatusInfo>(&path).await));
-            checking.set(false);
-        });
     };
     view! {
         <div class="warn" role="alert" id="call-outcome-unknown">
             <p><b>{tr!(i18n, action.outcome_unknown)}</b></p>
             <p>{message}</p>
-            <button type="button" class="btn" id="check-call-status" on:click=check disabled=move || checking.get()>
-                {tr!(i18n, action.check_status)}</button>
-            <p role="status" id="checked-status">{move || match checked.get() {
-                None if checking.get() => t_string!(i18n, action.working).to_string(),
-                None => String::new(),
-                Some(Ok(info)) => format!("{} · {} · {}", status_label(i18n, Some(&info.call_status)), info.job_id, info.fetch_time),
-                Some(Err(e)) => e.to_string(),
-            }}</p>
+            <button type="button" class="btn" id="check-call-status" on:click=check>{tr!(i18n, action.check_status)}</button>
+            <p role="status" id="checked-status">{move || checked.get()}</p>
         </div>
     }
 }

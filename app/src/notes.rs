@@ -36,6 +36,7 @@ pub fn notes_html(i18n: I18nContext<Locale>, notes: &[NoteView], history: bool) 
 /// The kept versions of one record, newest first, the shown one marked.
 pub fn versions_html(i18n: I18nContext<Locale>, note_type: &str, versions: &[shared::api::NoteVersion]) -> String {
     let mut h = Html::new();
+    h.el("h3", "", t_string!(i18n, notes.history));
     h.start("ol", "note-versions-list");
     for v in versions {
         h.open("li").attr("class", if v.current { "version current" } else { "version" }).end();

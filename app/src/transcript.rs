@@ -191,19 +191,12 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
                 {move || fresh.get().then(|| view! { <p class="ok" role="status" id="notes-new">{tr!(i18n, notes.new)}</p> })}
                 <div id="notes" aria-live="polite" on:click=open_history inner_html=move || notes.with(|n| notes_html(i18n, n, may_open_history))></div>
             </aside>
-            <Show when=move || history.with(|h| h.is_some())>
-                <crate::dialog::Dialog title=tr!(i18n, notes.history) on_close=Callback::new(move |_| history.set(None))>
-                    <div id="note-history" inner_html=move || history.with(|h| match h {
-                        Some((kind, Ok(versions))) => crate::notes::versions_html(i18n, kind, versions),
-                        Some((_, Err(e))) => {
-                            let mut h = Html::new();
-                            h.open("p").attr("class", "error").attr("role", "alert").end().text(&e.to_string()).close("p");
-                            h.finish()
-                        }
-                        None => String::new(),
-                    })></div>
-                </crate::dialog::Dialog>
-            </Show>
+            // The earlier versions of a note result, once asked for (HTML, like the notes).
+            <section id="note-history" class="note-history-panel" aria-live="polite" inner_html=move || history.with(|h| match h {
+                Some((kind, Ok(versions))) => crate::notes::versions_html(i18n, kind, versions),
+                Some((_, Err(e))) => Html::empty(&e.to_string()),
+                None => String::new(),
+            })></section>
         </div>
     }
 }

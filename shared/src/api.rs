@@ -121,6 +121,17 @@ pub struct OutcomeUnknown {
     pub reason: String,
 }
 
+/// What the board reads of a status answer (`CallStatusInfo`) when it
+/// checks on a call whose outcome is unknown. Deserialize-only, smaller in
+/// the bundle: the other fields are skipped unread.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusCheck {
+    pub job_id: String,
+    pub call_status: CallStatus,
+    pub fetch_time: String,
+}
+
 /// `POST /api/calls/{jobId}/status` body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -63,11 +63,37 @@ pub struct Claims {
 }
 
 /// A JWT `aud`: a string or an array of strings.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Audience {
     One(String),
     Many(Vec<String>),
+}
+
+// Read by the value's type, not through serde's untagged buffering (which
+// would put its whole buffering machinery in the board's bundle, where the
+// claims are read too).
+impl<'de> Deserialize<'de> for Audience {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct OneOrMany;
+        impl<'de> serde::de::Visitor<'de> for OneOrMany {
+            type Value = Audience;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string or an array of strings")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Audience, E> {
+                Ok(Audience::One(v.to_owned()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Audience, A::Error> {
+                let mut all = Vec::new();
+                while let Some(a) = seq.next_element::<String>()? {
+                    all.push(a);
+                }
+                Ok(Audience::Many(all))
+            }
+        }
+        d.deserialize_any(OneOrMany)
+    }
 }
 
 impl Audience {
@@ -291,6 +317,17 @@ mod tests {
         assert_eq!(verify_with(&mint(&c, b"k"), b"k", now, &policy), Err(AuthError::WrongAudience));
         // Without the settings, neither is required.
         assert!(verify(&mint(&claims(now + 600), b"k"), b"k", now).is_ok());
+    }
+
+    #[test]
+    fn audiences_read_as_a_string_or_a_list() {
+        assert_eq!(serde_json::from_str::<Audience>(r#""a""#).unwrap(), Audience::One("a".into()));
+        assert_eq!(serde_json::from_str::<Audience>(r#"["a","b"]"#).unwrap(), Audience::Many(vec!["a".into(), "b".into()]));
+        for bad in ["1", "[1]", "{}", "null"] {
+            assert!(serde_json::from_str::<Audience>(bad).is_err(), "{bad}");
+        }
+        let c = Claims { aud: Some(Audience::Many(vec!["x".into()])), ..claims(5) };
+        assert_eq!(serde_json::from_str::<Claims>(&serde_json::to_string(&c).unwrap()).unwrap(), c);
     }
 
     #[test]

@@ -169,7 +169,7 @@ test('a supervisor opens the earlier versions of a note result; a mediator sees 
   const open = sup.locator('#notes button.note-history');
   await open.waitFor({ timeout: 20000 });
   await open.click();
-  const versions = sup.getByRole('dialog').locator('#note-history li.version');
+  const versions = sup.locator('#note-history li.version');
   await versions.first().waitFor();
   assert.equal(await versions.count(), 2);
   assert.equal(await sup.locator('#note-history li.version.current .qi-score').innerText(), '8 / 10');

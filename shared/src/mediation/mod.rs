@@ -197,9 +197,11 @@ pub struct Party {
 
 /// One row of the real-time board list ("查询调解记录列表(实时看板专用)").
 /// The excerpt shows only `startTime` and `duration`; the rest is designed
-/// here, and any of it may be missing (it then reads as empty).
+/// here, and (with the `lenient` feature, as the edge reads the backend) any
+/// of it may be missing: it then reads as empty.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[cfg_attr(feature = "lenient", serde(default))]
+#[serde(rename_all = "camelCase")]
 pub struct BoardRecord {
     pub case_id: String,
     pub mediation_id: i64,
