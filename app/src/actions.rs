@@ -11,7 +11,8 @@ use std::pin::Pin;
 
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use serde_json::{json, Value};
+use shared::api::NoBody;
+use shared::embed::ActionDetail;
 use shared::api::{OcrOutcome, PlacedCalls, StatusCheck, TakeoverOutcome};
 use shared::html::Html;
 use shared::mediation::{AgreementResult, BoardRecord, CallErrorCode, CallMode, CallRequest, CallStatus, OcrState};
@@ -33,7 +34,7 @@ pub enum Progress {
 
 /// A request that stores its own result and answers with what the embedding
 /// portal hears of a success.
-type Request = Pin<Box<dyn Future<Output = Result<Value, ApiFailure>>>>;
+type Request = Pin<Box<dyn Future<Output = Result<ActionDetail, ApiFailure>>>>;
 
 /// Runs one action's request: shows it as working, records how it ended,
 /// tells the embedding portal (if any) under `notify` = (action, case id),
@@ -45,7 +46,7 @@ fn perform(progress: RwSignal<Progress>, notify: Option<(&'static str, String)>,
         if let Some((action, case_id)) = &notify {
             match &outcome {
                 Ok(detail) => crate::embed::notify_action(action, case_id, true, detail.clone()),
-                Err(e) => crate::embed::notify_action(action, case_id, false, json!({ "message": e.message })),
+                Err(e) => crate::embed::notify_action(action, case_id, false, ActionDetail::Failed { message: e.message.clone() }),
             }
         }
         match outcome {
@@ -132,7 +133,7 @@ pub fn CallAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
         let case_id = request.case_id.clone();
         let run = async move {
             let res = api.post_once::<PlacedCalls, _>("/api/calls", &request, &key).await?;
-            let detail = serde_json::to_value(&res.results).unwrap_or_default();
+            let detail = ActionDetail::CallPlaced(res.results.clone());
             result.set(Some(res));
             Ok(detail)
         };
@@ -266,8 +267,8 @@ pub fn TakeoverAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
         let id = case_id.get_untracked();
         let path = format!("/api/cases/{id}/takeover");
         let run = async move {
-            let r = api.post::<TakeoverOutcome, _>(&path, &json!({})).await?;
-            let detail = json!({ "userName": r.user_name });
+            let r = api.post::<TakeoverOutcome, _>(&path, &NoBody).await?;
+            let detail = ActionDetail::Takeover { user_name: r.user_name.clone() };
             result.set(Some(r));
             Ok(detail)
         };
@@ -319,8 +320,8 @@ pub fn AgreementAction(case_id: String) -> impl IntoView {
         let id = case_id.get_value();
         let path = format!("/api/cases/{id}/agreement");
         let run = async move {
-            let a = api.post::<AgreementResult, _>(&path, &json!({})).await?;
-            let detail = json!({ "agreeId": a.agree_id });
+            let a = api.post::<AgreementResult, _>(&path, &NoBody).await?;
+            let detail = ActionDetail::Agreement { agree_id: a.agree_id.clone() };
             result.set(Some(a));
             Ok(detail)
         };
@@ -379,8 +380,8 @@ pub fn OcrAction(case_id: String) -> impl IntoView {
         let path = format!("/api/cases/{id}/ocr");
         let poll_id = id.clone();
         let run = async move {
-            let r = api.post::<OcrOutcome, _>(&path, &json!({})).await?;
-            let detail = json!({ "files": r.files.len() });
+            let r = api.post::<OcrOutcome, _>(&path, &NoBody).await?;
+            let detail = ActionDetail::Ocr { files: r.files.len() };
             result.set(Some(r));
             Ok(detail)
         };
@@ -487,8 +488,9 @@ pub fn UpdateStatusAction(target: RwSignal<Option<(String, CallStatus)>>, #[prop
         let job = job.get_value();
         let status = CallStatus::parse(&choice.get_untracked());
         let run = async move {
-            api.post::<Value, _>(&format!("/api/calls/{job}/status"), &shared::api::StatusChange { call_status: status }).await?;
-            Ok(Value::Null)
+            api.post::<serde::de::IgnoredAny, _>(&format!("/api/calls/{job}/status"), &shared::api::StatusChange { call_status: status }).await?;
+            // The portal hears of the four case actions only (`perform` gets no `notify`).
+            Ok(ActionDetail::Failed { message: String::new() })
         };
         // The portal hears of the four case actions, not of status changes.
         perform(progress, None, Box::pin(run), Box::new(move || on_done.run(())));

@@ -1,12 +1,11 @@
-//! One fetch helper for the edge's JSON API. Every call carries the session
+//! One fetch helper for the edge's JSON API (gloo-net). Every call carries the session
 //! token; a request is aborted when the component that started it is cleaned
 //! up; a 401 ends the session (the sign-in screen, or the host portal, takes over).
 
+use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::api::ApiError;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::session::Session;
 
@@ -54,37 +53,26 @@ impl Api {
 
     /// GET for a view: aborted if the view that asked is cleaned up first.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiFailure> {
-        let text = self.send("GET", path, None, None, true).await?;
+        let text = self.send(Method::GET, path, None, None, true).await?;
         parse(&text)
     }
 
     pub async fn post<T: DeserializeOwned, B: Serialize>(&self, path: &str, body: &B) -> Result<T, ApiFailure> {
         let body = serde_json::to_string(body).map_err(|e| network(e.to_string()))?;
-        let text = self.send("POST", path, Some(body), None, false).await?;
+        let text = self.send(Method::POST, path, Some(body), None, false).await?;
         parse(&text)
     }
 
     /// POST with an `Idempotency-Key` (placing a call).
     pub async fn post_once<T: DeserializeOwned, B: Serialize>(&self, path: &str, body: &B, key: &str) -> Result<T, ApiFailure> {
         let body = serde_json::to_string(body).map_err(|e| network(e.to_string()))?;
-        let text = self.send("POST", path, Some(body), Some(key), false).await?;
+        let text = self.send(Method::POST, path, Some(body), Some(key), false).await?;
         parse(&text)
-    }
-
-    async fn send(&self, method: &str, path: &str, body: Option<String>, key: Option<&str>, abortable: bool) -> Result<String, ApiFailure> {
-        let response = self.fetch(method, path, body, key, abortable).await?;
-        let text = JsFuture::from(response.text().map_err(|_| network("unreadable body"))?)
-            .await
-            .ok()
-            .and_then(|t| t.as_string())
-            .unwrap_or_default();
-        Ok(text)
     }
 
     /// `abortable`: reads are aborted when the view that asked goes away;
     /// actions (POSTs) always run to the end, so their outcome is never lost.
-    async fn fetch(&self, method: &str, path: &str, body: Option<String>, key: Option<&str>, abortable: bool) -> Result<web_sys::Response, ApiFailure> {
-        let window = web_sys::window().ok_or_else(|| network("no window"))?;
+    async fn send(&self, method: Method, path: &str, body: Option<String>, key: Option<&str>, abortable: bool) -> Result<String, ApiFailure> {
         let controller = if abortable { web_sys::AbortController::new().ok() } else { None };
         let signal = controller.as_ref().map(|c| c.signal());
         if controller.is_some() {
@@ -95,40 +83,25 @@ impl Api {
                 }
             });
         }
-
-        let init = web_sys::RequestInit::new();
-        init.set_method(method);
-        if let Some(signal) = &signal {
-            init.set_signal(Some(signal));
-        }
-        let headers = web_sys::Headers::new().map_err(|_| network("headers"))?;
-        let _ = headers.set("Accept", "application/json");
+        let url = format!("{}{}", crate::session::api_base(), path);
+        let mut request = RequestBuilder::new(&url).method(method).header("Accept", "application/json").abort_signal(signal.as_ref());
         if let Some(token) = self.session.token_untracked() {
-            let _ = headers.set("Authorization", &format!("Bearer {token}"));
+            request = request.header("Authorization", &format!("Bearer {token}"));
         }
         if let Some(key) = key {
-            let _ = headers.set("Idempotency-Key", key);
+            request = request.header("Idempotency-Key", key);
         }
-        if let Some(body) = &body {
-            let _ = headers.set("Content-Type", "application/json");
-            init.set_body(&wasm_bindgen::JsValue::from_str(body));
+        let request = match body {
+            Some(body) => request.header("Content-Type", "application/json").body(body),
+            None => request.build(),
         }
-        init.set_headers(&headers);
-
-        let url = format!("{}{}", crate::session::api_base(), path);
-        let response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
-            .await
-            .map_err(|_| network(crate::session::offline_message()))?;
-        let response: web_sys::Response = response.dyn_into().map_err(|_| network("not a response"))?;
+        .map_err(|e| network(e.to_string()))?;
+        let response = request.send().await.map_err(|_| network(crate::session::offline_message()))?;
         let status = response.status();
+        let text = response.text().await.unwrap_or_default();
         if (200..300).contains(&status) {
-            return Ok(response);
+            return Ok(text);
         }
-        let text = JsFuture::from(response.text().map_err(|_| network("unreadable body"))?)
-            .await
-            .ok()
-            .and_then(|t| t.as_string())
-            .unwrap_or_default();
         let error = serde_json::from_str::<ApiError>(&text).ok();
         let failure = ApiFailure {
             status,

@@ -88,33 +88,12 @@ impl BoardState {
                     self.reload_soon();
                     return;
                 };
-                let d = &event.data;
                 // Stage, status or times may change, and with them the sort orders.
                 self.index.update(|index| Arc::make_mut(index).records_changed());
                 self.records.update(|records| {
                     let records = Arc::make_mut(records);
                     if let Some(r) = records.iter_mut().find(|r| &r.case_id == case_id) {
-                        if let Some(s) = d.get("callStatus").and_then(|v| v.as_str()) {
-                            r.call_status = Some(CallStatus::parse(s));
-                        }
-                        if let Some(s) = d.get("stage").and_then(|v| v.as_str()) {
-                            r.stage = Stage::parse(s);
-                        }
-                        if let Some(v) = d.get("takeoverUser") {
-                            r.takeover_user = v.as_str().map(str::to_owned);
-                        }
-                        if let Some(s) = d.get("startTime").and_then(|v| v.as_str()) {
-                            r.start_time = s.to_owned();
-                        }
-                        if let Some(s) = d.get("duration").and_then(|v| v.as_str()) {
-                            r.duration = s.to_owned();
-                        }
-                        if let Some(s) = d.get("callPersonId").and_then(|v| v.as_str()) {
-                            r.call_person_id = Some(s.to_owned());
-                        }
-                        if event.job_id.is_some() {
-                            r.job_id = event.job_id.clone();
-                        }
+                        event.data.apply(r, event.job_id.as_deref());
                         r.update_time = format::datetime(event.at);
                     }
                 });

@@ -80,7 +80,7 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
         }
     });
     let status_target = RwSignal::new(None::<(String, CallStatus)>);
-    crate::embed::post("case_opened", serde_json::json!({ "caseId": case_id }));
+    crate::embed::post(shared::embed::BoardEvent::CaseOpened { case_id: case_id.clone() });
 
     let name = field(record, |r| r.case_name.clone(), String::new());
     let stage = field(record, |r| r.stage.clone(), Stage::Accepted);

@@ -15,17 +15,14 @@
 use std::cell::RefCell;
 
 use leptos::prelude::*;
-use serde::Deserialize;
-use serde_json::{json, Value};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
+use shared::embed::{ActionDetail, BoardEvent, BoardMessage, HostCommand, HostMessage, Refused, PROTOCOL_VERSION};
 use shared::route::Page;
 
 use crate::i18n::*;
 use crate::session::{decode_claims, Session};
-
-pub const PROTOCOL_VERSION: u32 = 1;
 
 thread_local! {
     /// The portal's origin once the host has introduced itself; `None` standalone.
@@ -80,17 +77,19 @@ pub fn host() -> Option<String> {
     HOST.with(|h| h.borrow().clone())
 }
 
-fn envelope(kind: &str, payload: Value) -> Option<wasm_bindgen::JsValue> {
+/// The message as a plain object (structured clone), JSON's shapes: absent
+/// optional fields as `null`, never `undefined` or a `Map`.
+fn envelope(event: &BoardEvent) -> Option<wasm_bindgen::JsValue> {
     let board = BOARD_ID.with(|b| b.borrow().clone());
-    let message = json!({ "source": "mediation-board", "version": PROTOCOL_VERSION, "board": board, "type": kind, "payload": payload });
-    js_sys::JSON::parse(&message.to_string()).ok()
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    serde::Serialize::serialize(&BoardMessage::new(&board, event), &serializer).ok()
 }
 
-/// Sends a message to the host portal, if there is one.
-pub fn post(kind: &str, payload: Value) {
+/// Sends an event to the host portal, if there is one.
+pub fn post(event: BoardEvent) {
     let Some(origin) = host() else { return };
     let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else { return };
-    if let Some(value) = envelope(kind, payload) {
+    if let Some(value) = envelope(&event) {
         let _ = parent.post_message(&value, &origin);
     }
 }
@@ -99,7 +98,7 @@ pub fn post(kind: &str, payload: Value) {
 /// (the browser delivers it only to the real parent's).
 fn announce_ready() {
     let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else { return };
-    if let Some(value) = envelope("ready", json!({ "version": PROTOCOL_VERSION })) {
+    if let Some(value) = envelope(&BoardEvent::Ready { version: PROTOCOL_VERSION }) {
         for origin in allowed_origins() {
             let _ = parent.post_message(&value, &origin);
         }
@@ -107,53 +106,34 @@ fn announce_ready() {
 }
 
 /// An action finished (takeover, call placed, agreement generated, OCR started).
-pub fn notify_action(action: &str, case_id: &str, ok: bool, detail: Value) {
-    post("action_completed", json!({ "action": action, "caseId": case_id, "ok": ok, "detail": detail }));
+pub fn notify_action(action: &str, case_id: &str, ok: bool, detail: ActionDetail) {
+    post(BoardEvent::ActionCompleted { action: action.to_owned(), case_id: case_id.to_owned(), ok, detail });
 }
 
 /// The session token is about to expire: the host should send a new one.
 pub fn notify_token_expiring() {
-    post("token_expiring", json!({}));
+    post(BoardEvent::TokenExpiring { expires_at: None });
 }
 
-#[derive(Deserialize)]
-struct HostMessage {
-    target: String,
-    #[serde(default)]
-    version: u32,
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(default)]
-    payload: Value,
+fn bad(code: &str, message: &str) -> BoardEvent {
+    BoardEvent::Error { code: code.to_owned(), message: message.to_owned() }
 }
 
-/// Where an embedded board starts: the path it was opened at, in embed form.
-pub fn embed_path(view: &str, case_id: Option<&str>, job_id: Option<&str>) -> Option<String> {
-    let ok = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    match (view, case_id, job_id) {
-        ("board", _, _) => Some("/embed".into()),
-        ("case", Some(c), _) if ok(c) => Some(format!("/embed/cases/{c}")),
-        ("transcript", Some(c), Some(j)) if ok(c) && ok(j) => Some(format!("/embed/cases/{c}/calls/{j}")),
-        _ => None,
-    }
-}
-
-/// Applies theme variables (only CSS custom properties, values without
-/// anything that could break out of a declaration).
-fn apply_theme(vars: &serde_json::Map<String, Value>) {
+/// Sets theme variables (already checked by `shared::embed::safe_theme`).
+fn apply_theme(vars: &[(String, String)]) {
     let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else { return };
     let Ok(root) = root.dyn_into::<web_sys::HtmlElement>() else { return };
     let style = root.style();
     for (name, value) in vars {
-        let Some(value) = value.as_str() else { continue };
-        let safe_name = name.starts_with("--") && name[2..].chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-        let safe_value = value.len() <= 200 && !value.contains([';', '{', '}', '<', '>']) && !value.to_ascii_lowercase().contains("url(");
-        if safe_name && safe_value {
-            let _ = style.set_property(name, value);
-        } else {
-            web_sys::console::warn_1(&format!("mediation-board: ignored theme variable {name:?}").into());
-        }
+        let _ = style.set_property(name, value);
     }
+}
+
+fn set_locale(i18n: leptos_i18n::I18nContext<Locale>, locale: &shared::embed::Locale) {
+    i18n.set_locale(match locale {
+        shared::embed::Locale::English => Locale::en,
+        shared::embed::Locale::Chinese => Locale::zh_CN,
+    });
 }
 
 /// Listens to the host (inside the router, so commands can navigate) and
@@ -184,73 +164,64 @@ pub fn HostBridge() -> impl IntoView {
             }
             return;
         }
-        let Some(text) = js_sys::JSON::stringify(&ev.data()).ok().and_then(|s| s.as_string()) else { return };
-        let Ok(msg) = serde_json::from_str::<HostMessage>(&text) else { return };
-        if msg.target != "mediation-board" {
-            return;
-        }
-        if msg.version != PROTOCOL_VERSION {
-            web_sys::console::warn_1(&format!("mediation-board: protocol version {} not supported (expected {PROTOCOL_VERSION})", msg.version).into());
-            return;
-        }
-        if msg.kind == "init" {
-            let board = msg.payload.get("board").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let Ok(msg) = serde_wasm_bindgen::from_value::<HostMessage>(ev.data()) else { return };
+        let command = match HostCommand::decode(msg) {
+            Ok(c) => c,
+            Err(Refused::NotForUs) => return,
+            Err(Refused::Version(v)) => {
+                web_sys::console::warn_1(&format!("mediation-board: protocol version {v} not supported (expected {PROTOCOL_VERSION})").into());
+                return;
+            }
+            Err(Refused::Unknown(kind)) => {
+                web_sys::console::warn_1(&format!("mediation-board: unknown message type {kind:?}; ignored").into());
+                return;
+            }
+            Err(Refused::Bad(why)) => {
+                if host().as_deref() == Some(origin.as_str()) {
+                    post(bad("bad_command", why));
+                }
+                return;
+            }
+        };
+        if let HostCommand::Init { board, .. } = &command {
             HOST.with(|h| *h.borrow_mut() = Some(origin.clone()));
-            BOARD_ID.with(|b| *b.borrow_mut() = board);
+            BOARD_ID.with(|b| *b.borrow_mut() = board.clone());
         } else if host().as_deref() != Some(origin.as_str()) {
-            web_sys::console::warn_1(&format!("mediation-board: {origin} sent {:?} before init; ignored", msg.kind).into());
+            web_sys::console::warn_1(&format!("mediation-board: {origin} sent a command before init; ignored").into());
             return;
         }
-        let p = &msg.payload;
-        let text_of = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_owned);
         let go = |path: String| nav.navigate(&path, false);
-        match msg.kind.as_str() {
-            "init" | "set_token" => {
-                if let Some(locale) = text_of("locale") {
-                    i18n.set_locale(if locale.starts_with("en") { Locale::en } else { Locale::zh_CN });
+        let sign_in = |token: Option<String>| match token.filter(|t| session.refresh(t.clone())) {
+            Some(_) => post(BoardEvent::SignedIn { user: session.user_untracked() }),
+            None => post(bad("bad_token", "the token could not be read")),
+        };
+        match command {
+            HostCommand::Init { token, view, filter, locale, theme, .. } => {
+                if let Some(locale) = &locale {
+                    set_locale(i18n, locale);
                 }
-                if let Some(vars) = p.get("theme").and_then(Value::as_object) {
-                    apply_theme(vars);
-                }
-                match text_of("token").filter(|t| session.refresh(t.clone())) {
-                    Some(_) => {
-                        let user = session.user_untracked();
-                        post("signed_in", json!({ "user": user }));
-                    }
-                    _ => post("error", json!({ "code": "bad_token", "message": "the token could not be read" })),
-                }
-                if msg.kind == "init" {
-                    let view = text_of("view").unwrap_or_else(|| "board".into());
-                    if let Some(path) = embed_path(&view, text_of("caseId").as_deref(), text_of("jobId").as_deref()) {
-                        let filter = text_of("filter").filter(|f| !f.is_empty()).map(|f| format!("?{}", f.trim_start_matches('?'))).unwrap_or_default();
-                        go(format!("{path}{filter}"));
-                    }
+                apply_theme(&theme);
+                sign_in(token);
+                if let Some(view) = view {
+                    let filter = filter.map(|f| format!("?{f}")).unwrap_or_default();
+                    go(format!("{}{filter}", view.path()));
                 }
             }
-            "open_case" => match text_of("caseId").and_then(|c| embed_path("case", Some(&c), None)) {
-                Some(path) => go(path),
-                None => post("error", json!({ "code": "bad_command", "message": "open_case needs a caseId" })),
-            },
-            "open_transcript" => match embed_path("transcript", text_of("caseId").as_deref(), text_of("jobId").as_deref()) {
-                Some(path) => go(path),
-                None => post("error", json!({ "code": "bad_command", "message": "open_transcript needs caseId and jobId" })),
-            },
-            "open_board" => go("/embed".into()),
-            "set_filter" => {
-                let f = shared::board::BoardFilter::from_query(&text_of("filter").unwrap_or_default());
-                let q = f.to_query();
+            HostCommand::SetToken { token, locale, theme } => {
+                if let Some(locale) = &locale {
+                    set_locale(i18n, locale);
+                }
+                apply_theme(&theme);
+                sign_in(token);
+            }
+            HostCommand::OpenCase(view) | HostCommand::OpenTranscript(view) => go(view.path()),
+            HostCommand::OpenBoard => go("/embed".into()),
+            HostCommand::SetFilter { filter } => {
+                let q = shared::board::BoardFilter::from_query(&filter).to_query();
                 go(if q.is_empty() { "/embed".into() } else { format!("/embed?{q}") });
             }
-            "set_language" => {
-                let locale = text_of("locale").unwrap_or_default();
-                i18n.set_locale(if locale.starts_with("en") { Locale::en } else { Locale::zh_CN });
-            }
-            "set_theme" => {
-                if let Some(vars) = p.get("vars").and_then(Value::as_object) {
-                    apply_theme(vars);
-                }
-            }
-            other => web_sys::console::warn_1(&format!("mediation-board: unknown message type {other:?}; ignored").into()),
+            HostCommand::SetLanguage(locale) => set_locale(i18n, &locale),
+            HostCommand::SetTheme(vars) => apply_theme(&vars),
         }
     });
     if let Some(w) = web_sys::window() {
@@ -273,7 +244,7 @@ pub fn HostBridge() -> impl IntoView {
         set_timeout(
             move || {
                 if session.info.with_untracked(|i| i.as_ref().map(|i| i.expires_at)) == Some(expires_at) {
-                    post("token_expiring", json!({ "expiresAt": expires_at }));
+                    post(BoardEvent::TokenExpiring { expires_at: Some(expires_at) });
                 }
             },
             std::time::Duration::from_millis(left.max(0) as u64),
@@ -282,7 +253,7 @@ pub fn HostBridge() -> impl IntoView {
     // A 401 (expired token) is reported too.
     crate::effect(move || {
         if let Some(why) = session.notice.get() {
-            post("error", json!({ "code": "unauthorized", "message": why }));
+            post(bad("unauthorized", &why));
         }
     });
     announce_ready();

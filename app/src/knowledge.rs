@@ -4,9 +4,8 @@
 //! opening a document through its media URL.
 
 use leptos::prelude::*;
-use serde_json::json;
 use leptos_i18n::I18nContext;
-use shared::clink::kb::{highlight_runs, ChatResponse, HitList, HitSummary, MediaUrl, SourceFile};
+use shared::clink::kb::{highlight_runs, ChatResponse, HitList, HitSummary, MediaUrl, SearchRequest, SourceFile};
 use shared::html::Html;
 
 use crate::api::{use_api, ApiFailure};
@@ -92,7 +91,8 @@ fn KbSearch() -> impl IntoView {
         }
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let r = api.post::<HitList, _>("/api/clink/aikb/search_knowledge_on_open", &json!({ "keyword": k.trim(), "offset": 0, "limit": 10 })).await;
+            let ask = SearchRequest { user_id: None, keyword: k.trim().to_owned(), order_field: None, knowledge_type: None, repository_ids: None, directory_ids: None, offset: 0, limit: 10 };
+            let r = api.post::<HitList, _>("/api/clink/aikb/search_knowledge_on_open", &ask).await;
             result.set(Some(r));
             busy.set(false);
         });
@@ -207,10 +207,7 @@ fn KbChat() -> impl IntoView {
         error.set(None);
         messages.update(|m| m.push(Message { mine: true, text: text.clone(), files: vec![] }));
         busy.set(true);
-        let mut body = json!({ "content": text });
-        if let Some(id) = conversation.get_untracked() {
-            body["conversationId"] = json!(id);
-        }
+        let body = shared::api::ChatAsk { content: text, conversation_id: conversation.get_untracked() };
         leptos::task::spawn_local(async move {
             match api.post::<ChatResponse, _>("/api/clink/aikb/chat_conversation_on_open", &body).await {
                 Ok(r) => {

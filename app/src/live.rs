@@ -1,4 +1,4 @@
-//! The live connection: one WebSocket to `/api/live`, authenticated by its
+//! The live connection: one WebSocket (gloo-net) to `/api/live`, authenticated by its
 //! first message, reconnecting with backoff and asking for what it missed.
 //! Screens read [`Live::version`] and take the events they have not seen from
 //! [`Live::since`]; while the socket is down they poll instead.
@@ -7,10 +7,12 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use futures_channel::mpsc::UnboundedSender;
+use futures_util::{SinkExt, StreamExt};
+use gloo_net::websocket::futures::WebSocket;
+use gloo_net::websocket::Message;
 use leptos::prelude::*;
 use shared::api::{ClientMessage, LiveEvent, ServerMessage};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 
 use crate::session::Session;
 
@@ -63,11 +65,11 @@ impl Live {
 }
 
 struct Socket {
-    ws: Option<web_sys::WebSocket>,
+    /// Messages to send on the open socket; dropping it closes the socket.
+    outbox: Option<UnboundedSender<String>>,
     last_seq: Option<i64>,
     attempts: u32,
     stopped: bool,
-    _handlers: Vec<Closure<dyn FnMut(web_sys::Event)>>,
 }
 
 /// Starts the live connection for the session; it follows token changes.
@@ -78,7 +80,7 @@ pub fn start(session: Session) -> Live {
         gap: RwSignal::new(0),
         recent: StoredValue::new_local(VecDeque::new()),
     };
-    let socket = Rc::new(RefCell::new(Socket { ws: None, last_seq: None, attempts: 0, stopped: false, _handlers: vec![] }));
+    let socket = Rc::new(RefCell::new(Socket { outbox: None, last_seq: None, attempts: 0, stopped: false }));
     let socket_for_effect = send_wrapper::SendWrapper::new(socket.clone());
     crate::effect(move || {
         let token = session.token();
@@ -86,11 +88,10 @@ pub fn start(session: Session) -> Live {
         match token {
             None => close(&socket, live),
             Some(token) => {
-                let open = socket.borrow().ws.as_ref().is_some_and(|ws| ws.ready_state() == web_sys::WebSocket::OPEN);
-                if open {
+                if socket.borrow().outbox.is_some() {
                     // A refreshed token: say hello again on the same socket.
                     send(&socket, &ClientMessage::Hello { token, since: None });
-                } else if socket.borrow().ws.is_none() {
+                } else {
                     socket.borrow_mut().stopped = false;
                     connect(socket, live, session);
                 }
@@ -101,10 +102,7 @@ pub fn start(session: Session) -> Live {
     on_cleanup(move || {
         let socket = (*socket_for_cleanup).clone();
         socket.borrow_mut().stopped = true;
-        let ws = socket.borrow_mut().ws.take();
-        if let Some(ws) = ws {
-            let _ = ws.close();
-        }
+        socket.borrow_mut().outbox = None;
     });
     live
 }
@@ -112,15 +110,13 @@ pub fn start(session: Session) -> Live {
 fn close(socket: &Rc<RefCell<Socket>>, live: Live) {
     let mut s = socket.borrow_mut();
     s.stopped = true;
-    if let Some(ws) = s.ws.take() {
-        let _ = ws.close();
-    }
+    s.outbox = None;
     live.state.set(LiveState::Polling);
 }
 
 fn send(socket: &Rc<RefCell<Socket>>, message: &ClientMessage) {
-    if let Some(ws) = &socket.borrow().ws {
-        let _ = ws.send_with_str(&serde_json::to_string(message).expect("serialises"));
+    if let Some(outbox) = &socket.borrow().outbox {
+        let _ = outbox.unbounded_send(serde_json::to_string(message).expect("serialises"));
     }
 }
 
@@ -130,85 +126,87 @@ fn ws_url() -> Option<String> {
     Some(format!("{scheme}://{}/api/live", location.host().ok()?))
 }
 
+/// Opens the socket (gloo-net): one task writes what `send` queues (the
+/// hello first, once the socket is open), one reads until it closes, then
+/// reconnects with backoff.
 fn connect(socket: Rc<RefCell<Socket>>, live: Live, session: Session) {
     let Some(url) = ws_url() else { return };
-    let Ok(ws) = web_sys::WebSocket::new(&url) else {
+    let Ok(ws) = WebSocket::open(&url) else {
         live.state.set(LiveState::Polling);
         return;
     };
     live.state.set(if socket.borrow().attempts == 0 { LiveState::Connecting } else { LiveState::Reconnecting });
+    let (mut sink, mut stream) = ws.split();
+    let (outbox, mut queued) = futures_channel::mpsc::unbounded::<String>();
+    socket.borrow_mut().outbox = Some(outbox);
+    if let Some(token) = session.token_untracked() {
+        let since = socket.borrow().last_seq;
+        send(&socket, &ClientMessage::Hello { token, since });
+    }
+    leptos::task::spawn_local(async move {
+        while let Some(text) = queued.next().await {
+            if sink.send(Message::Text(text)).await.is_err() {
+                break;
+            }
+        }
+        let _ = sink.close().await;
+    });
+    leptos::task::spawn_local(async move {
+        while let Some(Ok(message)) = stream.next().await {
+            let Message::Text(text) = message else { continue };
+            receive(&socket, live, &text);
+        }
+        closed(socket, live, session);
+    });
+}
 
-    let on_open = {
-        let socket = socket.clone();
-        Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            if let Some(token) = session.token_untracked() {
-                let since = socket.borrow().last_seq;
-                send(&socket, &ClientMessage::Hello { token, since });
+fn receive(socket: &Rc<RefCell<Socket>>, live: Live, text: &str) {
+    match ServerMessage::decode(text) {
+        Some(ServerMessage::Welcome { last_seq }) => {
+            let mut s = socket.borrow_mut();
+            s.attempts = 0;
+            if s.last_seq.is_none() {
+                s.last_seq = Some(last_seq);
             }
-        })
+            live.state.set(LiveState::Open);
+        }
+        Some(ServerMessage::Event { event }) => {
+            socket.borrow_mut().last_seq = Some(event.seq);
+            live.recent.update_value(|r| {
+                r.push_back(event);
+                while r.len() > KEEP {
+                    r.pop_front();
+                }
+            });
+            live.version.update(|v| *v += 1);
+        }
+        Some(ServerMessage::Gap { .. }) => live.gap.update(|g| *g += 1),
+        Some(ServerMessage::TokenExpiring) => crate::embed::notify_token_expiring(),
+        Some(ServerMessage::TokenExpired | ServerMessage::Error { .. } | ServerMessage::Pong) | None => {}
+    }
+}
+
+/// The socket closed: reconnect with backoff (1, 2, 4, 8 … up to 30 s) unless stopped.
+fn closed(socket: Rc<RefCell<Socket>>, live: Live, session: Session) {
+    let (stopped, attempts) = {
+        let mut s = socket.borrow_mut();
+        s.outbox = None;
+        s.attempts += 1;
+        (s.stopped, s.attempts)
     };
-    let on_message = {
-        let socket = socket.clone();
-        Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
-            let Some(text) = ev.dyn_ref::<web_sys::MessageEvent>().and_then(|m| m.data().as_string()) else { return };
-            match ServerMessage::decode(&text) {
-                Some(ServerMessage::Welcome { last_seq }) => {
-                    let mut s = socket.borrow_mut();
-                    s.attempts = 0;
-                    if s.last_seq.is_none() {
-                        s.last_seq = Some(last_seq);
-                    }
-                    live.state.set(LiveState::Open);
-                }
-                Some(ServerMessage::Event { event }) => {
-                    socket.borrow_mut().last_seq = Some(event.seq);
-                    live.recent.update_value(|r| {
-                        r.push_back(event);
-                        while r.len() > KEEP {
-                            r.pop_front();
-                        }
-                    });
-                    live.version.update(|v| *v += 1);
-                }
-                Some(ServerMessage::Gap { .. }) => live.gap.update(|g| *g += 1),
-                Some(ServerMessage::TokenExpiring) => {
-                    crate::embed::notify_token_expiring();
-                }
-                Some(ServerMessage::TokenExpired | ServerMessage::Error { .. } | ServerMessage::Pong) | None => {}
+    if stopped {
+        return;
+    }
+    live.state.set(if attempts > 3 { LiveState::Polling } else { LiveState::Reconnecting });
+    let delay = (1000u64 << attempts.min(5)).min(30_000);
+    let socket = send_wrapper::SendWrapper::new(socket);
+    set_timeout(
+        move || {
+            let socket = (*socket).clone();
+            if !socket.borrow().stopped && socket.borrow().outbox.is_none() && session.token_untracked().is_some() {
+                connect(socket, live, session);
             }
-        })
-    };
-    let on_close = {
-        let socket = socket.clone();
-        Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            let (stopped, attempts) = {
-                let mut s = socket.borrow_mut();
-                s.ws = None;
-                s.attempts += 1;
-                (s.stopped, s.attempts)
-            };
-            if stopped {
-                return;
-            }
-            live.state.set(if attempts > 3 { LiveState::Polling } else { LiveState::Reconnecting });
-            // 1, 2, 4, 8 … up to 30 seconds.
-            let delay = (1000u64 << attempts.min(5)).min(30_000);
-            let socket = send_wrapper::SendWrapper::new(socket.clone());
-            set_timeout(
-                move || {
-                    let socket = (*socket).clone();
-                    if !socket.borrow().stopped && socket.borrow().ws.is_none() && session.token_untracked().is_some() {
-                        connect(socket, live, session);
-                    }
-                },
-                std::time::Duration::from_millis(delay),
-            );
-        })
-    };
-    ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-    ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-    let mut s = socket.borrow_mut();
-    s.ws = Some(ws);
-    s._handlers = vec![on_open, on_message, on_close];
+        },
+        std::time::Duration::from_millis(delay),
+    );
 }

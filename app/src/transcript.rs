@@ -55,7 +55,7 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
     let live = expect_context::<Live>();
     let job_id = call.job_id.clone();
     let secs = call.duration_secs();
-    crate::embed::post("transcript_opened", serde_json::json!({ "jobId": job_id }));
+    crate::embed::post(shared::embed::BoardEvent::TranscriptOpened { job_id: job_id.clone() });
     let notes = RwSignal::new(call.notes);
     let fresh = RwSignal::new(false);
 

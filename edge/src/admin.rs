@@ -71,7 +71,9 @@ pub async fn replay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
         Replayed::AlreadyReplayed => return Err(Failure::new(409, "already_replayed", "这条死信已经重放过 (already replayed)")),
     };
     if shown {
-        crate::live::announce(&ctx, shared::api::EventKind::NoteStored, None, job_id.as_deref(), serde_json::json!({ "records": [{ "type": note_type, "replayed": id }] }));
+        let record = shared::api::StoredRecord { note_type, replayed: Some(id), ..Default::default() };
+        let data = shared::api::EventData { records: vec![record], ..Default::default() };
+        crate::live::announce(&ctx, shared::api::EventKind::NoteStored, None, job_id.as_deref(), data);
     }
     http::ok(&serde_json::json!({ "id": id, "replayed": true, "stored": shown }))
 }

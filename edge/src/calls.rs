@@ -7,8 +7,8 @@ use serde::de::IgnoredAny;
 use shared::access::Op;
 use serde_json::json;
 use shared::api::{
-    mask_phone, note_belongs_to, time_of_job_id, CallView, ConversationsResponse, EventKind, NoteView, NotesResponse, OutcomeUnknown,
-    PlaceCallResponse, RecordingLink, StatusChange,
+    mask_phone, note_belongs_to, time_of_job_id, CallView, ConversationsResponse, EventData, EventKind, NoteView, NotesResponse, OutcomeUnknown,
+    PlaceCallResponse, PlacedResult, RecordingLink, RowPatch, StatusChange,
 };
 use shared::media;
 use shared::mediation::answer::{fate_of_key, KeyFate, Shape};
@@ -59,12 +59,12 @@ pub async fn place(mut req: Request, ctx: RouteContext<Context>) -> Reply {
             let response = PlaceCallResponse { results: answered.data };
             let text = serde_json::to_string(&response).expect("serialises");
             store::finish(&db, &scoped_key, answered.status, &text).await?;
-            let summary: Vec<_> = response
+            let results = response
                 .results
                 .iter()
-                .map(|r| json!({ "personId": r.person_id, "errorCode": r.error_code.code(), "jobId": r.job_id }))
+                .map(|r| PlacedResult { person_id: r.person_id.clone(), error_code: r.error_code.code(), job_id: r.job_id.clone() })
                 .collect();
-            live::announce(&ctx, EventKind::CallPlaced, Some(&call.case_id), None, json!({ "results": summary }));
+            live::announce(&ctx, EventKind::CallPlaced, Some(&call.case_id), None, EventData { results, ..EventData::default() });
             Ok(http::json(answered.status, &response)?)
         }
         Err(f) => match fate_of_key(&f.attempt) {
@@ -147,7 +147,9 @@ pub async fn update_status(mut req: Request, ctx: RouteContext<Context>) -> Repl
     let result = upstream::call::<Option<IgnoredAny>>(&ctx.env, Method::Post, paths::UPDATE_STATUS, Some(body), Shape::Envelope).await;
     audit(&ctx.env, &claims, "update_status", None, Some(&format!("{job_id} → {}", update.call_status)), &result).await;
     let answered = result?;
-    live::announce(&ctx, EventKind::CallStatusChanged, None, Some(&job_id), json!({ "callStatus": update.call_status, "by": claims.sub }));
+    let row = RowPatch { call_status: Some(update.call_status.clone()), ..RowPatch::default() };
+    let data = EventData { row, by: Some(claims.sub.clone()), ..EventData::default() };
+    live::announce(&ctx, EventKind::CallStatusChanged, None, Some(&job_id), data);
     http::ok(&json!({ "jobId": job_id, "callStatus": update.call_status, "message": answered.message }))
 }
 

@@ -2,9 +2,8 @@
 //! OCR on its files; and its audit trail. Every action is audited (who, what,
 //! when, upstream outcome) and announced to open boards.
 
-use serde_json::json;
 use shared::access::Op;
-use shared::api::{AuditResponse, EventKind, OcrOutcome, TakeoverOutcome};
+use shared::api::{AuditResponse, EventData, EventKind, OcrOutcome, RowPatch, TakeoverOutcome};
 use shared::mediation::answer::{Answered, Shape};
 use shared::mediation::{paths, require_id, AgreementRequest, AgreementResult, OcrRequest, OcrResult, TakeoverRequest, TakeoverResult};
 use shared::session::Claims;
@@ -58,7 +57,9 @@ pub async fn takeover(req: Request, ctx: RouteContext<Context>) -> Reply {
         takeover_time: data.takeover_time.unwrap_or_else(|| format_shanghai(auth::now_ms())),
         message: answered.message,
     };
-    live::announce(&ctx, EventKind::Takeover, Some(&case_id), None, json!({ "takeoverUser": outcome.user_name, "name": claims.display_name() }));
+    let row = RowPatch { takeover_user: Some(Some(outcome.user_name.clone())), ..RowPatch::default() };
+    let data = EventData { row, name: Some(claims.display_name().to_owned()), ..EventData::default() };
+    live::announce(&ctx, EventKind::Takeover, Some(&case_id), None, data);
     http::ok(&outcome)
 }
 
@@ -71,7 +72,7 @@ pub async fn agreement(req: Request, ctx: RouteContext<Context>) -> Reply {
     let agree_id = result.as_ref().ok().map(|a| a.data.agree_id.clone());
     audit(&ctx.env, &claims, "agreement", Some(&case_id), agree_id.as_deref(), &result).await;
     let answered = result?;
-    live::announce(&ctx, EventKind::AgreementGenerated, Some(&case_id), None, json!({ "agreeId": answered.data.agree_id }));
+    live::announce(&ctx, EventKind::AgreementGenerated, Some(&case_id), None, EventData { agree_id: Some(answered.data.agree_id.clone()), ..EventData::default() });
     http::ok(&answered.data)
 }
 
@@ -88,7 +89,7 @@ pub async fn start_ocr(req: Request, ctx: RouteContext<Context>) -> Reply {
     let result = upstream::call::<OcrResult>(&ctx.env, Method::Post, paths::OCR_PROCESS, Some(body), Shape::BareOrEnvelope).await;
     audit(&ctx.env, &claims, "ocr", Some(&case_id), None, &result).await;
     let outcome = ocr_outcome(&case_id, result?);
-    live::announce(&ctx, EventKind::OcrStarted, Some(&case_id), None, json!({ "files": outcome.files.len() }));
+    live::announce(&ctx, EventKind::OcrStarted, Some(&case_id), None, EventData { files: Some(outcome.files.len()), ..EventData::default() });
     http::ok(&outcome)
 }
 

@@ -16,8 +16,11 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use serde_json::json;
-use shared::api::{ClientMessage, EventKind, LiveEvent, ServerMessage};
+use shared::api::{ClientMessage, EventData, EventKind, RowPatch};
+
+/// The hub keeps and sends whole events (the board reads what it needs).
+type LiveEvent = shared::api::LiveEvent<EventData>;
+type ServerMessage = shared::api::ServerMessage<EventData>;
 use shared::mediation::answer::Shape;
 use shared::mediation::{paths, BoardRecord};
 use worker::{
@@ -174,14 +177,7 @@ impl BoardHub {
             } else {
                 EventKind::BoardChanged
             };
-            let data = json!({
-                "callStatus": record.call_status,
-                "stage": record.stage,
-                "takeoverUser": record.takeover_user,
-                "callPersonId": record.call_person_id,
-                "startTime": record.start_time,
-                "duration": record.duration,
-            });
+            let data = EventData { row: RowPatch::row(record), ..EventData::default() };
             let event = self
                 .append(NewEvent { kind, case_id: Some(record.case_id.clone()), job_id: record.job_id.clone(), data })
                 .await?;

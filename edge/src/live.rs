@@ -3,8 +3,7 @@
 //! `/api/live` WebSocket upgrades to it.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use shared::api::EventKind;
+use shared::api::{EventData, EventKind};
 use worker::{Context, Env, Method, Request, RequestInit, Response, Result, RouteContext};
 
 /// What the Worker asks the hub to publish.
@@ -14,13 +13,13 @@ pub struct NewEvent {
     pub kind: EventKind,
     pub case_id: Option<String>,
     pub job_id: Option<String>,
-    pub data: Value,
+    pub data: EventData,
 }
 
 /// Tells every open board, after the response has gone (`waitUntil`).
 /// Failures are logged, never raised: live updates are a convenience, the
 /// action itself already happened and was answered.
-pub fn announce(ctx: &RouteContext<Context>, kind: EventKind, case_id: Option<&str>, job_id: Option<&str>, data: Value) {
+pub fn announce(ctx: &RouteContext<Context>, kind: EventKind, case_id: Option<&str>, job_id: Option<&str>, data: EventData) {
     announce_all(ctx, vec![NewEvent { kind, case_id: case_id.map(str::to_owned), job_id: job_id.map(str::to_owned), data }]);
 }
 

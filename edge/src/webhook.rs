@@ -13,8 +13,7 @@
 
 use std::time::Duration;
 
-use serde_json::json;
-use shared::api::EventKind;
+use shared::api::{EventData, EventKind, StoredRecord};
 use shared::note::{content_digest, read_push, PushReply};
 use shared::session::constant_time_eq;
 use worker::{Context, Delay, Request, Response, Result, RouteContext};
@@ -71,10 +70,10 @@ pub async fn receive(mut req: Request, ctx: RouteContext<Context>) -> Result<Res
         }
     };
     // One event per call whose shown results changed.
-    let mut per_job: Vec<(Option<String>, Vec<serde_json::Value>)> = vec![];
+    let mut per_job: Vec<(Option<String>, Vec<StoredRecord>)> = vec![];
     for (g, _) in good.iter().zip(changed).filter(|(_, changed)| *changed) {
         let r = &g.record;
-        let item = json!({ "type": r.note_type.as_str(), "callId": r.call_id, "bizId": r.biz_id, "success": r.success });
+        let item = StoredRecord { note_type: r.note_type.as_str().to_owned(), call_id: r.call_id.clone(), biz_id: r.biz_id.clone(), success: r.success, replayed: None };
         match per_job.iter_mut().find(|(job, _)| *job == r.out_id) {
             Some((_, items)) => items.push(item),
             None => per_job.push((r.out_id.clone(), vec![item])),
@@ -82,7 +81,7 @@ pub async fn receive(mut req: Request, ctx: RouteContext<Context>) -> Result<Res
     }
     let events = per_job
         .into_iter()
-        .map(|(job_id, records)| live::NewEvent { kind: EventKind::NoteStored, case_id: None, job_id, data: json!({ "records": records }) })
+        .map(|(job_id, records)| live::NewEvent { kind: EventKind::NoteStored, case_id: None, job_id, data: EventData { records, ..EventData::default() } })
         .collect();
     // Stored: answer now; tell open boards after the answer has gone.
     let stored_ms = crate::auth::now_ms() - t0;

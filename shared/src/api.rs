@@ -132,6 +132,27 @@ pub struct StatusCheck {
     pub fetch_time: String,
 }
 
+/// An empty JSON object, the body of actions that need none (`{}`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NoBody;
+
+impl Serialize for NoBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        s.serialize_map(Some(0))?.end()
+    }
+}
+
+/// The board's Q&A question (`POST /api/clink/aikb/chat_conversation_on_open`):
+/// the edge adds the caller's Clink `userId`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatAsk {
+    pub content: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+}
+
 /// `POST /api/calls/{jobId}/status` body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -331,10 +352,12 @@ pub struct ReplayRequest {
     pub record: Option<Value>,
 }
 
-/// What happened, pushed to open boards over `/api/live`.
+/// What happened, pushed to open boards over `/api/live`. The edge writes
+/// and keeps the whole [`EventData`]; the board reads what it acts on, the
+/// row's fields ([`RowPatch`], the default), and skips the rest unread.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct LiveEvent {
+pub struct LiveEvent<D = RowPatch> {
     /// Increases by one per event; a client that reconnects sends the last it saw.
     pub seq: i64,
     /// Milliseconds since the epoch.
@@ -346,7 +369,119 @@ pub struct LiveEvent {
     pub job_id: Option<String>,
     /// Kind-specific details (never a phone number).
     #[serde(default)]
-    pub data: Value,
+    pub data: D,
+}
+
+/// The fields of a board row a live event changes (`board_changed`,
+/// `call_status_changed`, `takeover`); absent fields did not change.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RowPatch {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_status: Option<CallStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<crate::mediation::Stage>,
+    /// Present when the holder changed: `null` means nobody holds it now.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    pub takeover_user: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_person_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<String>,
+}
+
+/// Everything a live event says: the row's changed fields, and the details
+/// of the other kinds. One object on the wire (`data`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct EventData {
+    #[serde(flatten)]
+    pub row: RowPatch,
+    /// Who acted (display name for a takeover, user for a status change).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agree_id: Option<String>,
+    /// OCR: how many files were sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<usize>,
+    /// `call_placed`: each party's outcome.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub results: Vec<PlacedResult>,
+    /// `note_stored`: which records changed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<StoredRecord>,
+}
+
+/// A field that was sent reads as `Some`, even when it was `null`.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PlacedResult {
+    pub person_id: String,
+    pub error_code: i64,
+    pub job_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct StoredRecord {
+    #[serde(rename = "type")]
+    pub note_type: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub call_id: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub biz_id: String,
+    pub success: bool,
+    /// The dead letter this record was replayed from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replayed: Option<i64>,
+}
+
+impl RowPatch {
+    /// A board row's fields, all of them (the hub's poll, which sees whole rows).
+    pub fn row(record: &BoardRecord) -> Self {
+        RowPatch {
+            call_status: record.call_status.clone(),
+            stage: Some(record.stage.clone()),
+            takeover_user: Some(record.takeover_user.clone()),
+            call_person_id: record.call_person_id.clone(),
+            start_time: Some(record.start_time.clone()),
+            duration: Some(record.duration.clone()),
+        }
+    }
+
+    /// Changes `record` as the event says (only the fields it carries).
+    pub fn apply(&self, record: &mut BoardRecord, job_id: Option<&str>) {
+        if let Some(s) = &self.call_status {
+            record.call_status = Some(s.clone());
+        }
+        if let Some(s) = &self.stage {
+            record.stage = s.clone();
+        }
+        if let Some(t) = &self.takeover_user {
+            record.takeover_user = t.clone();
+        }
+        if let Some(s) = &self.start_time {
+            record.start_time = s.clone();
+        }
+        if let Some(s) = &self.duration {
+            record.duration = s.clone();
+        }
+        if let Some(p) = &self.call_person_id {
+            record.call_person_id = Some(p.clone());
+        }
+        if let Some(j) = job_id {
+            record.job_id = Some(j.to_owned());
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -373,12 +508,14 @@ pub enum ClientMessage {
     Ping,
 }
 
-/// Messages on the live socket, edge → client.
+/// Messages on the live socket, edge → client (the edge sends the whole
+/// [`EventData`], the board reads [`RowPatch`] of it).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", rename_all_fields = "camelCase")]
-pub enum ServerMessage {
+#[serde(bound(deserialize = "D: Deserialize<'de> + Default", serialize = "D: Serialize"))]
+pub enum ServerMessage<D = RowPatch> {
     Welcome { last_seq: i64 },
-    Event { event: LiveEvent },
+    Event { event: LiveEvent<D> },
     /// Events before this seq are no longer kept: reload the board.
     Gap { oldest_seq: i64 },
     Pong,
@@ -509,7 +646,7 @@ mod tests {
             kind: EventKind::CallStatusChanged,
             case_id: Some("C-1".into()),
             job_id: None,
-            data: serde_json::json!({ "callStatus": "Executing" }),
+            data: RowPatch { call_status: Some(CallStatus::Executing), ..RowPatch::default() },
         };
         let all = [
             ServerMessage::Welcome { last_seq: 3 },
@@ -530,6 +667,24 @@ mod tests {
         }
     }
     use crate::note::QualityItem;
+
+    #[test]
+    fn live_event_data_patches_a_row() {
+        let mut r = BoardRecord { case_id: "C1".into(), takeover_user: Some("a".into()), duration: "10".into(), ..BoardRecord::default() };
+        let data: RowPatch = serde_json::from_str(r#"{"callStatus":"Executing","takeoverUser":null,"agreeId":"x"}"#).unwrap();
+        assert_eq!(data.takeover_user, Some(None), "a null that was sent clears the holder");
+        data.apply(&mut r, Some("J2"));
+        assert_eq!((r.call_status, r.takeover_user, r.duration.as_str(), r.job_id.as_deref()), (Some(CallStatus::Executing), None, "10", Some("J2")));
+        let untouched: RowPatch = serde_json::from_str(r#"{"agreeId":"A1"}"#).unwrap();
+        assert_eq!(untouched.takeover_user, None, "an absent field changes nothing");
+        // What the edge writes is what the board reads, and the edge keeps the rest.
+        let row = BoardRecord { stage: crate::mediation::Stage::FollowUp, start_time: "2026-11-22 10:00:00".into(), ..BoardRecord::default() };
+        let written = EventData { row: RowPatch::row(&row), agree_id: Some("A1".into()), ..EventData::default() };
+        let text = serde_json::to_string(&written).unwrap();
+        assert_eq!(serde_json::from_str::<RowPatch>(&text).unwrap(), RowPatch::row(&row));
+        assert_eq!(serde_json::from_str::<EventData>(&text).unwrap(), written);
+        assert!(text.contains(r#""takeoverUser":null"#) && text.contains(r#""agreeId":"A1""#), "{text}");
+    }
 
     #[test]
     fn job_ids_carry_their_time() {

@@ -6,6 +6,7 @@ pub mod access;
 pub mod api;
 pub mod board;
 pub mod clink;
+pub mod embed;
 pub mod error;
 pub mod html;
 pub mod markdown;

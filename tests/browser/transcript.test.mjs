@@ -166,7 +166,7 @@ test('a supervisor opens the earlier versions of a note result; a mediator sees 
   }
   const sup = await signedInPage(browser, 'wanglei', 'supervisor');
   await sup.goto(`${EDGE}/cases/${caseId}/calls/${jobId}`);
-  const open = sup.locator('#notes button.note-history');
+  const open = sup.locator(`#notes button.note-history[data-history="hist-${jobId}"]`);
   await open.waitFor({ timeout: 20000 });
   await open.click();
   const versions = sup.locator('#note-history li.version');
@@ -178,7 +178,7 @@ test('a supervisor opens the earlier versions of a note result; a mediator sees 
   await sup.close();
   const page = await signedInPage(browser);
   await page.goto(`${EDGE}/cases/${caseId}/calls/${jobId}`);
-  await page.locator('#notes .note-versions').waitFor({ timeout: 20000 });
+  await page.locator('#notes .note-versions').first().waitFor({ timeout: 20000 });
   assert.equal(await page.locator('#notes button.note-history').count(), 0);
   await page.close();
 });
