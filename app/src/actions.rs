@@ -11,11 +11,11 @@ use std::pin::Pin;
 
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use shared::api::NoBody;
-use shared::embed::ActionDetail;
-use shared::api::{OcrOutcome, PlacedCalls, StatusCheck, TakeoverOutcome};
-use shared::html::Html;
-use shared::mediation::{AgreementResult, BoardRecord, CallErrorCode, CallMode, CallRequest, CallStatus, OcrState};
+use shared::wire::api::NoBody;
+use shared::wire::embed::ActionDetail;
+use shared::wire::api::{OcrOutcome, PlacedCalls, StatusCheck, TakeoverOutcome};
+use shared::view::html::Html;
+use shared::wire::mediation::{AgreementResult, BoardRecord, CallErrorCode, CallMode, CallRequest, CallStatus, OcrState};
 
 use crate::api::{new_key, use_api, ApiFailure};
 use crate::board::BoardState;
@@ -488,7 +488,7 @@ pub fn UpdateStatusAction(target: RwSignal<Option<(String, CallStatus)>>, #[prop
         let job = job.get_value();
         let status = CallStatus::parse(&choice.get_untracked());
         let run = async move {
-            api.post::<serde::de::IgnoredAny, _>(&format!("/api/calls/{job}/status"), &shared::api::StatusChange { call_status: status }).await?;
+            api.post::<serde::de::IgnoredAny, _>(&format!("/api/calls/{job}/status"), &shared::wire::api::StatusChange { call_status: status }).await?;
             // The portal hears of the four case actions only (`perform` gets no `notify`).
             Ok(ActionDetail::Failed { message: String::new() })
         };

@@ -5,7 +5,7 @@
 use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use shared::api::ApiError;
+use shared::wire::api::ApiError;
 
 use crate::session::Session;
 

@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use shared::api::{BoardResponse, EventKind};
-use shared::board::{filter_rows, BoardFilter, SearchIndex, SortKey, Taken};
-use shared::html::Html;
-use shared::mediation::{BoardRecord, CallStatus, Stage};
+use shared::wire::api::{BoardResponse, EventKind};
+use shared::view::board::{filter_rows, BoardFilter, SearchIndex, SortKey, Taken};
+use shared::view::html::Html;
+use shared::wire::mediation::{BoardRecord, CallStatus, Stage};
 
 use crate::api::Api;
 use crate::format::{self, stage_label, status_class, status_label, status_value_label};
@@ -81,7 +81,7 @@ impl BoardState {
     }
 
     /// Applies a live event to the rows it concerns.
-    fn apply_event(&self, event: &shared::api::LiveEvent) {
+    fn apply_event(&self, event: &shared::wire::api::LiveEvent) {
         match event.kind {
             EventKind::BoardChanged | EventKind::CallStatusChanged | EventKind::Takeover => {
                 let Some(case_id) = &event.case_id else {
@@ -414,7 +414,7 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
 fn chips_html(i18n: I18nContext<Locale>, counts: &[(String, usize)], selected: Option<&str>) -> String {
     let mut h = Html::new();
     for (value, n) in counts {
-        let status = (value != shared::board::NO_CALL).then(|| CallStatus::parse(value));
+        let status = (value != shared::view::board::NO_CALL).then(|| CallStatus::parse(value));
         h.open("button").attr("type", "button").attr("class", &format!("chip {}", status_class(status.as_ref())));
         h.attr("aria-pressed", if selected == Some(value.as_str()) { "true" } else { "false" }).attr("data-status", value).end();
         h.el("span", "", &status_value_label(i18n, value)).text(" ").el("b", "", &n.to_string()).close("button");

@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use shared::api::{AuditEntry, AuditResponse, CallView, ConversationsResponse, EventKind};
-use shared::html::Html;
-use shared::mediation::{BoardRecord, CallStatus, DisputeType, Party, Stage};
-use shared::note::{quality_total, score_text, NoteOutcome};
+use shared::wire::api::{AuditEntry, AuditResponse, CallView, ConversationsResponse, EventKind};
+use shared::view::html::Html;
+use shared::wire::mediation::{BoardRecord, CallStatus, DisputeType, Party, Stage};
+use shared::wire::note::{quality_total, score_text, NoteOutcome};
 
 use crate::actions::{AgreementAction, CallAction, OcrAction, TakeoverAction, UpdateStatusAction};
 use crate::api::use_api;
@@ -20,7 +20,7 @@ use crate::shell::LoadFailed;
 pub fn CasePage() -> impl IntoView {
     let i18n = use_i18n();
     let nav = crate::nav::use_nav();
-    let case_id = crate::nav::param(nav, shared::route::Page::case_id);
+    let case_id = crate::nav::param(nav, shared::view::route::Page::case_id);
     let board = expect_context::<BoardState>();
     let record = Memo::new(move |_| board.case(&case_id.get()));
     let known = Memo::new(move |_| record.with(|r| r.is_some()));
@@ -80,7 +80,7 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
         }
     });
     let status_target = RwSignal::new(None::<(String, CallStatus)>);
-    crate::embed::post(shared::embed::BoardEvent::CaseOpened { case_id: case_id.clone() });
+    crate::embed::post(shared::wire::embed::BoardEvent::CaseOpened { case_id: case_id.clone() });
 
     let name = field(record, |r| r.case_name.clone(), String::new());
     let stage = field(record, |r| r.stage.clone(), Stage::Accepted);

@@ -18,8 +18,8 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-use shared::embed::{ActionDetail, BoardEvent, BoardMessage, HostCommand, HostMessage, Refused, PROTOCOL_VERSION};
-use shared::route::Page;
+use shared::wire::embed::{ActionDetail, BoardEvent, BoardMessage, HostCommand, HostMessage, Refused, PROTOCOL_VERSION};
+use shared::view::route::Page;
 
 use crate::i18n::*;
 use crate::session::{decode_claims, Session};
@@ -119,7 +119,7 @@ fn bad(code: &str, message: &str) -> BoardEvent {
     BoardEvent::Error { code: code.to_owned(), message: message.to_owned() }
 }
 
-/// Sets theme variables (already checked by `shared::embed::safe_theme`).
+/// Sets theme variables (already checked by `shared::wire::embed::safe_theme`).
 fn apply_theme(vars: &[(String, String)]) {
     let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else { return };
     let Ok(root) = root.dyn_into::<web_sys::HtmlElement>() else { return };
@@ -129,10 +129,10 @@ fn apply_theme(vars: &[(String, String)]) {
     }
 }
 
-fn set_locale(i18n: leptos_i18n::I18nContext<Locale>, locale: &shared::embed::Locale) {
+fn set_locale(i18n: leptos_i18n::I18nContext<Locale>, locale: &shared::wire::embed::Locale) {
     i18n.set_locale(match locale {
-        shared::embed::Locale::English => Locale::en,
-        shared::embed::Locale::Chinese => Locale::zh_CN,
+        shared::wire::embed::Locale::English => Locale::en,
+        shared::wire::embed::Locale::Chinese => Locale::zh_CN,
     });
 }
 
@@ -217,7 +217,7 @@ pub fn HostBridge() -> impl IntoView {
             HostCommand::OpenCase(view) | HostCommand::OpenTranscript(view) => go(view.path()),
             HostCommand::OpenBoard => go("/embed".into()),
             HostCommand::SetFilter { filter } => {
-                let q = shared::board::BoardFilter::from_query(&filter).to_query();
+                let q = shared::view::board::BoardFilter::from_query(&filter).to_query();
                 go(if q.is_empty() { "/embed".into() } else { format!("/embed?{q}") });
             }
             HostCommand::SetLanguage(locale) => set_locale(i18n, &locale),
@@ -267,6 +267,6 @@ pub fn WaitingForHost() -> impl IntoView {
 }
 
 /// Decodes a token's claims for the session (re-exported for the bridge).
-pub fn claims(token: &str) -> Option<shared::api::SessionInfo> {
+pub fn claims(token: &str) -> Option<shared::wire::api::SessionInfo> {
     decode_claims(token)
 }

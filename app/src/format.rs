@@ -1,7 +1,7 @@
 //! How values are shown: labels through the i18n tables, colours by status
 //! category, and times in Asia/Shanghai.
 
-use shared::mediation::{CallStatus, CallType, DisputeType, Stage, StatusCategory};
+use shared::wire::mediation::{CallStatus, CallType, DisputeType, Stage, StatusCategory};
 
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
@@ -43,7 +43,7 @@ pub fn status_label(i18n: I18nContext<Locale>, status: Option<&CallStatus>) -> S
 
 /// The label for a status filter value (a status name, or `none`).
 pub fn status_value_label(i18n: I18nContext<Locale>, value: &str) -> String {
-    if value == shared::board::NO_CALL {
+    if value == shared::view::board::NO_CALL {
         status_label(i18n, None)
     } else {
         status_label(i18n, Some(&CallStatus::parse(value)))
@@ -94,7 +94,7 @@ pub fn call_type_label(i18n: I18nContext<Locale>, c: &CallType) -> String {
 
 /// Seconds as `m:ss` (or `h:mm:ss`).
 pub fn duration(secs: u32) -> String {
-    shared::transcript::duration(secs)
+    shared::time::duration(secs)
 }
 
 /// Milliseconds since the epoch as Asia/Shanghai `yyyy-MM-dd HH:mm:ss`.

@@ -5,8 +5,8 @@
 
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use shared::clink::kb::{highlight_runs, ChatResponse, HitList, HitSummary, MediaUrl, SearchRequest, SourceFile};
-use shared::html::Html;
+use shared::wire::clink::kb::{highlight_runs, ChatResponse, HitList, HitSummary, MediaUrl, SearchRequest, SourceFile};
+use shared::view::html::Html;
 
 use crate::api::{use_api, ApiFailure};
 use crate::i18n::*;
@@ -207,7 +207,7 @@ fn KbChat() -> impl IntoView {
         error.set(None);
         messages.update(|m| m.push(Message { mine: true, text: text.clone(), files: vec![] }));
         busy.set(true);
-        let body = shared::api::ChatAsk { content: text, conversation_id: conversation.get_untracked() };
+        let body = shared::wire::api::ChatAsk { content: text, conversation_id: conversation.get_untracked() };
         leptos::task::spawn_local(async move {
             match api.post::<ChatResponse, _>("/api/clink/aikb/chat_conversation_on_open", &body).await {
                 Ok(r) => {

@@ -12,7 +12,7 @@ use futures_util::{SinkExt, StreamExt};
 use gloo_net::websocket::futures::WebSocket;
 use gloo_net::websocket::Message;
 use leptos::prelude::*;
-use shared::api::{ClientMessage, LiveEvent, ServerMessage};
+use shared::wire::api::{ClientMessage, LiveEvent, ServerMessage};
 
 use crate::session::Session;
 

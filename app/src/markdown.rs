@@ -1,5 +1,5 @@
 //! Renders robot scripts and agreements (markdown) with the one renderer in
-//! `shared::markdown`: only the tags the reader produces, every piece of the
+//! `shared::view::markdown`: only the tags the reader produces, every piece of the
 //! text escaped, so nothing in it is ever taken as HTML.
 
 use leptos::prelude::*;
@@ -7,6 +7,6 @@ use leptos::prelude::*;
 #[component]
 pub fn Markdown(#[prop(into)] text: String) -> impl IntoView {
     let mut html = String::with_capacity(text.len() + 64);
-    shared::markdown::to_html(&text, &mut html);
+    shared::view::markdown::to_html(&text, &mut html);
     view! { <div class="md" inner_html=html></div> }
 }

@@ -1,4 +1,4 @@
-//! Putting the HTML that `shared::html` builds into the page, and finding
+//! Putting the HTML that `shared::view::html` builds into the page, and finding
 //! what was clicked in it (one listener serves all items). Lists that change
 //! while someone works in them (live board rows, status chips) keep keyboard
 //! focus on the same item when their content is replaced.

@@ -5,10 +5,10 @@
 //!
 //! Why not leptos_router: for our three flat pages it added about 49 KB
 //! gzipped to the bundle (a quarter of the size budget); the pages and their
-//! paths live in `shared::route`.
+//! paths live in `shared::view::route`.
 
 use leptos::prelude::*;
-use shared::route::{Page, Screen};
+use shared::view::route::{Page, Screen};
 use wasm_bindgen::JsCast;
 
 #[derive(Clone, Copy)]

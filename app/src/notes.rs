@@ -1,14 +1,14 @@
 //! The note agent's results for a call: quality inspection as a total and a
 //! per-item bar (score of full score) with problems and suggestions; summary
 //! tags as chips and text fields; failed inferences shown as failed.
-//! Rendered as escaped HTML (`shared::html`): read-only, and far smaller in
+//! Rendered as escaped HTML (`shared::view::html`): read-only, and far smaller in
 //! the bundle than a view built node by node.
 
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use shared::api::NoteView;
-use shared::html::Html;
-use shared::note::{quality_total, score_text, NoteOutcome, TagValue};
+use shared::wire::api::NoteView;
+use shared::view::html::Html;
+use shared::wire::note::{quality_total, score_text, NoteOutcome, TagValue};
 use shared::FieldError;
 
 use crate::i18n::*;
@@ -34,7 +34,7 @@ pub fn notes_html(i18n: I18nContext<Locale>, notes: &[NoteView], history: bool) 
 }
 
 /// The kept versions of one record, newest first, the shown one marked.
-pub fn versions_html(i18n: I18nContext<Locale>, note_type: &str, versions: &[shared::api::NoteVersion]) -> String {
+pub fn versions_html(i18n: I18nContext<Locale>, note_type: &str, versions: &[shared::wire::api::NoteVersion]) -> String {
     let mut h = Html::new();
     h.el("h3", "", t_string!(i18n, notes.history));
     h.start("ol", "note-versions-list");

@@ -4,8 +4,8 @@
 //! sessionStorage so a reload does not sign the user out.
 
 use leptos::prelude::*;
-use shared::api::{DemoSession, DemoSessionRequest, SessionInfo};
-use shared::session::Role;
+use shared::wire::api::{DemoSession, DemoSessionRequest, SessionInfo};
+use shared::wire::session::Role;
 
 use crate::api::Api;
 use crate::i18n::*;
@@ -108,7 +108,7 @@ pub fn decode_claims(token: &str) -> Option<SessionInfo> {
     let binary = web_sys::window()?.atob(&b64).ok()?;
     let bytes: Vec<u8> = binary.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect::<Option<_>>()?;
     // From a `str`, like every other answer: one JSON reader in the wasm.
-    let claims: shared::session::Claims = serde_json::from_str(&String::from_utf8(bytes).ok()?).ok()?;
+    let claims: shared::wire::session::Claims = serde_json::from_str(&String::from_utf8(bytes).ok()?).ok()?;
     Some(SessionInfo::from(&claims))
 }
 

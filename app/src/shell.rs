@@ -3,7 +3,7 @@
 //! is no session.
 
 use leptos::prelude::*;
-use shared::route::Screen;
+use shared::view::route::Screen;
 
 use crate::board::Board;
 use crate::case::CasePage;

@@ -4,9 +4,9 @@
 //! results beside it, arriving live.
 
 use leptos::prelude::*;
-use shared::api::{CallView, ConversationsResponse, EventKind, NotesResponse, RecordingLink};
-use shared::html::Html;
-use shared::transcript::{turn_position, turns_html, TurnLabels};
+use shared::wire::api::{CallView, ConversationsResponse, EventKind, NotesResponse, RecordingLink};
+use shared::view::html::Html;
+use shared::view::transcript::{turn_position, turns_html, TurnLabels};
 
 use crate::api::use_api;
 use crate::format::{self, call_type_label, status_class, status_label};
@@ -19,8 +19,8 @@ use crate::perf;
 pub fn TranscriptPage() -> impl IntoView {
     let i18n = use_i18n();
     let nav = crate::nav::use_nav();
-    let case_id = crate::nav::param(nav, shared::route::Page::case_id);
-    let job_id = crate::nav::param(nav, shared::route::Page::job_id);
+    let case_id = crate::nav::param(nav, shared::view::route::Page::case_id);
+    let job_id = crate::nav::param(nav, shared::view::route::Page::job_id);
     let api = use_api();
     let call = LocalResource::new(move || {
         let job = job_id.get();
@@ -55,7 +55,7 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
     let live = expect_context::<Live>();
     let job_id = call.job_id.clone();
     let secs = call.duration_secs();
-    crate::embed::post(shared::embed::BoardEvent::TranscriptOpened { job_id: job_id.clone() });
+    crate::embed::post(shared::wire::embed::BoardEvent::TranscriptOpened { job_id: job_id.clone() });
     let notes = RwSignal::new(call.notes);
     let fresh = RwSignal::new(false);
 
@@ -84,15 +84,15 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
     let may_open_history = expect_context::<crate::session::Session>()
         .info
         .with_untracked(|i| i.as_ref().is_some_and(|i| i.role.sees_raw_data()));
-    let history = RwSignal::new(None::<(String, Result<Vec<shared::api::NoteVersion>, crate::api::ApiFailure>)>);
+    let history = RwSignal::new(None::<(String, Result<Vec<shared::wire::api::NoteVersion>, crate::api::ApiFailure>)>);
     let open_history = move |ev: leptos::ev::MouseEvent| {
         let Some(button) = crate::markup::clicked(&ev, "button[data-history]") else { return };
         let attr = |name: &str| button.get_attribute(name).unwrap_or_default();
         let (call, biz, kind) = (attr("data-history"), attr("data-biz"), attr("data-type"));
-        let enc = |s: &str| String::from(js_sys::encode_uri_component(s));
+        let enc = shared::wire::url::encode_component;
         let path = format!("/api/notes/history?callId={}&bizId={}&type={}", enc(&call), enc(&biz), enc(&kind));
         leptos::task::spawn_local(async move {
-            let answer = api.get::<shared::api::NoteHistory>(&path).await.map(|h| h.versions);
+            let answer = api.get::<shared::wire::api::NoteHistory>(&path).await.map(|h| h.versions);
             history.set(Some((kind, answer)));
         });
     };
@@ -102,7 +102,7 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
     let started = call.started_at.map(format::datetime).unwrap_or_default();
     let unreadable = call.unreadable.clone().map(|why| (why, call.raw_conversations.clone()));
     let turns = call.turns;
-    let offsets = StoredValue::new(shared::transcript::offsets(&turns));
+    let offsets = StoredValue::new(shared::view::transcript::offsets(&turns));
     let active = Memo::new(move |_| {
         let p = position.get();
         if p < 0.0 {
@@ -160,7 +160,7 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
                     view! { <p class="empty">{tr!(i18n, transcript.empty)}</p> }.into_any()
                 } else {
                     view! {
-                        // One HTML string for all turns (shared::transcript escapes every
+                        // One HTML string for all turns (shared::view::transcript escapes every
                         // piece of upstream text): far faster for a 1,000-turn call than
                         // building each node from WebAssembly. Rebuilt only when the
                         // language changes; one listener on the list handles the buttons,

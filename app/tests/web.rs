@@ -7,8 +7,8 @@ use app::knowledge::Highlighted;
 use app::markdown::Markdown;
 use app::notes::NoteResults;
 use leptos::prelude::*;
-use shared::api::NoteView;
-use shared::note::{NoteOutcome, QualityItem, Summary, TagValue};
+use shared::wire::api::NoteView;
+use shared::wire::note::{NoteOutcome, QualityItem, Summary, TagValue};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -148,11 +148,11 @@ async fn the_dialog_takes_focus_and_closes_on_escape() {
 
 #[wasm_bindgen_test]
 fn status_labels_cover_every_documented_status() {
-    for status in shared::mediation::CallStatus::KNOWN {
+    for status in shared::wire::mediation::CallStatus::KNOWN {
         let class = app::format::status_class(Some(status));
         assert!(class.starts_with("st st-") && !class.contains("unknown"), "{status}");
     }
-    assert_eq!(app::format::status_class(Some(&shared::mediation::CallStatus::parse("Whatever"))), "st st-unknown");
+    assert_eq!(app::format::status_class(Some(&shared::wire::mediation::CallStatus::parse("Whatever"))), "st st-unknown");
     assert_eq!(app::format::duration(75), "1:15");
     assert_eq!(app::format::duration(3675), "1:01:15");
 }
@@ -164,15 +164,15 @@ fn a_token_s_claims_are_read_from_its_base64url_payload() {
     let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiAiemhhbmdtaW4iLCAibmFtZSI6ICLlvKDmlY8_Pj4iLCAicm9sZSI6ICJtZWRpYXRvciIsICJleHAiOiA0MTAyNDQ0ODAwfQ.sig";
     let info = app::session::decode_claims(token).expect("claims");
     assert_eq!((info.user.as_str(), info.name.as_str(), info.expires_at), ("zhangmin", "张敏?>>", 4102444800));
-    assert_eq!(info.role, shared::session::Role::Mediator);
+    assert_eq!(info.role, shared::wire::session::Role::Mediator);
     assert!(app::session::decode_claims("not-a-token").is_none());
     assert!(app::session::decode_claims("a.%%%.c").is_none());
 }
 
 #[wasm_bindgen_test]
 fn the_playing_highlight_moves_across_blocks_of_turns() {
-    use shared::mediation::{Speaker, Turn, TurnAction};
-    use shared::transcript::{offsets, turns_html, TurnLabels, CHUNK};
+    use shared::wire::mediation::{Speaker, Turn, TurnAction};
+    use shared::view::transcript::{offsets, turns_html, TurnLabels, CHUNK};
     let turns: Vec<Turn> = (0..CHUNK as i64 * 3)
         .map(|i| Turn { timestamp: i * 1_000, speaker: Speaker::Robot, script: Some(format!("第{i}句")), action: TurnAction::Broadcast })
         .collect();

@@ -3,9 +3,9 @@
 //! of a note record.
 
 use base64::Engine as _;
-use shared::access::Op;
-use shared::api::{DeadLettersResponse, NoteHistory, ReplayRequest};
-use shared::note::{content_digest, read_record};
+use shared::wire::access::Op;
+use shared::wire::api::{DeadLettersResponse, NoteHistory, ReplayRequest};
+use shared::wire::note::{content_digest, read_record};
 use worker::{Context, Request, RouteContext};
 
 use crate::auth;
@@ -71,9 +71,9 @@ pub async fn replay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
         Replayed::AlreadyReplayed => return Err(Failure::new(409, "already_replayed", "这条死信已经重放过 (already replayed)")),
     };
     if shown {
-        let record = shared::api::StoredRecord { note_type, replayed: Some(id), ..Default::default() };
-        let data = shared::api::EventData { records: vec![record], ..Default::default() };
-        crate::live::announce(&ctx, shared::api::EventKind::NoteStored, None, job_id.as_deref(), data);
+        let record = shared::wire::api::StoredRecord { note_type, replayed: Some(id), ..Default::default() };
+        let data = shared::wire::api::EventData { records: vec![record], ..Default::default() };
+        crate::live::announce(&ctx, shared::wire::api::EventKind::NoteStored, None, job_id.as_deref(), data);
     }
     http::ok(&serde_json::json!({ "id": id, "replayed": true, "stored": shown }))
 }

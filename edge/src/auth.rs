@@ -1,8 +1,8 @@
 //! Who may call: every `/api/*` route needs `Authorization: Bearer <JWT>`
-//! signed with `BOARD_SESSION_SECRET` (see `shared::session`).
+//! signed with `BOARD_SESSION_SECRET` (see `shared::wire::session`).
 
-use shared::access::Op;
-use shared::session::{self, Claims};
+use shared::wire::access::Op;
+use shared::wire::session::{self, Claims};
 use worker::{Env, Request};
 
 use crate::config;
@@ -40,7 +40,7 @@ pub fn require(req: &Request, env: &Env) -> Result<Claims, Failure> {
     verify(token, env)
 }
 
-/// The caller's claims if their role may call `op` (`shared::access`):
+/// The caller's claims if their role may call `op` (`shared::wire::access`):
 /// 401 without a valid token, 403 for a role the table leaves out. Called
 /// before any input is read, so a refused role learns nothing from it.
 pub fn gate(req: &Request, env: &Env, op: Op) -> Result<Claims, Failure> {

@@ -1,9 +1,9 @@
 //! `GET /api/board`: the real-time board list, relayed from the backend, with
 //! phone numbers masked unless the caller's role may see them.
 
-use shared::api::{mask_board, BoardResponse};
-use shared::mediation::answer::Shape;
-use shared::mediation::{paths, BoardRecord};
+use shared::wire::api::{mask_board, BoardResponse};
+use shared::wire::mediation::answer::Shape;
+use shared::wire::mediation::{paths, BoardRecord};
 use worker::{Context, Method, Request, RouteContext};
 
 use crate::auth::{self, now_ms};
@@ -11,7 +11,7 @@ use crate::http::{self, Reply};
 use crate::upstream;
 
 pub async fn list(req: Request, ctx: RouteContext<Context>) -> Reply {
-    let claims = auth::gate(&req, &ctx.env, shared::access::Op::Board)?;
+    let claims = auth::gate(&req, &ctx.env, shared::wire::access::Op::Board)?;
     let started = now_ms();
     let envelope = upstream::call::<Vec<BoardRecord>>(&ctx.env, Method::Get, paths::BOARD, None, Shape::Envelope).await?;
     let upstream_ms = now_ms() - started;

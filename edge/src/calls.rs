@@ -4,16 +4,16 @@
 use std::collections::HashMap;
 
 use serde::de::IgnoredAny;
-use shared::access::Op;
+use shared::wire::access::Op;
 use serde_json::json;
-use shared::api::{
+use shared::wire::api::{
     mask_phone, note_belongs_to, time_of_job_id, CallView, ConversationsResponse, EventData, EventKind, NoteView, NotesResponse, OutcomeUnknown,
     PlaceCallResponse, PlacedResult, RecordingLink, RowPatch, StatusChange,
 };
-use shared::media;
-use shared::mediation::answer::{fate_of_key, KeyFate, Shape};
-use shared::mediation::{paths, require_id, CallRequest, CallResult, CallStatusInfo, ConversationLog, UpdateStatusRequest};
-use shared::session::Claims;
+use shared::wire::media;
+use shared::wire::mediation::answer::{fate_of_key, KeyFate, Shape};
+use shared::wire::mediation::{paths, require_id, CallRequest, CallResult, CallStatusInfo, ConversationLog, UpdateStatusRequest};
+use shared::wire::session::Claims;
 use shared::time::format_shanghai;
 use worker::{Context, Headers, Method, Request, RequestInit, Response, ResponseBuilder, RouteContext};
 
@@ -298,11 +298,11 @@ const MAX_REDIRECTS: usize = 3;
 
 /// Fetches a recording from a URL the backend gave, only from an allowed
 /// origin (`RECORDING_ORIGINS`), following redirects only within it.
-async fn fetch_recording(url: &str, range: Option<&str>, allowed: &[shared::origins::AllowedOrigin]) -> Result<Response, Failure> {
+async fn fetch_recording(url: &str, range: Option<&str>, allowed: &[shared::wire::origins::AllowedOrigin]) -> Result<Response, Failure> {
     let mut next = url.to_owned();
     for _ in 0..=MAX_REDIRECTS {
-        let Some(target) = shared::origins::allowed_url(&next, allowed) else {
-            let host = shared::origins::origin_of(&next).map(|o| o.host).unwrap_or_else(|| "(not a URL)".into());
+        let Some(target) = shared::wire::origins::allowed_url(&next, allowed) else {
+            let host = shared::wire::origins::origin_of(&next).map(|o| o.host).unwrap_or_else(|| "(not a URL)".into());
             worker::console_warn!("recording refused: {host} is not in RECORDING_ORIGINS");
             return Err(recording_unavailable());
         };
@@ -320,7 +320,7 @@ async fn fetch_recording(url: &str, range: Option<&str>, allowed: &[shared::orig
             return Ok(response);
         }
         let location = response.headers().get("Location")?.unwrap_or_default();
-        next = shared::origins::resolve_location(&target, &location).ok_or_else(recording_unavailable)?;
+        next = shared::wire::origins::resolve_location(&target, &location).ok_or_else(recording_unavailable)?;
     }
     worker::console_warn!("recording: more than {MAX_REDIRECTS} redirects");
     Err(recording_unavailable())

@@ -2,11 +2,11 @@
 //! OCR on its files; and its audit trail. Every action is audited (who, what,
 //! when, upstream outcome) and announced to open boards.
 
-use shared::access::Op;
-use shared::api::{AuditResponse, EventData, EventKind, OcrOutcome, RowPatch, TakeoverOutcome};
-use shared::mediation::answer::{Answered, Shape};
-use shared::mediation::{paths, require_id, AgreementRequest, AgreementResult, OcrRequest, OcrResult, TakeoverRequest, TakeoverResult};
-use shared::session::Claims;
+use shared::wire::access::Op;
+use shared::wire::api::{AuditResponse, EventData, EventKind, OcrOutcome, RowPatch, TakeoverOutcome};
+use shared::wire::mediation::answer::{Answered, Shape};
+use shared::wire::mediation::{paths, require_id, AgreementRequest, AgreementResult, OcrRequest, OcrResult, TakeoverRequest, TakeoverResult};
+use shared::wire::session::Claims;
 use shared::time::format_shanghai;
 use worker::{Context, Env, Method, Request, RouteContext};
 

@@ -1,5 +1,5 @@
 //! `GET|POST /api/clink/<path>`: forwards any documented Clink path (the
-//! allow-list is `shared::clink::ENDPOINTS`; management paths for admins only),
+//! allow-list is `shared::wire::clink::ENDPOINTS`; management paths for admins only),
 //! signed with the shared signer, a fresh Timestamp and signature on every
 //! attempt. TooManyRequests → bounded retries with backoff and jitter, and
 //! outgoing pacing of about 3 requests/s per path; SignaturesExpired → one
@@ -11,10 +11,10 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use serde_json::Value;
-use shared::api::ApiError;
-use shared::clink::sign::{Method as SignMethod, QueryValue, COMMON_PARAMS};
-use shared::clink::{find_endpoint, path_is_documented, ErrorCode, ErrorResponse};
-use shared::session::Claims;
+use shared::wire::api::ApiError;
+use shared::wire::clink::sign::{Method as SignMethod, QueryValue, COMMON_PARAMS};
+use shared::wire::clink::{find_endpoint, path_is_documented, ErrorCode, ErrorResponse};
+use shared::wire::session::Claims;
 use worker::{Context, Delay, Headers, Method, Request, RequestInit, Response, RouteContext};
 
 use crate::auth::{self, now_ms};
@@ -98,7 +98,7 @@ pub async fn relay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
             Failure::not_found(&format!("不是已知的知识库接口 (not a documented Clink path: {path})"))
         });
     };
-    auth::allow(&claims, if endpoint.management { shared::access::Op::ClinkManage } else { shared::access::Op::ClinkRead })?;
+    auth::allow(&claims, if endpoint.management { shared::wire::access::Op::ClinkManage } else { shared::wire::access::Op::ClinkRead })?;
     let signer = config::clink_signer(&ctx.env).map_err(|e| Failure::setting(&e))?;
 
     let url = req.url()?;
@@ -186,7 +186,7 @@ async fn remember_conversations(db: &worker::D1Database, mut response: Response,
     Ok(out)
 }
 
-async fn forward(signer: &shared::clink::sign::Signer, method: SignMethod, path: &str, query: &[(String, QueryValue)], body: Option<&str>, _who: &Claims) -> Reply {
+async fn forward(signer: &shared::wire::clink::sign::Signer, method: SignMethod, path: &str, query: &[(String, QueryValue)], body: Option<&str>, _who: &Claims) -> Reply {
     pace(path).await?;
     let mut rate_retries = 0;
     let mut resigned = false;
@@ -201,7 +201,7 @@ async fn forward(signer: &shared::clink::sign::Signer, method: SignMethod, path:
         }
         last_second = Some(now / 1000);
         let mut signer = signer.clone();
-        signer.expires = shared::clink::sign::Expires::new(expires_for(path, now / 1000, signer.expires.seconds())).map_err(|e| Failure::field(&e))?;
+        signer.expires = shared::wire::clink::sign::Expires::new(expires_for(path, now / 1000, signer.expires.seconds())).map_err(|e| Failure::field(&e))?;
         let signed = signer.sign(method, path, query, now / 1000).map_err(|e| Failure::field(&e))?;
         let headers = Headers::new();
         headers.set("Content-Type", "application/json; charset=UTF-8")?;

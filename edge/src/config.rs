@@ -2,7 +2,7 @@
 //! A missing or invalid setting fails only the routes that need it, with a
 //! 500 naming the setting; a secret's value never appears in a message.
 
-use shared::clink::sign::{BaseUrl, Credentials, Expires, Signer};
+use shared::wire::clink::sign::{BaseUrl, Credentials, Expires, Signer};
 use shared::FieldError;
 use worker::Env;
 
@@ -37,8 +37,8 @@ pub fn clink_signer(env: &Env) -> Result<Signer, FieldError> {
 
 /// What a session token must satisfy: `SESSION_MAX_TTL` (seconds, 60 to
 /// 86400; default 12 h), and `SESSION_ISSUER` / `SESSION_AUDIENCE` when set.
-pub fn session_policy(env: &Env) -> Result<shared::session::Policy, FieldError> {
-    let mut policy = shared::session::Policy::default();
+pub fn session_policy(env: &Env) -> Result<shared::wire::session::Policy, FieldError> {
+    let mut policy = shared::wire::session::Policy::default();
     if let Some(v) = optional_var(env, "SESSION_MAX_TTL") {
         policy.max_lifetime_secs = v
             .parse::<i64>()
@@ -54,9 +54,9 @@ pub fn session_policy(env: &Env) -> Result<shared::session::Policy, FieldError> 
 /// Where recordings may be fetched from (`RECORDING_ORIGINS`, comma-separated
 /// `scheme://host[:port]`, `*.` for subdomains). Outside the sandbox only
 /// https origins count; the default is Alibaba Cloud OSS over https.
-pub fn recording_origins(env: &Env) -> Result<Vec<shared::origins::AllowedOrigin>, FieldError> {
+pub fn recording_origins(env: &Env) -> Result<Vec<shared::wire::origins::AllowedOrigin>, FieldError> {
     let setting = optional_var(env, "RECORDING_ORIGINS").unwrap_or_else(|| "https://*.aliyuncs.com".to_owned());
-    let list = shared::origins::parse_allow_list(&setting).map_err(|e| FieldError::new("RECORDING_ORIGINS", e))?;
+    let list = shared::wire::origins::parse_allow_list(&setting).map_err(|e| FieldError::new("RECORDING_ORIGINS", e))?;
     if !sandbox_mode(env) && list.iter().any(|o| !o.https) {
         return Err(FieldError::new("RECORDING_ORIGINS", "must list https origins only outside the sandbox"));
     }

@@ -2,8 +2,8 @@
 //! portal would. Compiled only with the `demo` feature (local builds; the
 //! production build leaves it out) and answering only when `SANDBOX = "true"`.
 
-use shared::api::{DemoSession, DemoSessionRequest, SessionInfo};
-use shared::session::{mint, Claims, Role};
+use shared::wire::api::{DemoSession, DemoSessionRequest, SessionInfo};
+use shared::wire::session::{mint, Claims, Role};
 use shared::FieldError;
 use worker::{Context, Request, RouteContext};
 

@@ -4,7 +4,7 @@
 use std::future::Future;
 
 use serde::Serialize;
-use shared::api::ApiError;
+use shared::wire::api::ApiError;
 use shared::FieldError;
 use worker::{Headers, Request, Response, Result};
 

@@ -3,7 +3,7 @@
 //! client that reconnects catches up, and, while boards are open, polls the
 //! backend's board list to turn upstream changes into events.
 //!
-//! Protocol (`shared::api::{ClientMessage, ServerMessage}`): connect to
+//! Protocol (`shared::wire::api::{ClientMessage, ServerMessage}`): connect to
 //! `/api/live`, send `{"type":"hello","token":…,"since":lastSeq}` within 10 s
 //! (the token travels in the message, not the URL), then receive `welcome`,
 //! any missed `event`s (or `gap` if they are gone), and live `event`s.
@@ -16,13 +16,13 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use shared::api::{ClientMessage, EventData, EventKind, RowPatch};
+use shared::wire::api::{ClientMessage, EventData, EventKind, RowPatch};
 
 /// The hub keeps and sends whole events (the board reads what it needs).
-type LiveEvent = shared::api::LiveEvent<EventData>;
-type ServerMessage = shared::api::ServerMessage<EventData>;
-use shared::mediation::answer::Shape;
-use shared::mediation::{paths, BoardRecord};
+type LiveEvent = shared::wire::api::LiveEvent<EventData>;
+type ServerMessage = shared::wire::api::ServerMessage<EventData>;
+use shared::wire::mediation::answer::Shape;
+use shared::wire::mediation::{paths, BoardRecord};
 use worker::{
     durable_object, DurableObject, Env, ListOptions, Method, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
     WebSocketPair,
@@ -250,7 +250,7 @@ impl DurableObject for BoardHub {
                 if waiting >= MAX_WAITING {
                     return crate::http::json(
                         503,
-                        &shared::api::ApiError::new("too_many_connections", "等待登录的实时连接过多,请稍后重试 (too many connections waiting for hello)"),
+                        &shared::wire::api::ApiError::new("too_many_connections", "等待登录的实时连接过多,请稍后重试 (too many connections waiting for hello)"),
                     );
                 }
                 let pair = WebSocketPair::new()?;

@@ -3,7 +3,7 @@
 //! `/api/live` WebSocket upgrades to it.
 
 use serde::{Deserialize, Serialize};
-use shared::api::{EventData, EventKind};
+use shared::wire::api::{EventData, EventKind};
 use worker::{Context, Env, Method, Request, RequestInit, Response, Result, RouteContext};
 
 /// What the Worker asks the hub to publish.
@@ -51,7 +51,7 @@ async fn send_to_hub(env: &Env, events: &[NewEvent]) -> Result<()> {
 /// session secret nobody could say hello, so nothing is accepted.
 pub async fn connect(req: Request, env: &Env) -> Result<Response> {
     match req.headers().get("Upgrade")?.map(|u| u.to_ascii_lowercase()) {
-        None => return crate::http::json(426, &shared::api::ApiError::new("upgrade_required", "需要 WebSocket 连接 (expected a WebSocket upgrade)")),
+        None => return crate::http::json(426, &shared::wire::api::ApiError::new("upgrade_required", "需要 WebSocket 连接 (expected a WebSocket upgrade)")),
         Some(u) if u != "websocket" => {
             let mut f = crate::http::Failure::field(&shared::FieldError::new("Upgrade", "must be websocket"));
             f.body.error.message = "Upgrade 只能是 websocket (Upgrade: must be websocket)".into();

@@ -12,7 +12,7 @@ use crate::http::{page_csp, Failure};
 pub async fn serve(req: Request, env: &Env, allowed_ancestors: &[String]) -> Result<Response> {
     // The pages are files: read them, nothing else.
     if !matches!(req.method(), worker::Method::Get | worker::Method::Head) {
-        let r = crate::http::json(405, &shared::api::ApiError::new("method_not_allowed", "页面只支持 GET (pages answer GET and HEAD only)"))?;
+        let r = crate::http::json(405, &shared::wire::api::ApiError::new("method_not_allowed", "页面只支持 GET (pages answer GET and HEAD only)"))?;
         r.headers().set("Allow", "GET, HEAD")?;
         return Ok(r);
     }

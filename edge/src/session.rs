@@ -1,12 +1,12 @@
 //! `GET /api/session`: who the token says the caller is.
 
-use shared::api::SessionInfo;
+use shared::wire::api::SessionInfo;
 use worker::{Context, Request, RouteContext};
 
 use crate::auth;
 use crate::http::{self, Reply};
 
 pub async fn whoami(req: Request, ctx: RouteContext<Context>) -> Reply {
-    let claims = auth::gate(&req, &ctx.env, shared::access::Op::Session)?;
+    let claims = auth::gate(&req, &ctx.env, shared::wire::access::Op::Session)?;
     http::ok(&SessionInfo::from(&claims))
 }

@@ -2,9 +2,9 @@
 //! log and idempotency keys (schema: `edge/migrations/`).
 
 use serde::Deserialize;
-use shared::api::{AuditEntry, DeadLetter, NoteVersion, NoteView};
-use shared::note::{NoteOutcome, PushRecord, RejectedRecord};
-use shared::session::Claims;
+use shared::wire::api::{AuditEntry, DeadLetter, NoteVersion, NoteView};
+use shared::wire::note::{NoteOutcome, PushRecord, RejectedRecord};
+use shared::wire::session::Claims;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, Env};
 
@@ -70,7 +70,7 @@ pub struct GoodRecord {
     pub outcome: NoteOutcome,
     /// The record's text exactly as received.
     pub raw: String,
-    /// `shared::note::content_digest` of it.
+    /// `shared::wire::note::content_digest` of it.
     pub digest: String,
 }
 
@@ -451,7 +451,7 @@ pub async fn claim(db: &D1Database, key: &str, user: &str, request_hash: &str) -
     if row.state.as_deref() == Some("unknown") {
         let reason = row
             .body
-            .and_then(|b| serde_json::from_str::<shared::api::OutcomeUnknown>(&b).ok())
+            .and_then(|b| serde_json::from_str::<shared::wire::api::OutcomeUnknown>(&b).ok())
             .map(|u| u.reason)
             .unwrap_or_default();
         return Ok(Claim::Unknown { reason });
@@ -477,7 +477,7 @@ pub async fn finish(db: &D1Database, key: &str, status: u16, body: &str) -> work
 }
 
 /// Keeps a key whose request may have placed the call: `body` is the
-/// `shared::api::OutcomeUnknown` a retry is told.
+/// `shared::wire::api::OutcomeUnknown` a retry is told.
 pub async fn mark_unknown(db: &D1Database, key: &str, body: &str) -> worker::Result<()> {
     db.prepare("UPDATE idempotency SET state = 'unknown', body = ?1 WHERE key = ?2").bind(&[s(body), s(key)])?.run().await?;
     Ok(())

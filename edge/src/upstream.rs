@@ -1,6 +1,6 @@
 //! Calls to the mediation backend: one place that adds the token, enforces a
 //! timeout, and reads every answer by the one rule in
-//! `shared::mediation::answer` (HTTP 2xx and an envelope code of 200/201).
+//! `shared::wire::mediation::answer` (HTTP 2xx and an envelope code of 200/201).
 //! A failure keeps how far the request got ([`Attempt`]), which decides the
 //! audit entry and whether a call placement's idempotency key may be reused.
 
@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use futures_util::future::{select, Either};
 use serde::de::DeserializeOwned;
-use shared::mediation::answer::{self, Answered, Attempt, Shape, UpstreamFault};
+use shared::wire::mediation::answer::{self, Answered, Attempt, Shape, UpstreamFault};
 use worker::{AbortController, Delay, Env, Fetch, Headers, Method, Request, RequestInit, Response};
 
 use crate::config::MediationConfig;
@@ -142,15 +142,5 @@ pub async fn call<T: DeserializeOwned>(env: &Env, method: Method, path_and_query
     answer::read::<T>(status, &body, shape).map_err(|fault| CallFailure { failure: fault_failure(&fault), attempt: Attempt::Answered(fault) })
 }
 
-/// Percent-encodes a query value (RFC 3986 unreserved characters stay).
-pub fn q(value: &str) -> String {
-    let mut out = String::new();
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+/// Percent-encodes a query value (the one encoder, `shared::wire::url`).
+pub use shared::wire::url::encode_component as q;

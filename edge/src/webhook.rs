@@ -3,7 +3,7 @@
 //! in constant time; a wrong one answers 404 and stores nothing).
 //!
 //! Everything up to the size limit is kept before the answer, readable or
-//! not (`shared::note::read_push`): each record whose key can be read is
+//! not (`shared::wire::note::read_push`): each record whose key can be read is
 //! stored with whatever did not fit, everything else is a dead letter kept
 //! exactly as received, all in one transaction; only then `200
 //! {"code":0,"msg":"接收成功"}` (a retry could not make an unreadable body
@@ -13,9 +13,9 @@
 
 use std::time::Duration;
 
-use shared::api::{EventData, EventKind, StoredRecord};
-use shared::note::{content_digest, read_push, PushReply};
-use shared::session::constant_time_eq;
+use shared::wire::api::{EventData, EventKind, StoredRecord};
+use shared::wire::note::{content_digest, read_push, PushReply};
+use shared::wire::session::constant_time_eq;
 use worker::{Context, Delay, Request, Response, Result, RouteContext};
 
 use crate::config;
@@ -40,7 +40,7 @@ pub async fn receive(mut req: Request, ctx: RouteContext<Context>) -> Result<Res
     };
     let presented = ctx.param("token").cloned().unwrap_or_default();
     if !constant_time_eq(presented.as_bytes(), expected.as_bytes()) {
-        return crate::http::json(404, &shared::api::ApiError::new("not_found", "not found"));
+        return crate::http::json(404, &shared::wire::api::ApiError::new("not_found", "not found"));
     }
     let bytes = match read_bounded(&mut req, MAX_BODY).await {
         Ok(b) => b,

@@ -1,1 +1,1 @@
-fn main() { print!("{}", shared::access::markdown_table()); }
+fn main() { print!("{}", shared::wire::access::markdown_table()); }

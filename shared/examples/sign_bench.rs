@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use shared::clink::sign::{BaseUrl, Credentials, Expires, Method, QueryValue, Signer};
+use shared::wire::clink::sign::{BaseUrl, Credentials, Expires, Method, QueryValue, Signer};
 
 fn main() {
     let signer = Signer::new(

@@ -1,23 +1,17 @@
-//! Pure Rust shared by the edge and the board: the wire formats of the three
-//! upstream systems, the Clink signer, and the board's own API types.
-//! No I/O; everything here is tested natively.
+//! Pure Rust shared by the edge, the board and the sandbox, in two parts:
+//!
+//! - [`wire`]: what crosses a boundary — the three upstreams' formats
+//!   (mediation backend, note agent, Clink, with the Clink signer), the
+//!   board's own API types, the live and embed protocols, sessions, the role
+//!   table. Used by the edge, the app and the sandbox.
+//! - [`view`]: the board's view logic — filtering, search and sort, the
+//!   transcript, markdown and the HTML writer, routes. Used by the app.
+//!
+//! [`time`] serves both. No I/O; everything here is tested natively.
 
-pub mod access;
-pub mod api;
-pub mod board;
-pub mod clink;
-pub mod embed;
-pub mod error;
-pub mod html;
-pub mod markdown;
-pub mod media;
-pub mod mediation;
-pub mod note;
-pub mod origins;
-pub mod route;
 mod open_enum;
-pub mod session;
 pub mod time;
-pub mod transcript;
+pub mod view;
+pub mod wire;
 
-pub use error::FieldError;
+pub use wire::error::FieldError;

@@ -113,8 +113,45 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// `m:ss`, or `h:mm:ss` from an hour.
+pub fn duration(secs: u32) -> String {
+    let mut out = String::with_capacity(8);
+    push_duration(secs, &mut out);
+    out
+}
+
+/// [`duration`], written digit by digit (it runs for every turn of a call).
+pub fn push_duration(secs: u32, out: &mut String) {
+    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    let two = |v: u32, out: &mut String| {
+        out.push(char::from(b'0' + (v / 10) as u8));
+        out.push(char::from(b'0' + (v % 10) as u8));
+    };
+    if h > 0 {
+        out.push_str(&h.to_string());
+        out.push(':');
+        two(m, out);
+    } else if m >= 10 {
+        two(m, out);
+    } else {
+        out.push(char::from(b'0' + m as u8));
+    }
+    out.push(':');
+    two(s, out);
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn durations() {
+        assert_eq!(duration(0), "0:00");
+        assert_eq!(duration(65), "1:05");
+        assert_eq!(duration(3_725), "1:02:05");
+        assert_eq!(duration(600), "10:00");
+        assert_eq!(duration(3_599), "59:59");
+        assert_eq!(duration(36_000), "10:00:00");
+    }
+
     use super::*;
 
     #[test]

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
-use shared::clink::{self, kb};
-use shared::{mediation as m, note};
+use shared::wire::clink::{self, kb};
+use shared::wire::{mediation as m, note};
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -159,7 +159,7 @@ fn check_conversation_log(name: &str, text: &str) {
 /// OCR's documented answer is a bare `{}`: read as the edge reads it, it is
 /// a success with nothing reported yet.
 fn check_ocr_answer(name: &str, text: &str) {
-    use shared::mediation::answer::{read, Shape};
+    use shared::wire::mediation::answer::{read, Shape};
     let answered = read::<m::OcrResult>(200, text, Shape::BareOrEnvelope).unwrap_or_else(|e| panic!("{name}: {e:?}"));
     assert_eq!((answered.code, answered.data), (None, m::OcrResult::default()));
 }
@@ -243,8 +243,8 @@ fn the_boards_summaries_read_the_same_values_as_the_full_types() {
     // Call outcomes, from the spec's call-v2 answer as the edge relays it.
     let text = std::fs::read_to_string(fixtures_dir().join("mediation/05-call-v2-response.json")).unwrap();
     let env: m::Envelope<Vec<m::CallResult>> = serde_json::from_str(&text).unwrap();
-    let relayed = serde_json::to_string(&shared::api::PlaceCallResponse { results: env.data.clone() }).unwrap();
-    let slim: shared::api::PlacedCalls = serde_json::from_str(&relayed).unwrap();
+    let relayed = serde_json::to_string(&shared::wire::api::PlaceCallResponse { results: env.data.clone() }).unwrap();
+    let slim: shared::wire::api::PlacedCalls = serde_json::from_str(&relayed).unwrap();
     assert_eq!(slim.results.len(), env.data.len());
     for (s, f) in slim.results.iter().zip(&env.data) {
         assert_eq!((&s.error_code, &s.message, &s.person_id, &s.start_time), (&f.error_code, &f.message, &f.person_id, &f.start_time));
@@ -253,7 +253,7 @@ fn the_boards_summaries_read_the_same_values_as_the_full_types() {
 
 #[test]
 fn the_documented_answers_read_by_the_one_rule() {
-    use shared::mediation::answer::{read, Shape, UpstreamFault};
+    use shared::wire::mediation::answer::{read, Shape, UpstreamFault};
     let text = |f: &str| std::fs::read_to_string(fixtures_dir().join("mediation").join(f)).unwrap();
     let conflict = read::<Option<m::TakeoverResult>>(400, &text("03-takeover-400-response.json"), Shape::Envelope).unwrap_err();
     assert_eq!(conflict, UpstreamFault::Rejected { status: 400, message: m::TAKEOVER_CONFLICT_MESSAGE.into() });

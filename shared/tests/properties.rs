@@ -2,10 +2,10 @@
 //! decodes back to the same value.
 
 use proptest::prelude::*;
-use shared::clink::sign::{self, escape, BaseUrl, Credentials, Expires, Method, QueryValue, Signer};
-use shared::mediation::answer;
-use shared::session::{mint, verify, Claims, Role};
-use shared::{clink, mediation as m, note};
+use shared::wire::clink::sign::{self, BaseUrl, Credentials, Expires, Method, QueryValue, Signer};
+use shared::wire::mediation::answer;
+use shared::wire::session::{mint, verify, Claims, Role};
+use shared::wire::{clink, mediation as m, note};
 
 fn turn() -> impl Strategy<Value = m::Turn> {
     (
@@ -59,7 +59,7 @@ proptest! {
     #[test]
     fn html_escaping_replaces_exactly_the_five_special_characters(s in any::<String>()) {
         let mut out = String::new();
-        shared::markdown::escape_html(&s, &mut out);
+        shared::view::html::escape_html(&s, &mut out);
         let expected: String = s.chars().map(|c| match c {
             '&' => "&amp;".to_owned(),
             '<' => "&lt;".to_owned(),
@@ -69,18 +69,6 @@ proptest! {
             c => c.to_string(),
         }).collect();
         prop_assert_eq!(out, expected);
-    }
-
-    #[test]
-    fn url_encoding_round_trips(s in any::<String>()) {
-        let encoded = escape::java_url_encode(&s);
-        prop_assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b".-*_+%".contains(&b)));
-        prop_assert_eq!(escape::form_decode(&encoded), Some(s));
-    }
-
-    #[test]
-    fn form_decode_never_panics(s in any::<String>()) {
-        let _ = escape::form_decode(&s);
     }
 
     #[test]
@@ -151,11 +139,11 @@ proptest! {
 
     #[test]
     fn markdown_never_panics_and_keeps_every_character(s in any::<String>()) {
-        let blocks = shared::markdown::parse(&s);
+        let blocks = shared::view::markdown::parse(&s);
         // Markup characters may go, line breaks may move, but no text is invented.
         let text: String = blocks.iter().map(|b| match b {
-            shared::markdown::Block::Heading { content, .. } | shared::markdown::Block::Paragraph(content) => shared::markdown::plain_text(content),
-            shared::markdown::Block::List { items, .. } => items.iter().map(|i| shared::markdown::plain_text(i)).collect(),
+            shared::view::markdown::Block::Heading { content, .. } | shared::view::markdown::Block::Paragraph(content) => shared::view::markdown::plain_text(content),
+            shared::view::markdown::Block::List { items, .. } => items.iter().map(|i| shared::view::markdown::plain_text(i)).collect(),
         }).collect();
         for c in text.chars().filter(|c| !c.is_whitespace()) {
             prop_assert!(s.contains(c));
@@ -305,11 +293,11 @@ proptest! {
 
     #[test]
     fn an_allowed_url_keeps_its_host(host in "[a-z]{1,8}(\\.[a-z]{1,8}){0,2}", path in "[a-z0-9/._-]{0,20}", https in any::<bool>()) {
-        let list = shared::origins::parse_allow_list("https://*.aliyuncs.com,http://127.0.0.1:8788").unwrap();
+        let list = shared::wire::origins::parse_allow_list("https://*.aliyuncs.com,http://127.0.0.1:8788").unwrap();
         let url = format!("{}://{host}/{path}", if https { "https" } else { "http" });
-        if let Some(allowed) = shared::origins::allowed_url(&url, &list) {
+        if let Some(allowed) = shared::wire::origins::allowed_url(&url, &list) {
             prop_assert!(host.ends_with(".aliyuncs.com"));
-            prop_assert_eq!(shared::origins::origin_of(&allowed).unwrap().host, host);
+            prop_assert_eq!(shared::wire::origins::origin_of(&allowed).unwrap().host, host);
         }
     }
 }

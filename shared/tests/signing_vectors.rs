@@ -3,7 +3,7 @@
 //! urllib and hmac by `vectors/make_signing_vectors.py`).
 
 use serde::Deserialize;
-use shared::clink::sign::{self, BaseUrl, Credentials, Expires, Method, QueryValue, Signer};
+use shared::wire::clink::sign::{self, BaseUrl, Credentials, Expires, Method, QueryValue, Signer};
 
 #[derive(Deserialize)]
 struct Vector {

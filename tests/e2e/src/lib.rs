@@ -4,7 +4,7 @@
 
 use reqwest::{Method, RequestBuilder};
 use serde_json::{json, Value};
-use shared::session::{mint, Claims, Role};
+use shared::wire::session::{mint, Claims, Role};
 
 fn required(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run these tests through scripts/test.sh, which starts the stack"))

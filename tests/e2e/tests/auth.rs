@@ -4,7 +4,7 @@
 use e2e::*;
 use reqwest::Method;
 use serde_json::json;
-use shared::session::Role;
+use shared::wire::session::Role;
 
 #[tokio::test]
 async fn missing_forged_and_expired_tokens_are_refused() {
@@ -50,7 +50,7 @@ async fn every_api_route_needs_a_token() {
 async fn demo_sign_in_mints_a_working_token() {
     let res = client().post(format!("{}/api/demo/session", edge())).json(&json!({ "user": "wanglei", "role": "supervisor" })).send().await.unwrap();
     assert_eq!(res.status(), 200);
-    let demo: shared::api::DemoSession = res.json().await.unwrap();
+    let demo: shared::wire::api::DemoSession = res.json().await.unwrap();
     assert_eq!(demo.session.name, "王磊");
     let (status, me) = get("/api/session", &demo.token).await;
     assert_eq!(status, 200);

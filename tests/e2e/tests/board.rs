@@ -1,8 +1,8 @@
 //! `GET /api/board` relays the backend's board list, masked by role.
 
 use e2e::*;
-use shared::api::BoardResponse;
-use shared::session::Role;
+use shared::wire::api::BoardResponse;
+use shared::wire::session::Role;
 
 #[tokio::test]
 async fn board_through_the_edge_matches_the_backend() {
@@ -25,7 +25,7 @@ async fn phone_numbers_are_masked_for_mediators_only() {
     let full = direct["data"][0]["parties"][0]["phoneNumber"].as_str().unwrap().to_owned();
     let (_, masked) = get("/api/board", &mediator()).await;
     let shown = masked["cases"][0]["parties"][0]["phoneNumber"].as_str().unwrap();
-    assert_eq!(shown, shared::api::mask_phone(&full));
+    assert_eq!(shown, shared::wire::api::mask_phone(&full));
     assert!(shown.contains("****"));
     let body = masked.to_string();
     assert!(!body.contains(&full), "the full number leaks somewhere in the mediator's board");

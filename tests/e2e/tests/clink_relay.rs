@@ -6,7 +6,7 @@
 use e2e::*;
 use reqwest::Method;
 use serde_json::json;
-use shared::session::Role;
+use shared::wire::session::Role;
 
 #[tokio::test]
 async fn get_with_chinese_spaces_and_symbols_is_signed_correctly() {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use e2e::*;
 use serde_json::{json, Value};
-use shared::session::Role;
+use shared::wire::session::Role;
 
 /// (call_id, biz_id, type)
 type Key = (String, String, String);

@@ -53,7 +53,7 @@ async fn actions_and_note_results_reach_open_boards_within_a_second() {
     let (mut ws, _) = open(&mediator(), None).await;
     let (case_id, _, _) = open_case().await;
     let t = std::time::Instant::now();
-    let (status, _) = post(&format!("/api/cases/{case_id}/takeover"), &token("lihua", shared::session::Role::Mediator), json!({})).await;
+    let (status, _) = post(&format!("/api/cases/{case_id}/takeover"), &token("lihua", shared::wire::session::Role::Mediator), json!({})).await;
     assert_eq!(status, 200);
     let event = event_of(&mut ws, "takeover", Duration::from_secs(1)).await;
     assert_eq!(event["caseId"], case_id.as_str());

@@ -4,7 +4,7 @@
 use e2e::*;
 use reqwest::Method;
 use serde_json::{json, Value};
-use shared::session::Role;
+use shared::wire::session::Role;
 
 async fn audit_for(case_id: &str) -> Vec<Value> {
     let (status, body) = get(&format!("/api/cases/{case_id}/audit"), &mediator()).await;
@@ -132,7 +132,7 @@ async fn conversations_come_parsed_and_recordings_play() {
     reset().await;
     let (status, body) = get("/api/conversations?caseId=202601301030001111", &mediator()).await;
     assert_eq!(status, 200, "{body}");
-    let convs: shared::api::ConversationsResponse = serde_json::from_value(body).unwrap();
+    let convs: shared::wire::api::ConversationsResponse = serde_json::from_value(body).unwrap();
     assert!(!convs.calls.is_empty());
     let call = convs.calls.iter().find(|c| c.recording.is_some()).unwrap();
     assert!(call.turns.len() >= 3);
@@ -152,14 +152,14 @@ async fn conversations_come_parsed_and_recordings_play() {
 async fn a_signed_link_streams_the_recording_with_ranges() {
     reset().await;
     let (_, body) = get("/api/conversations?caseId=202601301030001111", &mediator()).await;
-    let convs: shared::api::ConversationsResponse = serde_json::from_value(body).unwrap();
+    let convs: shared::wire::api::ConversationsResponse = serde_json::from_value(body).unwrap();
     let path = convs.calls.iter().find_map(|c| c.recording.clone()).unwrap();
     let (status, body) = get(&format!("{path}/link"), &mediator()).await;
     assert_eq!(status, 200, "{body}");
-    let link: shared::api::RecordingLink = serde_json::from_value(body).unwrap();
+    let link: shared::wire::api::RecordingLink = serde_json::from_value(body).unwrap();
     assert!(link.url.starts_with(&format!("{path}?exp=")), "{}", link.url);
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    assert!(link.expires_at > now && link.expires_at <= now + shared::media::LINK_TTL_SECS + 5);
+    assert!(link.expires_at > now && link.expires_at <= now + shared::wire::media::LINK_TTL_SECS + 5);
 
     // No session token: the link itself is the permission.
     let whole = client().get(format!("{}{}", edge(), link.url)).send().await.unwrap();

@@ -16,8 +16,8 @@ use e2e::*;
 use futures_util::{SinkExt, StreamExt};
 use reqwest::Method;
 use serde_json::{json, Value};
-use shared::access::{Access, Op};
-use shared::session::{mint, Audience, Claims, Role};
+use shared::wire::access::{Access, Op};
+use shared::wire::session::{mint, Audience, Claims, Role};
 use tokio_tungstenite::tungstenite::Message;
 
 fn now() -> i64 {

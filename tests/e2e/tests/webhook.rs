@@ -207,7 +207,7 @@ async fn new_content_with_the_same_report_time_is_shown_and_the_old_kept_in_hist
     assert_eq!(stored.len(), 1);
     assert_eq!((stored[0]["outcome"]["items"][0]["score"].clone(), stored[0]["versions"].clone()), (json!(8), json!(2)));
     let path = format!("/api/notes/history?callId={call}&bizId=90001&type=%E9%80%9A%E8%AF%9D%E8%B4%A8%E6%A3%80");
-    let (status, history) = get(&path, &token("wanglei", shared::session::Role::Supervisor)).await;
+    let (status, history) = get(&path, &token("wanglei", shared::wire::session::Role::Supervisor)).await;
     assert_eq!(status, 200, "{history}");
     let versions = history["versions"].as_array().unwrap();
     let scores: Vec<(Value, Value)> = versions.iter().map(|v| (v["outcome"]["items"][0]["score"].clone(), v["current"].clone())).collect();

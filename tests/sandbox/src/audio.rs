@@ -2,7 +2,7 @@
 //! Speech is not needed; each turn is a short tone (robot higher, party
 //! lower) so a listener hears where turns start while seeking.
 
-use shared::mediation::Speaker;
+use shared::wire::mediation::Speaker;
 
 use crate::world::Call;
 

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use shared::mediation::Stage;
+use shared::wire::mediation::Stage;
 
 use crate::state::Shared;
 

@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use shared::mediation::CallStatus;
+use shared::wire::mediation::CallStatus;
 
 use crate::knowledge::FaqDoc;
 use crate::script::{self, Effect};
@@ -252,7 +252,7 @@ async fn outcome(State(state): State<Shared>, Path(job_id): Path<String>, Json(o
     let Some(call) = s.world.calls.get(&job_id) else {
         return (StatusCode::NOT_FOUND, Json(json!({ "error": "no such job" }))).into_response();
     };
-    let connected = status.category() == shared::mediation::StatusCategory::Connected;
+    let connected = status.category() == shared::wire::mediation::StatusCategory::Connected;
     let (turns, effect) = if connected && call.turns.is_empty() {
         let case = s.world.case(&call.case_id).expect("calls belong to cases");
         let party = case.seed.parties.iter().find(|p| p.person_id == call.person_id).map(|p| p.name.clone()).unwrap_or_default();

@@ -3,7 +3,7 @@
 //! matches in `<em>` and a Q&A bot that answers from the best FAQ.
 
 use serde::Deserialize;
-use shared::clink::kb;
+use shared::wire::clink::kb;
 
 pub const KNOWLEDGE_JSON: &str = include_str!("../data/knowledge.json");
 

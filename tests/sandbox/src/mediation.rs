@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Serialize;
-use shared::mediation::{
+use shared::wire::mediation::{
     paths, require_id, AgreementRequest, AgreementResult, CallRequest, CallStatusInfo, Envelope, OcrRequest, Stage,
     TakeoverRequest, TakeoverResult, UpdateStatusRequest, TAKEOVER_CONFLICT_MESSAGE,
 };

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use shared::note::{NoteType, PushRecord, RETRY_DELAYS_SECS};
+use shared::wire::note::{NoteType, PushRecord, RETRY_DELAYS_SECS};
 use shared::time::format_shanghai;
 
 use crate::rng::Rng;
@@ -159,7 +159,7 @@ impl NoteAgent {
 
     /// Queues the records for a finished call; `None` if it has nothing to infer.
     pub fn enqueue(&mut self, rng: &mut Rng, call: &Call, party: &str, amount: &str, report_ms: i64, delay: Duration) -> Option<u64> {
-        if call.turns.is_empty() || call.outcome.category() != shared::mediation::StatusCategory::Connected {
+        if call.turns.is_empty() || call.outcome.category() != shared::wire::mediation::StatusCategory::Connected {
             return None;
         }
         let mut records = self.records_for(rng, call, party, amount, report_ms);
@@ -230,7 +230,7 @@ impl NoteAgent {
                 out_id: Some(call.job_id.clone()),
                 cell_number: Some(call.phone.clone()),
                 success: !fail,
-                error_code: if fail { shared::note::PROCESS_FAIL.into() } else { "success".into() },
+                error_code: if fail { shared::wire::note::PROCESS_FAIL.into() } else { "success".into() },
                 error_msg: Some(if fail { "推理失败:通话内容不足,无法完成推理".into() } else { "success".into() }),
                 content_length: Some(call.turns.iter().filter_map(|t| t.script.as_ref()).map(|s| s.chars().count() as i64).sum()),
                 duration: Some(duration),

@@ -2,7 +2,7 @@
 //! their own). Timing follows speech: the robot speaks about four Chinese
 //! characters a second, the party answers after a pause.
 
-use shared::mediation::{CallStatus, CallType, Speaker, TurnAction};
+use shared::wire::mediation::{CallStatus, CallType, Speaker, TurnAction};
 
 use crate::rng::Rng;
 use crate::seed::SeedTurn;
@@ -135,7 +135,7 @@ mod tests {
             let kind = if i % 2 == 0 { CallType::Agreement } else { CallType::FollowUp };
             let p = plan(&mut rng, &kind, &cx);
             if p.turns.is_empty() {
-                assert!(!p.outcome.is_final() || p.outcome.category() == shared::mediation::StatusCategory::NotConnected);
+                assert!(!p.outcome.is_final() || p.outcome.category() == shared::wire::mediation::StatusCategory::NotConnected);
                 continue;
             }
             assert_eq!(p.turns[0].action, TurnAction::BeginDialogue);

@@ -2,7 +2,7 @@
 //! from any directory.
 
 use serde::Deserialize;
-use shared::mediation::{CallStatus, CallType, DisputeType, Party, Speaker, Stage, TurnAction};
+use shared::wire::mediation::{CallStatus, CallType, DisputeType, Party, Speaker, Stage, TurnAction};
 
 pub const CASES_JSON: &str = include_str!("../data/cases.json");
 

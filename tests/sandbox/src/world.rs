@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use shared::mediation::{
+use shared::wire::mediation::{
     AgreementResult, BoardRecord, CallErrorCode, CallResult, CallStatus, CallType, ConversationLog, OcrFile,
     OcrResult, OcrState, Stage, Turn,
 };
@@ -361,7 +361,7 @@ impl World {
         let party = case.seed.parties.first()?.clone();
         let mediation_id = case.seed.mediation_id;
         let now = self.now();
-        let mut list = vec![SeedTurn { at: 0, speaker: shared::mediation::Speaker::Contact, script: Some(String::new()), action: shared::mediation::TurnAction::BeginDialogue }];
+        let mut list = vec![SeedTurn { at: 0, speaker: shared::wire::mediation::Speaker::Contact, script: Some(String::new()), action: shared::wire::mediation::TurnAction::BeginDialogue }];
         for i in 1..turns.saturating_sub(1) {
             let robot = i % 2 == 1;
             let script = if robot {
@@ -371,12 +371,12 @@ impl World {
             };
             list.push(SeedTurn {
                 at: i as i64 * 3,
-                speaker: if robot { shared::mediation::Speaker::Robot } else { shared::mediation::Speaker::Contact },
+                speaker: if robot { shared::wire::mediation::Speaker::Robot } else { shared::wire::mediation::Speaker::Contact },
                 script: Some(script),
-                action: if robot { shared::mediation::TurnAction::Broadcast } else { shared::mediation::TurnAction::Dialogue },
+                action: if robot { shared::wire::mediation::TurnAction::Broadcast } else { shared::wire::mediation::TurnAction::Dialogue },
             });
         }
-        list.push(SeedTurn { at: turns as i64 * 3, speaker: shared::mediation::Speaker::Contact, script: None, action: shared::mediation::TurnAction::EndDialogue });
+        list.push(SeedTurn { at: turns as i64 * 3, speaker: shared::wire::mediation::Speaker::Contact, script: None, action: shared::wire::mediation::TurnAction::EndDialogue });
         let length = turns as i64 * 3000;
         let job_id = self.rng.job_id(now);
         let record_id = self.next_record_id();
@@ -534,10 +534,10 @@ impl World {
                 job_id: c.job_id.clone(),
                 conversations: if c.corrupt_log {
                     // Cut off mid-way, as a backend that truncates its log would.
-                    let full = shared::mediation::encode_conversations(&c.turns_at());
+                    let full = shared::wire::mediation::encode_conversations(&c.turns_at());
                     full.chars().take(full.chars().count() / 2).collect()
                 } else {
-                    shared::mediation::encode_conversations(&c.turns_at())
+                    shared::wire::mediation::encode_conversations(&c.turns_at())
                 },
                 call_status: c.status(now),
                 record_url: match &c.record_url_override {

@@ -4,7 +4,7 @@
 mod common;
 
 use serde_json::{json, Value};
-use shared::clink::sign::{format_timestamp, Method, QueryValue};
+use shared::wire::clink::sign::{format_timestamp, Method, QueryValue};
 
 #[tokio::test]
 async fn signed_requests_are_accepted() {
@@ -12,7 +12,7 @@ async fn signed_requests_are_accepted() {
     let (status, body) = h.clink_get("/aikb/list_public_repositories", &[]).await;
     assert_eq!(status, 200, "{body}");
     assert!(body["requestId"].is_string());
-    let repos: shared::clink::kb::RepositoryList = serde_json::from_value(body).unwrap();
+    let repos: shared::wire::clink::kb::RepositoryList = serde_json::from_value(body).unwrap();
     assert!(!repos.result.is_empty());
     // Chinese, spaces and symbols in GET parameters.
     let (status, body) = h.clink_get("/kb/list_articles", &[("kbType", "0"), ("offset", "0"), ("limit", "5"), ("keyword", "工资 a*b~c+d/e")]).await;
@@ -26,10 +26,10 @@ async fn wrong_secret_tampering_expiry_and_missing_key_are_refused() {
     let q = |v: &str| vec![("repositoryId".to_owned(), QueryValue::from(v))];
 
     // Wrong secret.
-    let wrong = shared::clink::sign::Signer::new(
-        shared::clink::sign::Credentials::new(common::AK, "not-the-secret").unwrap(),
-        shared::clink::sign::Expires::new(600).unwrap(),
-        shared::clink::sign::BaseUrl::parse(&base).unwrap(),
+    let wrong = shared::wire::clink::sign::Signer::new(
+        shared::wire::clink::sign::Credentials::new(common::AK, "not-the-secret").unwrap(),
+        shared::wire::clink::sign::Expires::new(600).unwrap(),
+        shared::wire::clink::sign::BaseUrl::parse(&base).unwrap(),
     );
     let url = wrong.sign(Method::Get, "/aikb/list_directories", &q("102301"), common::now()).unwrap().url;
     let res = h.http.get(url).send().await.unwrap();
@@ -97,7 +97,7 @@ async fn search_highlights_and_pages() {
     let h = common::start().await;
     let (status, body) = h.clink_post("/aikb/search_knowledge_on_open", json!({ "userId": 1, "keyword": "拖欠工资", "offset": 0, "limit": 5 })).await;
     assert_eq!(status, 200, "{body}");
-    let page: shared::clink::kb::SearchPage = serde_json::from_value(body).unwrap();
+    let page: shared::wire::clink::kb::SearchPage = serde_json::from_value(body).unwrap();
     assert!(page.total_count > 0 && page.result.len() <= 5);
     assert!(page.result.iter().any(|h| h.question.as_deref().or(h.name.as_deref()).unwrap_or("").contains("<em>")));
     let (status, body) = h.clink_post("/aikb/search_knowledge_on_open", json!({ "keyword": "", "offset": 0, "limit": 5 })).await;
@@ -112,7 +112,7 @@ async fn chat_keeps_its_conversation() {
     let h = common::start().await;
     let (status, body) = h.clink_post("/aikb/chat_conversation_on_open", json!({ "userId": 7, "content": "单位拖欠工资怎么办?" })).await;
     assert_eq!(status, 200, "{body}");
-    let reply: shared::clink::kb::ChatResponse = serde_json::from_value(body).unwrap();
+    let reply: shared::wire::clink::kb::ChatResponse = serde_json::from_value(body).unwrap();
     assert!(!reply.result.faqs.clone().unwrap().is_empty(), "answered from an FAQ");
     let id = reply.result.conversation_id.to_string();
     let (_, body) = h.clink_post("/aikb/chat_conversation_on_open", json!({ "userId": 7, "content": "今天天气如何", "conversationId": id })).await;
@@ -147,20 +147,20 @@ async fn knowledge_browsing_endpoints() {
         assert_eq!(status, 200, "{path}: {body}");
     }
     let (_, dirs) = h.clink_get("/aikb/list_directories", &[("repositoryId", repo.as_str())]).await;
-    let _: shared::clink::kb::DirectoryList = serde_json::from_value(dirs).unwrap();
+    let _: shared::wire::clink::kb::DirectoryList = serde_json::from_value(dirs).unwrap();
     let (_, articles) = h.clink_get("/kb/list_articles", &[("kbType", "0"), ("offset", "0"), ("limit", "3")]).await;
-    let page: shared::clink::kb::ArticlePage = serde_json::from_value(articles).unwrap();
+    let page: shared::wire::clink::kb::ArticlePage = serde_json::from_value(articles).unwrap();
     let id = page.articles[0].id.to_string();
     let (status, detail) = h.clink_get("/kb/describe_article", &[("id", &id)]).await;
     assert_eq!(status, 200);
-    let _: shared::clink::kb::ArticleDetail = serde_json::from_value(detail).unwrap();
+    let _: shared::wire::clink::kb::ArticleDetail = serde_json::from_value(detail).unwrap();
     let (status, _) = h.clink_get("/kb/describe_article", &[("id", "0")]).await;
     assert_eq!(status, 404);
     let (status, body) = h.clink_get("/kb/list_articles", &[("kbType", "0"), ("offset", "0"), ("limit", "500")]).await;
     assert_eq!((status, body["error"]["code"].clone()), (400, json!("InvalidParameter")));
     let (status, faqs) = h.clink_post("/aikb/list_faqs", json!({ "repositoryId": repo.parse::<i64>().unwrap(), "offset": 0, "limit": 5 })).await;
     assert_eq!(status, 200);
-    let faqs: shared::clink::kb::FaqPage = serde_json::from_value(faqs).unwrap();
+    let faqs: shared::wire::clink::kb::FaqPage = serde_json::from_value(faqs).unwrap();
     assert_eq!(faqs.result.len(), 5);
     // Media URLs lead to the file.
     let (_, search) = h.clink_post("/aikb/search_knowledge_on_open", json!({ "keyword": "人民调解法", "knowledgeType": "FILE", "offset": 0, "limit": 1 })).await;

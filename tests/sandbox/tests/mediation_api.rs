@@ -4,7 +4,7 @@ mod common;
 
 use reqwest::Method;
 use serde_json::json;
-use shared::mediation::{BoardRecord, CallResult, ConversationLog, Envelope};
+use shared::wire::mediation::{BoardRecord, CallResult, ConversationLog, Envelope};
 
 #[tokio::test]
 async fn board_lists_the_seed_in_the_envelope() {

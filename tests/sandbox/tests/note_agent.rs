@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use reqwest::Method;
 use serde_json::{json, Value};
-use shared::note::{self, NoteOutcome, NoteType};
+use shared::wire::note::{self, NoteOutcome, NoteType};
 
 /// A finished, connected seeded call.
 async fn connected_job(h: &common::Harness) -> String {

@@ -11,12 +11,12 @@ async fn the_portal_mints_tokens_the_board_accepts() {
     let body: Value = h.http.get(h.control_url("/portal/token?user=lihua&ttl=30")).send().await.unwrap().json().await.unwrap();
     let token = body["token"].as_str().unwrap();
     let now = common::now();
-    let claims = shared::session::verify(token, b"test-portal-secret", now).unwrap();
+    let claims = shared::wire::session::verify(token, b"test-portal-secret", now).unwrap();
     assert_eq!(claims.sub, "lihua");
     assert_eq!(claims.display_name(), "李华");
-    assert_eq!(claims.role, shared::session::Role::Mediator);
+    assert_eq!(claims.role, shared::wire::session::Role::Mediator);
     assert!((claims.exp - now - 30).abs() <= 2);
-    assert!(shared::session::verify(token, b"another-secret", now).is_err());
+    assert!(shared::wire::session::verify(token, b"another-secret", now).is_err());
     let res = h.http.get(h.control_url("/portal/token?user=nobody")).send().await.unwrap();
     assert_eq!(res.status(), 400);
 }

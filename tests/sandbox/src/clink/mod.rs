@@ -15,7 +15,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use shared::clink::kb;
+use shared::wire::clink::kb;
 
 use crate::knowledge::Knowledge;
 use crate::log::Verdict;
@@ -136,7 +136,7 @@ async fn handle(State(state): State<Shared>, method: Method, uri: Uri, headers: 
     let rid = request_id(&mut s.world.rng);
     let clink = &mut s.clink;
     let outcome = (|| {
-        let Some(endpoint) = shared::clink::ENDPOINTS.iter().find(|e| e.path == path) else {
+        let Some(endpoint) = shared::wire::clink::ENDPOINTS.iter().find(|e| e.path == path) else {
             return Err(refusal("ResourceNotFound", 404, "请求资源不存在。"));
         };
         if endpoint.method.as_str() != method.as_str() {

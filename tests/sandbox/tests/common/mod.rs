@@ -8,7 +8,7 @@ use axum::routing::post;
 use axum::Router;
 use sandbox::{Ports, Running, Settings};
 use serde_json::Value;
-use shared::clink::sign::{BaseUrl, Credentials, Expires, Method, QueryValue, Signer};
+use shared::wire::clink::sign::{BaseUrl, Credentials, Expires, Method, QueryValue, Signer};
 
 pub const TOKEN: &str = "test-mediation-token";
 pub const AK: &str = "test-ak";

@@ -1,11 +1,13 @@
 //! A call's turns as HTML for the transcript screen. A long call has a
 //! thousand turns; building them as one string the browser parses at once is
 //! several times faster than creating each node from WebAssembly. Every piece
-//! of upstream text is escaped (`markdown::escape_html`), robot scripts are
+//! of upstream text is escaped (`html::escape_html`), robot scripts are
 //! rendered by the markdown reader, and nothing else reaches the markup.
 
-use crate::markdown::{escape_html, push_decimal, to_html};
-use crate::mediation::{Speaker, Turn, TurnAction};
+use crate::time::push_duration;
+use crate::view::html::{escape_html, push_decimal};
+use crate::view::markdown::to_html;
+use crate::wire::mediation::{Speaker, Turn, TurnAction};
 use crate::time::format_shanghai_time;
 
 /// The words around the turns, in the board's current language.
@@ -16,32 +18,6 @@ pub struct TurnLabels<'a> {
     pub end: &'a str,
 }
 
-/// `m:ss`, or `h:mm:ss` from an hour.
-pub fn duration(secs: u32) -> String {
-    let mut out = String::with_capacity(8);
-    push_duration(secs, &mut out);
-    out
-}
-
-/// [`duration`], written digit by digit (it runs for every turn of a call).
-fn push_duration(secs: u32, out: &mut String) {
-    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
-    let two = |v: u32, out: &mut String| {
-        out.push(char::from(b'0' + (v / 10) as u8));
-        out.push(char::from(b'0' + (v % 10) as u8));
-    };
-    if h > 0 {
-        push_decimal(h.into(), out);
-        out.push(':');
-        two(m, out);
-    } else if m >= 10 {
-        two(m, out);
-    } else {
-        out.push(char::from(b'0' + m as u8));
-    }
-    out.push(':');
-    two(s, out);
-}
 
 /// Seconds from the first turn to each turn (where the recording plays it).
 pub fn offsets(turns: &[Turn]) -> Vec<f64> {
@@ -195,13 +171,4 @@ mod tests {
         assert_eq!(turns_html(&[], &[], &LABELS), "");
     }
 
-    #[test]
-    fn durations() {
-        assert_eq!(duration(0), "0:00");
-        assert_eq!(duration(65), "1:05");
-        assert_eq!(duration(3_725), "1:02:05");
-        assert_eq!(duration(600), "10:00");
-        assert_eq!(duration(3_599), "59:59");
-        assert_eq!(duration(36_000), "10:00:00");
-    }
 }

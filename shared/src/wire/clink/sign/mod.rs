@@ -5,16 +5,18 @@
 //! The signer is pure: the caller passes the current time, so the same inputs
 //! always give the same URL and tests can use known-answer vectors.
 
-pub mod canonical;
-pub mod escape;
-pub mod settings;
-pub mod signature;
+// The steps are private: the surface is the signer, its settings and the
+// request types below (as aws-sigv4 keeps its canonical-request internals).
+mod canonical;
+mod escape;
+mod settings;
+mod signature;
 
 pub use canonical::{Method, QueryValue};
 pub use settings::{BaseUrl, Credentials, Expires};
 pub use crate::time::{format_timestamp, parse_timestamp};
 
-use crate::error::FieldError;
+use crate::wire::error::FieldError;
 
 /// The common parameters every Clink request carries.
 pub const COMMON_PARAMS: [&str; 4] = ["AccessKeyId", "Expires", "Timestamp", "Signature"];

@@ -21,11 +21,13 @@ const UNRESERVED: [bool; 256] = {
 };
 
 /// True for the bytes Java's URLEncoder leaves untouched.
+#[cfg(test)]
 pub fn is_unreserved(byte: u8) -> bool {
     UNRESERVED[byte as usize]
 }
 
 /// Encodes `input` the way `URLEncoder.encode(input, "UTF-8")` does.
+#[cfg(test)]
 pub fn java_url_encode(input: &str) -> String {
     let mut out = String::with_capacity(input.len() * 3);
     java_url_encode_into(input, &mut out);
@@ -63,6 +65,7 @@ pub fn java_url_encode_into(input: &str, out: &mut String) {
 /// Decodes what [`java_url_encode`] (or a browser's form encoding) produced:
 /// `+` is a space and `%XX` a byte. Returns `None` for a malformed escape or
 /// bytes that are not UTF-8.
+#[cfg(test)]
 pub fn form_decode(input: &str) -> Option<String> {
     let bytes = input.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -88,6 +91,7 @@ pub fn form_decode(input: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+#[cfg(test)]
 fn hex_value(byte: u8) -> Option<u8> {
     match byte {
         b'0'..=b'9' => Some(byte - b'0'),
@@ -130,5 +134,27 @@ mod tests {
         assert_eq!(form_decode("%4"), None);
         assert_eq!(form_decode("%GG"), None);
         assert_eq!(form_decode("%FF"), None, "a lone 0xFF is not UTF-8");
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::{form_decode, java_url_encode};
+
+    proptest! {
+    #[test]
+    fn url_encoding_round_trips(s in any::<String>()) {
+        let encoded = java_url_encode(&s);
+        prop_assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b".-*_+%".contains(&b)));
+        prop_assert_eq!(form_decode(&encoded), Some(s));
+    }
+
+    #[test]
+    fn form_decode_never_panics(s in any::<String>()) {
+        let _ = form_decode(&s);
+    }
+
     }
 }

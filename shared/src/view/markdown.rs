@@ -4,6 +4,8 @@
 //! `` `code` ``. It produces a tree of plain text; nothing in the input is
 //! ever treated as HTML, so the board renders it without injecting markup.
 
+use crate::view::html::{escape_html, push_decimal};
+
 /// A run of inline content.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Inline {
@@ -177,43 +179,6 @@ pub fn plain_text(content: &[Inline]) -> String {
         }
     }
     s
-}
-
-/// Escapes text for use in HTML element content and quoted attribute values.
-pub fn escape_html(text: &str, out: &mut String) {
-    // Copies runs of plain text whole (a 1,000-turn transcript is mostly
-    // plain text); the five special characters are all ASCII.
-    let mut plain = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&text[plain..i]);
-        out.push_str(entity);
-        plain = i + 1;
-    }
-    out.push_str(&text[plain..]);
-}
-
-/// Writes `n` in decimal (without the formatting machinery, which is slow in
-/// the browser's build, for strings built in loops).
-pub fn push_decimal(mut n: u64, out: &mut String) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
 }
 
 /// Renders parsed markdown as HTML: only the tags this reader produces, every

@@ -1,7 +1,7 @@
 //! What a signer needs to know: the credentials, the signature lifetime and
 //! where requests go. Each value is checked once, when the settings are built.
 
-use crate::error::FieldError;
+use crate::wire::error::FieldError;
 
 /// Clink's documented bounds for `Expires`, in seconds.
 pub const EXPIRES_MIN: u32 = 1;

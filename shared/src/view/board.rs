@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use crate::mediation::{BoardRecord, CallStatus, Stage};
+use crate::wire::mediation::{BoardRecord, CallStatus, Stage};
 
 /// Sort orders offered on the board.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -60,11 +60,11 @@ pub struct BoardFilter {
 pub const NO_CALL: &str = "none";
 
 fn decode(v: &str) -> String {
-    crate::clink::sign::escape::form_decode(v).unwrap_or_else(|| v.to_owned())
+    crate::wire::url::decode_component(v).unwrap_or_else(|| v.to_owned())
 }
 
 fn encode(v: &str) -> String {
-    crate::clink::sign::escape::java_url_encode(v)
+    crate::wire::url::encode_component(v)
 }
 
 impl BoardFilter {
@@ -294,7 +294,7 @@ pub fn filter_rows(filter: &BoardFilter, records: &[BoardRecord], index: &Search
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mediation::{DisputeType, Party};
+    use crate::wire::mediation::{DisputeType, Party};
 
     fn rec(id: &str, name: &str, phone: &str, stage: Stage, status: Option<&str>, taken: Option<&str>, update: &str, duration: &str) -> BoardRecord {
         BoardRecord {

@@ -168,7 +168,7 @@ pub fn fate_of_key(attempt: &Attempt) -> KeyFate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mediation::{OcrResult, TakeoverResult};
+    use crate::wire::mediation::{OcrResult, TakeoverResult};
 
     #[test]
     fn success_needs_a_2xx_and_a_success_code() {

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::error::FieldError;
+use crate::wire::error::FieldError;
 use crate::open_enum::open_enum;
 
 /// A number or a string, kept as it came.

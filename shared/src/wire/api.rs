@@ -4,10 +4,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::error::FieldError;
-use crate::mediation::{BoardRecord, CallErrorCode, CallResult, CallStatus, CallType, OcrFile, OcrState, Turn};
-use crate::note::{NoteOutcome, PushRecord};
-use crate::session::{Claims, Role};
+use crate::wire::error::FieldError;
+use crate::wire::mediation::{BoardRecord, CallErrorCode, CallResult, CallStatus, CallType, OcrFile, OcrState, Turn};
+use crate::wire::note::{NoteOutcome, PushRecord};
+use crate::wire::session::{Claims, Role};
 
 /// `GET /api/session`: who the token says you are.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -285,7 +285,7 @@ pub fn time_of_job_id(job_id: &str) -> Option<i64> {
 }
 
 /// `GET /api/recordings/{jobId}/link`: a short-lived link that plays the
-/// recording without the session token (see [`crate::media`]).
+/// recording without the session token (see [`crate::wire::media`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordingLink {
@@ -380,7 +380,7 @@ pub struct RowPatch {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_status: Option<CallStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub stage: Option<crate::mediation::Stage>,
+    pub stage: Option<crate::wire::mediation::Stage>,
     /// Present when the holder changed: `null` means nobody holds it now.
     #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub takeover_user: Option<Option<String>>,
@@ -666,7 +666,7 @@ mod tests {
             assert_eq!(ServerMessage::decode(bad), None, "{bad}");
         }
     }
-    use crate::note::QualityItem;
+    use crate::wire::note::QualityItem;
 
     #[test]
     fn live_event_data_patches_a_row() {
@@ -678,7 +678,7 @@ mod tests {
         let untouched: RowPatch = serde_json::from_str(r#"{"agreeId":"A1"}"#).unwrap();
         assert_eq!(untouched.takeover_user, None, "an absent field changes nothing");
         // What the edge writes is what the board reads, and the edge keeps the rest.
-        let row = BoardRecord { stage: crate::mediation::Stage::FollowUp, start_time: "2026-11-22 10:00:00".into(), ..BoardRecord::default() };
+        let row = BoardRecord { stage: crate::wire::mediation::Stage::FollowUp, start_time: "2026-11-22 10:00:00".into(), ..BoardRecord::default() };
         let written = EventData { row: RowPatch::row(&row), agree_id: Some("A1".into()), ..EventData::default() };
         let text = serde_json::to_string(&written).unwrap();
         assert_eq!(serde_json::from_str::<RowPatch>(&text).unwrap(), RowPatch::row(&row));

@@ -8,7 +8,7 @@
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::error::FieldError;
+use crate::wire::error::FieldError;
 use crate::open_enum::open_enum;
 
 open_enum! {

@@ -3,7 +3,7 @@
 //! learns nothing from validation), by the README's role table, and by the
 //! end-to-end test that checks every cell of it.
 
-use crate::session::Role;
+use crate::wire::session::Role;
 
 /// Who may call a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -243,6 +243,6 @@ mod tests {
     #[test]
     fn the_readme_table_is_the_table() {
         let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
-        assert!(readme.contains(&markdown_table()), "README's role table differs from shared::access; paste:\n{}", markdown_table());
+        assert!(readme.contains(&markdown_table()), "README's role table differs from shared::wire::access; paste:\n{}", markdown_table());
     }
 }

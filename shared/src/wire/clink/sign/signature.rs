@@ -24,6 +24,7 @@ impl SigningKey {
 }
 
 /// The Base64 signature (not yet URL-encoded).
+#[cfg(test)]
 pub fn hmac_sha1_base64(secret: &[u8], string_to_sign: &str) -> String {
     SigningKey::new(secret).sign(string_to_sign)
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::CallOutcome;
+use crate::wire::api::CallOutcome;
 
 pub const PROTOCOL_VERSION: u32 = 1;
 pub const TARGET: &str = "mediation-board";

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::FieldError;
+use crate::wire::error::FieldError;
 use crate::open_enum::{open_enum, open_int_enum};
 
 pub mod answer;

@@ -3,7 +3,7 @@
 //! board runs inside a portal's iframe. The app navigates with these; the
 //! edge serves the app for any of them.
 
-use crate::clink::sign::escape::{form_decode, java_url_encode};
+use crate::wire::url::{decode_component, encode_component};
 
 /// One of the board's pages, with its parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,7 +32,7 @@ impl Page {
             .filter(|rest| rest.is_empty() || rest.starts_with('/'))
             .unwrap_or(path);
         let mut parts = path.split('/').filter(|s| !s.is_empty());
-        let decoded = |s: &str| form_decode(s).filter(|d| !d.is_empty());
+        let decoded = |s: &str| decode_component(s).filter(|d| !d.is_empty());
         match (
             parts.next(),
             parts.next(),
@@ -91,11 +91,11 @@ impl Page {
                     "/".into()
                 }
             }
-            Page::Case { case_id } => format!("{prefix}/cases/{}", java_url_encode(case_id)),
+            Page::Case { case_id } => format!("{prefix}/cases/{}", encode_component(case_id)),
             Page::Call { case_id, job_id } => format!(
                 "{prefix}/cases/{}/calls/{}",
-                java_url_encode(case_id),
-                java_url_encode(job_id)
+                encode_component(case_id),
+                encode_component(job_id)
             ),
         }
     }

@@ -1,0 +1,7 @@
+//! The board's view logic, tested natively: the app renders what these build.
+
+pub mod board;
+pub mod html;
+pub mod markdown;
+pub mod route;
+pub mod transcript;

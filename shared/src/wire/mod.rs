@@ -1,0 +1,13 @@
+//! What crosses a boundary: upstream formats, the board's API, protocols.
+
+pub mod access;
+pub mod api;
+pub mod clink;
+pub mod embed;
+pub mod error;
+pub mod media;
+pub mod mediation;
+pub mod note;
+pub mod origins;
+pub mod session;
+pub mod url;
