@@ -44,30 +44,12 @@ pub fn effect_once(f: impl FnOnce() + 'static) {
     });
 }
 
-/// A fixed text as a signal (for props that take a label).
-pub fn text_signal(f: impl Fn() -> &'static str + Send + Sync + 'static) -> leptos::prelude::Signal<&'static str> {
-    leptos::prelude::Signal::derive(f)
-}
-
 /// A computed string as a signal (same reason as [`tr!`]).
 pub fn string_signal(f: impl Fn() -> String + Send + Sync + 'static) -> leptos::prelude::Signal<String> {
     leptos::prelude::Signal::derive(f)
 }
 
-pub mod actions;
-pub mod api;
-pub mod board;
-pub mod case;
-pub mod dialog;
-pub mod embed;
-pub mod format;
-pub mod knowledge;
-pub mod live;
-pub mod markdown;
-pub mod markup;
-pub mod nav;
-pub mod notes;
-pub mod perf;
-pub mod session;
+pub mod screens;
+pub mod services;
 pub mod shell;
-pub mod transcript;
+pub mod widgets;

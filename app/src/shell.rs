@@ -5,21 +5,22 @@
 use leptos::prelude::*;
 use shared::view::route::Screen;
 
-use crate::board::Board;
-use crate::case::CasePage;
+use crate::screens::board::Board;
+use crate::screens::case::CasePage;
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
-use crate::knowledge::KnowledgePanel;
-use crate::live::{self, LiveState};
-use crate::nav;
-use crate::session::{role_label, Session, SignIn};
-use crate::transcript::TranscriptPage;
+use crate::widgets::knowledge::KnowledgePanel;
+use crate::services::live::{self, LiveState};
+use crate::services::nav;
+use crate::screens::sign_in::SignIn;
+use crate::services::session::{role_label, Session};
+use crate::screens::transcript::TranscriptPage;
 
 const LOCALE_KEY: &str = "mediation-board.locale";
 
 #[component]
 pub fn Shell() -> impl IntoView {
-    if crate::embed::is_embed_path() {
+    if crate::services::embed::is_embed_path() {
         view! { <I18nContextProvider><Embedded/></I18nContextProvider> }.into_any()
     } else {
         view! { <I18nContextProvider><Standalone/></I18nContextProvider> }.into_any()
@@ -45,16 +46,16 @@ fn Embedded() -> impl IntoView {
     crate::effect_once(move || i18n.set_locale(Locale::zh_CN));
     let live = live::start(session);
     provide_context(live);
-    crate::board::provide(session, live);
+    crate::services::board_data::provide(session, live);
     view! {
         <div class="embedded">
-            <crate::embed::HostBridge/>
+            <crate::services::embed::HostBridge/>
             <div class="embed-bar">
                 <LiveBadge/>
                 {move || session.info.get().map(|info| view! { <span class="user" id="current-user">{info.name.clone()}</span> })}
             </div>
             <main id="main" tabindex="-1">
-                <Show when=move || session.signed_in() fallback=|| view! { <crate::embed::WaitingForHost/> }>
+                <Show when=move || session.signed_in() fallback=|| view! { <crate::services::embed::WaitingForHost/> }>
                     <AppRoutes/>
                 </Show>
             </main>
@@ -84,7 +85,7 @@ pub fn Frame() -> impl IntoView {
     remember_locale(i18n);
     let live = live::start(session);
     provide_context(live);
-    crate::board::provide(session, live);
+    crate::services::board_data::provide(session, live);
     let kb_open = RwSignal::new(false);
     let online = online_signal();
 
@@ -125,16 +126,6 @@ pub fn Frame() -> impl IntoView {
                 </Show>
             </div>
         </Show>
-    }
-}
-
-/// Shown where something could not be loaded, with a way to try again.
-#[component]
-pub fn LoadFailed(message: String, #[prop(into)] retry: Callback<()>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="error" role="alert"><p>{message}</p>
-            <button type="button" class="btn" on:click=move |_| retry.run(())>{tr!(i18n, retry)}</button></div>
     }
 }
 

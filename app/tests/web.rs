@@ -3,9 +3,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use app::i18n::*;
-use app::knowledge::Highlighted;
-use app::markdown::Markdown;
-use app::notes::NoteResults;
+use app::widgets::knowledge::Highlighted;
+use app::widgets::notes::NoteResults;
 use leptos::prelude::*;
 use shared::wire::api::NoteView;
 use shared::wire::note::{NoteOutcome, QualityItem, Summary, TagValue};
@@ -43,7 +42,11 @@ fn note(outcome: NoteOutcome, success: bool) -> NoteView {
 async fn markdown_renders_structure_and_never_html() {
     let el = host();
     let text = "草案如下:\n\n1. **分期支付**:6月前付清\n2. <img src=x onerror=alert(1)>\n\n谢谢";
-    let _h = leptos::mount::mount_to(el.clone(), move || view! { <Markdown text=text/> });
+    // As the agreement dialog renders a draft: the one markdown reader, as HTML.
+    let mut h = shared::view::html::Html::new();
+    h.markdown(text);
+    let html = h.finish();
+    let _h = leptos::mount::mount_to(el.clone(), move || view! { <div inner_html=html.clone()></div> });
     leptos::task::tick().await;
     assert_eq!(el.query_selector_all("ol li").unwrap().length(), 2);
     assert_eq!(el.query_selector("strong").unwrap().unwrap().text_content().unwrap(), "分期支付");
@@ -125,9 +128,9 @@ async fn the_dialog_takes_focus_and_closes_on_escape() {
         view! {
             <I18nContextProvider>
                 <Show when=move || !closed.get()>
-                    <app::dialog::Dialog title=app::text_signal(|| "测试") on_close=Callback::new(move |_| closed.set(true))>
+                    <app::widgets::dialog::Dialog title=Signal::derive(|| "测试") on_close=Callback::new(move |_| closed.set(true))>
                         <button id="inside">"确定"</button>
-                    </app::dialog::Dialog>
+                    </app::widgets::dialog::Dialog>
                 </Show>
             </I18nContextProvider>
         }
@@ -149,12 +152,12 @@ async fn the_dialog_takes_focus_and_closes_on_escape() {
 #[wasm_bindgen_test]
 fn status_labels_cover_every_documented_status() {
     for status in shared::wire::mediation::CallStatus::KNOWN {
-        let class = app::format::status_class(Some(status));
+        let class = app::widgets::format::status_class(Some(status));
         assert!(class.starts_with("st st-") && !class.contains("unknown"), "{status}");
     }
-    assert_eq!(app::format::status_class(Some(&shared::wire::mediation::CallStatus::parse("Whatever"))), "st st-unknown");
-    assert_eq!(app::format::duration(75), "1:15");
-    assert_eq!(app::format::duration(3675), "1:01:15");
+    assert_eq!(app::widgets::format::status_class(Some(&shared::wire::mediation::CallStatus::parse("Whatever"))), "st st-unknown");
+    assert_eq!(app::widgets::format::duration(75), "1:15");
+    assert_eq!(app::widgets::format::duration(3675), "1:01:15");
 }
 
 #[wasm_bindgen_test]
@@ -162,11 +165,11 @@ fn a_token_s_claims_are_read_from_its_base64url_payload() {
     // Payload {"sub": "zhangmin", "name": "张敏?>>", "role": "mediator", "exp": 4102444800}:
     // Chinese (multi-byte UTF-8), '_' from base64url, and no padding.
     let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiAiemhhbmdtaW4iLCAibmFtZSI6ICLlvKDmlY8_Pj4iLCAicm9sZSI6ICJtZWRpYXRvciIsICJleHAiOiA0MTAyNDQ0ODAwfQ.sig";
-    let info = app::session::decode_claims(token).expect("claims");
+    let info = app::services::session::decode_claims(token).expect("claims");
     assert_eq!((info.user.as_str(), info.name.as_str(), info.expires_at), ("zhangmin", "张敏?>>", 4102444800));
     assert_eq!(info.role, shared::wire::session::Role::Mediator);
-    assert!(app::session::decode_claims("not-a-token").is_none());
-    assert!(app::session::decode_claims("a.%%%.c").is_none());
+    assert!(app::services::session::decode_claims("not-a-token").is_none());
+    assert!(app::services::session::decode_claims("a.%%%.c").is_none());
 }
 
 #[wasm_bindgen_test]
@@ -186,10 +189,10 @@ fn the_playing_highlight_moves_across_blocks_of_turns() {
             .collect::<Vec<_>>()
     };
     let late = CHUNK * 2 + 3;
-    app::transcript::highlight(&el, None, Some(late));
+    app::screens::transcript::highlight(&el, None, Some(late));
     assert_eq!(playing(), vec![late.to_string()]);
-    app::transcript::highlight(&el, Some(late), Some(1));
+    app::screens::transcript::highlight(&el, Some(late), Some(1));
     assert_eq!(playing(), vec!["1".to_string()]);
-    app::transcript::highlight(&el, Some(1), None);
+    app::screens::transcript::highlight(&el, Some(1), None);
     assert!(playing().is_empty());
 }

@@ -41,7 +41,7 @@ pub fn versions_html(i18n: I18nContext<Locale>, note_type: &str, versions: &[sha
     for v in versions {
         h.open("li").attr("class", if v.current { "version current" } else { "version" }).end();
         let label = if v.current { t_string!(i18n, notes.version_current) } else { t_string!(i18n, notes.version_earlier) };
-        h.start("p", "muted").el("b", "", label).text(" · ").text(&crate::format::datetime(v.received_at)).close("p");
+        h.start("p", "muted").el("b", "", label).text(" · ").text(&crate::widgets::format::datetime(v.received_at)).close("p");
         let view = NoteView {
             call_id: String::new(),
             biz_id: String::new(),

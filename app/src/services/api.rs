@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::wire::api::ApiError;
 
-use crate::session::Session;
+use crate::services::session::Session;
 
 /// Why a call failed, in words a mediator can act on.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,7 +83,7 @@ impl Api {
                 }
             });
         }
-        let url = format!("{}{}", crate::session::api_base(), path);
+        let url = format!("{}{}", crate::services::session::api_base(), path);
         let mut request = RequestBuilder::new(&url).method(method).header("Accept", "application/json").abort_signal(signal.as_ref());
         if let Some(token) = self.session.token_untracked() {
             request = request.header("Authorization", &format!("Bearer {token}"));
@@ -96,7 +96,7 @@ impl Api {
             None => request.build(),
         }
         .map_err(|e| network(e.to_string()))?;
-        let response = request.send().await.map_err(|_| network(crate::session::offline_message()))?;
+        let response = request.send().await.map_err(|_| network(crate::services::session::offline_message()))?;
         let status = response.status();
         let text = response.text().await.unwrap_or_default();
         if (200..300).contains(&status) {

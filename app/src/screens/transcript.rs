@@ -8,19 +8,19 @@ use shared::wire::api::{CallView, ConversationsResponse, EventKind, NotesRespons
 use shared::view::html::Html;
 use shared::view::transcript::{turn_position, turns_html, TurnLabels};
 
-use crate::api::use_api;
-use crate::format::{self, call_type_label, status_class, status_label};
+use crate::services::api::use_api;
+use crate::widgets::format::{self, call_type_label, status_class, status_label};
 use crate::i18n::*;
-use crate::live::Live;
-use crate::notes::notes_html;
-use crate::perf;
+use crate::services::live::Live;
+use crate::widgets::notes::notes_html;
+use crate::services::perf;
 
 #[component]
 pub fn TranscriptPage() -> impl IntoView {
     let i18n = use_i18n();
-    let nav = crate::nav::use_nav();
-    let case_id = crate::nav::param(nav, shared::view::route::Page::case_id);
-    let job_id = crate::nav::param(nav, shared::view::route::Page::job_id);
+    let nav = crate::services::nav::use_nav();
+    let case_id = crate::services::nav::param(nav, shared::view::route::Page::case_id);
+    let job_id = crate::services::nav::param(nav, shared::view::route::Page::job_id);
     let api = use_api();
     let call = LocalResource::new(move || {
         let job = job_id.get();
@@ -32,16 +32,13 @@ pub fn TranscriptPage() -> impl IntoView {
     view! {
         <section class="transcript-screen" aria-labelledby="transcript-title">
             <nav class="crumbs">
-                <a href=crate::embed::board_href()>{tr!(i18n, back_to_board)}</a>" / "
-                <a href=move || crate::embed::case_href(&case_id.get())>{move || case_id.get()}</a>
+                <a href=crate::services::embed::board_href()>{tr!(i18n, back_to_board)}</a>" / "
+                <a href=move || crate::services::embed::case_href(&case_id.get())>{move || case_id.get()}</a>
             </nav>
-            // Loading, then the answer or the error.
-            {move || match call.get() {
-                None => view! { <p role="status">{tr!(i18n, loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <crate::shell::LoadFailed message=e.to_string() retry=move |_| call.refetch()/> }.into_any(),
-                Some(Ok(None)) => view! { <p class="empty" role="alert">{tr!(i18n, transcript.not_found)}</p> }.into_any(),
-                Some(Ok(Some(c))) => view! { <CallDetail call=c/> }.into_any(),
-            }}
+            {crate::widgets::load::loaded(call, move |found| match found {
+                None => view! { <p class="empty" role="alert">{tr!(i18n, transcript.not_found)}</p> }.into_any(),
+                Some(c) => view! { <CallDetail call=c/> }.into_any(),
+            })}
         </section>
     }
 }
@@ -55,7 +52,7 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
     let live = expect_context::<Live>();
     let job_id = call.job_id.clone();
     let secs = call.duration_secs();
-    crate::embed::post(shared::wire::embed::BoardEvent::TranscriptOpened { job_id: job_id.clone() });
+    crate::services::embed::post(shared::wire::embed::BoardEvent::TranscriptOpened { job_id: job_id.clone() });
     let notes = RwSignal::new(call.notes);
     let fresh = RwSignal::new(false);
 
@@ -81,12 +78,12 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
     });
 
     // Supervisors and admins may open the earlier versions of a note record.
-    let may_open_history = expect_context::<crate::session::Session>()
+    let may_open_history = expect_context::<crate::services::session::Session>()
         .info
         .with_untracked(|i| i.as_ref().is_some_and(|i| i.role.sees_raw_data()));
-    let history = RwSignal::new(None::<(String, Result<Vec<shared::wire::api::NoteVersion>, crate::api::ApiFailure>)>);
+    let history = RwSignal::new(None::<(String, Result<Vec<shared::wire::api::NoteVersion>, crate::services::api::ApiFailure>)>);
     let open_history = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = crate::markup::clicked(&ev, "button[data-history]") else { return };
+        let Some(button) = crate::widgets::markup::clicked(&ev, "button[data-history]") else { return };
         let attr = |name: &str| button.get_attribute(name).unwrap_or_default();
         let (call, biz, kind) = (attr("data-history"), attr("data-biz"), attr("data-type"));
         let enc = shared::wire::url::encode_component;
@@ -193,7 +190,7 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
             </aside>
             // The earlier versions of a note result, once asked for (HTML, like the notes).
             <section id="note-history" class="note-history-panel" aria-live="polite" inner_html=move || history.with(|h| match h {
-                Some((kind, Ok(versions))) => crate::notes::versions_html(i18n, kind, versions),
+                Some((kind, Ok(versions))) => crate::widgets::notes::versions_html(i18n, kind, versions),
                 Some((_, Err(e))) => Html::empty(&e.to_string()),
                 None => String::new(),
             })></section>
@@ -203,7 +200,7 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
 
 /// The index of the turn whose seek button was clicked (or activated by keyboard).
 fn clicked_turn(ev: &web_sys::MouseEvent) -> Option<usize> {
-    let button = crate::markup::clicked(ev, "button.turn-seek")?;
+    let button = crate::widgets::markup::clicked(ev, "button.turn-seek")?;
     let turn = button.closest("[data-turn]").ok()??;
     turn.get_attribute("data-turn")?.parse().ok()
 }

@@ -3,148 +3,17 @@
 //! Filters live in the URL; only the rows in view are rendered, so 10,000
 //! cases stay smooth; live events patch rows as they arrive.
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use shared::wire::api::{BoardResponse, EventKind};
-use shared::view::board::{filter_rows, BoardFilter, SearchIndex, SortKey, Taken};
+use shared::view::board::{filter_rows, BoardFilter, SortKey, Taken};
 use shared::view::html::Html;
 use shared::wire::mediation::{BoardRecord, CallStatus, Stage};
 
-use crate::api::Api;
-use crate::format::{self, stage_label, status_class, status_label, status_value_label};
+use crate::services::board_data::{BoardState, Load, ROW_HEIGHT};
+use crate::widgets::format::{self, stage_label, status_class, status_label, status_value_label};
 use crate::i18n::*;
-use crate::live::Live;
-use crate::perf;
-use crate::session::Session;
-
-/// Height of one board row, in CSS pixels (the virtual list relies on it).
-pub const ROW_HEIGHT: usize = 44;
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Load {
-    Loading,
-    Ready,
-    Failed(String),
-}
-
-/// The board's data, shared by every screen (the case page reads its case here).
-#[derive(Clone, Copy)]
-pub struct BoardState {
-    pub records: RwSignal<Arc<Vec<BoardRecord>>>,
-    pub index: RwSignal<Arc<SearchIndex>>,
-    pub load: RwSignal<Load>,
-    reload_pending: StoredValue<bool>,
-    api: StoredValue<Option<Api>, LocalStorage>,
-}
-
-impl BoardState {
-    pub fn case(&self, case_id: &str) -> Option<BoardRecord> {
-        self.records.with(|r| r.iter().find(|c| c.case_id == case_id).cloned())
-    }
-
-    /// Loads the board again.
-    pub fn reload(&self) {
-        let Some(api) = self.api.get_value() else { return };
-        let state = *self;
-        leptos::task::spawn_local(async move {
-            match api.get::<BoardResponse>("/api/board").await {
-                Ok(b) => state.set(b.cases),
-                Err(e) => {
-                    // Keep showing what we have; only an empty board shows the error.
-                    if state.records.with_untracked(|r| r.is_empty()) {
-                        state.load.set(Load::Failed(e.to_string()));
-                    }
-                }
-            }
-            state.reload_pending.set_value(false);
-        });
-    }
-
-    /// Reloads once, a moment from now, however many events ask for it.
-    fn reload_soon(&self) {
-        if self.reload_pending.get_value() {
-            return;
-        }
-        self.reload_pending.set_value(true);
-        let state = *self;
-        set_timeout(move || state.reload(), std::time::Duration::from_millis(600));
-    }
-
-    pub fn set(&self, cases: Vec<BoardRecord>) {
-        perf::mark("board-render:start");
-        self.index.set(Arc::new(SearchIndex::build(&cases)));
-        self.records.set(Arc::new(cases));
-        self.load.set(Load::Ready);
-        perf::measure_after_paint("board-render", "board-render:start");
-    }
-
-    /// Applies a live event to the rows it concerns.
-    fn apply_event(&self, event: &shared::wire::api::LiveEvent) {
-        match event.kind {
-            EventKind::BoardChanged | EventKind::CallStatusChanged | EventKind::Takeover => {
-                let Some(case_id) = &event.case_id else {
-                    self.reload_soon();
-                    return;
-                };
-                // Stage, status or times may change, and with them the sort orders.
-                self.index.update(|index| Arc::make_mut(index).records_changed());
-                self.records.update(|records| {
-                    let records = Arc::make_mut(records);
-                    if let Some(r) = records.iter_mut().find(|r| &r.case_id == case_id) {
-                        event.data.apply(r, event.job_id.as_deref());
-                        r.update_time = format::datetime(event.at);
-                    }
-                });
-            }
-            EventKind::CallPlaced | EventKind::AgreementGenerated => self.reload_soon(),
-            EventKind::NoteStored | EventKind::OcrStarted => {}
-        }
-    }
-}
-
-/// Creates the board state, loads it when signed in, follows live events,
-/// and polls while the live connection is down.
-pub fn provide(session: Session, live: Live) -> BoardState {
-    let state = BoardState {
-        records: RwSignal::new(Arc::new(vec![])),
-        index: RwSignal::new(Arc::new(SearchIndex::default())),
-        load: RwSignal::new(Load::Loading),
-        reload_pending: StoredValue::new(false),
-        api: StoredValue::new_local(Some(Api::new(session))),
-    };
-    provide_context(state);
-    crate::effect(move || {
-        if session.token().is_some() && session.info.with_untracked(|i| i.is_some()) {
-            state.reload();
-        }
-    });
-    let seen = StoredValue::new(0i64);
-    crate::effect(move || {
-        live.version.track();
-        for event in live.since(seen.get_value()) {
-            seen.set_value(event.seq);
-            state.apply_event(&event);
-        }
-    });
-    crate::effect(move || {
-        if live.gap.get() > 0 {
-            state.reload();
-        }
-    });
-    if let Ok(handle) = set_interval_with_handle(
-        move || {
-            if !live.is_open() && session.token_untracked().is_some() {
-                state.reload();
-            }
-        },
-        std::time::Duration::from_secs(20),
-    ) {
-        on_cleanup(move || handle.clear());
-    }
-    state
-}
+use crate::services::perf;
+use crate::services::session::Session;
 
 /// The board screen.
 #[component]
@@ -152,7 +21,7 @@ pub fn Board() -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_context::<BoardState>();
     let session = expect_context::<Session>();
-    let nav = crate::nav::use_nav();
+    let nav = crate::services::nav::use_nav();
     let search_query = nav.search();
 
     let url_filter = Memo::new(move |_| BoardFilter::from_query(&search_query.get()));
@@ -162,7 +31,7 @@ pub fn Board() -> impl IntoView {
 
     let set_filter = move |f: BoardFilter| {
         let q = f.to_query();
-        let board = crate::embed::board_href();
+        let board = crate::services::embed::board_href();
         let url = if q.is_empty() { board.to_owned() } else { format!("{board}?{q}") };
         nav.navigate(&url, true);
     };
@@ -243,7 +112,7 @@ pub fn Board() -> impl IntoView {
 
     // One button per status present, with its count; pressed when it filters.
     let chips = NodeRef::<leptos::html::Div>::new();
-    crate::markup::keep_rendered(chips, "data-status", move || {
+    crate::widgets::markup::keep_rendered(chips, "data-status", move || {
         let selected = filter.with(|f| f.status.clone());
         counts.with(|c| chips_html(i18n, c, selected.as_deref()))
     });
@@ -304,7 +173,7 @@ pub fn Board() -> impl IntoView {
             </form>
             <div class="status-chips" role="group" aria-label=tr!(i18n, board.counts) node_ref=chips
                 on:click=move |ev| {
-                    if let Some(value) = crate::markup::clicked(&ev, "button[data-status]").and_then(|c| c.get_attribute("data-status")) {
+                    if let Some(value) = crate::widgets::markup::clicked(&ev, "button[data-status]").and_then(|c| c.get_attribute("data-status")) {
                         pick_status(Some(value));
                     }
                 }></div>
@@ -361,13 +230,13 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
 
     // A click anywhere on a row opens its case (one listener for all rows);
     // a click on the case link itself is the router's.
-    let nav = crate::nav::use_nav();
+    let nav = crate::services::nav::use_nav();
     let open = move |ev: leptos::ev::MouseEvent| {
-        if crate::markup::clicked(&ev, "a").is_some() {
+        if crate::widgets::markup::clicked(&ev, "a").is_some() {
             return;
         }
-        if let Some(case_id) = crate::markup::clicked(&ev, "tr.row").and_then(|row| row.get_attribute("data-case-id")) {
-            nav.navigate(&crate::embed::case_href(&case_id), false);
+        if let Some(case_id) = crate::widgets::markup::clicked(&ev, "tr.row").and_then(|row| row.get_attribute("data-case-id")) {
+            nav.navigate(&crate::services::embed::case_href(&case_id), false);
         }
     };
 
@@ -380,7 +249,7 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
     // The rows in view as one HTML string: far less code than a keyed list
     // of row components, and as fast to swap.
     let body = NodeRef::<leptos::html::Tbody>::new();
-    crate::markup::keep_rendered(body, "data-case-id", move || {
+    crate::widgets::markup::keep_rendered(body, "data-case-id", move || {
         let (start, end, _) = window.get();
         rows.with(|r| state.records.with(|records| rows_html(i18n, records, r, start, end)))
     });
@@ -445,7 +314,7 @@ fn row_html(h: &mut Html, i18n: I18nContext<Locale>, record: &BoardRecord, posit
     let dash = |s: &str| if s.is_empty() { "—".to_owned() } else { s.to_owned() };
     let start = record.start_time.get(5..16.min(record.start_time.len())).unwrap_or_default();
     h.open("tr").attr("class", "row").attr("data-case-id", &record.case_id).num("aria-rowindex", position as i64 + 2).end();
-    h.start("td", "case").open("a").attr("href", &crate::embed::case_href(&record.case_id)).end().text(&record.case_name).close("a");
+    h.start("td", "case").open("a").attr("href", &crate::services::embed::case_href(&record.case_id)).end().text(&record.case_name).close("a");
     h.el("small", "", &record.case_id).close("td");
     h.el("td", "", &stage_label(i18n, &record.stage));
     h.el("td", "", &dash(record.call_person().map(|p| p.name.as_str()).unwrap_or_default()));

@@ -8,7 +8,7 @@ use leptos_i18n::I18nContext;
 use shared::wire::clink::kb::{highlight_runs, ChatResponse, HitList, HitSummary, MediaUrl, SearchRequest, SourceFile};
 use shared::view::html::Html;
 
-use crate::api::{use_api, ApiFailure};
+use crate::services::api::{use_api, ApiFailure};
 use crate::i18n::*;
 
 /// Renders text with `<em>` highlights as `<mark>`; nothing else is markup.
@@ -102,7 +102,7 @@ fn KbSearch() -> impl IntoView {
     // then pointed at the URL; where that is blocked, the URL is shown.
     let opening = RwSignal::new(None::<String>);
     let open = move |ev: leptos::ev::MouseEvent| {
-        let Some(id) = crate::markup::clicked(&ev, "button[data-file-id]").and_then(|b| b.get_attribute("data-file-id")) else { return };
+        let Some(id) = crate::widgets::markup::clicked(&ev, "button[data-file-id]").and_then(|b| b.get_attribute("data-file-id")) else { return };
         opening.set(None);
         let tab = web_sys::window().and_then(|w| w.open_with_url_and_target("about:blank", "_blank").ok().flatten());
         leptos::task::spawn_local(async move {
@@ -133,7 +133,7 @@ fn KbSearch() -> impl IntoView {
         <div aria-live="polite" aria-busy=move || busy.get().to_string()>
             {move || busy.get().then(|| view! { <p role="status">{tr!(i18n, loading)}</p> })}
             {move || result.get().map(|r| match r {
-                Err(e) => view! { <crate::shell::LoadFailed message=e.to_string() retry=move |_| search()/> }.into_any(),
+                Err(e) => view! { <crate::widgets::load::LoadFailed message=e.to_string() retry=move |_| search()/> }.into_any(),
                 Ok(page) => view! { <div on:click=open inner_html=move || hits_html(i18n, &page.result)></div> }.into_any(),
             })}
             {move || opening.get().map(|m| view! { <p class="muted" role="status">{m}</p> })}

@@ -8,25 +8,25 @@ use shared::view::html::Html;
 use shared::wire::mediation::{BoardRecord, CallStatus, DisputeType, Party, Stage};
 use shared::wire::note::{quality_total, score_text, NoteOutcome};
 
-use crate::actions::{AgreementAction, CallAction, OcrAction, TakeoverAction, UpdateStatusAction};
-use crate::api::use_api;
-use crate::board::{BoardState, Load};
-use crate::format::{self, call_type_label, dispute_label, stage_label, status_class, status_label};
+use crate::widgets::actions::{AgreementAction, CallAction, OcrAction, TakeoverAction, UpdateStatusAction};
+use crate::services::api::use_api;
+use crate::services::board_data::{BoardState, Load};
+use crate::widgets::format::{self, call_type_label, dispute_label, stage_label, status_class, status_label};
 use crate::i18n::*;
-use crate::live::Live;
-use crate::shell::LoadFailed;
+use crate::services::live::Live;
+use crate::widgets::load::loaded;
 
 #[component]
 pub fn CasePage() -> impl IntoView {
     let i18n = use_i18n();
-    let nav = crate::nav::use_nav();
-    let case_id = crate::nav::param(nav, shared::view::route::Page::case_id);
+    let nav = crate::services::nav::use_nav();
+    let case_id = crate::services::nav::param(nav, shared::view::route::Page::case_id);
     let board = expect_context::<BoardState>();
     let record = Memo::new(move |_| board.case(&case_id.get()));
     let known = Memo::new(move |_| record.with(|r| r.is_some()));
     view! {
         <section class="case-screen" aria-labelledby="case-title">
-            <nav class="crumbs"><a href=crate::embed::board_href()>{tr!(i18n, back_to_board)}</a></nav>
+            <nav class="crumbs"><a href=crate::services::embed::board_href()>{tr!(i18n, back_to_board)}</a></nav>
             <Show when=move || known.get() fallback=move || match board.load.get() {
                 Load::Loading => view! { <p role="status">{tr!(i18n, loading)}</p> }.into_any(),
                 _ => view! { <p class="empty" role="alert">{tr!(i18n, case.not_found)}</p> }.into_any(),
@@ -80,7 +80,7 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
         }
     });
     let status_target = RwSignal::new(None::<(String, CallStatus)>);
-    crate::embed::post(shared::wire::embed::BoardEvent::CaseOpened { case_id: case_id.clone() });
+    crate::services::embed::post(shared::wire::embed::BoardEvent::CaseOpened { case_id: case_id.clone() });
 
     let name = field(record, |r| r.case_name.clone(), String::new());
     let stage = field(record, |r| r.stage.clone(), Stage::Accepted);
@@ -151,29 +151,22 @@ fn parties_html(i18n: I18nContext<Locale>, parties: &[Party]) -> String {
 #[component]
 fn CallTimeline(
     case_id: String,
-    calls: LocalResource<Result<ConversationsResponse, crate::api::ApiFailure>>,
+    calls: LocalResource<Result<ConversationsResponse, crate::services::api::ApiFailure>>,
     on_update: Callback<(String, CallStatus)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     // One listener for every call's "update status" button.
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = crate::markup::clicked(&ev, "button[data-status]") else { return };
+        let Some(button) = crate::widgets::markup::clicked(&ev, "button[data-status]") else { return };
         let job = button.closest("li[data-job-id]").ok().flatten().and_then(|li| li.get_attribute("data-job-id"));
         if let (Some(job), Some(status)) = (job, button.get_attribute("data-status")) {
             on_update.run((job, CallStatus::parse(&status)));
         }
     };
-    view! {
-        // Loading, then the answer or the error.
-        {move || match calls.get() {
-            None => view! { <p role="status">{tr!(i18n, loading)}</p> }.into_any(),
-            Some(Err(e)) => view! { <LoadFailed message=e.to_string() retry=move |_| calls.refetch()/> }.into_any(),
-            Some(Ok(list)) => {
-                let case_id = case_id.clone();
-                view! { <div class="calls" on:click=on_click inner_html=move || timeline_html(i18n, &case_id, &list.calls)></div> }.into_any()
-            }
-        }}
-    }
+    loaded(calls, move |list| {
+        let case_id = case_id.clone();
+        view! { <div class="calls" on:click=on_click inner_html=move || timeline_html(i18n, &case_id, &list.calls)></div> }
+    })
 }
 
 /// The AI calls of the case, newest as the backend orders them, each with a
@@ -202,7 +195,7 @@ fn timeline_html(i18n: I18nContext<Locale>, case_id: &str, calls: &[CallView]) -
             h.el("span", "score-chip", &format!("{} {}/{}", t_string!(i18n, case.score), score_text(score), score_text(full)));
         }
         h.close("div").start("div", "call-actions");
-        h.open("a").attr("href", &crate::embed::call_href(case_id, &c.job_id)).end().text(t_string!(i18n, case.open_transcript)).close("a");
+        h.open("a").attr("href", &crate::services::embed::call_href(case_id, &c.job_id)).end().text(t_string!(i18n, case.open_transcript)).close("a");
         h.open("button").attr("type", "button").attr("class", "btn small").attr("data-status", &c.call_status.to_string()).end();
         h.text(t_string!(i18n, action.update_status)).close("button");
         h.close("div").close("li");
@@ -212,16 +205,9 @@ fn timeline_html(i18n: I18nContext<Locale>, case_id: &str, calls: &[CallView]) -
 }
 
 #[component]
-fn AuditTrail(audit: LocalResource<Result<AuditResponse, crate::api::ApiFailure>>) -> impl IntoView {
+fn AuditTrail(audit: LocalResource<Result<AuditResponse, crate::services::api::ApiFailure>>) -> impl IntoView {
     let i18n = use_i18n();
-    view! {
-        // Loading, then the answer or the error.
-        {move || match audit.get() {
-            None => view! { <p role="status">{tr!(i18n, loading)}</p> }.into_any(),
-            Some(Err(e)) => view! { <LoadFailed message=e.to_string() retry=move |_| audit.refetch()/> }.into_any(),
-            Some(Ok(a)) => view! { <div inner_html=move || audit_html(i18n, &a.entries)></div> }.into_any(),
-        }}
-    }
+    loaded(audit, move |a| view! { <div inner_html=move || audit_html(i18n, &a.entries)></div> })
 }
 
 /// Who did what to the case, and how the backend answered.

@@ -14,7 +14,7 @@ use gloo_net::websocket::Message;
 use leptos::prelude::*;
 use shared::wire::api::{ClientMessage, LiveEvent, ServerMessage};
 
-use crate::session::Session;
+use crate::services::session::Session;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LiveState {
@@ -181,7 +181,7 @@ fn receive(socket: &Rc<RefCell<Socket>>, live: Live, text: &str) {
             live.version.update(|v| *v += 1);
         }
         Some(ServerMessage::Gap { .. }) => live.gap.update(|g| *g += 1),
-        Some(ServerMessage::TokenExpiring) => crate::embed::notify_token_expiring(),
+        Some(ServerMessage::TokenExpiring) => crate::services::embed::notify_token_expiring(),
         Some(ServerMessage::TokenExpired | ServerMessage::Error { .. } | ServerMessage::Pong) | None => {}
     }
 }

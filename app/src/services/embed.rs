@@ -22,7 +22,7 @@ use shared::wire::embed::{ActionDetail, BoardEvent, BoardMessage, HostCommand, H
 use shared::view::route::Page;
 
 use crate::i18n::*;
-use crate::session::{decode_claims, Session};
+use crate::services::session::{decode_claims, Session};
 
 thread_local! {
     /// The portal's origin once the host has introduced itself; `None` standalone.
@@ -142,7 +142,7 @@ fn set_locale(i18n: leptos_i18n::I18nContext<Locale>, locale: &shared::wire::emb
 pub fn HostBridge() -> impl IntoView {
     let session = expect_context::<Session>();
     let i18n = use_i18n();
-    let nav = crate::nav::use_nav();
+    let nav = crate::services::nav::use_nav();
     let allowed = allowed_origins();
 
     let handler = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {

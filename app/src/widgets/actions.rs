@@ -17,10 +17,10 @@ use shared::wire::api::{OcrOutcome, PlacedCalls, StatusCheck, TakeoverOutcome};
 use shared::view::html::Html;
 use shared::wire::mediation::{AgreementResult, BoardRecord, CallErrorCode, CallMode, CallRequest, CallStatus, OcrState};
 
-use crate::api::{new_key, use_api, ApiFailure};
-use crate::board::BoardState;
-use crate::dialog::Dialog;
-use crate::format::status_label;
+use crate::services::api::{new_key, use_api, ApiFailure};
+use crate::services::board_data::BoardState;
+use crate::widgets::dialog::Dialog;
+use crate::widgets::format::status_label;
 use crate::i18n::*;
 
 /// Where an action stands.
@@ -45,8 +45,8 @@ fn perform(progress: RwSignal<Progress>, notify: Option<(&'static str, String)>,
         let outcome = request.await;
         if let Some((action, case_id)) = &notify {
             match &outcome {
-                Ok(detail) => crate::embed::notify_action(action, case_id, true, detail.clone()),
-                Err(e) => crate::embed::notify_action(action, case_id, false, ActionDetail::Failed { message: e.message.clone() }),
+                Ok(detail) => crate::services::embed::notify_action(action, case_id, true, detail.clone()),
+                Err(e) => crate::services::embed::notify_action(action, case_id, false, ActionDetail::Failed { message: e.message.clone() }),
             }
         }
         match outcome {
@@ -407,7 +407,7 @@ pub fn OcrAction(case_id: String) -> impl IntoView {
     }
 }
 
-fn poll_again(api: crate::api::Api, id: String, open: RwSignal<bool>, result: RwSignal<Option<OcrOutcome>>) {
+fn poll_again(api: crate::services::api::Api, id: String, open: RwSignal<bool>, result: RwSignal<Option<OcrOutcome>>) {
     set_timeout(
         move || {
             if !open.get_untracked() {

@@ -1,0 +1,11 @@
+//! What the screens and widgets stand on: the API client, the live
+//! connection, the session, navigation, the board's data, the embed bridge,
+//! performance marks. No service imports a widget or a screen.
+
+pub mod api;
+pub mod board_data;
+pub mod embed;
+pub mod live;
+pub mod nav;
+pub mod perf;
+pub mod session;
