@@ -24,7 +24,7 @@ test('the board lists every case with stage, party, status, time and duration', 
   const page = await signedInPage(browser);
   await openBoard(page);
   const total = (await backend('/api/v1/mediation-timeline/v2/board')).data.length;
-  assert.match(await page.locator('.shown').innerText(), new RegExp(`${total}`));
+  assert.equal(await page.locator('.shown').innerText(), `显示 ${total} / ${total} 个案件`);
   const first = page.locator('table.board tbody tr.row').first();
   const cells = await first.locator('td').allInnerTexts();
   assert.equal(cells.length, 7);
@@ -60,10 +60,19 @@ test('filters and search live in the URL and can be shared', async () => {
   await page.click('text=清除筛选');
   const chip = page.locator('.status-chips .chip').first();
   const n = Number(await chip.locator('b').innerText());
+  const label = await chip.locator('span').innerText();
+  const all = (await backend('/api/v1/mediation-timeline/v2/board')).data.length;
   await chip.click();
   await page.waitForURL(/status=/);
-  assert.equal(await page.locator('table.board tbody tr.row').count(), Math.min(n, await page.locator('table.board tbody tr.row').count()));
-  assert.match(await page.locator('.shown').innerText(), new RegExp(`${n}`));
+  assert.equal(await page.locator('.shown').innerText(), `显示 ${n} / ${all} 个案件`);
+  // The table holds exactly those rows (it renders the ones in view), each with that status.
+  assert.equal(await page.locator('table.board').getAttribute('aria-rowcount'), String(n + 1));
+  const statuses = await page.locator('table.board tbody tr.row td:nth-child(4)').allInnerTexts();
+  // The board renders the rows in view plus 20 (app/src/screens/board.rs, 44 px a row).
+  const capacity = await page.locator('.table-scroll').evaluate((el) => Math.floor(Math.max(el.clientHeight, 200) / 44) + 20);
+  assert.ok(n > 0);
+  assert.equal(statuses.length, Math.min(n, capacity));
+  assert.deepEqual([...new Set(statuses)], [label]);
   // The last digits of a phone number find the party.
   await page.click('text=清除筛选');
   const tail = (await backend('/api/v1/mediation-timeline/v2/board')).data[3].parties[0].phoneNumber.slice(-4);

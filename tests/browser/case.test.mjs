@@ -101,7 +101,17 @@ test('agreement can be generated, viewed, copied and printed', async () => {
   await d.getByRole('button', { name: '已复制' }).waitFor();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   assert.ok(copied.length > 20);
-  assert.ok(await d.getByRole('button', { name: '打印' }).isVisible());
+  // Printing prints the agreement alone: the print sheet hides all but `.printable`.
+  await page.evaluate(() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; });
+  await d.getByRole('button', { name: '打印' }).click();
+  assert.equal(await page.evaluate(() => window.__printed), 1);
+  await page.emulateMedia({ media: 'print' });
+  const seen = await page.evaluate(() => ({
+    agreement: getComputedStyle(document.querySelector('.printable')).visibility,
+    header: getComputedStyle(document.querySelector('#case-title')).visibility,
+  }));
+  assert.deepEqual(seen, { agreement: 'visible', header: 'hidden' });
+  await page.emulateMedia({ media: 'screen' });
   await page.close();
 });
 

@@ -1,6 +1,6 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, control, CONTROL, EDGE, token } from './harness.mjs';
+import { launch, control, CONTROL, EDGE, token, openCase, backend } from './harness.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -48,18 +48,30 @@ test('a host command opens a case, and the other board is not affected', async (
   await page.context().close();
 });
 
+/** Opens a case nobody holds (under mediation) in the portal's right-hand board. */
+async function openFreeCase(page) {
+  const c = await openCase();
+  await page.selectOption('#case', c.caseId);
+  await page.click('#open-case');
+  await frameOf(page, 'detail-pane').locator('#case-title', { hasText: c.caseName }).waitFor();
+  return c;
+}
+
 test('a takeover inside the iframe reaches the host as an event', async () => {
   const page = await openPortal();
+  const c = await openFreeCase(page);
   const detail = frameOf(page, 'detail-pane');
-  const title = await detail.locator('#case-title').innerText();
   await detail.locator('#action-takeover').click();
   await detail.locator('#confirm-takeover').click();
-  await detail.locator('[role=dialog] .ok, [role=dialog] .error').first().waitFor();
+  await detail.locator('[role=dialog] .ok').waitFor();
   const event = page.locator('#events li[data-board="detail"][data-type="action_completed"]', { hasText: 'takeover' });
   await event.waitFor();
+  // The portal's log line: "[detail] action_completed {payload as JSON}".
   const text = await event.innerText();
-  assert.match(text, /"ok":(true|false)/);
-  assert.ok(title.length > 0);
+  const payload = JSON.parse(text.slice(text.indexOf('{')));
+  // The portal signs its boards in as zhangmin (tests/sandbox/src/portal.rs).
+  assert.deepEqual(payload, { action: 'takeover', caseId: c.caseId, ok: true, detail: { userName: 'zhangmin' } });
+  assert.equal((await backend(`/api/v1/mediation-timeline/v2/board`)).data.find((x) => x.caseId === c.caseId).takeoverUser, 'zhangmin');
   await page.context().close();
 });
 
@@ -70,9 +82,10 @@ test('token refresh keeps the board working past the first token\'s expiry', asy
   await page.waitForTimeout(11000);
   assert.ok((await page.locator('#events li[data-type="token_refreshed"]').count()) >= 2);
   // Past the first token's expiry, an action still works (no 401, no sign-out).
+  await openFreeCase(page);
   const detail = frameOf(page, 'detail-pane');
   await detail.locator('#action-agreement').click();
-  await detail.locator('[role=dialog] .agreement, [role=dialog] .error').first().waitFor({ timeout: 15000 });
+  await detail.locator('[role=dialog] .agreement').waitFor({ timeout: 15000 });
   // The edge accepted the refreshed token: the backend answered (an agreement,
   // or its own refusal such as "案件尚未开始调解"), not a 401.
   const outcome = page.locator('#events li[data-board="detail"][data-type="action_completed"]', { hasText: 'agreement_generated' });

@@ -266,7 +266,3 @@ pub fn WaitingForHost() -> impl IntoView {
     view! { <p class="waiting" role="status" id="embed-waiting">{tr!(i18n, embed.waiting)}</p> }
 }
 
-/// Decodes a token's claims for the session (re-exported for the bridge).
-pub fn claims(token: &str) -> Option<shared::wire::api::SessionInfo> {
-    decode_claims(token)
-}

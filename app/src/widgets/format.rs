@@ -102,7 +102,3 @@ pub fn datetime(ms: i64) -> String {
     shared::time::format_shanghai(ms)
 }
 
-/// Milliseconds since the epoch as Asia/Shanghai `HH:mm:ss`.
-pub fn clock(ms: i64) -> String {
-    shared::time::format_shanghai_time(ms)
-}

@@ -70,6 +70,8 @@ pub struct NoteSettings {
     pub mixed: bool,
     /// Make every record a failed inference (NOTE_AGENT_PROCESS_FAIL).
     pub force_failure: bool,
+    /// Share of records (0 to 1) that come as a failed inference otherwise.
+    pub failure_rate: f64,
     /// Pause pushing (deliveries wait until switched back on).
     pub paused: bool,
     /// Share of attempts (0 to 1) sent with `X-Sandbox-Fault: storage`: the
@@ -89,6 +91,7 @@ impl Default for NoteSettings {
             out_of_order: false,
             mixed: false,
             force_failure: false,
+            failure_rate: 0.05,
             paused: false,
             storage_faults: 0.0,
             slow_answers: 0.0,
@@ -241,7 +244,7 @@ impl NoteAgent {
             };
             serde_json::to_value(r).expect("serialisable")
         };
-        let fail = |rng: &mut Rng| self.settings.force_failure || rng.chance(0.05);
+        let fail = |rng: &mut Rng| self.settings.force_failure || rng.chance(self.settings.failure_rate);
         let qi_fail = fail(rng);
         let sum_fail = fail(rng);
         vec![
