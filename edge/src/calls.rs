@@ -7,7 +7,7 @@ use serde::de::IgnoredAny;
 use shared::wire::access::Op;
 use serde_json::json;
 use shared::wire::api::{
-    mask_phone, note_belongs_to, time_of_job_id, CallView, ConversationsResponse, EventData, EventKind, NoteView, NotesResponse, OutcomeUnknown,
+    connected_job_ids, link_orphans, mask_phone, orphan_window, time_of_job_id, CallView, ConversationsResponse, EventData, EventKind, NoteView, NotesResponse, OutcomeUnknown,
     PlaceCallResponse, PlacedResult, RecordingLink, RowPatch, StatusChange,
 };
 use shared::wire::media;
@@ -18,7 +18,7 @@ use shared::time::format_shanghai;
 use worker::{Context, Headers, Method, Request, RequestInit, Response, ResponseBuilder, RouteContext};
 
 use crate::auth;
-use crate::cases::audit;
+use crate::store::audit_action as audit;
 use crate::http::{self, Failure, Reply};
 use crate::live;
 use crate::store::{self, Claim};
@@ -181,16 +181,12 @@ pub async fn conversations(req: Request, ctx: RouteContext<Context>) -> Reply {
     let mut notes = store::notes_for_jobs(&db, &job_ids).await?;
 
     let mut calls = Vec::with_capacity(logs.len());
-    let mut spans = vec![];
     for log in logs {
         // One call whose turns cannot be read is listed as such; the others as usual.
         let (turns, unreadable) = match log.turns() {
             Ok(turns) => (turns, None),
             Err(e) => (vec![], Some(format!("调解后台的通话内容无法解析 (conversations: {})", e.problem))),
         };
-        let start = turns.first().map(|t| t.timestamp).unwrap_or(0);
-        let end = turns.last().map(|t| t.timestamp).unwrap_or(start);
-        spans.push((log.job_id.clone(), start, end));
         let mine: Vec<NoteView> = notes.iter().filter(|n| n.out_id.as_deref() == Some(log.job_id.as_str())).cloned().collect();
         calls.push(CallView {
             recording: (!log.record_url.is_empty()).then(|| format!("/api/recordings/{}", log.job_id)),
@@ -205,18 +201,18 @@ pub async fn conversations(req: Request, ctx: RouteContext<Context>) -> Reply {
         });
     }
 
-    // Records without a usable out_id: link by the party's number and time.
-    let connected: Vec<&(String, i64, i64)> = spans.iter().filter(|(_, s, _)| *s > 0).collect();
-    if let (Some(from), Some(to)) = (connected.iter().map(|s| s.1).min(), connected.iter().map(|s| s.2).max()) {
-        let orphans = store::orphan_notes(&db, &format_shanghai(from - 60_000), &format_shanghai(to + 3_600_000)).await?;
+    // Records without a usable out_id: linked by the party's number and time
+    // (shared::wire::api::link_orphans); the numbers are asked only when there are some.
+    if let Some((from, to)) = orphan_window(&calls) {
+        let orphans = store::orphan_notes(&db, &format_shanghai(from), &format_shanghai(to)).await?;
         if !orphans.is_empty() {
-            for (job_id, start, end) in connected {
-                let phone = call_phone(&ctx.env, job_id).await;
-                let linked: Vec<NoteView> = orphans.iter().filter(|n| note_belongs_to(n, job_id, phone.as_deref(), *start, *end)).cloned().collect();
-                if let Some(call) = calls.iter_mut().find(|c| &c.job_id == job_id) {
-                    call.notes.extend(linked);
+            let mut phones = HashMap::new();
+            for job_id in connected_job_ids(&calls) {
+                if let Some(phone) = call_phone(&ctx.env, &job_id).await {
+                    phones.insert(job_id, phone);
                 }
             }
+            link_orphans(&mut calls, &orphans, |job| phones.get(job).cloned());
         }
     }
     for call in &mut calls {

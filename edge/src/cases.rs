@@ -6,37 +6,20 @@ use shared::wire::access::Op;
 use shared::wire::api::{AuditResponse, EventData, EventKind, OcrOutcome, RowPatch, TakeoverOutcome};
 use shared::wire::mediation::answer::{Answered, Shape};
 use shared::wire::mediation::{paths, require_id, AgreementRequest, AgreementResult, OcrRequest, OcrResult, TakeoverRequest, TakeoverResult};
-use shared::wire::session::Claims;
 use shared::time::format_shanghai;
-use worker::{Context, Env, Method, Request, RouteContext};
+use worker::{Context, Method, Request, RouteContext};
 
 use crate::auth;
 use crate::http::{self, Failure, Reply};
 use crate::live;
 use crate::store;
-use crate::upstream::{self, q, CallFailure};
+use crate::store::audit_action as audit;
+use crate::upstream::{self, q};
 
 fn case_id(ctx: &RouteContext<Context>) -> Result<String, Failure> {
     let id = ctx.param("case_id").cloned().unwrap_or_default();
     require_id("caseId", &id).map_err(|e| Failure::field(&e))?;
     Ok(id)
-}
-
-/// Writes the audit entry for an action and its upstream outcome: the
-/// backend's status (or envelope code) and message; 0 when no answer came.
-pub async fn audit<T>(env: &Env, who: &Claims, action: &str, case_id: Option<&str>, target: Option<&str>, result: &Result<Answered<T>, CallFailure>) {
-    let (status, outcome) = match result {
-        Ok(a) => (a.code.and_then(|c| u16::try_from(c).ok()).unwrap_or(a.status), a.message.clone()),
-        Err(f) => (f.audit_status(), f.failure.body.error.message.clone()),
-    };
-    match store::db(env) {
-        Ok(db) => {
-            if let Err(e) = store::audit(&db, who, action, case_id, target, status, &outcome).await {
-                worker::console_error!("audit write failed for {action}: {e}");
-            }
-        }
-        Err(_) => worker::console_error!("audit write failed for {action}: no D1 binding"),
-    }
 }
 
 /// `POST /api/cases/{caseId}/takeover`: the user name comes from the token,

@@ -213,7 +213,10 @@ async fn forward(signer: &shared::wire::clink::sign::Signer, method: SignMethod,
         }
         let mut response = fetch_with_timeout(Request::new_with_init(&signed.url, &init)?, TIMEOUT)
             .await
-            .map_err(|t| transport_failure(&t, "知识库服务"))?;
+            .map_err(|t| {
+                worker::console_warn!("clink: {t:?}");
+                transport_failure(&t, "知识库服务")
+            })?;
         let status = response.status_code();
         if (200..300).contains(&status) {
             let content_type = response.headers().get("Content-Type")?.unwrap_or_default();
@@ -252,5 +255,33 @@ fn clink_failure(status: u16, error: Option<ErrorResponse>) -> Failure {
             Failure { status, body }
         }
         None => Failure::new(502, "upstream_invalid", format!("知识库服务返回了无法解析的数据 (HTTP {status})")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_in_one_second_are_signed_with_different_expiries() {
+        let seen: Vec<u32> = (0..4).map(|_| expires_for("/aikb/search_knowledge_on_open", 1_800_000_000, 600)).collect();
+        assert_eq!(seen, [600, 599, 598, 597]);
+        // Another path, or the next second, starts again at the setting.
+        assert_eq!(expires_for("/aikb/list_faqs", 1_800_000_000, 600), 600);
+        assert_eq!(expires_for("/aikb/search_knowledge_on_open", 1_800_000_001, 600), 600);
+        // Never below one second.
+        for _ in 0..5 {
+            assert!(expires_for("/kb/x", 1_800_000_002, 2) >= 1);
+        }
+    }
+
+    #[test]
+    fn only_the_documented_conversation_paths_are_owner_checked() {
+        for p in CONVERSATION_SCOPED {
+            assert!(shared::wire::clink::path_is_documented(p), "{p}");
+        }
+        for p in USER_SCOPED {
+            assert!(shared::wire::clink::path_is_documented(p), "{p}");
+        }
     }
 }

@@ -177,3 +177,31 @@ pub fn page_csp(inline_script_hashes: &[String], frame_ancestors: &[String]) -> 
          base-uri 'none'; form-action 'self'; frame-ancestors 'self'{ancestors}"
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_csp_allows_only_its_own_scripts_and_portals() {
+        let csp = page_csp(&["abc".into()], &["https://portal.example.cn".into()]);
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-abc';"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'self' https://portal.example.cn"), "{csp}");
+        assert!(!csp.contains("script-src 'self' 'unsafe-inline'"));
+        assert!(page_csp(&[], &[]).ends_with("frame-ancestors 'self'"));
+    }
+
+    #[test]
+    fn a_setting_error_names_the_setting_never_its_value() {
+        let f = Failure::setting(&FieldError::new("BOARD_SESSION_SECRET", "is not set"));
+        assert_eq!((f.status, f.body.error.code.as_str()), (500, "misconfigured"));
+        assert!(f.body.error.message.contains("BOARD_SESSION_SECRET"));
+    }
+
+    #[test]
+    fn bodies_over_the_limit_are_413() {
+        let f = Failure::from(BodyError::TooLarge { limit: 16 });
+        assert_eq!((f.status, f.body.error.code.as_str()), (413, "too_large"));
+        assert_eq!(Failure::from(BodyError::Unreadable).status, 400);
+    }
+}

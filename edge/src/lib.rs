@@ -120,3 +120,13 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     }
     Ok(response)
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn methods_a_runtime_reads_as_get_are_not_in_the_list() {
+        for m in ["QUERY", "TRACE", "CONNECT", "PROPFIND", "get"] {
+            assert!(!super::METHODS.contains(&m), "{m}");
+        }
+    }
+}

@@ -10,6 +10,8 @@ use worker::{D1Database, D1PreparedStatement, Env};
 
 use crate::auth::now_ms;
 use crate::http::Failure;
+use crate::upstream::CallFailure;
+use shared::wire::mediation::answer::Answered;
 
 pub fn db(env: &Env) -> Result<D1Database, Failure> {
     env.d1("DB").map_err(|_| Failure::new(500, "misconfigured", "服务配置错误 (D1 binding DB is missing)"))
@@ -354,6 +356,23 @@ pub async fn audit(db: &D1Database, who: &Claims, action: &str, case_id: Option<
     Ok(())
 }
 
+/// Writes the audit entry for an action and its upstream outcome: the
+/// backend's status (or envelope code) and message; 0 when no answer came.
+pub async fn audit_action<T>(env: &Env, who: &Claims, action: &str, case_id: Option<&str>, target: Option<&str>, result: &Result<Answered<T>, CallFailure>) {
+    let (status, outcome) = match result {
+        Ok(a) => (a.code.and_then(|c| u16::try_from(c).ok()).unwrap_or(a.status), a.message.clone()),
+        Err(f) => (f.audit_status(), f.failure.body.error.message.clone()),
+    };
+    match db(env) {
+        Ok(db) => {
+            if let Err(e) = audit(&db, who, action, case_id, target, status, &outcome).await {
+                worker::console_error!("audit write failed for {action}: {e}");
+            }
+        }
+        Err(_) => worker::console_error!("audit write failed for {action}: no D1 binding"),
+    }
+}
+
 #[derive(Deserialize)]
 struct AuditRow {
     id: f64,
@@ -523,4 +542,25 @@ pub async fn own_conversation(db: &D1Database, conversation_id: &str, user: &str
 /// The owner of a conversation, if the edge has seen it.
 pub async fn conversation_owner(db: &D1Database, conversation_id: &str) -> worker::Result<Option<String>> {
     db.prepare("SELECT user_name FROM clink_conversations WHERE conversation_id = ?1").bind(&[s(conversation_id)])?.first(Some("user_name")).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_two_users_and_keys_share_a_scope() {
+        // What "sub:key" could not tell apart.
+        assert_ne!(idempotency_scope("a:b", "c"), idempotency_scope("a", "b:c"));
+        assert_ne!(idempotency_scope("ab", "c"), idempotency_scope("a", "bc"));
+        assert_eq!(idempotency_scope("zhangmin", "k1"), "8:zhangmin:k1");
+    }
+
+    #[test]
+    fn a_replay_stores_its_record_only_under_its_own_mark() {
+        // The guarded statements name the dead letter's token; the plain ones do not.
+        assert!(INSERT_VERSION.contains("{guard}") && UPSERT_NOTE.contains("{guard}"));
+        assert!(UPSERT_NOTE.contains("excluded.digest IS NOT note_results.digest"), "a redelivery changes nothing");
+        assert!(UPSERT_NOTE.contains("COALESCE(excluded.report_ms, -1)"), "a report time that is not a time counts as the oldest");
+    }
 }

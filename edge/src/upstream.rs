@@ -40,13 +40,10 @@ pub async fn fetch_with_timeout(request: Request, timeout: Duration) -> Result<R
 }
 
 /// `who` names the upstream in the message ("调解后台", "知识库服务", …). The
-/// cause of an unreachable upstream goes to the log, not to the caller.
+/// cause of an unreachable upstream is not the caller's to read (see [`log`]).
 pub fn transport_failure(t: &Transport, who: &str) -> Failure {
     match t {
-        Transport::Unreachable(cause) => {
-            worker::console_warn!("{who} unreachable: {cause}");
-            Failure::new(502, "upstream_unreachable", format!("{who}无法连接 (upstream unreachable)"))
-        }
+        Transport::Unreachable(_) => Failure::new(502, "upstream_unreachable", format!("{who}无法连接 (upstream unreachable)")),
         Transport::TimedOut(d) => Failure::new(504, "upstream_timeout", format!("{who}响应超时 (no answer within {} s)", d.as_secs())),
     }
 }
@@ -99,10 +96,17 @@ pub fn fault_failure(fault: &UpstreamFault) -> Failure {
             let message = if message.is_empty() { "调解后台处理失败 (the backend failed)".to_owned() } else { message.clone() };
             Failure::new(*status, "upstream_error", message)
         }
-        UpstreamFault::Unreadable { status, problem } => {
-            worker::console_warn!("mediation backend answered HTTP {status} unreadably: {problem}");
-            Failure::new(502, "upstream_invalid", format!("调解后台返回了无法解析的数据 (HTTP {status})"))
-        }
+        UpstreamFault::Unreadable { status, .. } => Failure::new(502, "upstream_invalid", format!("调解后台返回了无法解析的数据 (HTTP {status})")),
+    }
+}
+
+/// What the caller is not told goes to the Worker's log.
+fn log(attempt: &Attempt, transport: Option<&Transport>) {
+    if let Some(Transport::Unreachable(cause)) = transport {
+        worker::console_warn!("mediation backend unreachable: {cause}");
+    }
+    if let Attempt::Answered(UpstreamFault::Unreadable { status, problem }) = attempt {
+        worker::console_warn!("mediation backend answered HTTP {status} unreadably: {problem}");
     }
 }
 
@@ -121,12 +125,13 @@ async fn send(env: &Env, method: Method, path_and_query: &str, json_body: Option
     }
     init.with_headers(headers);
     let request = Request::new_with_init(&format!("{}{}", config.base, path_and_query), &init)?;
-    let mut response = fetch_with_timeout(request, TIMEOUT).await.map_err(|t| CallFailure {
-        attempt: match t {
+    let mut response = fetch_with_timeout(request, TIMEOUT).await.map_err(|t| {
+        let attempt = match t {
             Transport::Unreachable(_) => Attempt::Unreachable,
             Transport::TimedOut(_) => Attempt::TimedOut,
-        },
-        failure: transport_failure(&t, "调解后台"),
+        };
+        log(&attempt, Some(&t));
+        CallFailure { attempt, failure: transport_failure(&t, "调解后台") }
     })?;
     let status = response.status_code();
     let body = response.text().await.map_err(|_| {
@@ -139,8 +144,56 @@ async fn send(env: &Env, method: Method, path_and_query: &str, json_body: Option
 /// Sends a request and reads the answer by the one rule.
 pub async fn call<T: DeserializeOwned>(env: &Env, method: Method, path_and_query: &str, json_body: Option<String>, shape: Shape) -> Result<Answered<T>, CallFailure> {
     let (status, body) = send(env, method, path_and_query, json_body).await?;
-    answer::read::<T>(status, &body, shape).map_err(|fault| CallFailure { failure: fault_failure(&fault), attempt: Attempt::Answered(fault) })
+    answer::read::<T>(status, &body, shape).map_err(|fault| {
+        let failure = fault_failure(&fault);
+        let attempt = Attempt::Answered(fault);
+        log(&attempt, None);
+        CallFailure { failure, attempt }
+    })
 }
 
 /// Percent-encodes a query value (the one encoder, `shared::wire::url`).
 pub use shared::wire::url::encode_component as q;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_fault_is_answered_with_a_status_that_says_what_happened() {
+        let answer = |f: UpstreamFault| {
+            let failure = fault_failure(&f);
+            (failure.status, failure.body.error.code, failure.body.error.message)
+        };
+        // The backend's own refusal passes through with its words.
+        assert_eq!(answer(UpstreamFault::Rejected { status: 400, message: "案件已被接管,不允许重复接管".into() }), (400, "upstream_rejected".into(), "案件已被接管,不允许重复接管".into()));
+        let (status, code, _) = answer(UpstreamFault::Failed { status: 502, code: Some(500), message: "系统繁忙".into() });
+        assert_eq!((status, code.as_str()), (502, "upstream_error"));
+        // A refused edge token is never a 401 (the board would sign the user out).
+        let (status, code, message) = answer(UpstreamFault::CredentialsRefused { status: 401 });
+        assert_eq!((status, code.as_str()), (502, "upstream_auth_failed"));
+        assert!(message.contains("MEDIATION_API_TOKEN"));
+        // An unreadable answer says so without echoing it.
+        let (status, code, message) = answer(UpstreamFault::Unreadable { status: 200, problem: "<html>secret</html>".into() });
+        assert_eq!((status, code.as_str()), (502, "upstream_invalid"));
+        assert!(!message.contains("secret"), "{message}");
+        // A failure without a message still reads.
+        assert!(!answer(UpstreamFault::Failed { status: 500, code: None, message: String::new() }).2.is_empty());
+    }
+
+    #[test]
+    fn no_answer_is_recorded_as_status_zero() {
+        let f = CallFailure { attempt: Attempt::TimedOut, failure: Failure::new(504, "upstream_timeout", "x") };
+        assert_eq!(f.audit_status(), 0);
+        let f = CallFailure { attempt: Attempt::Answered(UpstreamFault::Failed { status: 502, code: Some(500), message: String::new() }), failure: Failure::new(502, "upstream_error", "x") };
+        assert_eq!(f.audit_status(), 500, "the envelope's code, not the edge's 502");
+    }
+
+    #[test]
+    fn transport_failures_name_the_upstream_not_the_cause() {
+        let f = transport_failure(&Transport::TimedOut(TIMEOUT), "调解后台");
+        assert_eq!((f.status, f.body.error.code.as_str()), (504, "upstream_timeout"));
+        assert!(f.body.error.message.starts_with("调解后台"));
+        assert!(f.body.error.message.contains("10 s"));
+    }
+}

@@ -634,9 +634,73 @@ pub fn note_belongs_to(note: &NoteView, job_id: &str, phone: Option<&str>, call_
     }
 }
 
+/// How long before a call and after it ended a record without `out_id` may
+/// start and still be the call's (the agent runs after the call).
+pub const LINK_BEFORE_MS: i64 = 60_000;
+pub const LINK_AFTER_MS: i64 = 3_600_000;
+
+/// The span of calls a case's records without `out_id` may belong to: from
+/// a minute before the first connected call to an hour after the last
+/// (`None` when no call connected). The edge reads those records for it.
+pub fn orphan_window(calls: &[CallView]) -> Option<(i64, i64)> {
+    let spans = calls.iter().filter_map(call_span);
+    let (from, to) = spans.fold(None, |acc: Option<(i64, i64)>, (s, e)| Some(acc.map_or((s, e), |(a, b)| (a.min(s), b.max(e)))))?;
+    Some((from - LINK_BEFORE_MS, to + LINK_AFTER_MS))
+}
+
+/// A connected call's first and last turn (ms since the epoch).
+fn call_span(call: &CallView) -> Option<(i64, i64)> {
+    let start = call.turns.first()?.timestamp;
+    (start > 0).then(|| (start, call.turns.last().map(|t| t.timestamp).unwrap_or(start)))
+}
+
+/// Gives each connected call the records without `out_id` that belong to it
+/// ([`note_belongs_to`]: the party's number, `phone_of(job_id)`, and a start
+/// time in the call's window).
+pub fn link_orphans(calls: &mut [CallView], orphans: &[NoteView], phone_of: impl Fn(&str) -> Option<String>) {
+    for call in calls.iter_mut() {
+        let Some((start, end)) = call_span(call) else { continue };
+        let phone = phone_of(&call.job_id);
+        let linked = orphans.iter().filter(|n| note_belongs_to(n, &call.job_id, phone.as_deref(), start, end)).cloned();
+        call.notes.extend(linked);
+    }
+}
+
+/// The connected calls whose number the edge needs for [`link_orphans`].
+pub fn connected_job_ids(calls: &[CallView]) -> Vec<String> {
+    calls.iter().filter(|c| call_span(c).is_some()).map(|c| c.job_id.clone()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_without_out_id_go_to_the_call_of_their_number_and_time() {
+        let turn = |ms: i64| Turn { timestamp: ms, speaker: crate::wire::mediation::Speaker::Robot, script: None, action: crate::wire::mediation::TurnAction::Broadcast };
+        let call = |job: &str, start: i64| CallView {
+            job_id: job.into(),
+            call_type: CallType::FollowUp,
+            call_status: CallStatus::Succeeded,
+            started_at: Some(start),
+            turns: vec![turn(start), turn(start + 120_000)],
+            unreadable: None,
+            raw_conversations: None,
+            recording: None,
+            notes: vec![],
+        };
+        let t0 = crate::time::parse_shanghai("2026-11-22 10:00:00").unwrap();
+        let mut calls = vec![call("j1", t0), call("j2", t0 + 7_200_000), CallView { turns: vec![], ..call("j3", t0) }];
+        assert_eq!(orphan_window(&calls), Some((t0 - LINK_BEFORE_MS, t0 + 7_200_000 + 120_000 + LINK_AFTER_MS)));
+        assert_eq!(connected_job_ids(&calls), ["j1", "j2"]);
+        let orphan = |cell: &str, start: &str| NoteView { out_id: None, cell_number: Some(cell.into()), start_time: Some(start.into()), ..note(None, None, start) };
+        let orphans = [orphan("139", "2026-11-22 10:10:00"), orphan("138", "2026-11-22 12:05:00"), orphan("139", "2026-11-22 15:00:00")];
+        let phones = |job: &str| Some(if job == "j1" { "139" } else { "138" }.to_owned());
+        link_orphans(&mut calls, &orphans, phones);
+        let got: Vec<usize> = calls.iter().map(|c| c.notes.len()).collect();
+        assert_eq!(got, [1, 1, 0], "each its own, the late one nobody's");
+        assert_eq!(orphan_window(&calls[2..]), None);
+    }
 
     #[test]
     fn server_messages_decode_as_serde_reads_them() {
