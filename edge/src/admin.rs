@@ -2,6 +2,7 @@
 //! one once it is fixed; and, for roles that see raw data, the kept versions
 //! of a note record.
 
+use shared::wire::api::ErrorCode;
 use base64::Engine as _;
 use shared::wire::access::Op;
 use shared::wire::api::{DeadLettersResponse, NoteHistory, ReplayRequest};
@@ -27,7 +28,7 @@ pub async fn dead_letters(req: Request, ctx: RouteContext<Context>) -> Reply {
 fn still_invalid(field: &str, problem: String) -> Failure {
     let mut f = Failure::field(&shared::FieldError::new(field, problem));
     f.status = 422;
-    f.body.error.code = "still_invalid".into();
+    f.body.error.code = ErrorCode::StillInvalid;
     f
 }
 
@@ -48,7 +49,7 @@ pub async fn replay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
         return Err(Failure::not_found("没有这条死信 (no such dead letter)"));
     };
     if letter.replayed_at.is_some() {
-        return Err(Failure::new(409, "already_replayed", "这条死信已经重放过 (already replayed)"));
+        return Err(Failure::new(409, ErrorCode::AlreadyReplayed, "这条死信已经重放过 (already replayed)"));
     }
     let raw = match body.record {
         Some(r) => r,
@@ -68,7 +69,7 @@ pub async fn replay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     let good = GoodRecord { digest: content_digest(&raw), raw: raw.to_string(), record, outcome };
     let shown = match store::replay(&db, id, &good, &replay_token(), &claims.sub).await? {
         Replayed::Stored { shown } => shown,
-        Replayed::AlreadyReplayed => return Err(Failure::new(409, "already_replayed", "这条死信已经重放过 (already replayed)")),
+        Replayed::AlreadyReplayed => return Err(Failure::new(409, ErrorCode::AlreadyReplayed, "这条死信已经重放过 (already replayed)")),
     };
     if shown {
         let record = shared::wire::api::StoredRecord { note_type, replayed: Some(id), ..Default::default() };

@@ -1,6 +1,7 @@
 //! Who may call: every `/api/*` route needs `Authorization: Bearer <JWT>`
 //! signed with `BOARD_SESSION_SECRET` (see `shared::wire::session`).
 
+use shared::wire::api::ErrorCode;
 use shared::wire::access::Op;
 use shared::wire::session::{self, Claims};
 use worker::{Env, Request};
@@ -27,7 +28,7 @@ pub fn verify(token: &str, env: &Env) -> Result<Claims, Failure> {
     let secret = session_secret(env)?;
     let policy = config::session_policy(env).map_err(|e| Failure::setting(&e))?;
     session::verify_with(token, secret.as_bytes(), now_secs(), &policy).map_err(|e| {
-        let mut f = Failure::new(401, "unauthorized", e.to_string());
+        let mut f = Failure::new(401, ErrorCode::Unauthorized, e.to_string());
         f.body.error.field = Some("Authorization".into());
         f
     })

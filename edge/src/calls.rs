@@ -1,6 +1,7 @@
 //! AI calls: place one (idempotent), read or change a call's status, read the
 //! conversations with their note results, and fetch a recording.
 
+use shared::wire::api::ErrorCode;
 use std::collections::HashMap;
 
 use serde::de::IgnoredAny;
@@ -47,9 +48,9 @@ pub async fn place(mut req: Request, ctx: RouteContext<Context>) -> Reply {
         }
         Claim::Unknown { reason } => return Err(outcome_unknown(409, &reason)),
         Claim::Mismatch => {
-            return Err(Failure::new(422, "idempotency_key_reused", "这个 Idempotency-Key 已用于另一个外呼请求 (key reused with a different request)"));
+            return Err(Failure::new(422, ErrorCode::IdempotencyKeyReused, "这个 Idempotency-Key 已用于另一个外呼请求 (key reused with a different request)"));
         }
-        Claim::InFlight => return Err(Failure::new(409, "in_flight", "同一外呼请求正在处理中,请稍候 (a request with this Idempotency-Key is in flight)")),
+        Claim::InFlight => return Err(Failure::new(409, ErrorCode::InFlight, "同一外呼请求正在处理中,请稍候 (a request with this Idempotency-Key is in flight)")),
         Claim::New => {}
     }
     let result = upstream::call::<Vec<CallResult>>(&ctx.env, Method::Post, paths::CALL_V2, Some(body), Shape::Envelope).await;
@@ -89,7 +90,7 @@ pub async fn place(mut req: Request, ctx: RouteContext<Context>) -> Reply {
 fn outcome_unknown(status: u16, reason: &str) -> Failure {
     Failure::new(
         status,
-        "outcome_unknown",
+        ErrorCode::OutcomeUnknown,
         format!("外呼结果未知({reason}):调解后台可能已经拨出。为免重复拨打,本次不会再次发起,请先查询当事人的通话状态 (the call may have been placed; check its status instead of calling again)"),
     )
 }
@@ -286,7 +287,7 @@ pub async fn recording(req: Request, ctx: RouteContext<Context>) -> Reply {
 /// The one answer for any recording that cannot be fetched: it never
 /// names the URL, the host or what went wrong (those go to the log).
 fn recording_unavailable() -> Failure {
-    Failure::new(502, "recording_unavailable", "录音暂时无法获取,请稍后重试 (recording unavailable)")
+    Failure::new(502, ErrorCode::RecordingUnavailable, "录音暂时无法获取,请稍后重试 (recording unavailable)")
 }
 
 /// Most redirects followed, each checked against the allow-list like the first URL.

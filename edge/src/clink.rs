@@ -11,9 +11,9 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use serde_json::Value;
-use shared::wire::api::ApiError;
+use shared::wire::api::{ApiError, ErrorCode};
 use shared::wire::clink::sign::{Method as SignMethod, QueryValue, COMMON_PARAMS};
-use shared::wire::clink::{find_endpoint, path_is_documented, ErrorCode, ErrorResponse};
+use shared::wire::clink::{self, find_endpoint, path_is_documented, ErrorResponse};
 use shared::wire::session::Claims;
 use worker::{Context, Delay, Headers, Method, Request, RequestInit, Response, RouteContext};
 
@@ -66,7 +66,7 @@ async fn pace(path: &str) -> Result<(), Failure> {
     });
     let wait = slot - now;
     if wait > MAX_QUEUE_MS {
-        return Err(Failure::new(429, "TooManyRequests", "知识库请求过于频繁,请稍后再试 (too many queued requests)"));
+        return Err(Failure::new(429, ErrorCode::parse("TooManyRequests"), "知识库请求过于频繁,请稍后再试 (too many queued requests)"));
     }
     if wait > 0.0 {
         Delay::from(Duration::from_millis(wait as u64)).await;
@@ -89,11 +89,11 @@ pub async fn relay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     let method = match req.method() {
         Method::Get => SignMethod::Get,
         Method::Post => SignMethod::Post,
-        _ => return Err(Failure::new(405, "method_not_allowed", "只支持 GET 和 POST")),
+        _ => return Err(Failure::new(405, ErrorCode::MethodNotAllowed, "只支持 GET 和 POST")),
     };
     let Some(endpoint) = find_endpoint(method, &path) else {
         return Err(if path_is_documented(&path) {
-            Failure::new(405, "method_not_allowed", format!("{path} 不支持 {}", method.as_str()))
+            Failure::new(405, ErrorCode::MethodNotAllowed, format!("{path} 不支持 {}", method.as_str()))
         } else {
             Failure::not_found(&format!("不是已知的知识库接口 (not a documented Clink path: {path})"))
         });
@@ -230,13 +230,13 @@ async fn forward(signer: &shared::wire::clink::sign::Signer, method: SignMethod,
         let error = ErrorResponse::parse(&text);
         let code = error.as_ref().map(|e| e.error.code.clone());
         match code {
-            Some(ErrorCode::TooManyRequests) if rate_retries < MAX_RATE_RETRIES => {
+            Some(clink::ErrorCode::TooManyRequests) if rate_retries < MAX_RATE_RETRIES => {
                 rate_retries += 1;
                 let jitter = js_sys::Math::random() * 250.0;
                 let backoff = 300.0 * 2f64.powi(rate_retries as i32 - 1) + jitter;
                 Delay::from(Duration::from_millis(backoff as u64)).await;
             }
-            Some(ErrorCode::SignaturesExpired) if !resigned => resigned = true,
+            Some(clink::ErrorCode::SignaturesExpired) if !resigned => resigned = true,
             _ => return Err(clink_failure(status, error)),
         }
     }
@@ -247,14 +247,14 @@ fn clink_failure(status: u16, error: Option<ErrorResponse>) -> Failure {
         Some(e) => {
             // Clink refusing the edge's own key is a server problem, not the user's session.
             let status = match e.error.code {
-                ErrorCode::AuthFailure | ErrorCode::MissingAuthenticationToken | ErrorCode::SignaturesExpired => 502,
+                clink::ErrorCode::AuthFailure | clink::ErrorCode::MissingAuthenticationToken | clink::ErrorCode::SignaturesExpired => 502,
                 _ => status,
             };
-            let mut body = ApiError::new(e.error.code.as_str(), e.error.message);
+            let mut body = ApiError::new(ErrorCode::parse(e.error.code.as_str()), e.error.message);
             body.error.request_id = e.request_id;
             Failure { status, body }
         }
-        None => Failure::new(502, "upstream_invalid", format!("知识库服务返回了无法解析的数据 (HTTP {status})")),
+        None => Failure::new(502, ErrorCode::UpstreamInvalid, format!("知识库服务返回了无法解析的数据 (HTTP {status})")),
     }
 }
 

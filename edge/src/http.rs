@@ -4,7 +4,7 @@
 use std::future::Future;
 
 use serde::Serialize;
-use shared::wire::api::ApiError;
+use shared::wire::api::{ApiError, ErrorCode};
 use shared::FieldError;
 use worker::{Headers, Request, Response, Result};
 
@@ -17,7 +17,7 @@ pub struct Failure {
 }
 
 impl Failure {
-    pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
+    pub fn new(status: u16, code: ErrorCode, message: impl Into<String>) -> Self {
         Self { status, body: ApiError::new(code, message) }
     }
 
@@ -28,22 +28,22 @@ impl Failure {
 
     /// 500 naming a missing or invalid setting (never its value).
     pub fn setting(err: &FieldError) -> Self {
-        Self::new(500, "misconfigured", format!("服务配置错误 (setting {}: {})", err.field, err.problem))
+        Self::new(500, ErrorCode::Misconfigured, format!("服务配置错误 (setting {}: {})", err.field, err.problem))
     }
 
     pub fn not_found(message: &str) -> Self {
-        Self::new(404, "not_found", message)
+        Self::new(404, ErrorCode::NotFound, message)
     }
 
     pub fn forbidden(message: &str) -> Self {
-        Self::new(403, "forbidden", message)
+        Self::new(403, ErrorCode::Forbidden, message)
     }
 }
 
 impl From<worker::Error> for Failure {
     fn from(e: worker::Error) -> Self {
         worker::console_error!("internal error: {e}");
-        Failure::new(500, "internal", "服务内部错误 (internal error)")
+        Failure::new(500, ErrorCode::Internal, "服务内部错误 (internal error)")
     }
 }
 
@@ -79,8 +79,8 @@ pub enum BodyError {
 impl From<BodyError> for Failure {
     fn from(e: BodyError) -> Self {
         match e {
-            BodyError::TooLarge { limit } => Failure::new(413, "too_large", format!("请求体过大 (body over {limit} bytes)")),
-            BodyError::Unreadable => Failure::new(400, "bad_request", "无法读取请求体 (unreadable body)"),
+            BodyError::TooLarge { limit } => Failure::new(413, ErrorCode::TooLarge, format!("请求体过大 (body over {limit} bytes)")),
+            BodyError::Unreadable => Failure::new(400, ErrorCode::BadRequest, "无法读取请求体 (unreadable body)"),
         }
     }
 }

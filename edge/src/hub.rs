@@ -12,6 +12,7 @@
 //! (more are refused with 503) and each is closed after [`HELLO_TIMEOUT_MS`];
 //! a user has at most [`MAX_PER_USER`] sockets (a new one closes their oldest).
 
+use shared::wire::api::ErrorCode;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -250,7 +251,7 @@ impl DurableObject for BoardHub {
                 if waiting >= MAX_WAITING {
                     return crate::http::json(
                         503,
-                        &shared::wire::api::ApiError::new("too_many_connections", "等待登录的实时连接过多,请稍后重试 (too many connections waiting for hello)"),
+                        &shared::wire::api::ApiError::new(ErrorCode::TooManyConnections, "等待登录的实时连接过多,请稍后重试 (too many connections waiting for hello)"),
                     );
                 }
                 let pair = WebSocketPair::new()?;

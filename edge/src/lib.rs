@@ -22,6 +22,7 @@ mod webhook;
 
 pub use hub::BoardHub;
 
+use shared::wire::api::ErrorCode;
 use worker::{event, Context, Env, Method, Request, Response, Result, Router};
 
 use crate::http::run;
@@ -64,7 +65,7 @@ fn router(ctx: Context) -> Router<'static, Context> {
     #[cfg(feature = "demo")]
     let router = router.post_async("/api/demo/session", |r, c| run(demo::session(r, c)));
     router.or_else_any_method("/api/*rest", |_, _| {
-        http::json(404, &shared::wire::api::ApiError::new("not_found", "没有这个接口 (no such API route)"))
+        http::json(404, &shared::wire::api::ApiError::new(ErrorCode::NotFound, "没有这个接口 (no such API route)"))
     })
 }
 
@@ -76,7 +77,7 @@ const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OP
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let path = req.path();
     if !METHODS.contains(&req.inner().method().as_str()) {
-        let r = http::json(405, &shared::wire::api::ApiError::new("method_not_allowed", "这个接口不支持该 HTTP 方法 (method not allowed)"))?;
+        let r = http::json(405, &shared::wire::api::ApiError::new(ErrorCode::MethodNotAllowed, "这个接口不支持该 HTTP 方法 (method not allowed)"))?;
         let allow = if path.starts_with("/api/") || path.starts_with("/webhooks/") { shared::wire::access::allowed_methods(&path) } else { None };
         r.headers().set("Allow", allow.as_deref().unwrap_or("GET, HEAD"))?;
         http::api_headers(&r);
@@ -86,7 +87,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let allowed = http::embed_origins(&env);
     if path == "/embed.js" {
         if !matches!(req.method(), Method::Get | Method::Head) {
-            let r = http::json(405, &shared::wire::api::ApiError::new("method_not_allowed", "只支持 GET (GET and HEAD only)"))?;
+            let r = http::json(405, &shared::wire::api::ApiError::new(ErrorCode::MethodNotAllowed, "只支持 GET (GET and HEAD only)"))?;
             r.headers().set("Allow", "GET, HEAD")?;
             return Ok(r);
         }
@@ -105,7 +106,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     } else {
         let response = router(ctx).run(req, env).await?;
         if response.status_code() == 405 {
-            let r = http::json(405, &shared::wire::api::ApiError::new("method_not_allowed", "这个接口不支持该 HTTP 方法 (method not allowed)"))?;
+            let r = http::json(405, &shared::wire::api::ApiError::new(ErrorCode::MethodNotAllowed, "这个接口不支持该 HTTP 方法 (method not allowed)"))?;
             if let Some(allow) = shared::wire::access::allowed_methods(&path) {
                 r.headers().set("Allow", &allow)?;
             }

@@ -2,6 +2,7 @@
 //! Durable Object) to publish events after an answer has gone, and handing
 //! `/api/live` WebSocket upgrades to it.
 
+use shared::wire::api::ErrorCode;
 use serde::{Deserialize, Serialize};
 use shared::wire::api::{EventData, EventKind};
 use worker::{Context, Env, Method, Request, RequestInit, Response, Result, RouteContext};
@@ -51,7 +52,7 @@ async fn send_to_hub(env: &Env, events: &[NewEvent]) -> Result<()> {
 /// session secret nobody could say hello, so nothing is accepted.
 pub async fn connect(req: Request, env: &Env) -> Result<Response> {
     match req.headers().get("Upgrade")?.map(|u| u.to_ascii_lowercase()) {
-        None => return crate::http::json(426, &shared::wire::api::ApiError::new("upgrade_required", "需要 WebSocket 连接 (expected a WebSocket upgrade)")),
+        None => return crate::http::json(426, &shared::wire::api::ApiError::new(ErrorCode::UpgradeRequired, "需要 WebSocket 连接 (expected a WebSocket upgrade)")),
         Some(u) if u != "websocket" => {
             let mut f = crate::http::Failure::field(&shared::FieldError::new("Upgrade", "must be websocket"));
             f.body.error.message = "Upgrade 只能是 websocket (Upgrade: must be websocket)".into();

@@ -3,6 +3,7 @@
 //! loads the wasm with a small inline module script; its hash is allowed, no
 //! other inline script is.
 
+use shared::wire::api::ErrorCode;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use worker::{Env, Request, Response, Result};
@@ -12,13 +13,13 @@ use crate::http::{page_csp, Failure};
 pub async fn serve(req: Request, env: &Env, allowed_ancestors: &[String]) -> Result<Response> {
     // The pages are files: read them, nothing else.
     if !matches!(req.method(), worker::Method::Get | worker::Method::Head) {
-        let r = crate::http::json(405, &shared::wire::api::ApiError::new("method_not_allowed", "页面只支持 GET (pages answer GET and HEAD only)"))?;
+        let r = crate::http::json(405, &shared::wire::api::ApiError::new(ErrorCode::MethodNotAllowed, "页面只支持 GET (pages answer GET and HEAD only)"))?;
         r.headers().set("Allow", "GET, HEAD")?;
         return Ok(r);
     }
     let assets = match env.assets("ASSETS") {
         Ok(a) => a,
-        Err(_) => return crate::http::json(500, &Failure::new(500, "misconfigured", "ASSETS binding is missing").body),
+        Err(_) => return crate::http::json(500, &Failure::new(500, ErrorCode::Misconfigured, "ASSETS binding is missing").body),
     };
     let mut response = assets.fetch_request(req).await?;
     let content_type = response.headers().get("Content-Type")?.unwrap_or_default();

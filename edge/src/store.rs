@@ -1,6 +1,7 @@
 //! What the edge keeps in D1: note-agent results, dead letters, the audit
 //! log and idempotency keys (schema: `edge/migrations/`).
 
+use shared::wire::api::ErrorCode;
 use serde::Deserialize;
 use shared::wire::api::{AuditEntry, DeadLetter, NoteVersion, NoteView};
 use shared::wire::note::{NoteOutcome, PushRecord, RejectedRecord};
@@ -14,7 +15,7 @@ use crate::upstream::CallFailure;
 use shared::wire::mediation::answer::Answered;
 
 pub fn db(env: &Env) -> Result<D1Database, Failure> {
-    env.d1("DB").map_err(|_| Failure::new(500, "misconfigured", "服务配置错误 (D1 binding DB is missing)"))
+    env.d1("DB").map_err(|_| Failure::new(500, ErrorCode::Misconfigured, "服务配置错误 (D1 binding DB is missing)"))
 }
 
 fn s(v: &str) -> JsValue {

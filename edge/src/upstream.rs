@@ -4,6 +4,7 @@
 //! A failure keeps how far the request got ([`Attempt`]), which decides the
 //! audit entry and whether a call placement's idempotency key may be reused.
 
+use shared::wire::api::ErrorCode;
 use std::time::Duration;
 
 use futures_util::future::{select, Either};
@@ -43,8 +44,8 @@ pub async fn fetch_with_timeout(request: Request, timeout: Duration) -> Result<R
 /// cause of an unreachable upstream is not the caller's to read (see [`log`]).
 pub fn transport_failure(t: &Transport, who: &str) -> Failure {
     match t {
-        Transport::Unreachable(_) => Failure::new(502, "upstream_unreachable", format!("{who}无法连接 (upstream unreachable)")),
-        Transport::TimedOut(d) => Failure::new(504, "upstream_timeout", format!("{who}响应超时 (no answer within {} s)", d.as_secs())),
+        Transport::Unreachable(_) => Failure::new(502, ErrorCode::UpstreamUnreachable, format!("{who}无法连接 (upstream unreachable)")),
+        Transport::TimedOut(d) => Failure::new(504, ErrorCode::UpstreamTimeout, format!("{who}响应超时 (no answer within {} s)", d.as_secs())),
     }
 }
 
@@ -88,15 +89,15 @@ pub fn fault_failure(fault: &UpstreamFault) -> Failure {
     match fault {
         UpstreamFault::CredentialsRefused { .. } => Failure::new(
             502,
-            "upstream_auth_failed",
+            ErrorCode::UpstreamAuthFailed,
             "调解后台拒绝了服务端凭证,请联系管理员检查 MEDIATION_API_TOKEN (the backend refused the edge's credentials)",
         ),
-        UpstreamFault::Rejected { status, message } => Failure::new(*status, "upstream_rejected", message.clone()),
+        UpstreamFault::Rejected { status, message } => Failure::new(*status, ErrorCode::UpstreamRejected, message.clone()),
         UpstreamFault::Failed { status, message, .. } => {
             let message = if message.is_empty() { "调解后台处理失败 (the backend failed)".to_owned() } else { message.clone() };
-            Failure::new(*status, "upstream_error", message)
+            Failure::new(*status, ErrorCode::UpstreamError, message)
         }
-        UpstreamFault::Unreadable { status, .. } => Failure::new(502, "upstream_invalid", format!("调解后台返回了无法解析的数据 (HTTP {status})")),
+        UpstreamFault::Unreadable { status, .. } => Failure::new(502, ErrorCode::UpstreamInvalid, format!("调解后台返回了无法解析的数据 (HTTP {status})")),
     }
 }
 
@@ -183,9 +184,9 @@ mod tests {
 
     #[test]
     fn no_answer_is_recorded_as_status_zero() {
-        let f = CallFailure { attempt: Attempt::TimedOut, failure: Failure::new(504, "upstream_timeout", "x") };
+        let f = CallFailure { attempt: Attempt::TimedOut, failure: Failure::new(504, ErrorCode::UpstreamTimeout, "x") };
         assert_eq!(f.audit_status(), 0);
-        let f = CallFailure { attempt: Attempt::Answered(UpstreamFault::Failed { status: 502, code: Some(500), message: String::new() }), failure: Failure::new(502, "upstream_error", "x") };
+        let f = CallFailure { attempt: Attempt::Answered(UpstreamFault::Failed { status: 502, code: Some(500), message: String::new() }), failure: Failure::new(502, ErrorCode::UpstreamError, "x") };
         assert_eq!(f.audit_status(), 500, "the envelope's code, not the edge's 502");
     }
 

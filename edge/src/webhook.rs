@@ -11,6 +11,7 @@
 //! retries (after 1, 5, 10 minutes). Above the limit the answer is 413 and
 //! nothing is read past it.
 
+use shared::wire::api::ErrorCode;
 use std::time::Duration;
 
 use shared::wire::api::{EventData, EventKind, StoredRecord};
@@ -40,7 +41,7 @@ pub async fn receive(mut req: Request, ctx: RouteContext<Context>) -> Result<Res
     };
     let presented = ctx.param("token").cloned().unwrap_or_default();
     if !constant_time_eq(presented.as_bytes(), expected.as_bytes()) {
-        return crate::http::json(404, &shared::wire::api::ApiError::new("not_found", "not found"));
+        return crate::http::json(404, &shared::wire::api::ApiError::new(ErrorCode::NotFound, "not found"));
     }
     let bytes = match read_bounded(&mut req, MAX_BODY).await {
         Ok(b) => b,

@@ -5,7 +5,7 @@
 use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use shared::wire::api::ApiError;
+use shared::wire::api::{ApiError, ErrorCode};
 
 use crate::services::session::Session;
 
@@ -16,8 +16,8 @@ pub struct ApiFailure {
     pub status: u16,
     pub message: String,
     pub field: Option<String>,
-    /// The edge's error code (`outcome_unknown`, `upstream_rejected`, …); empty without one.
-    pub code: String,
+    /// The edge's error code; an empty `Other` without one.
+    pub code: ErrorCode,
 }
 
 impl std::fmt::Display for ApiFailure {
@@ -33,7 +33,7 @@ impl std::fmt::Display for ApiFailure {
 impl std::error::Error for ApiFailure {}
 
 fn network(message: impl Into<String>) -> ApiFailure {
-    ApiFailure { status: 0, message: message.into(), field: None, code: String::new() }
+    ApiFailure { status: 0, message: message.into(), field: None, code: ErrorCode::default() }
 }
 
 /// Calls the edge as the signed-in user.
@@ -117,7 +117,7 @@ impl Api {
 }
 
 fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiFailure> {
-    serde_json::from_str(text).map_err(|e| ApiFailure { status: 200, message: format!("无法解析服务器数据 / unreadable answer ({e})"), field: None, code: String::new() })
+    serde_json::from_str(text).map_err(|e| ApiFailure { status: 200, message: format!("无法解析服务器数据 / unreadable answer ({e})"), field: None, code: ErrorCode::default() })
 }
 
 /// A fresh idempotency key for one submit.

@@ -22,7 +22,7 @@ use shared::wire::embed::{ActionDetail, BoardEvent, BoardMessage, HostCommand, H
 use shared::view::route::Page;
 
 use crate::i18n::*;
-use crate::services::session::{decode_claims, Session};
+use crate::services::session::Session;
 
 thread_local! {
     /// The portal's origin once the host has introduced itself; `None` standalone.

@@ -11,7 +11,7 @@ use std::pin::Pin;
 
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use shared::wire::api::NoBody;
+use shared::wire::api::{ErrorCode, NoBody};
 use shared::wire::embed::ActionDetail;
 use shared::wire::api::{OcrOutcome, PlacedCalls, StatusCheck, TakeoverOutcome};
 use shared::view::html::Html;
@@ -76,7 +76,7 @@ fn Outcome(
         (Progress::Idle, Some(idle)) => idle.run(),
         (Progress::Idle | Progress::Working, _) => view! { <p role="status" aria-busy="true">{tr!(i18n, action.working)}</p> }.into_any(),
         (Progress::Done, _) => done.run(),
-        (Progress::Failed(e), _) if e.code == "outcome_unknown" && unknown.is_some() => unknown.as_ref().map(|u| u.run()).unwrap_or_else(|| ().into_any()),
+        (Progress::Failed(e), _) if e.code == ErrorCode::OutcomeUnknown && unknown.is_some() => unknown.as_ref().map(|u| u.run()).unwrap_or_else(|| ().into_any()),
         (Progress::Failed(e), _) => view! {
             <div class="error" role="alert">
                 <p>{tr!(i18n, action.failed)}" "{e.message}</p>

@@ -555,6 +555,43 @@ impl ServerMessage {
     }
 }
 
+crate::open_enum::open_enum! {
+    /// The edge's error codes. Clink's own codes (e.g. `TooManyRequests`) are
+    /// passed through as they come and read as `Other`.
+    pub enum ErrorCode {
+        /// The request's input is wrong; `field` names it.
+        BadRequest = "bad_request",
+        /// No valid session token.
+        Unauthorized = "unauthorized",
+        /// The user's role or ownership does not allow this.
+        Forbidden = "forbidden",
+        NotFound = "not_found",
+        MethodNotAllowed = "method_not_allowed",
+        /// A setting or binding of the edge is missing or wrong.
+        Misconfigured = "misconfigured",
+        Internal = "internal",
+        TooLarge = "too_large",
+        UpgradeRequired = "upgrade_required",
+        TooManyConnections = "too_many_connections",
+        UpstreamUnreachable = "upstream_unreachable",
+        UpstreamTimeout = "upstream_timeout",
+        /// The backend refused the request; its message is passed through.
+        UpstreamRejected = "upstream_rejected",
+        UpstreamError = "upstream_error",
+        /// The upstream answered something the edge cannot read.
+        UpstreamInvalid = "upstream_invalid",
+        /// The upstream refused the edge's own credentials.
+        UpstreamAuthFailed = "upstream_auth_failed",
+        /// A call may or may not have been placed: check, never retry blindly.
+        OutcomeUnknown = "outcome_unknown",
+        InFlight = "in_flight",
+        IdempotencyKeyReused = "idempotency_key_reused",
+        AlreadyReplayed = "already_replayed",
+        StillInvalid = "still_invalid",
+        RecordingUnavailable = "recording_unavailable",
+    }
+}
+
 /// Every error the edge answers with: a stable code, a readable message and,
 /// for bad input, the field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -564,8 +601,7 @@ pub struct ApiError {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiErrorBody {
-    /// Machine-readable, e.g. `bad_request`, `unauthorized`, `upstream_unreachable`.
-    pub code: String,
+    pub code: ErrorCode,
     /// Human-readable; upstream messages are passed through unchanged.
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -576,13 +612,13 @@ pub struct ApiErrorBody {
 }
 
 impl ApiError {
-    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { error: ApiErrorBody { code: code.into(), message: message.into(), field: None, request_id: None } }
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { error: ApiErrorBody { code, message: message.into(), field: None, request_id: None } }
     }
 
     pub fn bad_field(err: &FieldError) -> Self {
         Self {
-            error: ApiErrorBody { code: "bad_request".into(), message: err.to_string(), field: Some(err.field.clone()), request_id: None },
+            error: ApiErrorBody { code: ErrorCode::BadRequest, message: err.to_string(), field: Some(err.field.clone()), request_id: None },
         }
     }
 }
@@ -700,6 +736,20 @@ mod tests {
         let got: Vec<usize> = calls.iter().map(|c| c.notes.len()).collect();
         assert_eq!(got, [1, 1, 0], "each its own, the late one nobody's");
         assert_eq!(orphan_window(&calls[2..]), None);
+    }
+
+    #[test]
+    fn error_codes_travel_as_their_snake_case_names_and_clink_codes_pass_through() {
+        let body = serde_json::to_value(ApiError::new(ErrorCode::OutcomeUnknown, "m")).unwrap();
+        assert_eq!(body, serde_json::json!({ "error": { "code": "outcome_unknown", "message": "m" } }));
+        let read: ApiError = serde_json::from_str(r#"{"error":{"code":"TooManyRequests","message":"slow down"}}"#).unwrap();
+        assert_eq!(read.error.code, ErrorCode::Other("TooManyRequests".into()));
+        assert_eq!(read.error.code.as_str(), "TooManyRequests");
+        for code in ErrorCode::KNOWN {
+            assert_eq!(ErrorCode::parse(code.as_str()), *code);
+            assert!(code.as_str().bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
+        }
+        assert_eq!(ApiError::bad_field(&FieldError::new("phone", "bad")).error.code, ErrorCode::BadRequest);
     }
 
     #[test]
