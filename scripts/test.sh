@@ -18,6 +18,9 @@ trap 'exit 130' INT TERM
 "$ROOT/scripts/bootstrap.sh"
 ensure_dev_vars
 
+say "layout: dependency rules and no import loop (docs/architecture.md)"
+python3 "$ROOT/scripts/check-layout.py"
+
 say "native tests (shared, sandbox)"
 (cd "$ROOT" && cargo test --quiet && cargo test --quiet -p edge --lib)
 

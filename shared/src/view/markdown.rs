@@ -4,7 +4,7 @@
 //! `` `code` ``. It produces a tree of plain text; nothing in the input is
 //! ever treated as HTML, so the board renders it without injecting markup.
 
-use crate::view::html::{escape_html, push_decimal};
+use crate::view::html::{escape_html, push_decimal, Html};
 
 /// A run of inline content.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -181,6 +181,14 @@ pub fn plain_text(content: &[Inline]) -> String {
     s
 }
 
+impl Html {
+    /// Markdown, through the one reader ([`to_html`]).
+    pub fn markdown(&mut self, text: &str) -> &mut Self {
+        to_html(text, &mut self.out);
+        self
+    }
+}
+
 /// Renders parsed markdown as HTML: only the tags this reader produces, every
 /// piece of input text escaped (for lists too long to build node by node).
 pub fn to_html(text: &str, out: &mut String) {
@@ -329,5 +337,14 @@ mod tests {
         assert_eq!(inline("`x`"), vec![Inline::Code("x".into())]);
         assert_eq!(parse("# 标题\n正文"), vec![Block::Heading { level: 1, content: vec![t("标题")] }, Block::Paragraph(vec![t("正文")])]);
         assert!(parse("").is_empty());
+    }
+
+    #[test]
+    fn markdown_goes_through_the_reader() {
+        let mut h = Html::new();
+        h.markdown("**粗** <img src=x onerror=alert(1)>");
+        let out = h.finish();
+        assert!(out.contains("<strong>粗</strong>"), "{out}");
+        assert!(!out.contains("<img"), "{out}");
     }
 }
