@@ -67,7 +67,7 @@ ensure_dev_vars() {
 # APP_SIZE_OPTIONS=off, or a toolchain without rust-src, builds without them;
 # so does a failed build with them, after a warning.
 # (This variable replaces .cargo/config.toml's rustflags, hence the cfg again.)
-APP_RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
+APP_RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
 
 app_size_options() {
   [ "${APP_SIZE_OPTIONS:-on}" != off ] && [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library/std" ]

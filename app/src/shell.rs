@@ -8,7 +8,6 @@ use shared::view::route::Screen;
 use crate::screens::board::Board;
 use crate::screens::case::CasePage;
 use crate::i18n::*;
-use leptos_i18n::I18nContext;
 use crate::widgets::knowledge::KnowledgePanel;
 use crate::services::live::{self, LiveState};
 use crate::services::nav;
@@ -147,7 +146,7 @@ fn LiveBadge() -> impl IntoView {
 }
 
 /// Keeps the chosen language across reloads.
-fn remember_locale(i18n: I18nContext<Locale>) {
+fn remember_locale(i18n: I18nContext) {
     let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
     // Chinese first: English only when the user chose it. (Set from an effect
     // so it runs after the i18n provider's own, which follows the browser.)

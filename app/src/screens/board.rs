@@ -4,7 +4,6 @@
 //! cases stay smooth; live events patch rows as they arrive.
 
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 use shared::view::board::{filter_rows, BoardFilter, SortKey, Taken};
 use shared::view::html::Html;
 use shared::wire::mediation::{BoardRecord, CallStatus, Stage};
@@ -280,7 +279,7 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
 }
 
 /// The status chips: each status's label and count.
-fn chips_html(i18n: I18nContext<Locale>, counts: &[(String, usize)], selected: Option<&str>) -> String {
+fn chips_html(i18n: I18nContext, counts: &[(String, usize)], selected: Option<&str>) -> String {
     let mut h = Html::new();
     for (value, n) in counts {
         let status = (value != shared::view::board::NO_CALL).then(|| CallStatus::parse(value));
@@ -293,7 +292,7 @@ fn chips_html(i18n: I18nContext<Locale>, counts: &[(String, usize)], selected: O
 
 /// The rows `start..end` of the filtered list `rows` (indices into
 /// `records`), between two spacers that stand for the rows out of view.
-fn rows_html(i18n: I18nContext<Locale>, records: &[BoardRecord], rows: &[usize], start: usize, end: usize) -> String {
+fn rows_html(i18n: I18nContext, records: &[BoardRecord], rows: &[usize], start: usize, end: usize) -> String {
     let mut h = Html::new();
     let spacer = |h: &mut Html, n: usize| {
         h.open("tr").attr("class", "spacer").attr("aria-hidden", "true").attr("style", &format!("height: {}px", n * ROW_HEIGHT)).end().close("tr");
@@ -310,7 +309,7 @@ fn rows_html(i18n: I18nContext<Locale>, records: &[BoardRecord], rows: &[usize],
     h.finish()
 }
 
-fn row_html(h: &mut Html, i18n: I18nContext<Locale>, record: &BoardRecord, position: usize) {
+fn row_html(h: &mut Html, i18n: I18nContext, record: &BoardRecord, position: usize) {
     let dash = |s: &str| if s.is_empty() { "—".to_owned() } else { s.to_owned() };
     let start = record.start_time.get(5..16.min(record.start_time.len())).unwrap_or_default();
     h.open("tr").attr("class", "row").attr("data-case-id", &record.case_id).num("aria-rowindex", position as i64 + 2).end();

@@ -2,7 +2,6 @@
 //! of AI calls with their quality scores, the audit trail, and the actions.
 
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 use shared::wire::api::{AuditEntry, AuditResponse, CallView, ConversationsResponse, EventKind};
 use shared::view::html::Html;
 use shared::wire::mediation::{BoardRecord, CallStatus, DisputeType, Party, Stage};
@@ -139,7 +138,7 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
 }
 
 /// The parties' rows (phones as the edge gave them: masked for mediators).
-fn parties_html(i18n: I18nContext<Locale>, parties: &[Party]) -> String {
+fn parties_html(i18n: I18nContext, parties: &[Party]) -> String {
     let mut h = Html::new();
     for p in parties {
         let role = if p.person_type == 0 { t_string!(i18n, case.applicant) } else { t_string!(i18n, case.respondent) };
@@ -171,7 +170,7 @@ fn CallTimeline(
 
 /// The AI calls of the case, newest as the backend orders them, each with a
 /// link to its transcript and an "update status" button.
-fn timeline_html(i18n: I18nContext<Locale>, case_id: &str, calls: &[CallView]) -> String {
+fn timeline_html(i18n: I18nContext, case_id: &str, calls: &[CallView]) -> String {
     if calls.is_empty() {
         return Html::empty(t_string!(i18n, case.no_calls));
     }
@@ -211,7 +210,7 @@ fn AuditTrail(audit: LocalResource<Result<AuditResponse, crate::services::api::A
 }
 
 /// Who did what to the case, and how the backend answered.
-fn audit_html(i18n: I18nContext<Locale>, entries: &[AuditEntry]) -> String {
+fn audit_html(i18n: I18nContext, entries: &[AuditEntry]) -> String {
     if entries.is_empty() {
         return Html::empty(t_string!(i18n, case.no_audit));
     }

@@ -129,7 +129,7 @@ fn apply_theme(vars: &[(String, String)]) {
     }
 }
 
-fn set_locale(i18n: leptos_i18n::I18nContext<Locale>, locale: &shared::wire::embed::Locale) {
+fn set_locale(i18n: I18nContext, locale: &shared::wire::embed::Locale) {
     i18n.set_locale(match locale {
         shared::wire::embed::Locale::English => Locale::en,
         shared::wire::embed::Locale::Chinese => Locale::zh_CN,
@@ -173,7 +173,7 @@ pub fn HostBridge() -> impl IntoView {
                 return;
             }
             Err(Refused::Unknown(kind)) => {
-                web_sys::console::warn_1(&format!("mediation-board: unknown message type {kind:?}; ignored").into());
+                web_sys::console::warn_1(&format!("mediation-board: unknown message type \"{kind}\"; ignored").into());
                 return;
             }
             Err(Refused::Bad(why)) => {

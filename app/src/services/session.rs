@@ -8,7 +8,6 @@ use shared::wire::api::SessionInfo;
 use shared::wire::session::Role;
 
 use crate::i18n::*;
-use leptos_i18n::I18nContext;
 
 const STORAGE_KEY: &str = "mediation-board.token";
 
@@ -120,7 +119,7 @@ pub fn offline_message() -> &'static str {
     "网络连接失败,请检查网络后重试 / network error, check the connection and retry"
 }
 
-pub fn role_label(i18n: I18nContext<Locale>, role: &Role) -> String {
+pub fn role_label(i18n: I18nContext, role: &Role) -> String {
     match role {
         Role::Mediator => t_string!(i18n, role_mediator).to_string(),
         Role::Supervisor => t_string!(i18n, role_supervisor).to_string(),

@@ -10,7 +10,6 @@ use std::future::Future;
 use std::pin::Pin;
 
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 use shared::wire::api::{ErrorCode, NoBody};
 use shared::wire::embed::ActionDetail;
 use shared::wire::api::{OcrOutcome, PlacedCalls, StatusCheck, TakeoverOutcome};
@@ -229,7 +228,7 @@ fn OutcomeUnknown(progress: RwSignal<Progress>, case_id: String) -> impl IntoVie
 }
 
 /// Each party's outcome: started, must wait, limit reached, or the backend's refusal.
-fn outcomes_html(i18n: I18nContext<Locale>, record: &BoardRecord, results: &PlacedCalls) -> String {
+fn outcomes_html(i18n: I18nContext, record: &BoardRecord, results: &PlacedCalls) -> String {
     let mut h = Html::new();
     h.open("ul").attr("class", "outcomes").attr("role", "status").end();
     for r in &results.results {
@@ -429,7 +428,7 @@ fn poll_again(api: crate::services::api::Api, id: String, open: RwSignal<bool>, 
 
 /// The OCR run's state and each file's: text, AI summary or error. With no
 /// state (the spec's bare `{}`), the request was taken and nothing more is known.
-fn ocr_html(i18n: I18nContext<Locale>, result: &OcrOutcome) -> String {
+fn ocr_html(i18n: I18nContext, result: &OcrOutcome) -> String {
     let state = |s: &OcrState| match s {
         OcrState::Processing => t_string!(i18n, action.ocr_processing).to_string(),
         OcrState::Done => t_string!(i18n, action.ocr_done).to_string(),
@@ -530,7 +529,7 @@ const SETTABLE: [CallStatus; 8] = [
 ];
 
 /// The settable statuses as options, `chosen` selected.
-fn status_options(i18n: I18nContext<Locale>, chosen: &str) -> String {
+fn status_options(i18n: I18nContext, chosen: &str) -> String {
     let mut h = Html::new();
     for s in &SETTABLE {
         let value = s.to_string();

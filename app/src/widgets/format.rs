@@ -4,9 +4,8 @@
 use shared::wire::mediation::{CallStatus, CallType, DisputeType, Stage, StatusCategory};
 
 use crate::i18n::*;
-use leptos_i18n::I18nContext;
 
-pub fn status_label(i18n: I18nContext<Locale>, status: Option<&CallStatus>) -> String {
+pub fn status_label(i18n: I18nContext, status: Option<&CallStatus>) -> String {
     let Some(status) = status else { return t_string!(i18n, status.none).to_string() };
     use CallStatus::*;
     let s = match status {
@@ -42,7 +41,7 @@ pub fn status_label(i18n: I18nContext<Locale>, status: Option<&CallStatus>) -> S
 }
 
 /// The label for a status filter value (a status name, or `none`).
-pub fn status_value_label(i18n: I18nContext<Locale>, value: &str) -> String {
+pub fn status_value_label(i18n: I18nContext, value: &str) -> String {
     if value == shared::view::board::NO_CALL {
         status_label(i18n, None)
     } else {
@@ -63,7 +62,7 @@ pub fn status_class(status: Option<&CallStatus>) -> &'static str {
     }
 }
 
-pub fn stage_label(i18n: I18nContext<Locale>, stage: &Stage) -> String {
+pub fn stage_label(i18n: I18nContext, stage: &Stage) -> String {
     match stage {
         Stage::Accepted => t_string!(i18n, stage.accepted).to_string(),
         Stage::Mediating => t_string!(i18n, stage.mediating).to_string(),
@@ -74,7 +73,7 @@ pub fn stage_label(i18n: I18nContext<Locale>, stage: &Stage) -> String {
     }
 }
 
-pub fn dispute_label(i18n: I18nContext<Locale>, d: &DisputeType) -> String {
+pub fn dispute_label(i18n: I18nContext, d: &DisputeType) -> String {
     match d {
         DisputeType::WageArrears => t_string!(i18n, dispute.wage_arrears).to_string(),
         DisputeType::Neighbour => t_string!(i18n, dispute.neighbour).to_string(),
@@ -84,7 +83,7 @@ pub fn dispute_label(i18n: I18nContext<Locale>, d: &DisputeType) -> String {
     }
 }
 
-pub fn call_type_label(i18n: I18nContext<Locale>, c: &CallType) -> String {
+pub fn call_type_label(i18n: I18nContext, c: &CallType) -> String {
     match c {
         CallType::Agreement => t_string!(i18n, call_type.agreement).to_string(),
         CallType::FollowUp => t_string!(i18n, call_type.follow_up).to_string(),

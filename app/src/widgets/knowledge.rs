@@ -4,7 +4,6 @@
 //! opening a document through its media URL.
 
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 use shared::wire::clink::kb::{highlight_runs, ChatResponse, HitList, HitSummary, MediaUrl, SearchRequest, SourceFile};
 use shared::view::html::Html;
 
@@ -142,7 +141,7 @@ fn KbSearch() -> impl IntoView {
 }
 
 /// The hits, each with its highlights; documents with a button that opens them.
-fn hits_html(i18n: I18nContext<Locale>, hits: &[HitSummary]) -> String {
+fn hits_html(i18n: I18nContext, hits: &[HitSummary]) -> String {
     if hits.is_empty() {
         return Html::empty(t_string!(i18n, kb.no_hits));
     }
@@ -175,7 +174,7 @@ fn hits_html(i18n: I18nContext<Locale>, hits: &[HitSummary]) -> String {
 }
 
 /// The conversation: each question and answer, with the answer's sources.
-fn chat_html(i18n: I18nContext<Locale>, messages: &[Message]) -> String {
+fn chat_html(i18n: I18nContext, messages: &[Message]) -> String {
     let mut h = Html::new();
     for m in messages {
         h.start("li", m.class()).el("span", "who", if m.mine { t_string!(i18n, kb.you) } else { t_string!(i18n, kb.bot) });

@@ -5,7 +5,6 @@
 //! the bundle than a view built node by node.
 
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 use shared::wire::api::NoteView;
 use shared::view::html::Html;
 use shared::wire::note::{quality_total, score_text, NoteOutcome, TagValue};
@@ -22,7 +21,7 @@ pub fn NoteResults(notes: Vec<NoteView>) -> impl IntoView {
 /// The results as HTML, in the current language (read inside a reactive
 /// closure, it follows language changes). With `history`, a record kept in
 /// several versions offers a button (`button[data-history]`) to open them.
-pub fn notes_html(i18n: I18nContext<Locale>, notes: &[NoteView], history: bool) -> String {
+pub fn notes_html(i18n: I18nContext, notes: &[NoteView], history: bool) -> String {
     let mut h = Html::new();
     if notes.is_empty() {
         h.open("p").attr("class", "muted").attr("id", "notes-none").end().text(t_string!(i18n, notes.none)).close("p");
@@ -34,7 +33,7 @@ pub fn notes_html(i18n: I18nContext<Locale>, notes: &[NoteView], history: bool) 
 }
 
 /// The kept versions of one record, newest first, the shown one marked.
-pub fn versions_html(i18n: I18nContext<Locale>, note_type: &str, versions: &[shared::wire::api::NoteVersion]) -> String {
+pub fn versions_html(i18n: I18nContext, note_type: &str, versions: &[shared::wire::api::NoteVersion]) -> String {
     let mut h = Html::new();
     h.el("h3", "", t_string!(i18n, notes.history));
     h.start("ol", "note-versions-list");
@@ -64,7 +63,7 @@ pub fn versions_html(i18n: I18nContext<Locale>, note_type: &str, versions: &[sha
     h.finish()
 }
 
-fn note_card(h: &mut Html, i18n: I18nContext<Locale>, note: &NoteView, history: bool) {
+fn note_card(h: &mut Html, i18n: I18nContext, note: &NoteView, history: bool) {
     let when = note.report_time.as_deref().unwrap_or_default();
     match &note.outcome {
         NoteOutcome::QualityInspection { items, issues } => {
@@ -143,7 +142,7 @@ fn note_card(h: &mut Html, i18n: I18nContext<Locale>, note: &NoteView, history: 
 }
 
 /// What about a record did not fit the documented shape: kept, and said so.
-fn issues_html(h: &mut Html, i18n: I18nContext<Locale>, issues: &[FieldError]) {
+fn issues_html(h: &mut Html, i18n: I18nContext, issues: &[FieldError]) {
     if issues.is_empty() {
         return;
     }
