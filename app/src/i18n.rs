@@ -6,7 +6,7 @@
 //! Hand-written rather than `leptos_i18n`, for the bundle budget: the library
 //! (with its ICU locale parsing and browser-language detection, which the
 //! board does not use: it starts in Chinese and remembers the user's choice)
-//! cost about 15 KB of the gzipped wasm (docs/benchmarks.md). What is left
+//! cost 22 KB of the gzipped bundle (docs/benchmarks.md). What is left
 //! here is a field read per label and one `{{ name }}` filler.
 
 use leptos::prelude::*;
