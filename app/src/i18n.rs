@@ -1,6 +1,6 @@
 //! The board's two languages (Chinese first, English one click away): the
-//! label tables that `build.rs` generates from `locales/*.json`, the current
-//! locale as a context signal, and the macros the screens use
+//! label tables of `shared::view::labels`, the current locale as a context
+//! signal, and the macros the screens use
 //! (`t!`, `t_string!`, `tr!`).
 //!
 //! Hand-written rather than `leptos_i18n`, for the bundle budget: the library
@@ -11,31 +11,7 @@
 
 use leptos::prelude::*;
 
-include!(concat!(env!("OUT_DIR"), "/strings.rs"));
-
-#[allow(non_camel_case_types)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Locale {
-    zh_CN,
-    en,
-}
-
-impl Locale {
-    /// The BCP 47 tag, as `<html lang>` carries it.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Locale::zh_CN => "zh-CN",
-            Locale::en => "en",
-        }
-    }
-
-    pub fn strings(self) -> &'static Strings {
-        match self {
-            Locale::zh_CN => &ZH_CN,
-            Locale::en => &EN,
-        }
-    }
-}
+pub use shared::view::labels::{Locale, Strings};
 
 /// The current locale, shared by every screen.
 #[derive(Clone, Copy)]
@@ -50,6 +26,11 @@ impl I18nContext {
 
     pub fn set_locale(&self, locale: Locale) {
         self.locale.set(locale);
+    }
+
+    /// The labels of the current locale (a reactive read).
+    pub fn strings(&self) -> &'static Strings {
+        self.get_locale().strings()
     }
 }
 
@@ -105,7 +86,7 @@ impl<F: Fn() -> T, T: std::fmt::Display> Arg for F {
 pub fn fill(template: &str, args: &[(&str, &dyn Arg)]) -> String {
     let values: Vec<(&str, String)> = args.iter().map(|(n, v)| (*n, v.text())).collect();
     let pairs: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    shared::view::label::fill(template, &pairs)
+    shared::view::labels::fill(template, &pairs)
 }
 
 /// The label in the current locale, read once: `t_string!(i18n, board.title)`.

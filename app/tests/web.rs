@@ -150,17 +150,6 @@ async fn the_dialog_takes_focus_and_closes_on_escape() {
 }
 
 #[wasm_bindgen_test]
-fn status_labels_cover_every_documented_status() {
-    for status in shared::wire::mediation::CallStatus::KNOWN {
-        let class = app::widgets::format::status_class(Some(status));
-        assert!(class.starts_with("st st-") && !class.contains("unknown"), "{status}");
-    }
-    assert_eq!(app::widgets::format::status_class(Some(&shared::wire::mediation::CallStatus::parse("Whatever"))), "st st-unknown");
-    assert_eq!(app::widgets::format::duration(75), "1:15");
-    assert_eq!(app::widgets::format::duration(3675), "1:01:15");
-}
-
-#[wasm_bindgen_test]
 fn a_token_s_claims_are_read_from_its_base64url_payload() {
     // Payload {"sub": "zhangmin", "name": "张敏?>>", "role": "mediator", "exp": 4102444800}:
     // Chinese (multi-byte UTF-8), '_' from base64url, and no padding.
@@ -175,7 +164,7 @@ fn a_token_s_claims_are_read_from_its_base64url_payload() {
 #[wasm_bindgen_test]
 fn the_playing_highlight_moves_across_blocks_of_turns() {
     use shared::wire::mediation::{Speaker, Turn, TurnAction};
-    use shared::view::transcript::{offsets, turns_html, TurnLabels, CHUNK};
+    use shared::view::render::transcript::{offsets, turns_html, TurnLabels, CHUNK};
     let turns: Vec<Turn> = (0..CHUNK as i64 * 3)
         .map(|i| Turn { timestamp: i * 1_000, speaker: Speaker::Robot, script: Some(format!("第{i}句")), action: TurnAction::Broadcast })
         .collect();

@@ -5,11 +5,13 @@
 
 use leptos::prelude::*;
 use shared::view::board::{filter_rows, BoardFilter, SortKey, Taken};
-use shared::view::html::Html;
-use shared::wire::mediation::{BoardRecord, CallStatus, Stage};
+use shared::view::render::board::{chips_html, rows_html, ROW_HEIGHT};
+use shared::view::render::format::stage_label;
+use shared::view::render::{CASE_ROW, STATUS_BUTTON};
+use shared::wire::mediation::Stage;
 
-use crate::services::board_data::{BoardState, Load, ROW_HEIGHT};
-use crate::widgets::format::{self, stage_label, status_class, status_label, status_value_label};
+use crate::services::board_data::{BoardState, Load};
+use crate::widgets::markup;
 use crate::i18n::*;
 use crate::services::perf;
 use crate::services::session::Session;
@@ -111,9 +113,9 @@ pub fn Board() -> impl IntoView {
 
     // One button per status present, with its count; pressed when it filters.
     let chips = NodeRef::<leptos::html::Div>::new();
-    crate::widgets::markup::keep_rendered(chips, "data-status", move || {
+    markup::keep_rendered(chips, STATUS_BUTTON.attr, move || {
         let selected = filter.with(|f| f.status.clone());
-        counts.with(|c| chips_html(i18n, c, selected.as_deref()))
+        counts.with(|c| chips_html(i18n.strings(), c, selected.as_deref()))
     });
 
     let stages = [Stage::Accepted, Stage::Mediating, Stage::Agreement, Stage::FollowUp, Stage::Closed];
@@ -142,7 +144,7 @@ pub fn Board() -> impl IntoView {
                         <option value="">{tr!(i18n, board.all)}</option>
                         {stages.into_iter().map(|s| {
                             let value = s.to_string();
-                            view! { <option value=value>{crate::string_signal(move || stage_label(i18n, &s))}</option> }
+                            view! { <option value=value>{crate::string_signal(move || stage_label(i18n.strings(), &s))}</option> }
                         }).collect_view()}
                     </select>
                 </label>
@@ -172,7 +174,7 @@ pub fn Board() -> impl IntoView {
             </form>
             <div class="status-chips" role="group" aria-label=tr!(i18n, board.counts) node_ref=chips
                 on:click=move |ev| {
-                    if let Some(value) = crate::widgets::markup::clicked(&ev, "button[data-status]").and_then(|c| c.get_attribute("data-status")) {
+                    if let Some(value) = markup::clicked(&ev, STATUS_BUTTON.selector).and_then(|c| c.get_attribute(STATUS_BUTTON.attr)) {
                         pick_status(Some(value));
                     }
                 }></div>
@@ -231,10 +233,10 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
     // a click on the case link itself is the router's.
     let nav = crate::services::nav::use_nav();
     let open = move |ev: leptos::ev::MouseEvent| {
-        if crate::widgets::markup::clicked(&ev, "a").is_some() {
+        if markup::clicked(&ev, "a").is_some() {
             return;
         }
-        if let Some(case_id) = crate::widgets::markup::clicked(&ev, "tr.row").and_then(|row| row.get_attribute("data-case-id")) {
+        if let Some(case_id) = markup::clicked(&ev, CASE_ROW.selector).and_then(|row| row.get_attribute(CASE_ROW.attr)) {
             nav.navigate(&crate::services::embed::case_href(&case_id), false);
         }
     };
@@ -248,9 +250,9 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
     // The rows in view as one HTML string: far less code than a keyed list
     // of row components, and as fast to swap.
     let body = NodeRef::<leptos::html::Tbody>::new();
-    crate::widgets::markup::keep_rendered(body, "data-case-id", move || {
+    markup::keep_rendered(body, CASE_ROW.attr, move || {
         let (start, end, _) = window.get();
-        rows.with(|r| state.records.with(|records| rows_html(i18n, records, r, start, end)))
+        rows.with(|r| state.records.with(|records| rows_html(markup::ctx(i18n), records, r, start, end)))
     });
 
     view! {
@@ -276,50 +278,4 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
             </table>
         </div>
     }
-}
-
-/// The status chips: each status's label and count.
-fn chips_html(i18n: I18nContext, counts: &[(String, usize)], selected: Option<&str>) -> String {
-    let mut h = Html::new();
-    for (value, n) in counts {
-        let status = (value != shared::view::board::NO_CALL).then(|| CallStatus::parse(value));
-        h.open("button").attr("type", "button").attr("class", &format!("chip {}", status_class(status.as_ref())));
-        h.attr("aria-pressed", if selected == Some(value.as_str()) { "true" } else { "false" }).attr("data-status", value).end();
-        h.el("span", "", &status_value_label(i18n, value)).text(" ").el("b", "", &n.to_string()).close("button");
-    }
-    h.finish()
-}
-
-/// The rows `start..end` of the filtered list `rows` (indices into
-/// `records`), between two spacers that stand for the rows out of view.
-fn rows_html(i18n: I18nContext, records: &[BoardRecord], rows: &[usize], start: usize, end: usize) -> String {
-    let mut h = Html::new();
-    let spacer = |h: &mut Html, n: usize| {
-        h.open("tr").attr("class", "spacer").attr("aria-hidden", "true").attr("style", &format!("height: {}px", n * ROW_HEIGHT)).end().close("tr");
-    };
-    spacer(&mut h, start);
-    for (k, &i) in rows[start..end].iter().enumerate() {
-        row_html(&mut h, i18n, &records[i], start + k);
-    }
-    if rows.is_empty() {
-        h.start("tr", "no-match").open("td").attr("colspan", "7").attr("class", "empty").attr("role", "status").end();
-        h.text(t_string!(i18n, board.empty)).close("td").close("tr");
-    }
-    spacer(&mut h, rows.len() - end);
-    h.finish()
-}
-
-fn row_html(h: &mut Html, i18n: I18nContext, record: &BoardRecord, position: usize) {
-    let dash = |s: &str| if s.is_empty() { "—".to_owned() } else { s.to_owned() };
-    let start = record.start_time.get(5..16.min(record.start_time.len())).unwrap_or_default();
-    h.open("tr").attr("class", "row").attr("data-case-id", &record.case_id).num("aria-rowindex", position as i64 + 2).end();
-    h.start("td", "case").open("a").attr("href", &crate::services::embed::case_href(&record.case_id)).end().text(&record.case_name).close("a");
-    h.el("small", "", &record.case_id).close("td");
-    h.el("td", "", &stage_label(i18n, &record.stage));
-    h.el("td", "", &dash(record.call_person().map(|p| p.name.as_str()).unwrap_or_default()));
-    h.start("td", "").el("span", status_class(record.call_status.as_ref()), &status_label(i18n, record.call_status.as_ref())).close("td");
-    h.el("td", "", &dash(record.takeover_user.as_deref().unwrap_or_default()));
-    h.el("td", "", &dash(start));
-    h.el("td", "num", &record.duration_seconds().map(format::duration).unwrap_or_else(|| "—".into()));
-    h.close("tr");
 }

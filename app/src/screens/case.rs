@@ -2,15 +2,16 @@
 //! of AI calls with their quality scores, the audit trail, and the actions.
 
 use leptos::prelude::*;
-use shared::wire::api::{AuditEntry, AuditResponse, CallView, ConversationsResponse, EventKind};
-use shared::view::html::Html;
-use shared::wire::mediation::{BoardRecord, CallStatus, DisputeType, Party, Stage};
-use shared::wire::note::{quality_total, score_text, NoteOutcome};
+use shared::wire::api::{AuditResponse, ConversationsResponse, EventKind};
+use shared::view::render::case::{audit_html, parties_html, timeline_html};
+use shared::view::render::format::{dispute_label, stage_label};
+use shared::view::render::{CALL_ITEM, STATUS_BUTTON};
+use shared::wire::mediation::{BoardRecord, CallStatus, DisputeType, Stage};
 
 use crate::widgets::actions::{AgreementAction, CallAction, OcrAction, TakeoverAction, UpdateStatusAction};
 use crate::services::api::use_api;
 use crate::services::board_data::{BoardState, Load};
-use crate::widgets::format::{self, call_type_label, dispute_label, stage_label, status_class, status_label};
+use crate::widgets::markup;
 use crate::i18n::*;
 use crate::services::live::Live;
 use crate::widgets::load::loaded;
@@ -93,8 +94,8 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
             <h2 id="case-title">{name}</h2>
             <p class="muted">{case_id.clone()}</p>
             <dl class="facts-grid">
-                <dt>{tr!(i18n, board.col_stage)}</dt><dd>{crate::string_signal(move || stage_label(i18n, &stage.get()))}</dd>
-                <dt>{tr!(i18n, case.dispute)}</dt><dd>{crate::string_signal(move || dispute_label(i18n, &dispute.get()))}</dd>
+                <dt>{tr!(i18n, board.col_stage)}</dt><dd>{crate::string_signal(move || stage_label(i18n.strings(), &stage.get()))}</dd>
+                <dt>{tr!(i18n, case.dispute)}</dt><dd>{crate::string_signal(move || dispute_label(i18n.strings(), &dispute.get()))}</dd>
                 <dt>{tr!(i18n, case.amount)}</dt>
                 <dd>{move || match amount.get() { Some(a) => t!(i18n, case.amount_value, amount = a).into_any(), None => "—".into_any() }}</dd>
                 <dt>{tr!(i18n, board.col_taken)}</dt>
@@ -121,7 +122,7 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
                         <th scope="col">{tr!(i18n, case.role)}</th>
                         <th scope="col">{tr!(i18n, case.phone)}</th>
                     </tr></thead>
-                    <tbody inner_html=move || record.with(|r| r.as_ref().map(|r| parties_html(i18n, &r.parties)).unwrap_or_default())></tbody>
+                    <tbody inner_html=move || record.with(|r| r.as_ref().map(|r| parties_html(i18n.strings(), &r.parties)).unwrap_or_default())></tbody>
                 </table>
             </section>
             <section aria-labelledby="calls-title">
@@ -137,16 +138,6 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
     }
 }
 
-/// The parties' rows (phones as the edge gave them: masked for mediators).
-fn parties_html(i18n: I18nContext, parties: &[Party]) -> String {
-    let mut h = Html::new();
-    for p in parties {
-        let role = if p.person_type == 0 { t_string!(i18n, case.applicant) } else { t_string!(i18n, case.respondent) };
-        h.start("tr", "").el("td", "", &p.name).el("td", "", role).el("td", "phone", &p.phone_number).close("tr");
-    }
-    h.finish()
-}
-
 #[component]
 fn CallTimeline(
     case_id: String,
@@ -156,75 +147,21 @@ fn CallTimeline(
     let i18n = use_i18n();
     // One listener for every call's "update status" button.
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = crate::widgets::markup::clicked(&ev, "button[data-status]") else { return };
-        let job = button.closest("li[data-job-id]").ok().flatten().and_then(|li| li.get_attribute("data-job-id"));
-        if let (Some(job), Some(status)) = (job, button.get_attribute("data-status")) {
+        let Some(button) = markup::clicked(&ev, STATUS_BUTTON.selector) else { return };
+        let job = button.closest(CALL_ITEM.selector).ok().flatten().and_then(|li| li.get_attribute(CALL_ITEM.attr));
+        if let (Some(job), Some(status)) = (job, button.get_attribute(STATUS_BUTTON.attr)) {
             on_update.run((job, CallStatus::parse(&status)));
         }
     };
     loaded(calls, move |list| {
         let case_id = case_id.clone();
-        view! { <div class="calls" on:click=on_click inner_html=move || timeline_html(i18n, &case_id, &list.calls)></div> }
+        view! { <div class="calls" on:click=on_click inner_html=move || timeline_html(markup::ctx(i18n), &case_id, &list.calls)></div> }
     })
-}
-
-/// The AI calls of the case, newest as the backend orders them, each with a
-/// link to its transcript and an "update status" button.
-fn timeline_html(i18n: I18nContext, case_id: &str, calls: &[CallView]) -> String {
-    if calls.is_empty() {
-        return Html::empty(t_string!(i18n, case.no_calls));
-    }
-    let mut h = Html::new();
-    h.start("ol", "timeline");
-    for c in calls {
-        h.open("li").attr("class", "call").attr("data-job-id", &c.job_id).end().start("div", "call-main");
-        h.el("span", "call-type", &call_type_label(i18n, &c.call_type));
-        h.el("span", status_class(Some(&c.call_status)), &status_label(i18n, Some(&c.call_status)));
-        h.el("span", "muted", &c.started_at.map(format::datetime).unwrap_or_default());
-        if c.unreadable.is_some() {
-            h.el("span", "bad", t_string!(i18n, case.turns_unreadable));
-        } else {
-            h.el("span", "muted", &format::duration(c.duration_secs()));
-        }
-        let score = c.notes.iter().find_map(|n| match &n.outcome {
-            NoteOutcome::QualityInspection { items, .. } => Some(quality_total(items)),
-            _ => None,
-        });
-        if let Some((score, full)) = score {
-            h.el("span", "score-chip", &format!("{} {}/{}", t_string!(i18n, case.score), score_text(score), score_text(full)));
-        }
-        h.close("div").start("div", "call-actions");
-        h.open("a").attr("href", &crate::services::embed::call_href(case_id, &c.job_id)).end().text(t_string!(i18n, case.open_transcript)).close("a");
-        h.open("button").attr("type", "button").attr("class", "btn small").attr("data-status", &c.call_status.to_string()).end();
-        h.text(t_string!(i18n, action.update_status)).close("button");
-        h.close("div").close("li");
-    }
-    h.close("ol");
-    h.finish()
 }
 
 #[component]
 fn AuditTrail(audit: LocalResource<Result<AuditResponse, crate::services::api::ApiFailure>>) -> impl IntoView {
     let i18n = use_i18n();
-    loaded(audit, move |a| view! { <div inner_html=move || audit_html(i18n, &a.entries)></div> })
+    loaded(audit, move |a| view! { <div inner_html=move || audit_html(i18n.strings(), &a.entries)></div> })
 }
 
-/// Who did what to the case, and how the backend answered.
-fn audit_html(i18n: I18nContext, entries: &[AuditEntry]) -> String {
-    if entries.is_empty() {
-        return Html::empty(t_string!(i18n, case.no_audit));
-    }
-    let mut h = Html::new();
-    h.start("ul", "audit");
-    for e in entries {
-        h.open("li").attr("data-action", &e.action).end();
-        h.el("time", "", &format::datetime(e.at)).text(" ").el("b", "", &e.user).text(" ").el("span", "", &e.action);
-        if let Some(t) = &e.target {
-            h.el("span", "muted", &format!(" · {t}"));
-        }
-        let class = if (200..300).contains(&e.status) { "ok" } else { "bad" };
-        h.el("span", class, &format!(" → {} {}", e.status, e.outcome)).close("li");
-    }
-    h.close("ul");
-    h.finish()
-}

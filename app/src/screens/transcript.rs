@@ -5,14 +5,15 @@
 
 use leptos::prelude::*;
 use shared::wire::api::{CallView, ConversationsResponse, EventKind, NotesResponse, RecordingLink};
-use shared::view::html::Html;
-use shared::view::transcript::{turn_position, turns_html, TurnLabels};
+use shared::view::render::case::call_head_html;
+use shared::view::render::format::datetime;
+use shared::view::render::notes::{notes_html, versions_html};
+use shared::view::render::transcript::{turn_position, turns_html, TurnLabels};
+use shared::view::render::{NOTE_HISTORY, TURN};
 
 use crate::services::api::use_api;
-use crate::widgets::format::{self, call_type_label, status_class, status_label};
 use crate::i18n::*;
 use crate::services::live::Live;
-use crate::widgets::notes::notes_html;
 use crate::services::perf;
 
 #[component]
@@ -83,9 +84,9 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
         .with_untracked(|i| i.as_ref().is_some_and(|i| i.role.sees_raw_data()));
     let history = RwSignal::new(None::<(String, Result<Vec<shared::wire::api::NoteVersion>, crate::services::api::ApiFailure>)>);
     let open_history = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = crate::widgets::markup::clicked(&ev, "button[data-history]") else { return };
+        let Some(button) = crate::widgets::markup::clicked(&ev, NOTE_HISTORY.selector) else { return };
         let attr = |name: &str| button.get_attribute(name).unwrap_or_default();
-        let (call, biz, kind) = (attr("data-history"), attr("data-biz"), attr("data-type"));
+        let (call, biz, kind) = (attr(NOTE_HISTORY.attr), attr("data-biz"), attr("data-type"));
         let enc = shared::wire::url::encode_component;
         let path = format!("/api/notes/history?callId={}&bizId={}&type={}", enc(&call), enc(&biz), enc(&kind));
         leptos::task::spawn_local(async move {
@@ -96,10 +97,10 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
 
     let player = NodeRef::<leptos::html::Audio>::new();
     let (position, set_position) = signal(-1.0f64);
-    let started = call.started_at.map(format::datetime).unwrap_or_default();
+    let started = call.started_at.map(datetime).unwrap_or_default();
     let unreadable = call.unreadable.clone().map(|why| (why, call.raw_conversations.clone()));
     let turns = call.turns;
-    let offsets = StoredValue::new(shared::view::transcript::offsets(&turns));
+    let offsets = StoredValue::new(shared::view::render::transcript::offsets(&turns));
     let active = Memo::new(move |_| {
         let p = position.get();
         if p < 0.0 {
@@ -131,15 +132,7 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
     perf::measure_after_paint("transcript-render", "transcript-render:start");
 
     view! {
-        <header class="call-head" inner_html=move || {
-            let mut h = Html::new();
-            h.open("h2").attr("id", "transcript-title").end();
-            h.text(&format!("{} · {}", t_string!(i18n, transcript.heading), call_type_label(i18n, &kind))).close("h2");
-            h.start("p", "").el("span", status_class(Some(&status)), &status_label(i18n, Some(&status))).text(" ");
-            h.el("span", "muted", &started).text(" ").el("span", "muted", &format::duration(secs)).text(" ");
-            h.el("span", "muted", &job).close("p");
-            h.finish()
-        }></header>
+        <header class="call-head" inner_html=move || call_head_html(i18n.strings(), &kind, &status, &started, secs, &job)></header>
         <div class="call-grid">
             <div class="conversation-col">
                 <Recording path=call.recording player=player on_time=set_position/>
@@ -157,7 +150,7 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
                     view! { <p class="empty">{tr!(i18n, transcript.empty)}</p> }.into_any()
                 } else {
                     view! {
-                        // One HTML string for all turns (shared::view::transcript escapes every
+                        // One HTML string for all turns (shared::view::render::transcript escapes every
                         // piece of upstream text): far faster for a 1,000-turn call than
                         // building each node from WebAssembly. Rebuilt only when the
                         // language changes; one listener on the list handles the buttons,
@@ -186,12 +179,12 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
             <aside class="notes-col" aria-labelledby="notes-title">
                 <h2 id="notes-title">{tr!(i18n, notes.heading)}</h2>
                 {move || fresh.get().then(|| view! { <p class="ok" role="status" id="notes-new">{tr!(i18n, notes.new)}</p> })}
-                <div id="notes" aria-live="polite" on:click=open_history inner_html=move || notes.with(|n| notes_html(i18n, n, may_open_history))></div>
+                <div id="notes" aria-live="polite" on:click=open_history inner_html=move || notes.with(|n| notes_html(i18n.strings(), n, may_open_history))></div>
             </aside>
             // The earlier versions of a note result, once asked for (HTML, like the notes).
             <section id="note-history" class="note-history-panel" aria-live="polite" inner_html=move || history.with(|h| match h {
-                Some((kind, Ok(versions))) => crate::widgets::notes::versions_html(i18n, kind, versions),
-                Some((_, Err(e))) => Html::empty(&e.to_string()),
+                Some((kind, Ok(versions))) => versions_html(i18n.strings(), kind, versions),
+                Some((_, Err(e))) => shared::view::html::Html::empty(&e.to_string()),
                 None => String::new(),
             })></section>
         </div>
@@ -201,8 +194,8 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
 /// The index of the turn whose seek button was clicked (or activated by keyboard).
 fn clicked_turn(ev: &web_sys::MouseEvent) -> Option<usize> {
     let button = crate::widgets::markup::clicked(ev, "button.turn-seek")?;
-    let turn = button.closest("[data-turn]").ok()??;
-    turn.get_attribute("data-turn")?.parse().ok()
+    let turn = button.closest(TURN.selector).ok()??;
+    turn.get_attribute(TURN.attr)?.parse().ok()
 }
 
 /// Moves the "playing" highlight (class and `aria-current`) from turn `from`

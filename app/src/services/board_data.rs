@@ -14,8 +14,6 @@ use crate::services::live::Live;
 use crate::services::perf;
 use crate::services::session::Session;
 
-/// Height of one board row, in CSS pixels (the virtual list relies on it).
-pub const ROW_HEIGHT: usize = 44;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Load {

@@ -13,13 +13,13 @@ use leptos::prelude::*;
 use shared::wire::api::{ErrorCode, NoBody};
 use shared::wire::embed::ActionDetail;
 use shared::wire::api::{OcrOutcome, PlacedCalls, StatusCheck, TakeoverOutcome};
-use shared::view::html::Html;
-use shared::wire::mediation::{AgreementResult, BoardRecord, CallErrorCode, CallMode, CallRequest, CallStatus, OcrState};
+use shared::view::render::actions::{agreement_html, call_outcomes_html, ocr_html, status_options_html};
+use shared::view::render::format::status_label;
+use shared::wire::mediation::{AgreementResult, BoardRecord, CallMode, CallRequest, CallStatus, OcrState};
 
 use crate::services::api::{new_key, use_api, ApiFailure};
 use crate::services::board_data::BoardState;
 use crate::widgets::dialog::Dialog;
-use crate::widgets::format::status_label;
 use crate::i18n::*;
 
 /// Where an action stands.
@@ -183,7 +183,7 @@ pub fn CallAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
                         unknown=move || view! { <OutcomeUnknown progress=progress case_id=snapshot.with_untracked(|s| s.as_ref().map(|s| s.case_id.clone()).unwrap_or_default())/> }
                         done=move || view! {
                             <div inner_html=move || result.with(|r| snapshot.with(|s| match (r, s) {
-                                (Some(r), Some(s)) => outcomes_html(i18n, s, r),
+                                (Some(r), Some(s)) => call_outcomes_html(i18n.strings(), s, r),
                                 _ => String::new(),
                             }))></div>
                         }/>
@@ -208,7 +208,7 @@ fn OutcomeUnknown(progress: RwSignal<Progress>, case_id: String) -> impl IntoVie
         let path = format!("/api/calls/status?caseRef={}", case_id.get_value());
         leptos::task::spawn_local(async move {
             checked.set(match api.get::<StatusCheck>(&path).await {
-                Ok(info) => format!("{} · {} · {}", status_label(i18n, Some(&info.call_status)), info.job_id, info.fetch_time),
+                Ok(info) => format!("{} · {} · {}", status_label(i18n.strings(), Some(&info.call_status)), info.job_id, info.fetch_time),
                 Err(e) => e.to_string(),
             });
         });
@@ -227,28 +227,6 @@ fn OutcomeUnknown(progress: RwSignal<Progress>, case_id: String) -> impl IntoVie
     }
 }
 
-/// Each party's outcome: started, must wait, limit reached, or the backend's refusal.
-fn outcomes_html(i18n: I18nContext, record: &BoardRecord, results: &PlacedCalls) -> String {
-    let mut h = Html::new();
-    h.open("ul").attr("class", "outcomes").attr("role", "status").end();
-    for r in &results.results {
-        let name = record.parties.iter().find(|p| p.person_id == r.person_id).map(|p| p.name.as_str()).unwrap_or(&r.person_id);
-        let (class, label) = match r.error_code {
-            CallErrorCode::Started => ("outcome ok", t_string!(i18n, action.outcome_started)),
-            CallErrorCode::MustWait => ("outcome warn", t_string!(i18n, action.outcome_wait)),
-            CallErrorCode::LimitReached => ("outcome warn", t_string!(i18n, action.outcome_limit)),
-            CallErrorCode::Other(_) => ("outcome bad", t_string!(i18n, action.outcome_other)),
-        };
-        h.open("li").attr("class", class).attr("data-person", &r.person_id).end();
-        h.el("b", "", name).text(&format!(": {label} — {}", r.message));
-        if let Some(t) = &r.start_time {
-            h.el("small", "", &format!(" ({t})"));
-        }
-        h.close("li");
-    }
-    h.close("ul");
-    h.finish()
-}
 
 /// Take the case over from the AI (after confirming).
 #[component]
@@ -356,13 +334,6 @@ pub fn AgreementAction(case_id: String) -> impl IntoView {
     }
 }
 
-/// The agreement's id and its text (markdown, through the one reader).
-fn agreement_html(a: &AgreementResult) -> String {
-    let mut h = Html::new();
-    h.el("p", "muted", &a.agree_id);
-    h.start("article", "agreement printable").start("div", "md").markdown(&a.agree_content).close("div").close("article");
-    h.finish()
-}
 
 /// Run OCR on the case files and follow it until every file is done.
 #[component]
@@ -400,7 +371,7 @@ pub fn OcrAction(case_id: String) -> impl IntoView {
         <Show when=move || open.get()>
             <Dialog title=tr!(i18n, action.ocr_heading) on_close=close>
                 <Outcome progress=progress retry=Callback::new(move |_| submit())
-                    done=move || view! { <div inner_html=move || result.with(|r| r.as_ref().map(|r| ocr_html(i18n, r)).unwrap_or_default())></div> }/>
+                    done=move || view! { <div inner_html=move || result.with(|r| r.as_ref().map(|r| ocr_html(i18n.strings(), r)).unwrap_or_default())></div> }/>
             </Dialog>
         </Show>
     }
@@ -426,44 +397,6 @@ fn poll_again(api: crate::services::api::Api, id: String, open: RwSignal<bool>, 
     );
 }
 
-/// The OCR run's state and each file's: text, AI summary or error. With no
-/// state (the spec's bare `{}`), the request was taken and nothing more is known.
-fn ocr_html(i18n: I18nContext, result: &OcrOutcome) -> String {
-    let state = |s: &OcrState| match s {
-        OcrState::Processing => t_string!(i18n, action.ocr_processing).to_string(),
-        OcrState::Done => t_string!(i18n, action.ocr_done).to_string(),
-        OcrState::Failed => t_string!(i18n, action.ocr_failed).to_string(),
-        OcrState::Pending => t_string!(i18n, action.ocr_pending).to_string(),
-        OcrState::Other(s) => s.clone(),
-    };
-    let mut h = Html::new();
-    let (data_state, overall) = match &result.status {
-        Some(s) => (s.to_string(), state(s)),
-        None => ("requested".to_owned(), t_string!(i18n, action.ocr_requested).to_string()),
-    };
-    h.open("p").attr("role", "status").attr("class", "ocr-overall").attr("data-state", &data_state).end();
-    h.text(&overall).close("p");
-    if !result.message.is_empty() {
-        h.el("p", "muted", &result.message);
-    }
-    h.start("ul", "ocr-files");
-    for f in &result.files {
-        h.open("li").attr("data-state", &f.status.to_string()).end();
-        h.el("h3", "", &format!("{} · {}", f.file_name, state(&f.status)));
-        if let Some(s) = &f.summary {
-            h.start("p", "").el("b", "", &format!("{}: ", t_string!(i18n, action.ocr_summary))).text(s).close("p");
-        }
-        if let Some(t) = &f.text {
-            h.el("pre", "ocr-text", t);
-        }
-        if let Some(e) = &f.error {
-            h.el("p", "error", e);
-        }
-        h.close("li");
-    }
-    h.close("ul");
-    h.finish()
-}
 
 /// Change a call's status (after choosing the new one).
 #[component]
@@ -505,7 +438,7 @@ pub fn UpdateStatusAction(target: RwSignal<Option<(String, CallStatus)>>, #[prop
                     <label class="field">
                         <span>{tr!(i18n, action.new_status)}</span>
                         <select id="new-status" on:change=move |ev| choice.set(event_target_value(&ev))
-                            inner_html=move || status_options(i18n, &choice.get())>
+                            inner_html=move || status_options_html(i18n.strings(), &SETTABLE, &choice.get())>
                         </select>
                     </label>
                     <Outcome progress=progress idle=submit_button(tr!(i18n, action.update_status_submit)) retry=Callback::new(move |_| submit())
@@ -528,16 +461,3 @@ const SETTABLE: [CallStatus; 8] = [
     CallStatus::Terminated,
 ];
 
-/// The settable statuses as options, `chosen` selected.
-fn status_options(i18n: I18nContext, chosen: &str) -> String {
-    let mut h = Html::new();
-    for s in &SETTABLE {
-        let value = s.to_string();
-        h.open("option").attr("value", &value);
-        if value == chosen {
-            h.flag("selected");
-        }
-        h.end().text(&status_label(i18n, Some(s))).close("option");
-    }
-    h.finish()
-}

@@ -4,8 +4,10 @@
 //! opening a document through its media URL.
 
 use leptos::prelude::*;
-use shared::wire::clink::kb::{highlight_runs, ChatResponse, HitList, HitSummary, MediaUrl, SearchRequest, SourceFile};
 use shared::view::html::Html;
+use shared::view::render::knowledge::{chat_html, highlighted, hits_html, ChatMessage as Message};
+use shared::view::render::FILE_BUTTON;
+use shared::wire::clink::kb::{ChatResponse, HitList, MediaUrl, SearchRequest};
 
 use crate::services::api::{use_api, ApiFailure};
 use crate::i18n::*;
@@ -18,39 +20,10 @@ pub fn Highlighted(#[prop(into)] text: String) -> impl IntoView {
     view! { <span inner_html=h.finish()></span> }
 }
 
-/// Clink's `<em>` highlights as `<mark>`, every other piece of the text
-/// escaped (a hit can carry hostile HTML).
-fn highlighted(h: &mut Html, text: &str) {
-    for (hit, run) in highlight_runs(text) {
-        if hit {
-            h.el("mark", "", run);
-        } else {
-            h.text(run);
-        }
-    }
-}
-
 #[derive(Clone, Copy, PartialEq)]
 enum Tab {
     Search,
     Chat,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-struct Message {
-    mine: bool,
-    text: String,
-    files: Vec<SourceFile>,
-}
-
-impl Message {
-    fn class(&self) -> &'static str {
-        if self.mine {
-            "msg mine"
-        } else {
-            "msg bot"
-        }
-    }
 }
 
 #[component]
@@ -101,7 +74,7 @@ fn KbSearch() -> impl IntoView {
     // then pointed at the URL; where that is blocked, the URL is shown.
     let opening = RwSignal::new(None::<String>);
     let open = move |ev: leptos::ev::MouseEvent| {
-        let Some(id) = crate::widgets::markup::clicked(&ev, "button[data-file-id]").and_then(|b| b.get_attribute("data-file-id")) else { return };
+        let Some(id) = crate::widgets::markup::clicked(&ev, FILE_BUTTON.selector).and_then(|b| b.get_attribute(FILE_BUTTON.attr)) else { return };
         opening.set(None);
         let tab = web_sys::window().and_then(|w| w.open_with_url_and_target("about:blank", "_blank").ok().flatten());
         leptos::task::spawn_local(async move {
@@ -133,59 +106,11 @@ fn KbSearch() -> impl IntoView {
             {move || busy.get().then(|| view! { <p role="status">{tr!(i18n, loading)}</p> })}
             {move || result.get().map(|r| match r {
                 Err(e) => view! { <crate::widgets::load::LoadFailed message=e.to_string() retry=move |_| search()/> }.into_any(),
-                Ok(page) => view! { <div on:click=open inner_html=move || hits_html(i18n, &page.result)></div> }.into_any(),
+                Ok(page) => view! { <div on:click=open inner_html=move || hits_html(i18n.strings(), &page.result)></div> }.into_any(),
             })}
             {move || opening.get().map(|m| view! { <p class="muted" role="status">{m}</p> })}
         </div>
     }
-}
-
-/// The hits, each with its highlights; documents with a button that opens them.
-fn hits_html(i18n: I18nContext, hits: &[HitSummary]) -> String {
-    if hits.is_empty() {
-        return Html::empty(t_string!(i18n, kb.no_hits));
-    }
-    let mut h = Html::new();
-    h.start("ul", "kb-hits");
-    for hit in hits {
-        let is_file = hit.knowledge_type.as_deref() == Some("FILE");
-        h.open("li").attr("class", "kb-hit").attr("data-kind", if is_file { "FILE" } else { "FAQ" }).end();
-        h.start("h3", "").el("span", "badge", if is_file { t_string!(i18n, kb.file) } else { t_string!(i18n, kb.faq) }).text(" ");
-        highlighted(&mut h, hit.question.as_deref().or(hit.name.as_deref()).unwrap_or_default());
-        h.close("h3");
-        if let Some(answer) = hit.answers.as_ref().and_then(|a| a.first()) {
-            h.start("p", "kb-answer");
-            highlighted(&mut h, &answer.content);
-            h.close("p");
-        }
-        if let Some(content) = hit.content.as_deref().filter(|c| !c.is_empty()) {
-            h.start("p", "kb-snippet");
-            highlighted(&mut h, content);
-            h.close("p");
-        }
-        if is_file {
-            h.open("button").attr("type", "button").attr("class", "btn small").attr("data-file-id", &hit.id.to_string()).end();
-            h.text(t_string!(i18n, kb.open)).close("button");
-        }
-        h.close("li");
-    }
-    h.close("ul");
-    h.finish()
-}
-
-/// The conversation: each question and answer, with the answer's sources.
-fn chat_html(i18n: I18nContext, messages: &[Message]) -> String {
-    let mut h = Html::new();
-    for m in messages {
-        h.start("li", m.class()).el("span", "who", if m.mine { t_string!(i18n, kb.you) } else { t_string!(i18n, kb.bot) });
-        h.el("p", "", &m.text);
-        if !m.files.is_empty() {
-            let names: Vec<&str> = m.files.iter().map(|f| f.name.as_str()).collect();
-            h.el("p", "muted", &format!("{}: {}", t_string!(i18n, kb.sources), names.join("、")));
-        }
-        h.close("li");
-    }
-    h.finish()
 }
 
 #[component]
@@ -219,7 +144,7 @@ fn KbChat() -> impl IntoView {
         });
     };
     view! {
-        <ol class="chat" aria-live="polite" inner_html=move || messages.with(|m| chat_html(i18n, m))></ol>
+        <ol class="chat" aria-live="polite" inner_html=move || messages.with(|m| chat_html(i18n.strings(), m))></ol>
         {move || busy.get().then(|| view! { <p role="status">{tr!(i18n, loading)}</p> })}
         {move || error.get().map(|e| view! { <div class="error" role="alert"><p>{e}</p></div> })}
         <form class="chat-form" on:submit=move |ev| { ev.prevent_default(); send(); }>

@@ -50,3 +50,9 @@ fn replace_keeping_focus(el: &web_sys::Element, html: &str, key: &str) {
         return;
     }
 }
+
+/// What the renderers of `shared::view::render` need: the labels of the
+/// current locale (a reactive read) and whether links go to `/embed…`.
+pub fn ctx(i18n: crate::i18n::I18nContext) -> shared::view::render::Ctx<'static> {
+    shared::view::render::Ctx { t: i18n.strings(), embedded: crate::services::embed::is_embed_path() }
+}

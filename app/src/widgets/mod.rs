@@ -1,9 +1,9 @@
 //! Pieces the screens are made of: dialogs, load states, the case actions,
-//! note results, the knowledge panel, labels and the HTML renderers' glue.
+//! note results, the knowledge panel, and the glue that puts the HTML of
+//! `shared::view::render` into the page.
 
 pub mod actions;
 pub mod dialog;
-pub mod format;
 pub mod knowledge;
 pub mod load;
 pub mod markup;

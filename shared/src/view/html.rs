@@ -18,61 +18,13 @@ impl Html {
         Self::default()
     }
 
-    /// Starts an element: `<tag`. Add attributes, then [`Html::end`].
-    pub fn open(&mut self, tag: &'static str) -> &mut Self {
+    /// An element, closed by construction: add attributes, then give its
+    /// content with [`Tag::body`] (a nesting call) or [`Tag::text`].
+    /// `h.tag("li").class("call").attr("data-job-id", id).body(|h| { … })`.
+    pub fn tag(&mut self, name: &'static str) -> Tag<'_> {
         self.out.push('<');
-        self.out.push_str(tag);
-        self
-    }
-
-    /// ` name="value"`, the value escaped.
-    pub fn attr(&mut self, name: &'static str, value: &str) -> &mut Self {
-        self.out.push(' ');
         self.out.push_str(name);
-        self.out.push_str("=\"");
-        escape_html(value, &mut self.out);
-        self.out.push('"');
-        self
-    }
-
-    /// A number attribute (nothing to escape).
-    pub fn num(&mut self, name: &'static str, value: i64) -> &mut Self {
-        self.out.push(' ');
-        self.out.push_str(name);
-        self.out.push_str("=\"");
-        self.out.push_str(&value.to_string());
-        self.out.push('"');
-        self
-    }
-
-    /// A boolean attribute: ` name`.
-    pub fn flag(&mut self, name: &'static str) -> &mut Self {
-        self.out.push(' ');
-        self.out.push_str(name);
-        self
-    }
-
-    /// Ends the start tag: `>`.
-    pub fn end(&mut self) -> &mut Self {
-        self.out.push('>');
-        self
-    }
-
-    /// `<tag class="class">` (no class attribute when `class` is empty).
-    pub fn start(&mut self, tag: &'static str, class: &str) -> &mut Self {
-        self.open(tag);
-        if !class.is_empty() {
-            self.attr("class", class);
-        }
-        self.end()
-    }
-
-    /// `</tag>`.
-    pub fn close(&mut self, tag: &'static str) -> &mut Self {
-        self.out.push_str("</");
-        self.out.push_str(tag);
-        self.out.push('>');
-        self
+        Tag { h: self, name }
     }
 
     /// Text, escaped.
@@ -81,9 +33,9 @@ impl Html {
         self
     }
 
-    /// `<tag class="class">text</tag>`.
+    /// `<tag class="class">text</tag>` (no class attribute when `class` is empty).
     pub fn el(&mut self, tag: &'static str, class: &str, text: &str) -> &mut Self {
-        self.start(tag, class).text(text).close(tag)
+        self.tag(tag).class(class).text(text)
     }
 
     pub fn finish(self) -> String {
@@ -96,6 +48,82 @@ impl Html {
         let mut h = Html::new();
         h.el("p", "empty", text);
         h.finish()
+    }
+
+    fn close(&mut self, tag: &'static str) -> &mut Self {
+        self.out.push_str("</");
+        self.out.push_str(tag);
+        self.out.push('>');
+        self
+    }
+}
+
+/// An element's start tag being written: attributes, then its content.
+/// Every way out of it writes the end tag, so what the writer builds is
+/// balanced whatever the caller does.
+#[must_use = "an element is written by body(), text() or empty()"]
+pub struct Tag<'a> {
+    h: &'a mut Html,
+    name: &'static str,
+}
+
+impl<'a> Tag<'a> {
+    /// ` name="value"`, the value escaped.
+    pub fn attr(self, name: &'static str, value: &str) -> Self {
+        let out = &mut self.h.out;
+        out.push(' ');
+        out.push_str(name);
+        out.push_str("=\"");
+        escape_html(value, out);
+        out.push('"');
+        self
+    }
+
+    /// The class attribute; none when `class` is empty.
+    pub fn class(self, class: &str) -> Self {
+        if class.is_empty() {
+            self
+        } else {
+            self.attr("class", class)
+        }
+    }
+
+    /// A number attribute (nothing to escape).
+    pub fn num(self, name: &'static str, value: i64) -> Self {
+        let out = &mut self.h.out;
+        out.push(' ');
+        out.push_str(name);
+        out.push_str("=\"");
+        out.push_str(&value.to_string());
+        out.push('"');
+        self
+    }
+
+    /// A boolean attribute: ` name`.
+    pub fn flag(self, name: &'static str) -> Self {
+        self.h.out.push(' ');
+        self.h.out.push_str(name);
+        self
+    }
+
+    /// The element's content, written by `content`, then its end tag.
+    pub fn body(self, content: impl FnOnce(&mut Html)) -> &'a mut Html {
+        self.h.out.push('>');
+        content(self.h);
+        self.h.close(self.name)
+    }
+
+    /// Escaped text as the element's content.
+    pub fn text(self, text: &str) -> &'a mut Html {
+        self.h.out.push('>');
+        escape_html(text, &mut self.h.out);
+        self.h.close(self.name)
+    }
+
+    /// No content: `<tag …></tag>`.
+    pub fn empty(self) -> &'a mut Html {
+        self.h.out.push('>');
+        self.h.close(self.name)
     }
 }
 
@@ -143,12 +171,29 @@ mod tests {
     #[test]
     fn builds_elements_with_escaped_values_and_text() {
         let mut h = Html::new();
-        h.open("li").attr("class", "call").attr("data-job-id", "J\"1<x>").num("data-n", -3).flag("hidden").end();
-        h.el("b", "", "<script>alert(1)</script>").el("span", "muted", "a & b");
-        h.close("li");
+        h.tag("li").class("call").attr("data-job-id", "J\"1<x>").num("data-n", -3).flag("hidden").body(|h| {
+            h.el("b", "", "<script>alert(1)</script>").el("span", "muted", "a & b");
+        });
         assert_eq!(
             h.finish(),
             "<li class=\"call\" data-job-id=\"J&quot;1&lt;x&gt;\" data-n=\"-3\" hidden><b>&lt;script&gt;alert(1)&lt;/script&gt;</b><span class=\"muted\">a &amp; b</span></li>"
+        );
+    }
+
+    #[test]
+    fn nested_elements_close_in_order() {
+        let mut h = Html::new();
+        h.tag("ul").class("").body(|h| {
+            for i in 0..2 {
+                h.tag("li").num("data-i", i).body(|h| {
+                    h.tag("a").attr("href", "/x?a=1&b=2").text("<b>");
+                    h.tag("span").flag("hidden").empty();
+                });
+            }
+        });
+        assert_eq!(
+            h.finish(),
+            "<ul><li data-i=\"0\"><a href=\"/x?a=1&amp;b=2\">&lt;b&gt;</a><span hidden></span></li><li data-i=\"1\"><a href=\"/x?a=1&amp;b=2\">&lt;b&gt;</a><span hidden></span></li></ul>"
         );
     }
 

@@ -2,7 +2,7 @@
 
 pub mod board;
 pub mod html;
-pub mod label;
+pub mod labels;
 pub mod markdown;
 pub mod route;
-pub mod transcript;
+pub mod render;

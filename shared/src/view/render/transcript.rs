@@ -72,7 +72,9 @@ pub fn turns_html(turns: &[Turn], offsets: &[f64], labels: &TurnLabels) -> Strin
         if let Some(label) = marker {
             // Pieces pushed one by one rather than through `write!`: the
             // formatting machinery is the slow part of this loop in the browser.
-            out.push_str("<div role=\"listitem\" class=\"marker\" data-turn=\"");
+            for piece in ["<div role=\"listitem\" class=\"marker\" ", super::TURN.attr, "=\""] {
+                out.push_str(piece);
+            }
             push_decimal(i as u64, &mut out);
             for piece in ["\">", label, " · ", &when, "</div>"] {
                 out.push_str(piece);
@@ -85,7 +87,7 @@ pub fn turns_html(turns: &[Turn], offsets: &[f64], labels: &TurnLabels) -> Strin
         // browser's parse, style and layout time grows with the element count.
         let robot = turn.speaker == Speaker::Robot;
         let (class, who) = if robot { ("robot", &robot_label) } else { ("party", &party_label) };
-        for piece in ["<div role=\"listitem\" class=\"turn ", class, "\" data-turn=\""] {
+        for piece in ["<div role=\"listitem\" class=\"turn ", class, "\" ", super::TURN.attr, "=\""] {
             out.push_str(piece);
         }
         push_decimal(i as u64, &mut out);

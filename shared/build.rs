@@ -1,4 +1,4 @@
-//! Generates the board's label tables from `locales/*.json` (nested objects of
+//! Generates the board's label tables (`view::labels`) from `locales/*.json` (nested objects of
 //! strings, the same keys in every locale): one struct per object, one static
 //! per locale, so a label is a field read (`strings(locale).board.title`) and a
 //! missing or extra key is a build error, not a blank on screen.

@@ -1,0 +1,155 @@
+//! What the case actions show as HTML: what an AI call request came to, per
+//! party, the statuses a mediator may set, the agreement and the OCR run.
+
+use crate::view::html::Html;
+use crate::wire::api::{OcrOutcome, PlacedCalls};
+use crate::wire::mediation::{AgreementResult, BoardRecord, CallErrorCode, CallStatus, OcrState};
+
+use super::format::status_label;
+
+use super::Strings;
+
+/// Each party's outcome: started, must wait, the daily limit reached, or the backend's refusal.
+pub fn call_outcomes_html(t: &Strings, record: &BoardRecord, results: &PlacedCalls) -> String {
+    let mut h = Html::new();
+    h.tag("ul").class("outcomes").attr("role", "status").body(|h| {
+        for r in &results.results {
+            let name = record.parties.iter().find(|p| p.person_id == r.person_id).map(|p| p.name.as_str()).unwrap_or(&r.person_id);
+            let (class, label) = match r.error_code {
+                CallErrorCode::Started => ("outcome ok", t.action.outcome_started),
+                CallErrorCode::MustWait => ("outcome warn", t.action.outcome_wait),
+                CallErrorCode::LimitReached => ("outcome warn", t.action.outcome_limit),
+                CallErrorCode::Other(_) => ("outcome bad", t.action.outcome_other),
+            };
+            h.tag("li").class(class).attr("data-person", &r.person_id).body(|h| {
+                h.el("b", "", name).text(&format!(": {label} — {}", r.message));
+                if let Some(start) = &r.start_time {
+                    h.el("small", "", &format!(" ({start})"));
+                }
+            });
+        }
+    });
+    h.finish()
+}
+
+/// `statuses` as `<option>`s, the one whose value is `chosen` selected.
+pub fn status_options_html(t: &Strings, statuses: &[CallStatus], chosen: &str) -> String {
+    let mut h = Html::new();
+    for s in statuses {
+        let option = h.tag("option").attr("value", s.as_str());
+        let option = if s.as_str() == chosen { option.flag("selected") } else { option };
+        option.text(&status_label(t, Some(s)));
+    }
+    h.finish()
+}
+
+/// The agreement's id and its text (markdown, through the one reader).
+pub fn agreement_html(a: &AgreementResult) -> String {
+    let mut h = Html::new();
+    h.el("p", "muted", &a.agree_id);
+    h.tag("article").class("agreement printable").body(|h| {
+        h.tag("div").class("md").body(|h| {
+            h.markdown(&a.agree_content);
+        });
+    });
+    h.finish()
+}
+
+/// The OCR run's state and each file's: text, AI summary or error. With no
+/// state (the spec's bare `{}`), the request was taken and nothing more is known.
+pub fn ocr_html(t: &Strings, result: &OcrOutcome) -> String {
+    let state = |s: &OcrState| match s {
+        OcrState::Processing => t.action.ocr_processing.to_owned(),
+        OcrState::Done => t.action.ocr_done.to_owned(),
+        OcrState::Failed => t.action.ocr_failed.to_owned(),
+        OcrState::Pending => t.action.ocr_pending.to_owned(),
+        OcrState::Other(s) => s.clone(),
+    };
+    let mut h = Html::new();
+    let (data_state, overall) = match &result.status {
+        Some(s) => (s.as_str().to_owned(), state(s)),
+        None => ("requested".to_owned(), t.action.ocr_requested.to_owned()),
+    };
+    h.tag("p").attr("role", "status").class("ocr-overall").attr("data-state", &data_state).text(&overall);
+    if !result.message.is_empty() {
+        h.el("p", "muted", &result.message);
+    }
+    h.tag("ul").class("ocr-files").body(|h| {
+        for f in &result.files {
+            h.tag("li").attr("data-state", f.status.as_str()).body(|h| {
+                h.el("h3", "", &format!("{} · {}", f.file_name, state(&f.status)));
+                if let Some(s) = &f.summary {
+                    h.tag("p").body(|h| {
+                        h.el("b", "", &format!("{}: ", t.action.ocr_summary)).text(s);
+                    });
+                }
+                if let Some(text) = &f.text {
+                    h.el("pre", "ocr-text", text);
+                }
+                if let Some(e) = &f.error {
+                    h.el("p", "error", e);
+                }
+            });
+        }
+    });
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::labels::Locale;
+    use crate::wire::api::CallOutcome;
+    use crate::wire::mediation::Party;
+
+    #[test]
+    fn each_party_gets_its_outcome_by_name() {
+        let t = Locale::zh_CN.strings();
+        let record = BoardRecord {
+            parties: vec![Party { person_id: "p1".into(), name: "刘某".into(), person_type: 1, phone_number: String::new() }],
+            ..Default::default()
+        };
+        let outcome = |code: i64, person: &str| CallOutcome {
+            error_code: CallErrorCode::from_code(code),
+            message: "m".into(),
+            person_id: person.into(),
+            start_time: None,
+        };
+        let placed = PlacedCalls { results: vec![outcome(0, "p1"), outcome(1002, "p9")] };
+        let html = call_outcomes_html(t, &record, &placed);
+        assert!(html.contains(&format!("<li class=\"outcome ok\" data-person=\"p1\"><b>刘某</b>: {} — m</li>", t.action.outcome_started)), "{html}");
+        assert!(html.contains(&format!("<li class=\"outcome warn\" data-person=\"p9\"><b>p9</b>: {} — m</li>", t.action.outcome_limit)), "{html}");
+    }
+
+    #[test]
+    fn an_ocr_run_without_a_state_says_it_was_requested_and_files_carry_theirs() {
+        let t = Locale::en.strings();
+        let bare: OcrOutcome = serde_json::from_str(r#"{"caseId":"C-1"}"#).unwrap();
+        assert_eq!(ocr_html(t, &bare), format!("<p role=\"status\" class=\"ocr-overall\" data-state=\"requested\">{}</p><ul class=\"ocr-files\"></ul>", t.action.ocr_requested));
+        let done: OcrOutcome = serde_json::from_value(serde_json::json!({
+            "caseId": "C-1", "status": "done",
+            "files": [{ "fileId": "f", "fileName": "欠条.jpg", "status": "done", "text": "<欠>", "summary": null, "error": null }]
+        }))
+        .unwrap();
+        let html = ocr_html(t, &done);
+        assert!(html.contains(&format!("<li data-state=\"done\"><h3>欠条.jpg · {}</h3><pre class=\"ocr-text\">&lt;欠&gt;</pre></li>", t.action.ocr_done)), "{html}");
+    }
+
+    #[test]
+    fn an_agreement_is_its_id_and_its_markdown_in_a_printable_article() {
+        let a = AgreementResult { agree_id: "A1".into(), agree_content: "# 协议\n**甲方** <x>".into() };
+        let html = agreement_html(&a);
+        assert!(html.starts_with("<p class=\"muted\">A1</p><article class=\"agreement printable\"><div class=\"md\">"), "{html}");
+        assert!(html.ends_with("</div></article>") && html.contains("<strong>甲方</strong> &lt;x&gt;"), "{html}");
+    }
+
+    #[test]
+    fn the_chosen_status_is_selected() {
+        let t = Locale::zh_CN.strings();
+        let html = status_options_html(t, &[CallStatus::Busy, CallStatus::Terminated], "Terminated");
+        assert_eq!(
+            html,
+            format!("<option value=\"Busy\">{}</option><option value=\"Terminated\" selected>{}</option>", t.status.Busy, t.status.Terminated)
+        );
+    }
+}

@@ -1,0 +1,110 @@
+//! The board's rows (a window of the filtered list between two spacers that
+//! stand for the rows out of view) and its status chips.
+
+use crate::view::html::Html;
+use crate::view::route::Page;
+use crate::wire::mediation::{BoardRecord, CallStatus};
+
+use super::format::{duration, stage_label, status_class, status_label, status_value_label};
+use super::{Ctx, Strings, CASE_ROW, STATUS_BUTTON};
+
+/// The height of one board row in pixels (the spacers and the scroll
+/// position are counted in rows).
+pub const ROW_HEIGHT: usize = 44;
+
+/// The status chips: each status's label and count; the selected one pressed.
+pub fn chips_html(t: &Strings, counts: &[(String, usize)], selected: Option<&str>) -> String {
+    let mut h = Html::new();
+    for (value, n) in counts {
+        let status = (value != crate::view::board::NO_CALL).then(|| CallStatus::parse(value));
+        h.tag("button")
+            .attr("type", "button")
+            .attr("class", &format!("chip {}", status_class(status.as_ref())))
+            .attr("aria-pressed", if selected == Some(value.as_str()) { "true" } else { "false" })
+            .attr(STATUS_BUTTON.attr, value)
+            .body(|h| {
+                h.el("span", "", &status_value_label(t, value)).text(" ").el("b", "", &n.to_string());
+            });
+    }
+    h.finish()
+}
+
+/// The rows `start..end` of the filtered list `rows` (indices into
+/// `records`), between two spacers that stand for the rows out of view.
+pub fn rows_html(cx: Ctx, records: &[BoardRecord], rows: &[usize], start: usize, end: usize) -> String {
+    let mut h = Html::new();
+    let spacer = |h: &mut Html, n: usize| {
+        h.tag("tr").class("spacer").attr("aria-hidden", "true").attr("style", &format!("height: {}px", n * ROW_HEIGHT)).empty();
+    };
+    spacer(&mut h, start);
+    for (k, &i) in rows[start..end].iter().enumerate() {
+        row_html(&mut h, cx, &records[i], start + k);
+    }
+    if rows.is_empty() {
+        h.tag("tr").class("no-match").body(|h| {
+            h.tag("td").attr("colspan", "7").class("empty").attr("role", "status").text(cx.t.board.empty);
+        });
+    }
+    spacer(&mut h, rows.len() - end);
+    h.finish()
+}
+
+fn row_html(h: &mut Html, cx: Ctx, record: &BoardRecord, position: usize) {
+    let dash = |s: &str| if s.is_empty() { "—".to_owned() } else { s.to_owned() };
+    let start = record.start_time.get(5..16.min(record.start_time.len())).unwrap_or_default();
+    let href = Page::Case { case_id: record.case_id.clone() }.href(cx.embedded);
+    h.tag("tr").class("row").attr(CASE_ROW.attr, &record.case_id).num("aria-rowindex", position as i64 + 2).body(|h| {
+        h.tag("td").class("case").body(|h| {
+            h.tag("a").attr("href", &href).text(&record.case_name);
+            h.el("small", "", &record.case_id);
+        });
+        h.el("td", "", &stage_label(cx.t, &record.stage));
+        h.el("td", "", &dash(record.call_person().map(|p| p.name.as_str()).unwrap_or_default()));
+        h.tag("td").body(|h| {
+            h.el("span", status_class(record.call_status.as_ref()), &status_label(cx.t, record.call_status.as_ref()));
+        });
+        h.el("td", "", &dash(record.takeover_user.as_deref().unwrap_or_default()));
+        h.el("td", "", &dash(start));
+        h.el("td", "num", &record.duration_seconds().map(duration).unwrap_or_else(|| "—".into()));
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::labels::Locale;
+
+    fn record(case_id: &str, name: &str) -> BoardRecord {
+        BoardRecord {
+            case_id: case_id.into(),
+            case_name: name.into(),
+            stage: crate::wire::mediation::Stage::Mediating,
+            call_status: Some(CallStatus::Succeeded),
+            start_time: "2026-03-15 10:00:00".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn rows_link_to_their_case_escaped_and_between_spacers() {
+        let cx = Ctx { t: Locale::zh_CN.strings(), embedded: true };
+        let records = vec![record("C-1", "<b>王</b>"), record("C 2", "李")];
+        let html = rows_html(cx, &records, &[1, 0], 0, 2);
+        assert!(html.starts_with("<tr class=\"spacer\" aria-hidden=\"true\" style=\"height: 0px\"></tr><tr class=\"row\" data-case-id=\"C 2\" aria-rowindex=\"2\">"), "{html}");
+        assert!(html.contains("<a href=\"/embed/cases/C%202\">李</a>"), "{html}");
+        assert!(html.contains("&lt;b&gt;王&lt;/b&gt;"), "{html}");
+        assert!(html.contains("<span class=\"st st-connected\">已接通</span>"), "{html}");
+        assert_eq!(html.matches("<tr").count(), html.matches("</tr>").count());
+        let none = rows_html(cx, &records, &[], 0, 0);
+        assert!(none.contains(&format!("role=\"status\">{}</td>", cx.t.board.empty)), "{none}");
+    }
+
+    #[test]
+    fn chips_carry_their_status_value_and_the_pressed_state() {
+        let t = Locale::en.strings();
+        let html = chips_html(t, &[("Busy".into(), 3), (crate::view::board::NO_CALL.into(), 12)], Some("Busy"));
+        assert!(html.starts_with("<button type=\"button\" class=\"chip st st-notconnected\" aria-pressed=\"true\" data-status=\"Busy\">"), "{html}");
+        assert!(html.contains(&format!("<span>{}</span> <b>12</b>", t.status.none)), "{html}");
+        assert_eq!(html.matches("aria-pressed=\"false\"").count(), 1);
+    }
+}

@@ -1,0 +1,146 @@
+//! A case's read-only parts: its parties, its AI calls (with a transcript
+//! link and an "update status" button each) and its audit trail.
+
+use crate::view::html::Html;
+use crate::view::route::Page;
+use crate::wire::api::{AuditEntry, CallView};
+use crate::wire::mediation::{CallStatus, CallType, Party};
+use crate::wire::note::{quality_total, score_text, NoteOutcome};
+
+use super::format::{call_type_label, datetime, duration, status_class, status_label};
+use super::{Ctx, Strings, CALL_ITEM, STATUS_BUTTON};
+
+/// The parties' rows (phones as the edge gave them: masked for mediators).
+pub fn parties_html(t: &Strings, parties: &[Party]) -> String {
+    let mut h = Html::new();
+    for p in parties {
+        let role = if p.person_type == 0 { t.case.applicant } else { t.case.respondent };
+        h.tag("tr").body(|h| {
+            h.el("td", "", &p.name).el("td", "", role).el("td", "phone", &p.phone_number);
+        });
+    }
+    h.finish()
+}
+
+/// The AI calls of the case, newest as the backend orders them.
+pub fn timeline_html(cx: Ctx, case_id: &str, calls: &[CallView]) -> String {
+    let t = cx.t;
+    if calls.is_empty() {
+        return Html::empty(t.case.no_calls);
+    }
+    let mut h = Html::new();
+    h.tag("ol").class("timeline").body(|h| {
+        for c in calls {
+            h.tag("li").class("call").attr(CALL_ITEM.attr, &c.job_id).body(|h| {
+                h.tag("div").class("call-main").body(|h| {
+                    h.el("span", "call-type", &call_type_label(t, &c.call_type));
+                    h.el("span", status_class(Some(&c.call_status)), &status_label(t, Some(&c.call_status)));
+                    h.el("span", "muted", &c.started_at.map(datetime).unwrap_or_default());
+                    if c.unreadable.is_some() {
+                        h.el("span", "bad", t.case.turns_unreadable);
+                    } else {
+                        h.el("span", "muted", &duration(c.duration_secs()));
+                    }
+                    let score = c.notes.iter().find_map(|n| match &n.outcome {
+                        NoteOutcome::QualityInspection { items, .. } => Some(quality_total(items)),
+                        _ => None,
+                    });
+                    if let Some((score, full)) = score {
+                        h.el("span", "score-chip", &format!("{} {}/{}", t.case.score, score_text(score), score_text(full)));
+                    }
+                });
+                h.tag("div").class("call-actions").body(|h| {
+                    let href = Page::Call { case_id: case_id.to_owned(), job_id: c.job_id.clone() }.href(cx.embedded);
+                    h.tag("a").attr("href", &href).text(t.case.open_transcript);
+                    h.tag("button")
+                        .attr("type", "button")
+                        .class("btn small")
+                        .attr(STATUS_BUTTON.attr, c.call_status.as_str())
+                        .text(t.action.update_status);
+                });
+            });
+        }
+    });
+    h.finish()
+}
+
+/// Who did what to the case, and how the backend answered.
+pub fn audit_html(t: &Strings, entries: &[AuditEntry]) -> String {
+    if entries.is_empty() {
+        return Html::empty(t.case.no_audit);
+    }
+    let mut h = Html::new();
+    h.tag("ul").class("audit").body(|h| {
+        for e in entries {
+            h.tag("li").attr("data-action", &e.action).body(|h| {
+                h.el("time", "", &datetime(e.at)).text(" ").el("b", "", &e.user).text(" ").el("span", "", &e.action);
+                if let Some(target) = &e.target {
+                    h.el("span", "muted", &format!(" · {target}"));
+                }
+                let class = if (200..300).contains(&e.status) { "ok" } else { "bad" };
+                h.el("span", class, &format!(" → {} {}", e.status, e.outcome));
+            });
+        }
+    });
+    h.finish()
+}
+
+/// The head of a call's transcript screen: its kind, status, start, length and job id.
+pub fn call_head_html(t: &Strings, kind: &CallType, status: &CallStatus, started: &str, secs: u32, job_id: &str) -> String {
+    let mut h = Html::new();
+    h.tag("h2").attr("id", "transcript-title").text(&format!("{} · {}", t.transcript.heading, call_type_label(t, kind)));
+    h.tag("p").body(|h| {
+        h.el("span", status_class(Some(status)), &status_label(t, Some(status))).text(" ");
+        h.el("span", "muted", started).text(" ").el("span", "muted", &duration(secs)).text(" ");
+        h.el("span", "muted", job_id);
+    });
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::labels::Locale;
+
+    #[test]
+    fn each_call_links_its_transcript_and_carries_its_hooks() {
+        let cx = Ctx { t: Locale::zh_CN.strings(), embedded: false };
+        let call = CallView {
+            job_id: "J&1".into(),
+            call_type: CallType::FollowUp,
+            call_status: CallStatus::NoAnswer,
+            started_at: None,
+            turns: vec![],
+            unreadable: None,
+            raw_conversations: None,
+            recording: None,
+            notes: vec![],
+        };
+        let html = timeline_html(cx, "C-1", &[call]);
+        assert!(html.starts_with("<ol class=\"timeline\"><li class=\"call\" data-job-id=\"J&amp;1\">"), "{html}");
+        assert!(html.contains("<a href=\"/cases/C-1/calls/J%261\">"), "{html}");
+        assert!(html.contains(&format!("data-status=\"NoAnswer\">{}</button>", cx.t.action.update_status)), "{html}");
+        assert!(html.ends_with("</div></li></ol>"), "{html}");
+        assert_eq!(timeline_html(cx, "C-1", &[]), format!("<p class=\"empty\">{}</p>", cx.t.case.no_calls));
+    }
+
+    #[test]
+    fn audit_entries_say_who_did_what_and_how_it_went() {
+        let t = Locale::en.strings();
+        let entry = |status| AuditEntry {
+            id: 1,
+            at: 0,
+            user: "张<调解员>".into(),
+            role: "mediator".into(),
+            action: "takeover".into(),
+            case_id: None,
+            target: Some("p1".into()),
+            status,
+            outcome: "ok".into(),
+        };
+        let html = audit_html(t, &[entry(200), entry(0)]);
+        assert!(html.contains("<b>张&lt;调解员&gt;</b>"), "{html}");
+        assert!(html.contains("<span class=\"ok\"> → 200 ok</span>"), "{html}");
+        assert!(html.contains("<span class=\"bad\"> → 0 ok</span>"), "{html}");
+    }
+}

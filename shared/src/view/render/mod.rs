@@ -1,0 +1,62 @@
+//! Every HTML-string renderer of the board, in one place: the read-only
+//! parts that are far cheaper in the bundle as one escaped string than as a
+//! view built node by node (board rows and status chips, a case's parties,
+//! calls and audit trail, note results, action outcomes, knowledge hits and
+//! chat, the call header, a call's turns). Each takes the labels of the current locale
+//! ([`Strings`]) and returns a string the app puts into the page.
+//!
+//! Whatever the app listens for in these strings (one click listener per
+//! list) is a [`Hook`]: the attribute the renderer writes and the selector the
+//! listener matches, declared once here and used on both sides.
+
+pub mod board;
+pub mod case;
+pub mod format;
+pub mod knowledge;
+pub mod notes;
+pub mod actions;
+pub mod transcript;
+
+pub use super::labels::Strings;
+
+/// What a renderer needs besides its data.
+#[derive(Clone, Copy)]
+pub struct Ctx<'a> {
+    /// The labels of the current locale.
+    pub t: &'a Strings,
+    /// Whether the board runs embedded (`/embed…` links) or standalone.
+    pub embedded: bool,
+}
+
+/// A data attribute a renderer writes and the selector that finds the
+/// element carrying it from a click inside.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hook {
+    pub attr: &'static str,
+    pub selector: &'static str,
+}
+
+/// A board row (`<tr class="row" data-case-id>`): opens the case.
+pub const CASE_ROW: Hook = Hook { attr: "data-case-id", selector: "tr.row[data-case-id]" };
+/// A status button (board chip or a call's "update status"): its status value.
+pub const STATUS_BUTTON: Hook = Hook { attr: "data-status", selector: "button[data-status]" };
+/// A call of a case's timeline: its job id.
+pub const CALL_ITEM: Hook = Hook { attr: "data-job-id", selector: "li[data-job-id]" };
+/// A knowledge hit's "open" button: the file id.
+pub const FILE_BUTTON: Hook = Hook { attr: "data-file-id", selector: "button[data-file-id]" };
+/// A note record kept in several versions: its call id (with `data-biz`, `data-type`).
+pub const NOTE_HISTORY: Hook = Hook { attr: "data-history", selector: "button[data-history]" };
+/// A transcript turn: its index.
+pub const TURN: Hook = Hook { attr: "data-turn", selector: "[data-turn]" };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_hook_selector_matches_its_attribute() {
+        for hook in [CASE_ROW, STATUS_BUTTON, CALL_ITEM, FILE_BUTTON, NOTE_HISTORY, TURN] {
+            assert!(hook.selector.ends_with(&format!("[{}]", hook.attr)), "{hook:?}");
+        }
+    }
+}
