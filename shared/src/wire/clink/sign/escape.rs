@@ -20,12 +20,6 @@ const UNRESERVED: [bool; 256] = {
     table
 };
 
-/// True for the bytes Java's URLEncoder leaves untouched.
-#[cfg(test)]
-pub fn is_unreserved(byte: u8) -> bool {
-    UNRESERVED[byte as usize]
-}
-
 /// Encodes `input` the way `URLEncoder.encode(input, "UTF-8")` does.
 #[cfg(test)]
 pub fn java_url_encode(input: &str) -> String {
