@@ -86,9 +86,27 @@ async fn only_documented_paths_and_admins_for_management() {
     assert_eq!(status, 405);
     let (status, body) = post("/api/clink/kb/create_article", &mediator(), json!({ "kbId": 1, "kbType": 0, "directoryId": 1 })).await;
     assert_eq!((status, body["error"]["code"].clone()), (403, json!("forbidden")));
-    // An admin's call reaches Clink (whose answer for the sandbox key is its own 403).
-    let (status, body) = post("/api/clink/kb/create_article", &admin(), json!({ "kbId": 1, "kbType": 0, "directoryId": 1 })).await;
-    assert_eq!((status, body["error"]["code"].clone()), (403, json!("UnauthorizedOperation")));
+    // An admin's call reaches Clink: the article is created, and the
+    // mediator's knowledge search then finds it.
+    let article = json!({
+        "kbId": 102301, "kbType": 0, "directoryId": 155201, "title": "分期付款逾期怎么办", "agentEnabled": 1,
+        "similars": ["分期没按时付"], "answers": [{ "answer": "先电话提醒,再按协议约定申请司法确认后强制执行。" }]
+    });
+    let (status, body) = post("/api/clink/kb/create_article", &admin(), article.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    let id = body["article"]["id"].as_i64().unwrap();
+    assert_eq!((body["article"]["title"].clone(), body["article"]["kbId"].clone()), (json!("分期付款逾期怎么办"), json!(102301)));
+    let (status, found) = post("/api/clink/aikb/search_knowledge_on_open", &mediator(), json!({ "keyword": "分期付款逾期", "offset": 0, "limit": 5 })).await;
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(found["result"][0]["id"], json!(id.to_string()), "{found}");
+    // Clink's own refusals of a management call pass through: a duplicate title, a title over 50 characters.
+    let (status, body) = post("/api/clink/kb/create_article", &admin(), article.clone()).await;
+    assert_eq!((status, body["error"]["code"].clone()), (400, json!("InvalidParameter")), "{body}");
+    let mut long = article;
+    long["title"] = json!("长".repeat(51));
+    let (status, body) = post("/api/clink/kb/create_article", &admin(), long).await;
+    assert_eq!((status, body["error"]["code"].clone()), (400, json!("InvalidParameter")), "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("title"), "{body}");
     let (status, body) = get("/api/clink/aikb/list_public_repositories?Signature=x", &mediator()).await;
     assert_eq!((status, body["error"]["field"].clone()), (400, json!("Signature")));
 }

@@ -125,6 +125,45 @@ impl Knowledge {
     }
 
     /// FAQs as Q&A articles (kbType 0) and documents as document articles (kbType 1).
+    /// `/kb/create_article`: the doc's rules on the body (`ArticleInput::validate`,
+    /// the required fields of section 5.1, a title unique in its library, a
+    /// directory of that library), then the article joins the Q&A library
+    /// (as an FAQ) or the document library (as a file), so that search finds it.
+    pub fn create_article(&mut self, input: kb::ArticleInput) -> Result<kb::ArticleInput, (&'static str, String)> {
+        input.validate().map_err(|e| ("InvalidParameter", e.to_string()))?;
+        let title = input.title.clone().ok_or(("MissingParameter", "请求缺少必需参数: title".to_owned()))?;
+        if input.agent_enabled.is_none() {
+            return Err(("MissingParameter", "请求缺少必需参数: agentEnabled".into()));
+        }
+        if !self.directories.iter().any(|d| d.id == input.directory_id && d.repository_id == input.kb_id) {
+            return Err(("ResourceNotFound", format!("知识库 {} 下没有目录 {}", input.kb_id, input.directory_id)));
+        }
+        let id = self.faqs.iter().map(|f| f.id).chain(self.files.iter().map(|f| f.id)).max().unwrap_or(0) + 1;
+        match input.kb_type {
+            0 => {
+                let answers: Vec<String> = input.answers.iter().flatten().map(|a| a.answer.clone()).collect();
+                if answers.is_empty() {
+                    return Err(("InvalidParameter", "answers: 问答库答案集合不能为空".into()));
+                }
+                if self.faqs.iter().any(|f| f.repository_id == input.kb_id && f.question == title) {
+                    return Err(("InvalidParameter", "title: 标题不能重复".into()));
+                }
+                let similars = input.similars.clone().unwrap_or_default();
+                self.faqs.push(FaqDoc { id, repository_id: input.kb_id, directory_id: input.directory_id, question: title, similars, answers });
+            }
+            1 => {
+                let content = input.content.clone().filter(|c| !c.trim().is_empty()).ok_or(("InvalidParameter", "content: 文档库答案不能为空".to_owned()))?;
+                if self.files.iter().any(|f| f.repository_id == input.kb_id && f.name == title) {
+                    return Err(("InvalidParameter", "title: 标题不能重复".into()));
+                }
+                let object_key = format!("kb/articles/{id}.txt");
+                self.files.push(FileDoc { id, repository_id: input.kb_id, directory_id: input.directory_id, name: title, kind: "txt".into(), object_key, content });
+            }
+            other => return Err(("InvalidParameter", format!("kbType: 应为 0 或 1,实际为 {other}"))),
+        }
+        Ok(kb::ArticleInput { id: Some(id), ..input })
+    }
+
     pub fn articles(&self) -> Vec<kb::Article> {
         let faqs = self.faqs.iter().map(|f| article(f.id.to_string(), &f.question, None, f.directory_id, 0, f.repository_id, Some(&f.answers)));
         let files = self.files.iter().map(|f| article(f.id.to_string(), &f.name, Some(&f.content), f.directory_id, 1, f.repository_id, None));

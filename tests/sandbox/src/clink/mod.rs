@@ -331,6 +331,12 @@ fn dispatch(s: &mut crate::state::Sandbox, path: &str, query: &HashMap<String, S
             }
             Ok(json!({}))
         }
+        "/kb/create_article" => {
+            let input: kb::ArticleInput = body_as(body)?;
+            let status = |code: &str| if code == "ResourceNotFound" { 404 } else { 400 };
+            let article = clink.knowledge.create_article(input).map_err(|(code, message)| refusal(code, status(code), message))?;
+            Ok(to_value(kb::ArticleSaved { request_id: None, article }))
+        }
         "/aikb/describe_file_media_url" => {
             let id = q_i64(query, "fileId", None)?;
             let file = k.files.iter().find(|f| f.id == id).ok_or_else(|| refusal("ResourceNotFound", 404, "文件不存在"))?;
