@@ -60,6 +60,42 @@ test('placing an AI call shows each party\'s outcome, and a second call must wai
   await page.close();
 });
 
+test('a call placed is a call you can watch: queued, then its outcome and transcript link, without a reload', async () => {
+  const board = await backend('/api/v1/mediation-timeline/v2/board');
+  const c = board.data.find((r) => !r.callStatus && !r.takeoverUser);
+  const page = await signedInPage(browser);
+  await openCasePage(page, c.caseId);
+  await page.locator('.calls .empty').waitFor();
+  assert.equal(await page.locator('.calls').innerText(), '还没有 AI 通话');
+  await page.click('#action-call');
+  const dialog = page.getByRole('dialog');
+  for (const box of await dialog.locator('input[name=party]').all()) {
+    if (!(await box.isChecked())) await box.check();
+  }
+  await dialog.getByRole('button', { name: '开始外呼' }).click();
+  await dialog.locator('.outcomes li').first().waitFor();
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  const row = (await backend('/api/v1/mediation-timeline/v2/board')).data.find((r) => r.caseId === c.caseId);
+  assert.equal(row.callStatus, 'Scheduling');
+  // The call leads the list at once, with its status, and no transcript yet.
+  const pending = page.locator(`.timeline li.call.pending[data-job-id="${row.jobId}"]`);
+  await pending.waitFor({ timeout: 15000 });
+  assert.match(await pending.innerText(), /排队中[\s\S]*通话进行中,结束后可查看通话记录和质检结果/);
+  assert.equal(await pending.locator('a').count(), 0);
+  // The sandbox's clock moves on: the calls run and end, their log arrives.
+  await control('/control/time', { advanceMs: 15 * 60 * 1000 });
+  const done = page.locator(`.timeline li.call:not(.pending)[data-job-id="${row.jobId}"]`);
+  await done.waitFor({ timeout: 20000 });
+  assert.equal(await page.locator('.timeline li.call.pending').count(), 0);
+  const link = done.getByRole('link', { name: '查看通话' });
+  assert.equal(await link.getAttribute('href'), `/cases/${c.caseId}/calls/${row.jobId}`);
+  const status = (await backend(`/api/v1/outbound-bot/status?jobId=${row.jobId}`)).data.callStatus;
+  assert.notEqual(status, 'Scheduling');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('takeover race: one mediator wins, the other sees the conflict', async () => {
   const c = await openCase();
   const a = await signedInPage(browser, 'zhangmin');

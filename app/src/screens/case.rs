@@ -127,7 +127,7 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
             </section>
             <section aria-labelledby="calls-title">
                 <h3 id="calls-title">{tr!(i18n, case.calls)}</h3>
-                <CallTimeline case_id=case_id.clone() calls=calls on_update=Callback::new(move |t| status_target.set(Some(t)))/>
+                <CallTimeline record=record calls=calls on_update=Callback::new(move |t| status_target.set(Some(t)))/>
             </section>
             <section aria-labelledby="audit-title">
                 <h3 id="audit-title">{tr!(i18n, case.audit)}</h3>
@@ -140,7 +140,7 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
 
 #[component]
 fn CallTimeline(
-    case_id: String,
+    record: Memo<Option<BoardRecord>>,
     calls: LocalResource<Result<ConversationsResponse, crate::services::api::ApiFailure>>,
     on_update: Callback<(String, CallStatus)>,
 ) -> impl IntoView {
@@ -153,9 +153,10 @@ fn CallTimeline(
             on_update.run((job, CallStatus::parse(&status)));
         }
     };
+    // The case's latest call (from its board row, patched live) leads the
+    // list until the backend's call log has it.
     loaded(calls, move |list| {
-        let case_id = case_id.clone();
-        view! { <div class="calls" on:click=on_click inner_html=move || timeline_html(markup::ctx(i18n), &case_id, &list.calls)></div> }
+        view! { <div class="calls" on:click=on_click inner_html=move || record.with(|r| timeline_html(markup::ctx(i18n), r.as_ref(), &list.calls))></div> }
     })
 }
 

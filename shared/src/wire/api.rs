@@ -386,6 +386,9 @@ pub struct RowPatch {
     pub takeover_user: Option<Option<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_person_id: Option<String>,
+    /// The kind of the row's latest call (a new call may be of another kind).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_type: Option<CallType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -453,6 +456,7 @@ impl RowPatch {
             stage: Some(record.stage.clone()),
             takeover_user: Some(record.takeover_user.clone()),
             call_person_id: record.call_person_id.clone(),
+            call_type: record.call_type.clone(),
             start_time: Some(record.start_time.clone()),
             duration: Some(record.duration.clone()),
         }
@@ -477,6 +481,9 @@ impl RowPatch {
         }
         if let Some(p) = &self.call_person_id {
             record.call_person_id = Some(p.clone());
+        }
+        if let Some(t) = &self.call_type {
+            record.call_type = Some(t.clone());
         }
         if let Some(j) = job_id {
             record.job_id = Some(j.to_owned());

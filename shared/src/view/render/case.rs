@@ -4,7 +4,7 @@
 use crate::view::html::Html;
 use crate::view::route::Page;
 use crate::wire::api::{AuditEntry, CallView};
-use crate::wire::mediation::{CallStatus, CallType, Party};
+use crate::wire::mediation::{BoardRecord, CallStatus, CallType, Party, StatusCategory};
 use crate::wire::note::{quality_total, score_text, NoteOutcome};
 
 use super::format::{call_type_label, datetime, duration, status_class, status_label};
@@ -22,14 +22,22 @@ pub fn parties_html(t: &Strings, parties: &[Party]) -> String {
     h.finish()
 }
 
-/// The AI calls of the case, newest as the backend orders them.
-pub fn timeline_html(cx: Ctx, case_id: &str, calls: &[CallView]) -> String {
+/// The AI calls of the case, newest as the backend orders them. The case's
+/// latest call (`record`, as the board row has it, kept live) leads the list
+/// while the backend's call log does not have it yet: from the moment it is
+/// placed, with its status as it changes, until its record arrives.
+pub fn timeline_html(cx: Ctx, record: Option<&BoardRecord>, calls: &[CallView]) -> String {
     let t = cx.t;
-    if calls.is_empty() {
+    let case_id = record.map(|r| r.case_id.as_str()).unwrap_or_default();
+    let pending = record.filter(|r| r.job_id.as_deref().is_some_and(|j| !calls.iter().any(|c| c.job_id == j)));
+    if calls.is_empty() && pending.is_none() {
         return Html::empty(t.case.no_calls);
     }
     let mut h = Html::new();
     h.tag("ol").class("timeline").body(|h| {
+        if let Some(r) = pending {
+            pending_call(h, t, r);
+        }
         for c in calls {
             h.tag("li").class("call").attr(CALL_ITEM.attr, &c.job_id).body(|h| {
                 h.tag("div").class("call-main").body(|h| {
@@ -62,6 +70,31 @@ pub fn timeline_html(cx: Ctx, case_id: &str, calls: &[CallView]) -> String {
         }
     });
     h.finish()
+}
+
+/// A call the backend's log does not list yet, from the board row.
+fn pending_call(h: &mut Html, t: &Strings, r: &BoardRecord) {
+    let job_id = r.job_id.as_deref().unwrap_or_default();
+    let status = r.call_status.as_ref();
+    let running = status.is_none_or(|s| matches!(s.category(), StatusCategory::Pending | StatusCategory::InProgress));
+    h.tag("li").class("call pending").attr(CALL_ITEM.attr, job_id).body(|h| {
+        h.tag("div").class("call-main").body(|h| {
+            if let Some(kind) = &r.call_type {
+                h.el("span", "call-type", &call_type_label(t, kind));
+            }
+            h.el("span", status_class(status), &status_label(t, status));
+            if let Some(p) = r.call_person() {
+                h.el("span", "", &p.name);
+            }
+            h.el("span", "muted", &r.start_time);
+        });
+        h.tag("div").class("call-actions").body(|h| {
+            h.tag("span").class("muted").attr("role", "status").text(if running { t.case.call_in_progress } else { t.case.call_record_pending });
+            if let Some(s) = status {
+                h.tag("button").attr("type", "button").class("btn small").attr(STATUS_BUTTON.attr, s.as_str()).text(t.action.update_status);
+            }
+        });
+    });
 }
 
 /// Who did what to the case, and how the backend answered.
@@ -116,12 +149,51 @@ mod tests {
             recording: None,
             notes: vec![],
         };
-        let html = timeline_html(cx, "C-1", &[call]);
+        let record = BoardRecord { case_id: "C-1".into(), job_id: Some("J&1".into()), ..Default::default() };
+        let html = timeline_html(cx, Some(&record), &[call]);
         assert!(html.starts_with("<ol class=\"timeline\"><li class=\"call\" data-job-id=\"J&amp;1\">"), "{html}");
         assert!(html.contains("<a href=\"/cases/C-1/calls/J%261\">"), "{html}");
         assert!(html.contains(&format!("data-status=\"NoAnswer\">{}</button>", cx.t.action.update_status)), "{html}");
         assert!(html.ends_with("</div></li></ol>"), "{html}");
-        assert_eq!(timeline_html(cx, "C-1", &[]), format!("<p class=\"empty\">{}</p>", cx.t.case.no_calls));
+        let no_call = BoardRecord { case_id: "C-1".into(), ..Default::default() };
+        assert_eq!(timeline_html(cx, Some(&no_call), &[]), format!("<p class=\"empty\">{}</p>", cx.t.case.no_calls));
+    }
+
+    #[test]
+    fn a_call_the_log_does_not_list_yet_leads_with_its_live_status() {
+        let cx = Ctx { t: Locale::zh_CN.strings(), embedded: false };
+        let mut record = BoardRecord {
+            case_id: "C-1".into(),
+            job_id: Some("J-new".into()),
+            call_type: Some(CallType::Agreement),
+            call_status: Some(CallStatus::Scheduling),
+            call_person_id: Some("p1".into()),
+            parties: vec![Party { person_id: "p1".into(), name: "刘某".into(), person_type: 0, phone_number: String::new() }],
+            start_time: "2026-11-22 10:00:00".into(),
+            ..Default::default()
+        };
+        let html = timeline_html(cx, Some(&record), &[]);
+        assert!(html.starts_with("<ol class=\"timeline\"><li class=\"call pending\" data-job-id=\"J-new\">"), "{html}");
+        assert!(html.contains(&format!("<span class=\"st st-pending\">{}</span><span>刘某</span>", cx.t.status.Scheduling)), "{html}");
+        assert!(html.contains(&format!("role=\"status\">{}</span>", cx.t.case.call_in_progress)), "{html}");
+        assert!(!html.contains("<a href"), "no transcript yet: {html}");
+        record.call_status = Some(CallStatus::Succeeded);
+        let ended = timeline_html(cx, Some(&record), &[]);
+        assert!(ended.contains(cx.t.case.call_record_pending), "{ended}");
+        // Once the log lists the call, it is shown from the log alone.
+        let listed = CallView {
+            job_id: "J-new".into(),
+            call_type: CallType::Agreement,
+            call_status: CallStatus::Succeeded,
+            started_at: None,
+            turns: vec![],
+            unreadable: None,
+            raw_conversations: None,
+            recording: None,
+            notes: vec![],
+        };
+        let html = timeline_html(cx, Some(&record), &[listed]);
+        assert!(!html.contains("pending") && html.contains("/cases/C-1/calls/J-new"), "{html}");
     }
 
     #[test]
