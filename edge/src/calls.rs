@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use serde::de::IgnoredAny;
 use shared::wire::access::Op;
 use serde_json::json;
+use shared::wire::privacy;
 use shared::wire::api::{
     connected_job_ids, link_orphans, mask_phone, orphan_window, time_of_job_id, CallView, ConversationsResponse, EventData, EventKind, NoteView, NotesResponse, OutcomeUnknown,
     PlaceCallResponse, PlacedResult, RecordingLink, RowPatch, StatusChange,
@@ -167,6 +168,19 @@ fn mask_notes(notes: &mut [NoteView], claims: &Claims) {
 pub async fn conversations(req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::gate(&req, &ctx.env, Op::Conversations)?;
     let query = query_of(&req)?;
+    // Personal data in the texts is masked for everyone; those who oversee
+    // may have one call's texts shown, and each time is audited.
+    let reveal = match query.get("reveal").map(String::as_str) {
+        None | Some("0") => false,
+        Some("1") => true,
+        Some(_) => return Err(Failure::field(&shared::FieldError::new("reveal", "must be 1 or 0"))),
+    };
+    if reveal {
+        auth::gate(&req, &ctx.env, Op::RevealTexts)?;
+        if !query.contains_key("jobId") {
+            return Err(Failure::field(&shared::FieldError::new("jobId", "reveal=1 shows one call: give its jobId")));
+        }
+    }
     let mut parts = vec![];
     for name in ["caseId", "personId", "jobId"] {
         if let Some(v) = query.get(name) {
@@ -199,6 +213,7 @@ pub async fn conversations(req: Request, ctx: RouteContext<Context>) -> Reply {
             call_status: log.call_status,
             turns,
             notes: mine,
+            masked: false,
         });
     }
 
@@ -218,8 +233,19 @@ pub async fn conversations(req: Request, ctx: RouteContext<Context>) -> Reply {
     }
     for call in &mut calls {
         mask_notes(&mut call.notes, &claims);
+        if !reveal {
+            call.masked = privacy::mask_call(call);
+        }
     }
     notes.clear();
+    if reveal {
+        let target = query.get("jobId").map(String::as_str);
+        let shown = calls.len();
+        let case_id = query.get("caseId").map(String::as_str);
+        store::audit(&db, &claims, "reveal", case_id, target, 200, &format!("{shown} call(s) shown unmasked"))
+            .await
+            .map_err(|e| Failure::from(e))?;
+    }
     http::ok(&ConversationsResponse { calls })
 }
 
@@ -238,6 +264,10 @@ pub async fn notes(req: Request, ctx: RouteContext<Context>) -> Reply {
     let db = store::db(&ctx.env)?;
     let mut notes = store::notes_for_jobs(&db, &[job_id]).await?;
     mask_notes(&mut notes, &claims);
+    // As in the call's conversation: personal data in the texts masked.
+    for n in &mut notes {
+        privacy::mask_note(&mut n.outcome);
+    }
     http::ok(&NotesResponse { notes })
 }
 

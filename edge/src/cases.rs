@@ -56,7 +56,12 @@ pub async fn agreement(req: Request, ctx: RouteContext<Context>) -> Reply {
     audit(&ctx.env, &claims, "agreement", Some(&case_id), agree_id.as_deref(), &result).await;
     let answered = result?;
     live::announce(&ctx, EventKind::AgreementGenerated, Some(&case_id), None, EventData { agree_id: Some(answered.data.agree_id.clone()), ..EventData::default() });
-    http::ok(&answered.data)
+    let mut agreement = answered.data;
+    // The parties' accounts and numbers in the text, for those who see masked numbers.
+    if !claims.role.sees_phone_numbers() {
+        shared::wire::privacy::mask_in_place(&mut agreement.agree_content);
+    }
+    http::ok(&agreement)
 }
 
 /// The board's view of an OCR answer, which the spec shows as a bare `{}`.

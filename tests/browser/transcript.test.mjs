@@ -182,3 +182,37 @@ test('a supervisor opens the earlier versions of a note result; a mediator sees 
   assert.equal(await page.locator('#notes button.note-history').count(), 0);
   await page.close();
 });
+
+test('a mediator sees personal data masked; a supervisor can reveal it, and the reveal is audited', async () => {
+  // The seeded agreement call whose draft names the party's WeChat id.
+  const caseId = '202601301030001111';
+  const jobId = '1769760284652-4b3e-87db-ae561726fcd8';
+  const url = `${EDGE}/cases/${caseId}/calls/${jobId}`;
+  const mediator = await signedInPage(browser);
+  await mediator.goto(url);
+  await mediator.locator('.conversation .turn').first().waitFor({ timeout: 20000 });
+  const text = await mediator.locator('.conversation').innerText();
+  assert.ok(text.includes('微信号li********79') && !text.includes('liusujie7879'), text);
+  assert.ok(text.includes('2026年2月6日前支付1500元'), 'amounts and dates stay');
+  assert.match(await mediator.locator('#privacy-note').innerText(), /个人信息.*已隐藏/);
+  assert.equal(await mediator.locator('#reveal-texts').count(), 0, 'a mediator cannot reveal');
+  assert.deepEqual(mediator.errors, []);
+  await mediator.close();
+
+  const sup = await signedInPage(browser, 'wanglei', 'supervisor');
+  await sup.goto(url);
+  await sup.locator('#reveal-texts').waitFor({ timeout: 20000 });
+  assert.ok(!(await sup.locator('.conversation').innerText()).includes('liusujie7879'), 'masked until asked');
+  await sup.click('#reveal-texts');
+  await sup.locator('#privacy-revealed').waitFor({ timeout: 15000 });
+  assert.ok((await sup.locator('.conversation').innerText()).includes('微信号liusujie7879'));
+  assert.equal(await sup.locator('#privacy-note').count(), 0);
+  await assertAccessible(sup, 'revealed transcript');
+  // The case's audit trail shows who looked.
+  await sup.goto(`${EDGE}/cases/${caseId}`);
+  const entry = sup.locator('.audit li[data-action="reveal"]').first();
+  await entry.waitFor({ timeout: 15000 });
+  assert.match(await entry.innerText(), /wanglei reveal · 1769760284652-4b3e-87db-ae561726fcd8 → 200/);
+  assert.deepEqual(sup.errors, []);
+  await sup.close();
+});

@@ -3,10 +3,9 @@
 
 use leptos::prelude::*;
 use shared::wire::api::{AuditResponse, ConversationsResponse, EventKind};
-use shared::view::render::case::{audit_html, parties_html, timeline_html};
-use shared::view::render::format::{dispute_label, stage_label};
+use shared::view::render::case::{audit_html, case_facts_html, parties_html, timeline_html};
 use shared::view::render::{CALL_ITEM, STATUS_BUTTON};
-use shared::wire::mediation::{BoardRecord, CallStatus, DisputeType, Stage};
+use shared::wire::mediation::{BoardRecord, CallStatus};
 
 use crate::widgets::actions::{AgreementAction, CallAction, OcrAction, TakeoverAction, UpdateStatusAction};
 use crate::services::api::use_api;
@@ -83,27 +82,13 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
     crate::services::embed::post(shared::wire::embed::BoardEvent::CaseOpened { case_id: case_id.clone() });
 
     let name = field(record, |r| r.case_name.clone(), String::new());
-    let stage = field(record, |r| r.stage.clone(), Stage::Accepted);
-    let dispute = field(record, |r| r.dispute_type.clone(), DisputeType::Other(String::new()));
-    let amount = field(record, |r| r.amount.clone(), None);
-    let taken = field(record, |r| r.takeover_user.clone(), None);
     let facts = field(record, |r| r.facts.clone(), String::new());
 
     view! {
         <header class="case-head">
             <h2 id="case-title">{name}</h2>
             <p class="muted">{case_id.clone()}</p>
-            <dl class="facts-grid">
-                <dt>{tr!(i18n, board.col_stage)}</dt><dd>{crate::string_signal(move || stage_label(i18n.strings(), &stage.get()))}</dd>
-                <dt>{tr!(i18n, case.dispute)}</dt><dd>{crate::string_signal(move || dispute_label(i18n.strings(), &dispute.get()))}</dd>
-                <dt>{tr!(i18n, case.amount)}</dt>
-                <dd>{move || match amount.get() { Some(a) => t!(i18n, case.amount_value, amount = a).into_any(), None => "—".into_any() }}</dd>
-                <dt>{tr!(i18n, board.col_taken)}</dt>
-                <dd id="takeover-holder">{move || match taken.get() {
-                    Some(u) => t!(i18n, case.taken_by, user = u).into_any(),
-                    None => tr!(i18n, case.not_taken).into_any(),
-                }}</dd>
-            </dl>
+            <dl class="facts-grid" inner_html=move || record.with(|r| r.as_ref().map(|r| case_facts_html(i18n.strings(), r)).unwrap_or_default())></dl>
         </header>
         <section class="actions" aria-label=tr!(i18n, case.actions)>
             <CallAction record=record/>

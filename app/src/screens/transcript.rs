@@ -5,11 +5,11 @@
 
 use leptos::prelude::*;
 use shared::wire::api::{CallView, ConversationsResponse, EventKind, NotesResponse, RecordingLink};
-use shared::view::render::case::call_head_html;
+use shared::view::render::case::{call_head_html, privacy_html};
 use shared::view::render::format::datetime;
 use shared::view::render::notes::{notes_html, versions_html};
 use shared::view::render::transcript::{turn_position, turns_html, TurnLabels};
-use shared::view::render::{NOTE_HISTORY, TURN};
+use shared::view::render::{NOTE_HISTORY, REVEAL_BUTTON, TURN};
 
 use crate::services::api::use_api;
 use crate::i18n::*;
@@ -23,10 +23,18 @@ pub fn TranscriptPage() -> impl IntoView {
     let case_id = crate::services::nav::param(nav, shared::view::route::Page::case_id);
     let job_id = crate::services::nav::param(nav, shared::view::route::Page::job_id);
     let api = use_api();
+    // Personal data in the texts comes masked; those who oversee may ask for
+    // this call's original text (the edge audits each time).
+    let reveal = RwSignal::new(false);
     let call = LocalResource::new(move || {
         let job = job_id.get();
+        let path = if reveal.get() {
+            format!("/api/conversations?jobId={job}&caseId={}&reveal=1", case_id.get_untracked())
+        } else {
+            format!("/api/conversations?jobId={job}")
+        };
         async move {
-            let r = api.get::<ConversationsResponse>(&format!("/api/conversations?jobId={job}")).await;
+            let r = api.get::<ConversationsResponse>(&path).await;
             r.map(|c| c.calls.into_iter().find(|c| c.job_id == job))
         }
     });
@@ -38,14 +46,14 @@ pub fn TranscriptPage() -> impl IntoView {
             </nav>
             {crate::widgets::load::loaded(call, move |found| match found {
                 None => view! { <p class="empty" role="alert">{tr!(i18n, transcript.not_found)}</p> }.into_any(),
-                Some(c) => view! { <CallDetail call=c/> }.into_any(),
+                Some(c) => view! { <CallDetail call=c reveal=reveal/> }.into_any(),
             })}
         </section>
     }
 }
 
 #[component]
-pub fn CallDetail(call: CallView) -> impl IntoView {
+pub fn CallDetail(call: CallView, reveal: RwSignal<bool>) -> impl IntoView {
     // From the data in hand to the conversation on screen.
     perf::mark("transcript-render:start");
     let i18n = use_i18n();
@@ -54,6 +62,7 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
     let job_id = call.job_id.clone();
     let secs = call.duration_secs();
     crate::services::embed::post(shared::wire::embed::BoardEvent::TranscriptOpened { job_id: job_id.clone() });
+    let masked = call.masked;
     let notes = RwSignal::new(call.notes);
     let fresh = RwSignal::new(false);
 
@@ -133,6 +142,11 @@ pub fn CallDetail(call: CallView) -> impl IntoView {
 
     view! {
         <header class="call-head" inner_html=move || call_head_html(i18n.strings(), &kind, &status, &started, secs, &job)></header>
+        <div on:click=move |ev| {
+            if crate::widgets::markup::clicked(&ev, REVEAL_BUTTON.selector).is_some() {
+                reveal.set(true);
+            }
+        } inner_html=move || privacy_html(i18n.strings(), masked, may_open_history, reveal.get_untracked())></div>
         <div class="call-grid">
             <div class="conversation-col">
                 <Recording path=call.recording player=player on_time=set_position/>

@@ -40,6 +40,8 @@ pub enum Op {
     CallStatusByNumber,
     UpdateCallStatus,
     Conversations,
+    /// `GET /api/conversations?jobId=…&reveal=1`: one call's texts without their personal data masked (audited).
+    RevealTexts,
     Notes,
     NoteHistory,
     Recording,
@@ -55,7 +57,7 @@ pub enum Op {
 }
 
 impl Op {
-    pub const ALL: [Op; 26] = [
+    pub const ALL: [Op; 27] = [
         Op::Health,
         Op::OpenApi,
         Op::Session,
@@ -72,6 +74,7 @@ impl Op {
         Op::CallStatusByNumber,
         Op::UpdateCallStatus,
         Op::Conversations,
+        Op::RevealTexts,
         Op::Notes,
         Op::NoteHistory,
         Op::Recording,
@@ -91,7 +94,7 @@ impl Op {
             // Acting on a case is mediation work: mediators, and supervisors stepping in.
             Takeover | Agreement | StartOcr | PlaceCall | UpdateCallStatus => Access::Roles(WORKERS),
             // The whole team's trail, raw note versions and asking by number: those who oversee.
-            Audit | NoteHistory | CallStatusByNumber => Access::Roles(OVERSEERS),
+            Audit | NoteHistory | CallStatusByNumber | RevealTexts => Access::Roles(OVERSEERS),
             ClinkManage | DeadLetters | ReplayDeadLetter => Access::Roles(ADMINS),
             Session | Board | OcrState | CaseAudit | CallStatus | Conversations | Notes | Recording | RecordingLink | ClinkRead | Live => {
                 Access::Signed
@@ -119,6 +122,7 @@ impl Op {
             CallStatusByNumber => ("GET", "/api/calls/status?phoneNumber=…"),
             UpdateCallStatus => ("POST", "/api/calls/{jobId}/status"),
             Conversations => ("GET", "/api/conversations"),
+            RevealTexts => ("GET", "/api/conversations?jobId=…&reveal=1"),
             Notes => ("GET", "/api/notes"),
             NoteHistory => ("GET", "/api/notes/history"),
             Recording => ("GET", "/api/recordings/{jobId}"),
@@ -141,6 +145,7 @@ impl Op {
             Op::Webhook => " — the secret token is the path",
             Op::DemoSession => " — sandbox only",
             Op::Recording => " — or a signed link without the token",
+            Op::RevealTexts => " — one call's texts with personal data shown (audited)",
             _ => "",
         }
     }

@@ -226,6 +226,10 @@ pub struct CallView {
     /// Where the board fetches the recording (`/api/recordings/{jobId}`), if there is one.
     pub recording: Option<String>,
     pub notes: Vec<NoteView>,
+    /// Personal data in the call's texts was masked (`shared::wire::privacy`);
+    /// supervisors and admins may ask for it shown (`reveal=1`, audited).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub masked: bool,
 }
 
 impl CallView {
@@ -731,6 +735,7 @@ mod tests {
             raw_conversations: None,
             recording: None,
             notes: vec![],
+            masked: false,
         };
         let t0 = crate::time::parse_shanghai("2026-11-22 10:00:00").unwrap();
         let mut calls = vec![call("j1", t0), call("j2", t0 + 7_200_000), CallView { turns: vec![], ..call("j3", t0) }];

@@ -9,5 +9,6 @@ pub mod media;
 pub mod mediation;
 pub mod note;
 pub mod origins;
+pub mod privacy;
 pub mod session;
 pub mod url;

@@ -7,8 +7,22 @@ use crate::wire::api::{AuditEntry, CallView};
 use crate::wire::mediation::{BoardRecord, CallStatus, CallType, Party, StatusCategory};
 use crate::wire::note::{quality_total, score_text, NoteOutcome};
 
-use super::format::{call_type_label, datetime, duration, status_class, status_label};
-use super::{Ctx, Strings, CALL_ITEM, STATUS_BUTTON};
+use super::format::{call_type_label, datetime, dispute_label, duration, stage_label, status_class, status_label};
+use crate::view::labels::fill;
+use super::{Ctx, Strings, CALL_ITEM, REVEAL_BUTTON, STATUS_BUTTON};
+
+/// The case's facts at a glance (`<dt>`/`<dd>` pairs): stage, dispute,
+/// amount, and who took it over (`#takeover-holder`).
+pub fn case_facts_html(t: &Strings, r: &BoardRecord) -> String {
+    let mut h = Html::new();
+    h.el("dt", "", t.board.col_stage).el("dd", "", &stage_label(t, &r.stage));
+    h.el("dt", "", t.case.dispute).el("dd", "", &dispute_label(t, &r.dispute_type));
+    let amount = r.amount.as_deref().map(|a| fill(t.case.amount_value, &[("amount", a)]));
+    h.el("dt", "", t.case.amount).el("dd", "", amount.as_deref().unwrap_or("—"));
+    let taken = r.takeover_user.as_deref().map(|u| fill(t.case.taken_by, &[("user", u)]));
+    h.el("dt", "", t.board.col_taken).tag("dd").attr("id", "takeover-holder").text(taken.as_deref().unwrap_or(t.case.not_taken));
+    h.finish()
+}
 
 /// The parties' rows (phones as the edge gave them: masked for mediators).
 pub fn parties_html(t: &Strings, parties: &[Party]) -> String {
@@ -130,6 +144,24 @@ pub fn call_head_html(t: &Strings, kind: &CallType, status: &CallStatus, started
     h.finish()
 }
 
+/// What a call's transcript says about personal data: masked (with the
+/// reveal button for those who may), or shown on request.
+pub fn privacy_html(t: &Strings, masked: bool, may_reveal: bool, revealed: bool) -> String {
+    let mut h = Html::new();
+    if masked {
+        h.tag("p").class("privacy muted").attr("id", "privacy-note").body(|h| {
+            h.text(t.transcript.masked);
+            if may_reveal {
+                h.text(" ");
+                h.tag("button").attr("type", "button").class("btn small").attr("id", "reveal-texts").attr(REVEAL_BUTTON.attr, "").text(t.transcript.reveal);
+            }
+        });
+    } else if revealed {
+        h.tag("p").class("privacy ok").attr("role", "status").attr("id", "privacy-revealed").text(t.transcript.revealed);
+    }
+    h.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +180,7 @@ mod tests {
             raw_conversations: None,
             recording: None,
             notes: vec![],
+            masked: false,
         };
         let record = BoardRecord { case_id: "C-1".into(), job_id: Some("J&1".into()), ..Default::default() };
         let html = timeline_html(cx, Some(&record), &[call]);
@@ -191,9 +224,32 @@ mod tests {
             raw_conversations: None,
             recording: None,
             notes: vec![],
+            masked: false,
         };
         let html = timeline_html(cx, Some(&record), &[listed]);
         assert!(!html.contains("pending") && html.contains("/cases/C-1/calls/J-new"), "{html}");
+    }
+
+    #[test]
+    fn masked_texts_are_said_and_only_overseers_get_the_reveal_button() {
+        let t = Locale::zh_CN.strings();
+        let mediator = privacy_html(t, true, false, false);
+        assert_eq!(mediator, format!("<p class=\"privacy muted\" id=\"privacy-note\">{}</p>", t.transcript.masked));
+        let supervisor = privacy_html(t, true, true, false);
+        assert!(supervisor.contains("id=\"reveal-texts\" data-reveal=\"\""), "{supervisor}");
+        assert!(privacy_html(t, false, true, true).contains("privacy-revealed"));
+        assert_eq!(privacy_html(t, false, true, false), "");
+    }
+
+    #[test]
+    fn the_facts_say_the_amount_and_who_holds_the_case() {
+        let t = Locale::zh_CN.strings();
+        let mut r = BoardRecord { amount: Some("3742.00".into()), ..Default::default() };
+        let html = case_facts_html(t, &r);
+        assert!(html.contains(&format!("<dt>{}</dt><dd>{}</dd>", t.case.amount, fill(t.case.amount_value, &[("amount", "3742.00")]))), "{html}");
+        assert!(html.ends_with(&format!("<dd id=\"takeover-holder\">{}</dd>", t.case.not_taken)), "{html}");
+        r.takeover_user = Some("张<敏>".into());
+        assert!(case_facts_html(t, &r).ends_with(&format!("<dd id=\"takeover-holder\">{}</dd>", fill(t.case.taken_by, &[("user", "张&lt;敏&gt;")]))));
     }
 
     #[test]

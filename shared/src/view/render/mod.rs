@@ -46,6 +46,8 @@ pub const CALL_ITEM: Hook = Hook { attr: "data-job-id", selector: "li[data-job-i
 pub const FILE_BUTTON: Hook = Hook { attr: "data-file-id", selector: "button[data-file-id]" };
 /// A note record kept in several versions: its call id (with `data-biz`, `data-type`).
 pub const NOTE_HISTORY: Hook = Hook { attr: "data-history", selector: "button[data-history]" };
+/// The button that asks for a call's texts unmasked.
+pub const REVEAL_BUTTON: Hook = Hook { attr: "data-reveal", selector: "button[data-reveal]" };
 /// A transcript turn: its index.
 pub const TURN: Hook = Hook { attr: "data-turn", selector: "[data-turn]" };
 
@@ -55,7 +57,7 @@ mod tests {
 
     #[test]
     fn each_hook_selector_matches_its_attribute() {
-        for hook in [CASE_ROW, STATUS_BUTTON, CALL_ITEM, FILE_BUTTON, NOTE_HISTORY, TURN] {
+        for hook in [CASE_ROW, STATUS_BUTTON, CALL_ITEM, FILE_BUTTON, NOTE_HISTORY, REVEAL_BUTTON, TURN] {
             assert!(hook.selector.ends_with(&format!("[{}]", hook.attr)), "{hook:?}");
         }
     }
