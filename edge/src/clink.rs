@@ -152,6 +152,15 @@ pub async fn relay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
             return Err(Failure::not_found("没有这个会话 (no such conversation)"));
         }
     }
+    // The documented rules, before anything is signed or sent.
+    let plain: Vec<(String, String)> = query
+        .iter()
+        .filter_map(|(n, v)| match v {
+            QueryValue::One(v) => Some((n.clone(), v.clone())),
+            QueryValue::Many(_) => None,
+        })
+        .collect();
+    shared::wire::clink::rules::check(&path, &plain, body.as_ref()).map_err(|e| Failure::field(&e))?;
     let body_text = body.as_ref().map(Value::to_string);
     let response = forward(&signer, method, &path, &query, body_text.as_deref(), &claims).await?;
     match path.as_str() {

@@ -73,8 +73,34 @@ async fn other_errors_pass_through_with_code_message_and_request_id() {
     assert!(body["error"]["requestId"].as_str().unwrap().len() > 10);
     let (status, body) = get("/api/clink/kb/describe_article?id=0", &mediator()).await;
     assert_eq!((status, body["error"]["code"].clone()), (404, json!("ResourceNotFound")));
-    let (status, body) = post("/api/clink/aikb/search_knowledge_on_open", &mediator(), json!({ "keyword": "", "offset": 0, "limit": 5 })).await;
-    assert_eq!((status, body["error"]["code"].clone()), (400, json!("InvalidParameter")));
+}
+
+#[tokio::test]
+async fn documented_rules_are_checked_before_anything_is_sent() {
+    reset().await;
+    let served = || async { control_get("/control/state").await["clinkRequestsServed"].as_u64().unwrap() };
+    let before = served().await;
+    let refused: [(&str, serde_json::Value, &str); 5] = [
+        ("/api/clink/aikb/search_knowledge_on_open", json!({ "keyword": "", "offset": 0, "limit": 5 }), "keyword"),
+        ("/api/clink/aikb/search_knowledge_on_open", json!({ "keyword": "工资", "offset": 0, "limit": 101 }), "limit"),
+        ("/api/clink/aikb/search_knowledge_on_open", json!({ "keyword": "工资", "offset": 10001, "limit": 5 }), "offset"),
+        ("/api/clink/aikb/search_knowledge_on_open", json!({ "keyword": "工资", "limit": 5 }), "offset"),
+        ("/api/clink/aikb/chat_conversation_on_open", json!({ "content": "" }), "content"),
+    ];
+    for (path, body, field) in refused {
+        let (status, answer) = post(path, &mediator(), body.clone()).await;
+        assert_eq!((status, answer["error"]["code"].clone(), answer["error"]["field"].clone()), (400, json!("bad_request"), json!(field)), "{body}");
+    }
+    let (status, answer) = get("/api/clink/kb/list_articles?kbType=0&limit=500", &mediator()).await;
+    assert_eq!((status, answer["error"]["field"].clone()), (400, json!("limit")), "{answer}");
+    let long_title = json!({ "kbId": 102301, "kbType": 0, "directoryId": 155201, "title": "长".repeat(51), "agentEnabled": 1, "answers": [{ "answer": "答" }] });
+    let (status, answer) = post("/api/clink/kb/create_article", &admin(), long_title).await;
+    assert_eq!((status, answer["error"]["field"].clone()), (400, json!("title")), "{answer}");
+    let four_answers = json!({ "kbId": 102301, "kbType": 0, "directoryId": 155201, "title": "四个答案", "agentEnabled": 1,
+        "answers": [{ "answer": "1" }, { "answer": "2" }, { "answer": "3" }, { "answer": "4" }] });
+    let (status, answer) = post("/api/clink/kb/create_article", &admin(), four_answers).await;
+    assert_eq!((status, answer["error"]["field"].clone()), (400, json!("answers")), "{answer}");
+    assert_eq!(served().await, before, "no refused request reached Clink");
 }
 
 #[tokio::test]
@@ -99,14 +125,10 @@ async fn only_documented_paths_and_admins_for_management() {
     let (status, found) = post("/api/clink/aikb/search_knowledge_on_open", &mediator(), json!({ "keyword": "分期付款逾期", "offset": 0, "limit": 5 })).await;
     assert_eq!(status, 200, "{found}");
     assert_eq!(found["result"][0]["id"], json!(id.to_string()), "{found}");
-    // Clink's own refusals of a management call pass through: a duplicate title, a title over 50 characters.
-    let (status, body) = post("/api/clink/kb/create_article", &admin(), article.clone()).await;
+    // What only Clink can know passes through as Clink said it: a duplicate title.
+    let (status, body) = post("/api/clink/kb/create_article", &admin(), article).await;
     assert_eq!((status, body["error"]["code"].clone()), (400, json!("InvalidParameter")), "{body}");
-    let mut long = article;
-    long["title"] = json!("长".repeat(51));
-    let (status, body) = post("/api/clink/kb/create_article", &admin(), long).await;
-    assert_eq!((status, body["error"]["code"].clone()), (400, json!("InvalidParameter")), "{body}");
-    assert!(body["error"]["message"].as_str().unwrap().contains("title"), "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("标题不能重复"), "{body}");
     let (status, body) = get("/api/clink/aikb/list_public_repositories?Signature=x", &mediator()).await;
     assert_eq!((status, body["error"]["field"].clone()), (400, json!("Signature")));
 }

@@ -355,6 +355,7 @@ fn request_for(op: Op, token: Option<&str>) -> Option<reqwest::RequestBuilder> {
         Op::CallStatusByNumber => (Method::GET, "/api/calls/status?phoneNumber=13900000000".into(), None),
         Op::UpdateCallStatus => (Method::POST, format!("/api/calls/{job}/status"), Some(json!({ "callStatus": "Cancelled" }))),
         Op::Conversations => (Method::GET, format!("/api/conversations?jobId={job}"), None),
+        Op::RevealTexts => (Method::GET, format!("/api/conversations?jobId={job}&reveal=1"), None),
         Op::Notes => (Method::GET, format!("/api/notes?jobId={job}"), None),
         Op::NoteHistory => (Method::GET, "/api/notes/history?callId=x&bizId=y&type=z".into(), None),
         Op::Recording => (Method::GET, format!("/api/recordings/{job}"), None),
@@ -400,7 +401,7 @@ async fn every_cell_of_the_role_table_holds() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 3 * 21, "every signed route, every role");
+    assert_eq!(checked, 3 * 22, "every signed route, every role");
 }
 
 // ---- 8. every Clink request is signed once ------------------------------------

@@ -3,6 +3,7 @@
 //! knowledge-base types, and the request signer.
 
 pub mod kb;
+pub mod rules;
 pub mod sign;
 
 use serde::{Deserialize, Serialize};
