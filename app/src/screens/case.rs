@@ -78,6 +78,23 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
             audit.refetch();
         }
     });
+    // The case's latest call is listed from its board row until the
+    // backend's call log has it, which can lag behind the call's end (and
+    // live events may be down): ask the log again every 5 s meanwhile.
+    let waiting = Memo::new(move |_| {
+        let Some(job) = record.with(|r| r.as_ref().and_then(|r| r.job_id.clone())) else { return false };
+        calls.with(|c| matches!(c, Some(Ok(list)) if !list.calls.iter().any(|c| c.job_id == job)))
+    });
+    if let Ok(timer) = set_interval_with_handle(
+        move || {
+            if waiting.get_untracked() {
+                calls.refetch();
+            }
+        },
+        std::time::Duration::from_secs(5),
+    ) {
+        on_cleanup(move || timer.clear());
+    }
     let status_target = RwSignal::new(None::<(String, CallStatus)>);
     crate::services::embed::post(shared::wire::embed::BoardEvent::CaseOpened { case_id: case_id.clone() });
 
