@@ -11,6 +11,7 @@ mod clink;
 mod config;
 #[cfg(feature = "demo")]
 mod demo;
+mod followups;
 mod http;
 mod hub;
 mod live;
@@ -47,6 +48,10 @@ fn router(ctx: Context) -> Router<'static, Context> {
         .post_async("/api/cases/:case_id/ocr", |r, c| run(cases::start_ocr(r, c)))
         .get_async("/api/cases/:case_id/ocr", |r, c| run(cases::ocr_state(r, c)))
         .get_async("/api/cases/:case_id/audit", |r, c| run(cases::audit_log(r, c)))
+        .get_async("/api/cases/:case_id/notes", |r, c| run(followups::list(r, c)))
+        .post_async("/api/cases/:case_id/notes", |r, c| run(followups::add(r, c)))
+        .post_async("/api/cases/:case_id/notes/:id/done", |r, c| run(followups::complete(r, c)))
+        .get_async("/api/reminders", |r, c| run(followups::due(r, c)))
         .get_async("/api/audit", |r, c| run(cases::audit_log(r, c)))
         .post_async("/api/calls", |r, c| run(calls::place(r, c)))
         .get_async("/api/calls/status", |r, c| run(calls::status(r, c)))

@@ -4,6 +4,7 @@
 use shared::wire::api::ErrorCode;
 use serde::Deserialize;
 use shared::wire::api::{AuditEntry, DeadLetter, NoteVersion, NoteView};
+use shared::wire::followup::CaseNote;
 use shared::wire::note::{NoteOutcome, PushRecord, RejectedRecord};
 use shared::wire::session::Claims;
 use wasm_bindgen::JsValue;
@@ -564,4 +565,70 @@ mod tests {
         assert!(UPSERT_NOTE.contains("excluded.digest IS NOT note_results.digest"), "a redelivery changes nothing");
         assert!(UPSERT_NOTE.contains("COALESCE(excluded.report_ms, -1)"), "a report time that is not a time counts as the oldest");
     }
+}
+
+// ---- case notes and reminders ----------------------------------------------
+
+#[derive(Deserialize)]
+struct CaseNoteRow {
+    id: f64,
+    case_id: String,
+    author: String,
+    text: String,
+    due_date: Option<String>,
+    done_at: Option<f64>,
+    done_by: Option<String>,
+    created_at: f64,
+}
+
+impl From<CaseNoteRow> for CaseNote {
+    fn from(r: CaseNoteRow) -> Self {
+        CaseNote {
+            id: r.id as i64,
+            case_id: r.case_id,
+            author: r.author,
+            text: r.text,
+            due_date: r.due_date,
+            done_at: r.done_at.map(|v| v as i64),
+            done_by: r.done_by,
+            created_at: r.created_at as i64,
+        }
+    }
+}
+
+const CASE_NOTE_COLUMNS: &str = "id, case_id, author, text, due_date, done_at, done_by, created_at";
+
+/// A case's notes, newest first.
+pub async fn case_notes(db: &D1Database, case_id: &str) -> worker::Result<Vec<CaseNote>> {
+    let sql = format!("SELECT {CASE_NOTE_COLUMNS} FROM case_notes WHERE case_id = ?1 ORDER BY id DESC LIMIT 500");
+    let rows: Vec<CaseNoteRow> = db.prepare(&sql).bind(&[s(case_id)])?.all().await?.results()?;
+    Ok(rows.into_iter().map(CaseNote::from).collect())
+}
+
+/// Stores a note and answers it as stored.
+pub async fn add_case_note(db: &D1Database, case_id: &str, author: &str, text: &str, due_date: Option<&str>) -> worker::Result<CaseNote> {
+    let sql = format!("INSERT INTO case_notes (case_id, author, text, due_date, created_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING {CASE_NOTE_COLUMNS}");
+    let row: Option<CaseNoteRow> = db.prepare(&sql).bind(&[s(case_id), s(author), s(text), opt(due_date), n(now_ms())])?.first(None).await?;
+    row.map(CaseNote::from).ok_or_else(|| worker::Error::RustError("the note was not stored".into()))
+}
+
+/// Marks a case's note done (once: a note done before keeps its first time);
+/// `None` when the case has no such note.
+pub async fn complete_case_note(db: &D1Database, case_id: &str, id: i64, who: &str) -> worker::Result<Option<CaseNote>> {
+    db.prepare("UPDATE case_notes SET done_at = ?1, done_by = ?2 WHERE id = ?3 AND case_id = ?4 AND done_at IS NULL")
+        .bind(&[n(now_ms()), s(who), n(id), s(case_id)])?
+        .run()
+        .await?;
+    let sql = format!("SELECT {CASE_NOTE_COLUMNS} FROM case_notes WHERE id = ?1 AND case_id = ?2");
+    let row: Option<CaseNoteRow> = db.prepare(&sql).bind(&[n(id), s(case_id)])?.first(None).await?;
+    Ok(row.map(CaseNote::from))
+}
+
+/// Reminders not done and due on or before `due` (`yyyy-MM-dd`), soonest first.
+pub async fn due_reminders(db: &D1Database, due: &str) -> worker::Result<Vec<CaseNote>> {
+    let sql = format!(
+        "SELECT {CASE_NOTE_COLUMNS} FROM case_notes WHERE due_date IS NOT NULL AND done_at IS NULL AND due_date <= ?1 ORDER BY due_date, id LIMIT 500"
+    );
+    let rows: Vec<CaseNoteRow> = db.prepare(&sql).bind(&[s(due)])?.all().await?.results()?;
+    Ok(rows.into_iter().map(CaseNote::from).collect())
 }

@@ -33,6 +33,12 @@ pub enum Op {
     StartOcr,
     OcrState,
     CaseAudit,
+    /// A case's notes and reminders.
+    CaseNotes,
+    AddCaseNote,
+    CompleteCaseNote,
+    /// Reminders due, across cases.
+    Reminders,
     Audit,
     PlaceCall,
     CallStatus,
@@ -57,7 +63,7 @@ pub enum Op {
 }
 
 impl Op {
-    pub const ALL: [Op; 27] = [
+    pub const ALL: [Op; 31] = [
         Op::Health,
         Op::OpenApi,
         Op::Session,
@@ -68,6 +74,10 @@ impl Op {
         Op::StartOcr,
         Op::OcrState,
         Op::CaseAudit,
+        Op::CaseNotes,
+        Op::AddCaseNote,
+        Op::CompleteCaseNote,
+        Op::Reminders,
         Op::Audit,
         Op::PlaceCall,
         Op::CallStatus,
@@ -92,11 +102,11 @@ impl Op {
         match self {
             Health | OpenApi | DemoSession | Webhook => Access::Public,
             // Acting on a case is mediation work: mediators, and supervisors stepping in.
-            Takeover | Agreement | StartOcr | PlaceCall | UpdateCallStatus => Access::Roles(WORKERS),
+            Takeover | Agreement | StartOcr | PlaceCall | UpdateCallStatus | AddCaseNote | CompleteCaseNote => Access::Roles(WORKERS),
             // The whole team's trail, raw note versions and asking by number: those who oversee.
             Audit | NoteHistory | CallStatusByNumber | RevealTexts => Access::Roles(OVERSEERS),
             ClinkManage | DeadLetters | ReplayDeadLetter => Access::Roles(ADMINS),
-            Session | Board | OcrState | CaseAudit | CallStatus | Conversations | Notes | Recording | RecordingLink | ClinkRead | Live => {
+            Session | Board | OcrState | CaseAudit | CaseNotes | Reminders | CallStatus | Conversations | Notes | Recording | RecordingLink | ClinkRead | Live => {
                 Access::Signed
             }
         }
@@ -116,6 +126,10 @@ impl Op {
             StartOcr => ("POST", "/api/cases/{caseId}/ocr"),
             OcrState => ("GET", "/api/cases/{caseId}/ocr"),
             CaseAudit => ("GET", "/api/cases/{caseId}/audit"),
+            CaseNotes => ("GET", "/api/cases/{caseId}/notes"),
+            AddCaseNote => ("POST", "/api/cases/{caseId}/notes"),
+            CompleteCaseNote => ("POST", "/api/cases/{caseId}/notes/{id}/done"),
+            Reminders => ("GET", "/api/reminders"),
             Audit => ("GET", "/api/audit"),
             PlaceCall => ("POST", "/api/calls"),
             CallStatus => ("GET", "/api/calls/status?caseRef=…, ?jobId=…"),

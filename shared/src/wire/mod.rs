@@ -5,6 +5,7 @@ pub mod api;
 pub mod clink;
 pub mod embed;
 pub mod error;
+pub mod followup;
 pub mod media;
 pub mod mediation;
 pub mod note;

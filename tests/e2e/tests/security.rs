@@ -349,6 +349,11 @@ fn request_for(op: Op, token: Option<&str>) -> Option<reqwest::RequestBuilder> {
         Op::OcrState => (Method::GET, format!("/api/cases/{nothing}/ocr"), None),
         Op::CaseAudit => (Method::GET, format!("/api/cases/{nothing}/audit"), None),
         Op::Audit => (Method::GET, "/api/audit".into(), None),
+        Op::CaseNotes => (Method::GET, format!("/api/cases/{nothing}/notes"), None),
+        // An empty text: a 400 for roles that pass the gate, nothing stored.
+        Op::AddCaseNote => (Method::POST, format!("/api/cases/{nothing}/notes"), Some(json!({ "text": "" }))),
+        Op::CompleteCaseNote => (Method::POST, format!("/api/cases/{nothing}/notes/999999999/done"), Some(json!({}))),
+        Op::Reminders => (Method::GET, "/api/reminders?due=2026-01-01".into(), None),
         // No Idempotency-Key: a 400 for roles that pass the gate, nothing placed.
         Op::PlaceCall => (Method::POST, "/api/calls".into(), Some(json!({}))),
         Op::CallStatus => (Method::GET, format!("/api/calls/status?jobId={job}"), None),
@@ -401,7 +406,7 @@ async fn every_cell_of_the_role_table_holds() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 3 * 22, "every signed route, every role");
+    assert_eq!(checked, 3 * 26, "every signed route, every role");
 }
 
 // ---- 8. every Clink request is signed once ------------------------------------
