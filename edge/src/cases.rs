@@ -57,11 +57,14 @@ pub async fn agreement(req: Request, ctx: RouteContext<Context>) -> Reply {
     let answered = result?;
     live::announce(&ctx, EventKind::AgreementGenerated, Some(&case_id), None, EventData { agree_id: Some(answered.data.agree_id.clone()), ..EventData::default() });
     let mut agreement = answered.data;
+    // Its instalments as reminders the board can offer (read before masking).
+    let year = format_shanghai(auth::now_ms())[..4].parse().unwrap_or(2026);
+    let suggested_reminders = shared::wire::followup::suggested_reminders(&agreement.agree_content, year);
     // The parties' accounts and numbers in the text, for those who see masked numbers.
     if !claims.role.sees_phone_numbers() {
         shared::wire::privacy::mask_in_place(&mut agreement.agree_content);
     }
-    http::ok(&agreement)
+    http::ok(&shared::wire::followup::AgreementView { agreement, suggested_reminders })
 }
 
 /// The board's view of an OCR answer, which the spec shows as a bare `{}`.

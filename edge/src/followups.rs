@@ -13,8 +13,10 @@ use crate::auth::{self, now_ms};
 use crate::http::{self, Failure, Reply};
 use crate::store;
 
-/// Largest note body.
-const MAX_BODY: usize = 8 * 1024;
+/// Largest note body: room for 1,000 characters written as JSON escapes
+/// (12 bytes each for one outside the BMP); the text's own limit is checked
+/// after reading.
+const MAX_BODY: usize = 64 * 1024;
 
 fn case_id(ctx: &RouteContext<Context>) -> Result<String, Failure> {
     let id = ctx.param("case_id").cloned().unwrap_or_default();

@@ -113,3 +113,161 @@ mod tests {
         assert_eq!(note("x", Some("2028-02-29")).validate(), Ok(()));
     }
 }
+
+/// A reminder the board offers from an agreement's instalments: the day a
+/// payment is due, and what to check then.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SuggestedReminder {
+    /// `yyyy-MM-dd`.
+    pub due_date: String,
+    pub text: String,
+}
+
+/// The agreement as the edge answers it: the backend's result and the
+/// reminders its instalment dates suggest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AgreementView {
+    #[serde(flatten)]
+    pub agreement: crate::wire::mediation::AgreementResult,
+    #[serde(default)]
+    pub suggested_reminders: Vec<SuggestedReminder>,
+}
+
+/// The instalments an agreement's text names — a day ("2026年2月6日前",
+/// "3月6日前": the year of the date before it, or `default_year`) followed
+/// closely by an amount ("支付1500元", "2500元") — as reminders to check that
+/// the money arrived, in the order of the text, each (day, amount) once.
+pub fn suggested_reminders(text: &str, default_year: u32) -> Vec<SuggestedReminder> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out: Vec<SuggestedReminder> = vec![];
+    let mut year = default_year;
+    let mut last_month = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let Some((y, m, d, end)) = date_at(&chars, i) else {
+            i += 1;
+            continue;
+        };
+        match y {
+            Some(y) => year = y,
+            // A month earlier than the one before it is in the next year.
+            None if m < last_month => year += 1,
+            None => {}
+        }
+        last_month = m;
+        i = end;
+        // "前" then, within a few characters, an amount in 元.
+        if chars.get(end) != Some(&'前') {
+            continue;
+        }
+        if let Some(amount) = amount_after(&chars, end + 1) {
+            let due_date = format!("{year:04}-{m:02}-{d:02}");
+            if check_date(&due_date).is_ok() && !out.iter().any(|r| r.due_date == due_date && r.text.contains(&format!(" {amount} 元"))) {
+                out.push(SuggestedReminder { due_date, text: format!("核实是否收到 {amount} 元({m}月{d}日前应付)") });
+            }
+        }
+    }
+    out
+}
+
+fn number_at(chars: &[char], i: usize) -> Option<(u32, usize)> {
+    let mut j = i;
+    let mut n: u32 = 0;
+    while j < chars.len() && chars[j].is_ascii_digit() && j - i < 6 {
+        n = n * 10 + chars[j].to_digit(10)?;
+        j += 1;
+    }
+    (j > i).then_some((n, j))
+}
+
+/// `[YYYY年]M月D日` at `i` (not inside a longer number).
+fn date_at(chars: &[char], i: usize) -> Option<(Option<u32>, u32, u32, usize)> {
+    if i > 0 && chars[i - 1].is_ascii_digit() {
+        return None;
+    }
+    let (first, j) = number_at(chars, i)?;
+    let (year, m, j) = if chars.get(j) == Some(&'年') {
+        let (m, k) = number_at(chars, j + 1)?;
+        (Some(first), m, k)
+    } else {
+        (None, first, j)
+    };
+    if chars.get(j) != Some(&'月') || !(1..=12).contains(&m) {
+        return None;
+    }
+    let (d, k) = number_at(chars, j + 1)?;
+    if !matches!(chars.get(k), Some('日' | '号')) || !(1..=31).contains(&d) {
+        return None;
+    }
+    if year.is_some_and(|y| !(2000..=2099).contains(&y)) {
+        return None;
+    }
+    Some((year, m, d, k + 1))
+}
+
+/// The first "N元" within 10 characters of `i`, before the next day or sentence end.
+fn amount_after(chars: &[char], i: usize) -> Option<String> {
+    let mut j = i;
+    while j < chars.len() && j - i <= 10 {
+        let c = chars[j];
+        if matches!(c, '。' | ';' | '\u{FF1B}' | ',' | '\u{FF0C}' | '\n') || date_at(chars, j).is_some() {
+            return None;
+        }
+        if c.is_ascii_digit() && (j == 0 || !chars[j - 1].is_ascii_digit()) {
+            let mut k = j;
+            while k < chars.len() && (chars[k].is_ascii_digit() || chars[k] == '.') {
+                k += 1;
+            }
+            if chars.get(k) == Some(&'元') {
+                return Some(chars[j..k].iter().collect());
+            }
+            j = k;
+            continue;
+        }
+        j += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod suggestion_tests {
+    use super::*;
+
+    fn days(text: &str, year: u32) -> Vec<(String, String)> {
+        suggested_reminders(text, year).into_iter().map(|r| (r.due_date, r.text)).collect()
+    }
+
+    #[test]
+    fn instalments_with_and_without_their_year() {
+        // The spec's example: no year in the text.
+        let spec = "1. **分期支付**:6月26日前支付1500元,7月26日前支付1500元,8月26日前支付742元。";
+        assert_eq!(
+            days(spec, 2025),
+            vec![
+                ("2025-06-26".into(), "核实是否收到 1500 元(6月26日前应付)".into()),
+                ("2025-07-26".into(), "核实是否收到 1500 元(7月26日前应付)".into()),
+                ("2025-08-26".into(), "核实是否收到 742 元(8月26日前应付)".into()),
+            ]
+        );
+        // The sandbox's agreement: the first date has the year, the next ones follow it.
+        let seed = "胡龙光分三期支付:2026年2月6日前支付1500元;2026年3月6日前支付1500元;2026年4月6日前支付742元。";
+        assert_eq!(days(seed, 2030).iter().map(|(d, _)| d.as_str()).collect::<Vec<_>>(), ["2026-02-06", "2026-03-06", "2026-04-06"]);
+        let short = "2026年2月5日前2500元\u{FF0C}2月20日前2500元\u{FF0C}2月28日前2500元";
+        assert_eq!(days(short, 2030).len(), 3);
+        // December then January: the next year.
+        let over = "2026年12月20日前支付1000元,1月20日前支付1000元";
+        assert_eq!(days(over, 2026).iter().map(|(d, _)| d.as_str()).collect::<Vec<_>>(), ["2026-12-20", "2027-01-20"]);
+    }
+
+    #[test]
+    fn dates_without_a_payment_suggest_nothing() {
+        assert!(days("袁斌于2026年2月20日前修剪越过院墙的香樟树枝", 2026).is_empty());
+        assert!(days("刘树杰2025年12月工资共计人民币3742元", 2026).is_empty());
+        assert!(days("2026年2月30日前支付100元", 2026).is_empty(), "not a day");
+        assert!(days("", 2026).is_empty());
+        // The same instalment named twice is one reminder.
+        assert_eq!(days("3月6日前支付1500元。再次确认:3月6日前支付1500元", 2026).len(), 1);
+    }
+}

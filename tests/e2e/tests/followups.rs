@@ -81,3 +81,16 @@ async fn bad_notes_are_refused_by_field_and_nothing_is_stored() {
     let (status, answer) = post(&path, &admin(), json!({ "text": "x" })).await;
     assert_eq!((status, answer["error"]["code"].clone()), (403, json!("forbidden")));
 }
+
+#[tokio::test]
+async fn an_agreement_s_instalments_come_back_as_suggested_reminders() {
+    reset().await;
+    // The seeded case whose agreement pays in three instalments.
+    let (status, body) = post("/api/cases/202601301030001111/agreement", &mediator(), json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let days: Vec<&str> = body["suggestedReminders"].as_array().unwrap().iter().map(|r| r["dueDate"].as_str().unwrap()).collect();
+    assert_eq!(days, ["2026-02-06", "2026-03-06", "2026-04-06"], "{body}");
+    assert_eq!(body["suggestedReminders"][2]["text"], json!("核实是否收到 742 元(4月6日前应付)"));
+    // What the backend said is still all there.
+    assert!(body["agreeId"].as_str().is_some_and(|id| !id.is_empty()) && body["agreeContent"].as_str().is_some(), "{body}");
+}
