@@ -126,9 +126,27 @@ async fn only_documented_paths_and_admins_for_management() {
     assert_eq!(status, 200, "{found}");
     assert_eq!(found["result"][0]["id"], json!(id.to_string()), "{found}");
     // What only Clink can know passes through as Clink said it: a duplicate title.
-    let (status, body) = post("/api/clink/kb/create_article", &admin(), article).await;
+    let (status, body) = post("/api/clink/kb/create_article", &admin(), article.clone()).await;
     assert_eq!((status, body["error"]["code"].clone()), (400, json!("InvalidParameter")), "{body}");
     assert!(body["error"]["message"].as_str().unwrap().contains("标题不能重复"), "{body}");
+    // Renamed, the mediator finds it by its new title; deleted, not at all.
+    let mut renamed = article.clone();
+    renamed["id"] = json!(id);
+    renamed["title"] = json!("分期逾期的催告步骤");
+    let (status, body) = post("/api/clink/kb/update_article", &admin(), renamed).await;
+    assert_eq!((status, body["article"]["title"].clone()), (200, json!("分期逾期的催告步骤")), "{body}");
+    let search = |keyword: &'static str| async move {
+        let (_, found) = post("/api/clink/aikb/search_knowledge_on_open", &mediator(), json!({ "keyword": keyword, "offset": 0, "limit": 5 })).await;
+        found["result"].as_array().unwrap().iter().any(|h| h["id"] == json!(id.to_string()))
+    };
+    assert!(search("催告步骤").await);
+    let (status, body) = post("/api/clink/kb/delete_article", &admin(), json!({ "id": id })).await;
+    assert_eq!((status, body["article"]["id"].clone()), (200, json!(id)), "{body}");
+    assert!(!search("催告步骤").await);
+    let (status, body) = post("/api/clink/kb/delete_article", &admin(), json!({ "id": id })).await;
+    assert_eq!((status, body["error"]["code"].clone()), (404, json!("ResourceNotFound")), "{body}");
+    let (status, body) = post("/api/clink/kb/delete_article", &mediator(), json!({ "id": id })).await;
+    assert_eq!((status, body["error"]["code"].clone()), (403, json!("forbidden")), "{body}");
     let (status, body) = get("/api/clink/aikb/list_public_repositories?Signature=x", &mediator()).await;
     assert_eq!((status, body["error"]["field"].clone()), (400, json!("Signature")));
 }

@@ -164,6 +164,63 @@ impl Knowledge {
         Ok(kb::ArticleInput { id: Some(id), ..input })
     }
 
+    /// `/kb/update_article`: the fields given replace the article's own.
+    pub fn update_article(&mut self, input: kb::ArticleInput) -> Result<kb::ArticleInput, (&'static str, String)> {
+        input.validate().map_err(|e| ("InvalidParameter", e.to_string()))?;
+        let id = input.id.ok_or(("MissingParameter", "请求缺少必需参数: id".to_owned()))?;
+        if input.kb_type == 0 {
+            let faq = self.faqs.iter_mut().find(|f| f.id == id).ok_or(("ResourceNotFound", format!("文章 {id} 不存在")))?;
+            if let Some(t) = &input.title {
+                faq.question = t.clone();
+            }
+            if let Some(s) = &input.similars {
+                faq.similars = s.clone();
+            }
+            if let Some(a) = &input.answers {
+                faq.answers = a.iter().map(|a| a.answer.clone()).collect();
+            }
+            faq.directory_id = input.directory_id;
+        } else {
+            let file = self.files.iter_mut().find(|f| f.id == id).ok_or(("ResourceNotFound", format!("文章 {id} 不存在")))?;
+            if let Some(t) = &input.title {
+                file.name = t.clone();
+            }
+            if let Some(c) = &input.content {
+                file.content = c.clone();
+            }
+            file.directory_id = input.directory_id;
+        }
+        Ok(input)
+    }
+
+    /// `/kb/delete_article`: answers the article as it was.
+    pub fn delete_article(&mut self, id: i64) -> Result<kb::ArticleInput, (&'static str, String)> {
+        let base = |kb_id, kb_type, directory_id, title: String| kb::ArticleInput {
+            id: Some(id),
+            kb_id,
+            kb_type,
+            directory_id,
+            title: Some(title),
+            similars: None,
+            content: None,
+            agent_enabled: Some(1),
+            top_status: Some(0),
+            bot_id: None,
+            related_questions: None,
+            answers: None,
+        };
+        if let Some(i) = self.faqs.iter().position(|f| f.id == id) {
+            let f = self.faqs.remove(i);
+            let answers = f.answers.iter().map(|a| kb::ArticleAnswer { answer: a.clone(), recommend_question: None, start_time: None, end_time: None, transfer: None, related_questions: None }).collect();
+            return Ok(kb::ArticleInput { similars: Some(f.similars.clone()), answers: Some(answers), ..base(f.repository_id, 0, f.directory_id, f.question) });
+        }
+        if let Some(i) = self.files.iter().position(|f| f.id == id) {
+            let f = self.files.remove(i);
+            return Ok(kb::ArticleInput { content: Some(f.content.clone()), ..base(f.repository_id, 1, f.directory_id, f.name) });
+        }
+        Err(("ResourceNotFound", format!("文章 {id} 不存在")))
+    }
+
     pub fn articles(&self) -> Vec<kb::Article> {
         let faqs = self.faqs.iter().map(|f| article(f.id.to_string(), &f.question, None, f.directory_id, 0, f.repository_id, Some(&f.answers)));
         let files = self.files.iter().map(|f| article(f.id.to_string(), &f.name, Some(&f.content), f.directory_id, 1, f.repository_id, None));

@@ -39,6 +39,10 @@ pub fn check(path: &str, query: &[(String, String)], body: Option<&Value>) -> Re
             }
             input.validate()
         }
+        "/kb/delete_article" => match body.and_then(|b| b.get("id")).and_then(Value::as_i64) {
+            Some(id) if id > 0 => Ok(()),
+            _ => Err(FieldError::new("id", "is required: the article's id")),
+        },
         "/aikb/list_faqs" => decode::<kb::FaqQuery>(body)?.validate(),
         "/aikb/chat_conversation_on_open" => decode::<kb::ChatRequest>(body)?.validate(),
         "/aikb/update_conversation" => decode::<kb::UpdateConversationRequest>(body)?.validate(),
@@ -122,6 +126,9 @@ mod tests {
             ("/kb/create_article", q(&[]), None, Some("body")),
             ("/kb/update_article", q(&[]), Some(article.clone()), Some("id")),
             ("/kb/update_article", q(&[]), Some(with("id", json!(22))), None),
+            ("/kb/delete_article", q(&[]), Some(json!({ "id": 22 })), None),
+            ("/kb/delete_article", q(&[]), Some(json!({ "id": "22" })), Some("id")),
+            ("/kb/delete_article", q(&[]), Some(json!({})), Some("id")),
             ("/aikb/search_knowledge_on_open", q(&[]), Some(search.clone()), None),
             ("/aikb/search_knowledge_on_open", q(&[]), Some(s("keyword", json!(" "))), Some("keyword")),
             ("/aikb/search_knowledge_on_open", q(&[]), Some(s("offset", json!(10_001))), Some("offset")),

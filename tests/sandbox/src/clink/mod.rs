@@ -337,6 +337,17 @@ fn dispatch(s: &mut crate::state::Sandbox, path: &str, query: &HashMap<String, S
             let article = clink.knowledge.create_article(input).map_err(|(code, message)| refusal(code, status(code), message))?;
             Ok(to_value(kb::ArticleSaved { request_id: None, article }))
         }
+        "/kb/update_article" => {
+            let input: kb::ArticleInput = body_as(body)?;
+            let status = |code: &str| if code == "ResourceNotFound" { 404 } else { 400 };
+            let article = clink.knowledge.update_article(input).map_err(|(code, message)| refusal(code, status(code), message))?;
+            Ok(to_value(kb::ArticleSaved { request_id: None, article }))
+        }
+        "/kb/delete_article" => {
+            let id = body.get("id").and_then(Value::as_i64).ok_or_else(|| refusal("MissingParameter", 400, "请求缺少必需参数: id"))?;
+            let article = clink.knowledge.delete_article(id).map_err(|(code, message)| refusal(code, 404, message))?;
+            Ok(to_value(kb::ArticleSaved { request_id: None, article }))
+        }
         "/aikb/describe_file_media_url" => {
             let id = q_i64(query, "fileId", None)?;
             let file = k.files.iter().find(|f| f.id == id).ok_or_else(|| refusal("ResourceNotFound", 404, "文件不存在"))?;
