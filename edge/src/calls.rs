@@ -243,8 +243,7 @@ pub async fn conversations(req: Request, ctx: RouteContext<Context>) -> Reply {
         let shown = calls.len();
         let case_id = query.get("caseId").map(String::as_str);
         store::audit(&db, &claims, "reveal", case_id, target, 200, &format!("{shown} call(s) shown unmasked"))
-            .await
-            .map_err(|e| Failure::from(e))?;
+            .await?;
     }
     http::ok(&ConversationsResponse { calls })
 }

@@ -16,7 +16,8 @@ use crate::store;
 use crate::store::audit_action as audit;
 use crate::upstream::{self, q};
 
-fn case_id(ctx: &RouteContext<Context>) -> Result<String, Failure> {
+/// The `caseId` of the route, checked.
+pub(crate) fn case_id(ctx: &RouteContext<Context>) -> Result<String, Failure> {
     let id = ctx.param("case_id").cloned().unwrap_or_default();
     require_id("caseId", &id).map_err(|e| Failure::field(&e))?;
     Ok(id)

@@ -5,11 +5,11 @@
 use shared::time::format_shanghai;
 use shared::wire::access::Op;
 use shared::wire::followup::{check_date, CaseNotes, NewCaseNote, Reminders};
-use shared::wire::mediation::require_id;
 use shared::FieldError;
 use worker::{Context, Request, RouteContext};
 
 use crate::auth::{self, now_ms};
+use crate::cases::case_id;
 use crate::http::{self, Failure, Reply};
 use crate::store;
 
@@ -17,12 +17,6 @@ use crate::store;
 /// (12 bytes each for one outside the BMP); the text's own limit is checked
 /// after reading.
 const MAX_BODY: usize = 64 * 1024;
-
-fn case_id(ctx: &RouteContext<Context>) -> Result<String, Failure> {
-    let id = ctx.param("case_id").cloned().unwrap_or_default();
-    require_id("caseId", &id).map_err(|e| Failure::field(&e))?;
-    Ok(id)
-}
 
 /// `GET /api/cases/{caseId}/notes`.
 pub async fn list(req: Request, ctx: RouteContext<Context>) -> Reply {

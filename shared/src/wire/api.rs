@@ -205,7 +205,7 @@ impl NoteView {
 }
 
 /// One AI call with its parsed conversation and the note results linked to it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallView {
     pub job_id: String,

@@ -410,13 +410,8 @@ mod tests {
             job_id: "J".into(),
             call_type: CallType::Agreement,
             call_status: CallStatus::Succeeded,
-            started_at: None,
             turns: vec![turn("打我电话13922111489"), turn("好的")],
-            unreadable: None,
-            raw_conversations: None,
-            recording: None,
-            notes: vec![],
-            masked: false,
+            ..Default::default()
         };
         assert!(mask_call(&mut call));
         assert_eq!(call.turns[0].script.as_deref(), Some("打我电话139****1489"));

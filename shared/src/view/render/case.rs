@@ -174,13 +174,8 @@ mod tests {
             job_id: "J&1".into(),
             call_type: CallType::FollowUp,
             call_status: CallStatus::NoAnswer,
-            started_at: None,
             turns: vec![],
-            unreadable: None,
-            raw_conversations: None,
-            recording: None,
-            notes: vec![],
-            masked: false,
+            ..Default::default()
         };
         let record = BoardRecord { case_id: "C-1".into(), job_id: Some("J&1".into()), ..Default::default() };
         let html = timeline_html(cx, Some(&record), &[call]);
@@ -218,13 +213,8 @@ mod tests {
             job_id: "J-new".into(),
             call_type: CallType::Agreement,
             call_status: CallStatus::Succeeded,
-            started_at: None,
             turns: vec![],
-            unreadable: None,
-            raw_conversations: None,
-            recording: None,
-            notes: vec![],
-            masked: false,
+            ..Default::default()
         };
         let html = timeline_html(cx, Some(&record), &[listed]);
         assert!(!html.contains("pending") && html.contains("/cases/C-1/calls/J-new"), "{html}");
