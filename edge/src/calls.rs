@@ -23,6 +23,7 @@ use crate::auth;
 use crate::store::audit_action as audit;
 use crate::http::{self, Failure, Reply};
 use crate::live;
+use crate::search;
 use crate::store::{self, Claim};
 use crate::upstream::{self, q};
 
@@ -61,11 +62,15 @@ pub async fn place(mut req: Request, ctx: RouteContext<Context>) -> Reply {
             let response = PlaceCallResponse { results: answered.data };
             let text = serde_json::to_string(&response).expect("serialises");
             store::finish(&db, &scoped_key, answered.status, &text).await?;
-            let results = response
+            let results: Vec<PlacedResult> = response
                 .results
                 .iter()
                 .map(|r| PlacedResult { person_id: r.person_id.clone(), error_code: r.error_code.code(), job_id: r.job_id.clone() })
                 .collect();
+            let placed: Vec<(String, String)> = results.iter().filter_map(|r: &PlacedResult| Some((r.job_id.clone()?, call.case_id.clone()))).collect();
+            if let Err(e) = search::remember_cases(&db, &placed).await {
+                worker::console_warn!("search: could not note the case of {} calls: {e}", placed.len());
+            }
             live::announce(&ctx, EventKind::CallPlaced, Some(&call.case_id), None, EventData { results, ..EventData::default() });
             Ok(http::json(answered.status, &response)?)
         }
@@ -231,6 +236,9 @@ pub async fn conversations(req: Request, ctx: RouteContext<Context>) -> Reply {
             link_orphans(&mut calls, &orphans, |job| phones.get(job).cloned());
         }
     }
+    if let Some(case_id) = query.get("caseId") {
+        index_after_answer(&ctx, case_id, &calls);
+    }
     for call in &mut calls {
         mask_notes(&mut call.notes, &claims);
         if !reveal {
@@ -246,6 +254,34 @@ pub async fn conversations(req: Request, ctx: RouteContext<Context>) -> Reply {
             .await?;
     }
     http::ok(&ConversationsResponse { calls })
+}
+
+/// Keeps the case's finished calls searchable, after the answer has gone:
+/// those not indexed yet are (their texts masked there, whatever this
+/// request shows).
+fn index_after_answer(ctx: &RouteContext<Context>, case_id: &str, calls: &[CallView]) {
+    let finished: Vec<search::CallText> = calls
+        .iter()
+        .filter(|c| c.call_status.is_final() && c.unreadable.is_none() && !c.turns.is_empty())
+        .map(|c| search::CallText::of(&c.job_id, case_id, &c.turns))
+        .collect();
+    if finished.is_empty() {
+        return;
+    }
+    let env = ctx.env.clone();
+    ctx.data.wait_until(async move {
+        let result = async {
+            let db = store::db(&env)?;
+            let ids: Vec<String> = finished.iter().map(|c| c.job_id.clone()).collect();
+            let todo = search::unindexed(&db, &ids).await?;
+            let calls: Vec<search::CallText> = finished.into_iter().filter(|c| todo.contains(&c.job_id)).collect();
+            search::index(&db, &calls).await?;
+            Ok::<(), Failure>(())
+        };
+        if let Err(e) = result.await {
+            worker::console_warn!("search: indexing a case's calls failed: {e:?}");
+        }
+    });
 }
 
 /// The number a call dialled (from the backend's status query).

@@ -16,6 +16,7 @@ mod http;
 mod hub;
 mod live;
 mod pages;
+mod search;
 mod session;
 mod store;
 mod upstream;
@@ -58,6 +59,7 @@ fn router(ctx: Context) -> Router<'static, Context> {
         .post_async("/api/calls/:job_id/status", |r, c| run(calls::update_status(r, c)))
         .get_async("/api/conversations", |r, c| run(calls::conversations(r, c)))
         .get_async("/api/notes", |r, c| run(calls::notes(r, c)))
+        .get_async("/api/search", |r, c| run(search::search(r, c)))
         .get_async("/api/notes/history", |r, c| run(admin::note_history(r, c)))
         .get_async("/api/recordings/:job_id", |r, c| run(calls::recording(r, c)))
         .get_async("/api/recordings/:job_id/link", |r, c| run(calls::recording_link(r, c)))

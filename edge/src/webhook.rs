@@ -80,6 +80,7 @@ pub async fn receive(mut req: Request, ctx: RouteContext<Context>) -> Result<Res
             None => per_job.push((r.out_id.clone(), vec![item])),
         }
     }
+    let reported: Vec<String> = per_job.iter().filter_map(|(job, _)| job.clone()).collect();
     let events = per_job
         .into_iter()
         .map(|(job_id, records)| live::NewEvent { kind: EventKind::NoteStored, case_id: None, job_id, data: EventData { records, ..EventData::default() } })
@@ -87,6 +88,10 @@ pub async fn receive(mut req: Request, ctx: RouteContext<Context>) -> Result<Res
     // Stored: answer now; tell open boards after the answer has gone.
     let stored_ms = crate::auth::now_ms() - t0;
     live::announce_all(&ctx, events);
+    if !reported.is_empty() {
+        let env = ctx.env.clone();
+        ctx.data.wait_until(async move { crate::search::index_reported(&env, reported).await });
+    }
     if fault.as_deref() == Some("slow") {
         Delay::from(SLOW_ANSWER).await;
     }

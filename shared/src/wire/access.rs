@@ -49,6 +49,8 @@ pub enum Op {
     /// `GET /api/conversations?jobId=…&reveal=1`: one call's texts without their personal data masked (audited).
     RevealTexts,
     Notes,
+    /// Full-text search over the turns of finished calls.
+    SearchTurns,
     NoteHistory,
     Recording,
     RecordingLink,
@@ -63,7 +65,7 @@ pub enum Op {
 }
 
 impl Op {
-    pub const ALL: [Op; 31] = [
+    pub const ALL: [Op; 32] = [
         Op::Health,
         Op::OpenApi,
         Op::Session,
@@ -86,6 +88,7 @@ impl Op {
         Op::Conversations,
         Op::RevealTexts,
         Op::Notes,
+        Op::SearchTurns,
         Op::NoteHistory,
         Op::Recording,
         Op::RecordingLink,
@@ -106,7 +109,7 @@ impl Op {
             // The whole team's trail, raw note versions and asking by number: those who oversee.
             Audit | NoteHistory | CallStatusByNumber | RevealTexts => Access::Roles(OVERSEERS),
             ClinkManage | DeadLetters | ReplayDeadLetter => Access::Roles(ADMINS),
-            Session | Board | OcrState | CaseAudit | CaseNotes | Reminders | CallStatus | Conversations | Notes | Recording | RecordingLink | ClinkRead | Live => {
+            Session | Board | OcrState | CaseAudit | CaseNotes | Reminders | CallStatus | Conversations | Notes | SearchTurns | Recording | RecordingLink | ClinkRead | Live => {
                 Access::Signed
             }
         }
@@ -138,6 +141,7 @@ impl Op {
             Conversations => ("GET", "/api/conversations"),
             RevealTexts => ("GET", "/api/conversations?jobId=…&reveal=1"),
             Notes => ("GET", "/api/notes"),
+            SearchTurns => ("GET", "/api/search"),
             NoteHistory => ("GET", "/api/notes/history"),
             Recording => ("GET", "/api/recordings/{jobId}"),
             RecordingLink => ("GET", "/api/recordings/{jobId}/link"),

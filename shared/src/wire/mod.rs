@@ -11,5 +11,6 @@ pub mod mediation;
 pub mod note;
 pub mod origins;
 pub mod privacy;
+pub mod search;
 pub mod session;
 pub mod url;
