@@ -26,11 +26,14 @@ done
 printf 'app transfer (wasm + js + css, gzip -9): %s bytes\n' "$app_total"
 
 echo
-(cd "$ROOT" && cargo build --quiet --profile native-release -p e2e --bin bench)
+(cd "$ROOT" && cargo build --quiet --profile native-release -p e2e --bin bench --bin search_bench)
 start_stack 28787 28788 28789 28790 "$STATE_DIR" --deterministic
 say "edge benchmarks (wrangler dev on loopback)"
 E2E_EDGE=http://127.0.0.1:28787 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
   "$ROOT/target/native-release/bench"
+say "search over stored turns (local D1 through wrangler dev)"
+E2E_EDGE=http://127.0.0.1:28787 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
+  "$ROOT/target/native-release/search_bench"
 
 echo
 say "app rendering (headless Chromium; performance.measure entries)"
