@@ -7,7 +7,7 @@ use shared::view::render::case::{audit_html, case_facts_html, parties_html, time
 use shared::view::render::{CALL_ITEM, STATUS_BUTTON};
 use shared::wire::mediation::{BoardRecord, CallStatus};
 
-use crate::widgets::actions::{AgreementAction, CallAction, OcrAction, TakeoverAction, UpdateStatusAction};
+use crate::widgets::actions::{CallAction, Produce, ProduceAction, TakeoverAction, UpdateStatusAction};
 use crate::services::api::use_api;
 use crate::services::board_data::{BoardState, Load};
 use crate::widgets::markup;
@@ -110,8 +110,8 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
         <section class="actions" aria-label=tr!(i18n, case.actions)>
             <CallAction record=record/>
             <TakeoverAction record=record/>
-            <AgreementAction case_id=case_id.clone()/>
-            <OcrAction case_id=case_id.clone()/>
+            <ProduceAction case_id=case_id.clone() what=Produce::Agreement/>
+            <ProduceAction case_id=case_id.clone() what=Produce::Ocr/>
         </section>
         <div class="case-grid">
             <section aria-labelledby="facts-title">

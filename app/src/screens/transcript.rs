@@ -8,8 +8,10 @@ use shared::wire::api::{CallView, ConversationsResponse, EventKind, NotesRespons
 use shared::view::render::case::{call_head_html, privacy_html};
 use shared::view::render::format::datetime;
 use shared::view::render::notes::{notes_html, versions_html};
+use shared::view::render::search::turn_of_hash;
 use shared::view::render::transcript::{turn_position, turns_html, TurnLabels};
 use shared::view::render::{NOTE_HISTORY, REVEAL_BUTTON, TURN};
+use wasm_bindgen::JsCast;
 
 use crate::services::api::use_api;
 use crate::i18n::*;
@@ -138,6 +140,14 @@ pub fn CallDetail(call: CallView, reveal: RwSignal<bool>) -> impl IntoView {
             shown.set_value(index);
         }
     });
+    // Opened from a search (`#turn-N`): that turn is marked, in view and focused.
+    let searched = web_sys::window().and_then(|w| w.location().hash().ok()).and_then(|h| turn_of_hash(&h));
+    crate::effect(move || {
+        let _ = i18n.get_locale();
+        if let (Some(i), Some(list)) = (searched, list.get()) {
+            show_found(&list, i);
+        }
+    });
     perf::measure_after_paint("transcript-render", "transcript-render:start");
 
     view! {
@@ -227,6 +237,17 @@ pub fn highlight(list: &web_sys::HtmlElement, from: Option<usize>, to: Option<us
     if let Some(turn) = to.and_then(item) {
         let _ = turn.class_list().add_1("playing");
         let _ = turn.set_attribute("aria-current", "true");
+    }
+}
+
+/// Marks turn `i` as the one searched for, scrolls it into view and focuses its button.
+fn show_found(list: &web_sys::HtmlElement, i: usize) {
+    let (block, place) = turn_position(i);
+    let Some(turn) = list.children().item(block as u32).and_then(|b| b.children().item(place as u32)) else { return };
+    let _ = turn.class_list().add_1("found");
+    turn.scroll_into_view();
+    if let Some(button) = turn.first_element_child().and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = button.focus();
     }
 }
 

@@ -13,7 +13,8 @@ use leptos::prelude::*;
 use shared::wire::api::{ErrorCode, NoBody};
 use shared::wire::embed::ActionDetail;
 use shared::wire::api::{OcrOutcome, PlacedCalls, StatusCheck, TakeoverOutcome};
-use shared::view::render::actions::{agreement_html, call_outcomes_html, ocr_html, status_options_html};
+use shared::view::render::actions::{agreement_with_actions_html, call_outcomes_html, ocr_html, status_options_html};
+use shared::view::render::DOC_BUTTON;
 use shared::view::render::format::status_label;
 use shared::wire::mediation::{AgreementResult, BoardRecord, CallMode, CallRequest, CallStatus, OcrState};
 
@@ -282,102 +283,96 @@ pub fn TakeoverAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
     }
 }
 
-/// Generate the agreement, then view, copy or print it.
+/// What the agreement and OCR actions make. One component serves both:
+/// the two dialogs built separately cost 9 KB of the bundle (gzipped).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Produce {
+    /// Generate the agreement, then view, copy or print it.
+    Agreement,
+    /// Run OCR on the case files and follow it until every file is done.
+    Ocr,
+}
+
+#[derive(Clone)]
+pub enum Produced {
+    Agreement(AgreementResult),
+    Ocr(OcrOutcome),
+}
+
 #[component]
-pub fn AgreementAction(case_id: String) -> impl IntoView {
+pub fn ProduceAction(case_id: String, what: Produce) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let open = RwSignal::new(false);
     let progress = RwSignal::new(Progress::Idle);
-    let result = RwSignal::new(None::<AgreementResult>);
+    let result = RwSignal::new(None::<Produced>);
     let copied = RwSignal::new(false);
     let case_id = StoredValue::new(case_id);
+    let agreement = what == Produce::Agreement;
     let submit = move || {
         open.set(true);
         let id = case_id.get_value();
-        let path = format!("/api/cases/{id}/agreement");
+        let poll_id = id.clone();
+        let path = format!("/api/cases/{id}/{}", if agreement { "agreement" } else { "ocr" });
         let run = async move {
-            let a = api.post::<AgreementResult, _>(&path, &NoBody).await?;
-            let detail = ActionDetail::Agreement { agree_id: a.agree_id.clone() };
-            result.set(Some(a));
+            let (detail, made) = if agreement {
+                let a = api.post::<AgreementResult, _>(&path, &NoBody).await?;
+                (ActionDetail::Agreement { agree_id: a.agree_id.clone() }, Produced::Agreement(a))
+            } else {
+                let r = api.post::<OcrOutcome, _>(&path, &NoBody).await?;
+                (ActionDetail::Ocr { files: r.files.len() }, Produced::Ocr(r))
+            };
+            result.set(Some(made));
             Ok(detail)
         };
-        perform(progress, Some(("agreement_generated", id)), Box::pin(run), Box::new(|| {}));
+        let then = move || {
+            if result.with_untracked(|r| matches!(r, Some(Produced::Ocr(r)) if r.status == Some(OcrState::Processing))) {
+                poll_again(api, poll_id, open, result);
+            }
+        };
+        perform(progress, Some((if agreement { "agreement_generated" } else { "ocr_started" }, id)), Box::pin(run), Box::new(then));
     };
     let close = Callback::new(move |_| {
         open.set(false);
         copied.set(false);
         progress.set(Progress::Idle);
     });
-    let copy = move |_| {
-        let text = result.with_untracked(|r| r.as_ref().map(|a| a.agree_content.clone()).unwrap_or_default());
-        if let Some(c) = web_sys::window().map(|w| w.navigator().clipboard()) {
-            let _ = c.write_text(&text);
-            copied.set(true);
+    // The agreement's copy and print buttons (one listener).
+    let act = move |ev: leptos::ev::MouseEvent| {
+        let Some(button) = crate::widgets::markup::clicked(&ev, DOC_BUTTON.selector) else { return };
+        let Some(w) = web_sys::window() else { return };
+        if button.get_attribute(DOC_BUTTON.attr).as_deref() == Some("print") {
+            let _ = w.print();
+            return;
         }
+        let text = result.with_untracked(|r| match r {
+            Some(Produced::Agreement(a)) => a.agree_content.clone(),
+            _ => String::new(),
+        });
+        let _ = w.navigator().clipboard().write_text(&text);
+        copied.set(true);
     };
+    let heading = Signal::derive(move || if agreement { t_string!(i18n, action.agreement_heading) } else { t_string!(i18n, action.ocr_heading) });
     view! {
-        <button type="button" class="btn" id="action-agreement" on:click=move |_| submit()>{tr!(i18n, action.agreement)}</button>
+        <button type="button" class="btn" id=if agreement { "action-agreement" } else { "action-ocr" } on:click=move |_| submit()>
+            {move || if agreement { t_string!(i18n, action.agreement) } else { t_string!(i18n, action.ocr) }}
+        </button>
         <Show when=move || open.get()>
-            <Dialog title=tr!(i18n, action.agreement_heading) on_close=close>
+            <Dialog title=heading on_close=close>
                 <Outcome progress=progress retry=Callback::new(move |_| submit())
                     done=move || view! {
-                        <div inner_html=move || result.with(|r| r.as_ref().map(agreement_html).unwrap_or_default())></div>
-                        <div class="dialog-actions">
-                            <button type="button" class="btn" on:click=copy>
-                                {move || if copied.get() { t_string!(i18n, action.copied) } else { t_string!(i18n, action.copy) }}</button>
-                            <button type="button" class="btn" on:click=|_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>{tr!(i18n, action.print)}</button>
-                        </div>
+                        <div on:click=act inner_html=move || result.with(|r| match r {
+                            Some(Produced::Agreement(a)) => agreement_with_actions_html(i18n.strings(), a, copied.get()),
+                            Some(Produced::Ocr(o)) => ocr_html(i18n.strings(), o),
+                            None => String::new(),
+                        })></div>
                     }/>
             </Dialog>
         </Show>
     }
 }
 
-
-/// Run OCR on the case files and follow it until every file is done.
-#[component]
-pub fn OcrAction(case_id: String) -> impl IntoView {
-    let i18n = use_i18n();
-    let api = use_api();
-    let open = RwSignal::new(false);
-    let progress = RwSignal::new(Progress::Idle);
-    let result = RwSignal::new(None::<OcrOutcome>);
-    let case_id = StoredValue::new(case_id);
-    let submit = move || {
-        open.set(true);
-        let id = case_id.get_value();
-        let path = format!("/api/cases/{id}/ocr");
-        let poll_id = id.clone();
-        let run = async move {
-            let r = api.post::<OcrOutcome, _>(&path, &NoBody).await?;
-            let detail = ActionDetail::Ocr { files: r.files.len() };
-            result.set(Some(r));
-            Ok(detail)
-        };
-        let then = move || {
-            if result.with_untracked(|r| r.as_ref().is_some_and(|r| r.status == Some(OcrState::Processing))) {
-                poll_again(api, poll_id, open, result);
-            }
-        };
-        perform(progress, Some(("ocr_started", id)), Box::pin(run), Box::new(then));
-    };
-    let close = Callback::new(move |_| {
-        open.set(false);
-        progress.set(Progress::Idle);
-    });
-    view! {
-        <button type="button" class="btn" id="action-ocr" on:click=move |_| submit()>{tr!(i18n, action.ocr)}</button>
-        <Show when=move || open.get()>
-            <Dialog title=tr!(i18n, action.ocr_heading) on_close=close>
-                <Outcome progress=progress retry=Callback::new(move |_| submit())
-                    done=move || view! { <div inner_html=move || result.with(|r| r.as_ref().map(|r| ocr_html(i18n.strings(), r)).unwrap_or_default())></div> }/>
-            </Dialog>
-        </Show>
-    }
-}
-
-fn poll_again(api: crate::services::api::Api, id: String, open: RwSignal<bool>, result: RwSignal<Option<OcrOutcome>>) {
+fn poll_again(api: crate::services::api::Api, id: String, open: RwSignal<bool>, result: RwSignal<Option<Produced>>) {
     set_timeout(
         move || {
             if !open.get_untracked() {
@@ -386,7 +381,7 @@ fn poll_again(api: crate::services::api::Api, id: String, open: RwSignal<bool>, 
             leptos::task::spawn_local(async move {
                 if let Ok(r) = api.get::<OcrOutcome>(&format!("/api/cases/{id}/ocr")).await {
                     let processing = r.status == Some(OcrState::Processing);
-                    result.set(Some(r));
+                    result.set(Some(Produced::Ocr(r)));
                     if processing {
                         poll_again(api, id, open, result);
                     }

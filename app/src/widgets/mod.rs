@@ -8,3 +8,4 @@ pub mod knowledge;
 pub mod load;
 pub mod markup;
 pub mod notes;
+pub mod turn_search;

@@ -55,6 +55,18 @@ pub fn agreement_html(a: &AgreementResult) -> String {
     h.finish()
 }
 
+/// The agreement with its actions: copy (its label says when it was copied) and print.
+pub fn agreement_with_actions_html(t: &Strings, a: &AgreementResult, copied: bool) -> String {
+    let mut html = agreement_html(a);
+    let mut h = Html::new();
+    h.tag("div").class("dialog-actions").body(|h| {
+        h.tag("button").attr("type", "button").class("btn").attr(super::DOC_BUTTON.attr, "copy").text(if copied { t.action.copied } else { t.action.copy });
+        h.tag("button").attr("type", "button").class("btn").attr(super::DOC_BUTTON.attr, "print").text(t.action.print);
+    });
+    html.push_str(&h.finish());
+    html
+}
+
 /// The OCR run's state and each file's: text, AI summary or error. With no
 /// state (the spec's bare `{}`), the request was taken and nothing more is known.
 pub fn ocr_html(t: &Strings, result: &OcrOutcome) -> String {
@@ -141,6 +153,18 @@ mod tests {
         let html = agreement_html(&a);
         assert!(html.starts_with("<p class=\"muted\">A1</p><article class=\"agreement printable\"><div class=\"md\">"), "{html}");
         assert!(html.ends_with("</div></article>") && html.contains("<strong>甲方</strong> &lt;x&gt;"), "{html}");
+    }
+
+    #[test]
+    fn the_agreement_s_copy_button_says_when_it_was_copied() {
+        let t = Locale::zh_CN.strings();
+        let a = AgreementResult { agree_id: "A1".into(), agree_content: "协议".into() };
+        let buttons = |copied| agreement_with_actions_html(t, &a, copied).split("</article>").nth(1).unwrap().to_owned();
+        assert_eq!(
+            buttons(false),
+            format!("<div class=\"dialog-actions\"><button type=\"button\" class=\"btn\" data-act=\"copy\">{}</button><button type=\"button\" class=\"btn\" data-act=\"print\">{}</button></div>", t.action.copy, t.action.print)
+        );
+        assert!(buttons(true).contains(&format!("data-act=\"copy\">{}</button>", t.action.copied)));
     }
 
     #[test]

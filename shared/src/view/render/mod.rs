@@ -14,6 +14,7 @@ pub mod case;
 pub mod format;
 pub mod knowledge;
 pub mod notes;
+pub mod search;
 pub mod actions;
 pub mod transcript;
 
@@ -49,6 +50,9 @@ pub const NOTE_HISTORY: Hook = Hook { attr: "data-history", selector: "button[da
 /// The button that asks for a call's texts unmasked.
 pub const REVEAL_BUTTON: Hook = Hook { attr: "data-reveal", selector: "button[data-reveal]" };
 /// A transcript turn: its index.
+/// A button in a produced document's actions (`copy`, `print`).
+pub const DOC_BUTTON: Hook = Hook { attr: "data-act", selector: "button[data-act]" };
+/// A turn of a transcript (`data-turn` = its index in the call).
 pub const TURN: Hook = Hook { attr: "data-turn", selector: "[data-turn]" };
 
 #[cfg(test)]
