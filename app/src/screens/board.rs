@@ -172,6 +172,7 @@ pub fn Board() -> impl IntoView {
                 </label>
                 <button type="button" class="btn ghost" on:click=clear>{tr!(i18n, board.clear)}</button>
             </form>
+            <crate::widgets::followups::DueToday/>
             <crate::widgets::turn_search::TurnSearch/>
             <div class="status-chips" role="group" aria-label=tr!(i18n, board.counts) node_ref=chips
                 on:click=move |ev| {

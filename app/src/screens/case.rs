@@ -131,6 +131,7 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
                 <h3 id="calls-title">{tr!(i18n, case.calls)}</h3>
                 <CallTimeline record=record calls=calls on_update=Callback::new(move |t| status_target.set(Some(t)))/>
             </section>
+            <crate::widgets::followups::FollowUps case_id=case_id.clone()/>
             <section aria-labelledby="audit-title">
                 <h3 id="audit-title">{tr!(i18n, case.audit)}</h3>
                 <AuditTrail audit=audit/>

@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod dialog;
+pub mod followups;
 pub mod knowledge;
 pub mod load;
 pub mod markup;

@@ -11,6 +11,7 @@
 
 pub mod board;
 pub mod case;
+pub mod followups;
 pub mod format;
 pub mod knowledge;
 pub mod notes;
@@ -50,6 +51,8 @@ pub const NOTE_HISTORY: Hook = Hook { attr: "data-history", selector: "button[da
 /// The button that asks for a call's texts unmasked.
 pub const REVEAL_BUTTON: Hook = Hook { attr: "data-reveal", selector: "button[data-reveal]" };
 /// A transcript turn: its index.
+/// A follow-up reminder's "mark done" button (`data-note-done` = the note's id).
+pub const NOTE_DONE: Hook = Hook { attr: "data-note-done", selector: "button[data-note-done]" };
 /// A button in a produced document's actions (`copy`, `print`).
 pub const DOC_BUTTON: Hook = Hook { attr: "data-act", selector: "button[data-act]" };
 /// A turn of a transcript (`data-turn` = its index in the call).

@@ -1,0 +1,71 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, control, EDGE, signedInPage, openBoard, openCase, assertAccessible } from './harness.mjs';
+
+let browser;
+before(async () => {
+  await control('/control/reset', {});
+  browser = await launch();
+});
+after(async () => browser?.close());
+
+/** Today in Asia/Shanghai, as the reminders are kept. */
+function today() {
+  return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
+test('a reminder created today appears under "due today" until it is marked done', async () => {
+  const c = await openCase();
+  const text = `核实是否收到第二期 14160 元 (${Date.now()})`;
+  const page = await signedInPage(browser);
+  await page.goto(`${EDGE}/cases/${c.caseId}`);
+  const form = page.locator('#note-form');
+  await form.waitFor({ timeout: 20000 });
+  await page.getByLabel('备注内容').fill(text);
+  await page.getByLabel('提醒日期(可选)').fill(today());
+  await page.getByRole('button', { name: '添加备注' }).click();
+  await page.locator('#note-status', { hasText: '已保存' }).waitFor();
+  const mine = page.locator('#case-notes li', { hasText: text });
+  await mine.waitFor();
+  assert.match(await mine.innerText(), /今天到期/);
+  assert.match(await mine.innerText(), /zhangmin/);
+  // The form is cleared for the next note.
+  assert.equal(await page.getByLabel('备注内容').inputValue(), '');
+  await assertAccessible(page, 'case with follow-ups');
+
+  // On the board, under "due today", linking to the case.
+  await page.locator('a', { hasText: '返回看板' }).first().click();
+  const due = page.locator('#due-today li', { hasText: text });
+  await due.waitFor({ timeout: 20000 });
+  assert.equal(await due.locator('a').getAttribute('href'), `/cases/${c.caseId}`);
+  assert.equal(await due.locator('a').innerText(), c.caseName);
+  assert.match(await page.locator('#due-title').innerText(), /今日待回访 \d+ 条提醒到期/);
+  await assertAccessible(page, 'board with due reminders');
+
+  // Marked done on the case: kept there as done, gone from "due today".
+  await due.locator('a').click();
+  const again = page.locator('#case-notes li', { hasText: text });
+  await again.getByRole('button', { name: '标记完成' }).click();
+  await page.locator('#case-notes li.done', { hasText: text }).waitFor();
+  assert.match(await page.locator('#case-notes li.done', { hasText: text }).innerText(), /已完成\(zhangmin\)/);
+  await page.locator('a', { hasText: '返回看板' }).first().click();
+  await page.locator('#due-title').waitFor({ timeout: 20000 });
+  assert.equal(await page.locator('#due-today li', { hasText: text }).count(), 0);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a note without text is refused by the form and nothing is saved', async () => {
+  const c = await openCase();
+  const page = await signedInPage(browser);
+  await page.goto(`${EDGE}/cases/${c.caseId}`);
+  await page.locator('#note-form').waitFor({ timeout: 20000 });
+  await page.locator('#case-notes').waitFor();
+  const before = await page.locator('#case-notes li').count();
+  await page.getByRole('button', { name: '添加备注' }).click();
+  assert.equal(await page.getByLabel('备注内容').evaluate((el) => el.validity.valueMissing), true);
+  assert.equal(await page.locator('#note-status').innerText(), '');
+  assert.equal(await page.locator('#case-notes li').count(), before);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
