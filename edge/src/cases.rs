@@ -65,7 +65,7 @@ pub async fn agreement(req: Request, ctx: RouteContext<Context>) -> Reply {
     if !claims.role.sees_phone_numbers() {
         shared::wire::privacy::mask_in_place(&mut agreement.agree_content);
     }
-    http::ok(&shared::wire::followup::AgreementView { agreement, suggested_reminders })
+    http::ok(&shared::wire::followup::AgreementView { agree_id: agreement.agree_id, agree_content: agreement.agree_content, suggested_reminders })
 }
 
 /// The board's view of an OCR answer, which the spec shows as a bare `{}`.

@@ -54,7 +54,9 @@ pub async fn search(req: Request, ctx: RouteContext<Context>) -> Reply {
         sql.push_str(" AND case_id = ?2");
         binds.push(JsValue::from_str(id));
     }
-    sql.push_str(&format!(" ORDER BY at DESC LIMIT {CANDIDATES}"));
+    // Newest indexed first, read straight off the index (sorting by `at` would
+    // first collect every match of a common word).
+    sql.push_str(&format!(" ORDER BY rowid DESC LIMIT {CANDIDATES}"));
     let rows: Vec<HitRow> = db.prepare(&sql).bind(&binds)?.all().await?.results()?;
     let d1_ms = now_ms() - started;
     let candidates = rows.len();

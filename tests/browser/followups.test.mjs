@@ -69,3 +69,33 @@ test('a note without text is refused by the form and nothing is saved', async ()
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test("the agreement's payment dates are offered as reminders and one added joins the follow-ups", async () => {
+  // The seeded case whose agreement pays in three instalments (2026-02-06, 03-06, 04-06).
+  const caseId = '202601301030001111';
+  const page = await signedInPage(browser);
+  await page.goto(`${EDGE}/cases/${caseId}`);
+  await page.locator('#case-notes').waitFor({ timeout: 20000 });
+  await page.click('#action-agreement');
+  const d = page.getByRole('dialog');
+  const offered = d.locator('.suggested li');
+  await offered.first().waitFor({ timeout: 15000 });
+  assert.deepEqual(
+    (await offered.allInnerTexts()).map((t) => t.slice(0, 10)),
+    ['2026-02-06', '2026-03-06', '2026-04-06'],
+  );
+  const first = offered.first();
+  const text = (await first.innerText()).replace(/^2026-02-06 · /, '').replace(/\s*添加提醒$/, '');
+  assert.match(text, /^核实是否收到 1500 元/);
+  await first.getByRole('button', { name: '添加提醒' }).click();
+  await first.locator('.badge', { hasText: '已添加' }).waitFor();
+  // The other two are still offered.
+  assert.equal(await d.getByRole('button', { name: '添加提醒' }).count(), 2);
+  await d.getByRole('button', { name: '关闭' }).click();
+  // The case's follow-ups list it with its day (long past here: overdue).
+  const added = page.locator('#case-notes li', { hasText: text }).first();
+  await added.waitFor();
+  assert.match(await added.innerText(), /2026-02-06 提醒/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

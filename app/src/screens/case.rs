@@ -96,6 +96,7 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
         on_cleanup(move || timer.clear());
     }
     let status_target = RwSignal::new(None::<(String, CallStatus)>);
+    provide_context(crate::widgets::followups::NotesChanged(RwSignal::new(0)));
     crate::services::embed::post(shared::wire::embed::BoardEvent::CaseOpened { case_id: case_id.clone() });
 
     let name = field(record, |r| r.case_name.clone(), String::new());

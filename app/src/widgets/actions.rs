@@ -16,7 +16,8 @@ use shared::wire::api::{OcrOutcome, PlacedCalls, StatusCheck, TakeoverOutcome};
 use shared::view::render::actions::{agreement_with_actions_html, call_outcomes_html, ocr_html, status_options_html};
 use shared::view::render::DOC_BUTTON;
 use shared::view::render::format::status_label;
-use shared::wire::mediation::{AgreementResult, BoardRecord, CallMode, CallRequest, CallStatus, OcrState};
+use shared::wire::followup::{AgreementView, NewCaseNote};
+use shared::wire::mediation::{BoardRecord, CallMode, CallRequest, CallStatus, OcrState};
 
 use crate::services::api::{new_key, use_api, ApiFailure};
 use crate::services::board_data::BoardState;
@@ -295,7 +296,7 @@ pub enum Produce {
 
 #[derive(Clone)]
 pub enum Produced {
-    Agreement(AgreementResult),
+    Agreement(AgreementView),
     Ocr(OcrOutcome),
 }
 
@@ -307,6 +308,9 @@ pub fn ProduceAction(case_id: String, what: Produce) -> impl IntoView {
     let progress = RwSignal::new(Progress::Idle);
     let result = RwSignal::new(None::<Produced>);
     let copied = RwSignal::new(false);
+    // The suggested reminders added to the case's follow-ups (their indexes).
+    let added = RwSignal::new(Vec::<usize>::new());
+    let notes_changed = use_context::<crate::widgets::followups::NotesChanged>();
     let case_id = StoredValue::new(case_id);
     let agreement = what == Produce::Agreement;
     let submit = move || {
@@ -316,7 +320,7 @@ pub fn ProduceAction(case_id: String, what: Produce) -> impl IntoView {
         let path = format!("/api/cases/{id}/{}", if agreement { "agreement" } else { "ocr" });
         let run = async move {
             let (detail, made) = if agreement {
-                let a = api.post::<AgreementResult, _>(&path, &NoBody).await?;
+                let a = api.post::<AgreementView, _>(&path, &NoBody).await?;
                 (ActionDetail::Agreement { agree_id: a.agree_id.clone() }, Produced::Agreement(a))
             } else {
                 let r = api.post::<OcrOutcome, _>(&path, &NoBody).await?;
@@ -335,14 +339,33 @@ pub fn ProduceAction(case_id: String, what: Produce) -> impl IntoView {
     let close = Callback::new(move |_| {
         open.set(false);
         copied.set(false);
+        added.set(vec![]);
         progress.set(Progress::Idle);
     });
-    // The agreement's copy and print buttons (one listener).
+    // The agreement's copy, print and add-reminder buttons (one listener).
     let act = move |ev: leptos::ev::MouseEvent| {
         let Some(button) = crate::widgets::markup::clicked(&ev, DOC_BUTTON.selector) else { return };
         let Some(w) = web_sys::window() else { return };
-        if button.get_attribute(DOC_BUTTON.attr).as_deref() == Some("print") {
+        let what = button.get_attribute(DOC_BUTTON.attr).unwrap_or_default();
+        if what == "print" {
             let _ = w.print();
+            return;
+        }
+        if let Some(i) = what.strip_prefix("remind:").and_then(|i| i.parse::<usize>().ok()) {
+            let Some(s) = result.with_untracked(|r| match r {
+                Some(Produced::Agreement(a)) => a.suggested_reminders.get(i).cloned(),
+                _ => None,
+            }) else { return };
+            let path = format!("/api/cases/{}/notes", case_id.get_value());
+            let note = NewCaseNote { text: s.text, due_date: Some(s.due_date) };
+            leptos::task::spawn_local(async move {
+                if api.post::<serde::de::IgnoredAny, _>(&path, &note).await.is_ok() {
+                    added.update(|a| a.push(i));
+                    if let Some(changed) = notes_changed {
+                        changed.0.update(|n| *n += 1);
+                    }
+                }
+            });
             return;
         }
         let text = result.with_untracked(|r| match r {
@@ -362,7 +385,7 @@ pub fn ProduceAction(case_id: String, what: Produce) -> impl IntoView {
                 <Outcome progress=progress retry=Callback::new(move |_| submit())
                     done=move || view! {
                         <div on:click=act inner_html=move || result.with(|r| match r {
-                            Some(Produced::Agreement(a)) => agreement_with_actions_html(i18n.strings(), a, copied.get()),
+                            Some(Produced::Agreement(a)) => added.with(|added| agreement_with_actions_html(i18n.strings(), a, copied.get(), added)),
                             Some(Produced::Ocr(o)) => ocr_html(i18n.strings(), o),
                             None => String::new(),
                         })></div>

@@ -34,6 +34,11 @@ fn value_of(id: &str) -> String {
     }
 }
 
+/// Bumped when a note is added elsewhere on the case page (a suggested
+/// reminder from the agreement), so the follow-ups list reads them again.
+#[derive(Clone, Copy)]
+pub struct NotesChanged(pub RwSignal<u32>);
+
 #[component]
 pub fn FollowUps(case_id: String) -> impl IntoView {
     let i18n = use_i18n();
@@ -42,8 +47,14 @@ pub fn FollowUps(case_id: String) -> impl IntoView {
     // What the last save said (a status line).
     let said = RwSignal::new(String::new());
     let path = StoredValue::new(format!("/api/cases/{case_id}/notes"));
-    leptos::task::spawn_local(async move {
-        notes.set(Some(api.get::<CaseNotes>(&path.get_value()).await.map(|n| n.notes).map_err(|e| e.to_string())));
+    let changed = use_context::<NotesChanged>();
+    crate::effect(move || {
+        if let Some(c) = changed {
+            c.0.track();
+        }
+        leptos::task::spawn_local(async move {
+            notes.set(Some(api.get::<CaseNotes>(&path.get_value()).await.map(|n| n.notes).map_err(|e| e.to_string())));
+        });
     });
     // A note saved or marked done replaces its old self, or leads the list.
     let keep = move |note: CaseNote| {

@@ -3,7 +3,8 @@
 
 use crate::view::html::Html;
 use crate::wire::api::{OcrOutcome, PlacedCalls};
-use crate::wire::mediation::{AgreementResult, BoardRecord, CallErrorCode, CallStatus, OcrState};
+use crate::wire::followup::AgreementView;
+use crate::wire::mediation::{BoardRecord, CallErrorCode, CallStatus, OcrState};
 
 use super::format::status_label;
 
@@ -44,25 +45,45 @@ pub fn status_options_html(t: &Strings, statuses: &[CallStatus], chosen: &str) -
 }
 
 /// The agreement's id and its text (markdown, through the one reader).
-pub fn agreement_html(a: &AgreementResult) -> String {
+pub fn agreement_html(agree_id: &str, agree_content: &str) -> String {
     let mut h = Html::new();
-    h.el("p", "muted", &a.agree_id);
+    h.el("p", "muted", agree_id);
     h.tag("article").class("agreement printable").body(|h| {
         h.tag("div").class("md").body(|h| {
-            h.markdown(&a.agree_content);
+            h.markdown(agree_content);
         });
     });
     h.finish()
 }
 
-/// The agreement with its actions: copy (its label says when it was copied) and print.
-pub fn agreement_with_actions_html(t: &Strings, a: &AgreementResult, copied: bool) -> String {
-    let mut html = agreement_html(a);
+/// The agreement with its actions: copy (its label says when it was copied)
+/// and print; then the reminders its payment dates suggest, each with a
+/// button that adds it to the case's follow-ups (`remind:{index}`), or
+/// "added" once it is (`added` holds their indexes).
+pub fn agreement_with_actions_html(t: &Strings, view: &AgreementView, copied: bool, added: &[usize]) -> String {
+    let mut html = agreement_html(&view.agree_id, &view.agree_content);
     let mut h = Html::new();
     h.tag("div").class("dialog-actions").body(|h| {
         h.tag("button").attr("type", "button").class("btn").attr(super::DOC_BUTTON.attr, "copy").text(if copied { t.action.copied } else { t.action.copy });
         h.tag("button").attr("type", "button").class("btn").attr(super::DOC_BUTTON.attr, "print").text(t.action.print);
     });
+    if !view.suggested_reminders.is_empty() {
+        h.tag("section").class("suggested").attr("aria-labelledby", "suggested-title").body(|h| {
+            h.tag("h3").attr("id", "suggested-title").text(t.followup.suggested);
+            h.tag("ul").body(|h| {
+                for (i, s) in view.suggested_reminders.iter().enumerate() {
+                    h.tag("li").body(|h| {
+                        h.text(&s.due_date).text(" · ").text(&s.text).text(" ");
+                        if added.contains(&i) {
+                            h.el("span", "badge done", t.followup.added);
+                        } else {
+                            h.tag("button").attr("type", "button").class("btn small").attr(super::DOC_BUTTON.attr, &format!("remind:{i}")).text(t.followup.add_reminder);
+                        }
+                    });
+                }
+            });
+        });
+    }
     html.push_str(&h.finish());
     html
 }
@@ -149,8 +170,7 @@ mod tests {
 
     #[test]
     fn an_agreement_is_its_id_and_its_markdown_in_a_printable_article() {
-        let a = AgreementResult { agree_id: "A1".into(), agree_content: "# 协议\n**甲方** <x>".into() };
-        let html = agreement_html(&a);
+        let html = agreement_html("A1", "# 协议\n**甲方** <x>");
         assert!(html.starts_with("<p class=\"muted\">A1</p><article class=\"agreement printable\"><div class=\"md\">"), "{html}");
         assert!(html.ends_with("</div></article>") && html.contains("<strong>甲方</strong> &lt;x&gt;"), "{html}");
     }
@@ -158,13 +178,29 @@ mod tests {
     #[test]
     fn the_agreement_s_copy_button_says_when_it_was_copied() {
         let t = Locale::zh_CN.strings();
-        let a = AgreementResult { agree_id: "A1".into(), agree_content: "协议".into() };
-        let buttons = |copied| agreement_with_actions_html(t, &a, copied).split("</article>").nth(1).unwrap().to_owned();
+        let a = AgreementView { agree_id: "A1".into(), agree_content: "协议".into(), suggested_reminders: vec![] };
+        let buttons = |copied| agreement_with_actions_html(t, &a, copied, &[]).split("</article>").nth(1).unwrap().to_owned();
         assert_eq!(
             buttons(false),
             format!("<div class=\"dialog-actions\"><button type=\"button\" class=\"btn\" data-act=\"copy\">{}</button><button type=\"button\" class=\"btn\" data-act=\"print\">{}</button></div>", t.action.copy, t.action.print)
         );
         assert!(buttons(true).contains(&format!("data-act=\"copy\">{}</button>", t.action.copied)));
+    }
+
+    #[test]
+    fn the_agreement_s_payment_dates_are_offered_as_reminders_until_added() {
+        use crate::wire::followup::SuggestedReminder;
+        let t = Locale::zh_CN.strings();
+        let s = |d: &str, x: &str| SuggestedReminder { due_date: d.into(), text: x.into() };
+        let a = AgreementView {
+            agree_id: "A1".into(),
+            agree_content: "协议".into(),
+            suggested_reminders: vec![s("2026-02-06", "核实是否收到 1500元 <x>"), s("2026-03-06", "核实是否收到 1500元")],
+        };
+        let html = agreement_with_actions_html(t, &a, false, &[1]);
+        let items: Vec<&str> = html.split("<li>").skip(1).collect();
+        assert_eq!(items[0], format!("2026-02-06 · 核实是否收到 1500元 &lt;x&gt; <button type=\"button\" class=\"btn small\" data-act=\"remind:0\">{}</button></li>", t.followup.add_reminder));
+        assert!(items[1].starts_with(&format!("2026-03-06 · 核实是否收到 1500元 <span class=\"badge done\">{}</span>", t.followup.added)), "{}", items[1]);
     }
 
     #[test]
