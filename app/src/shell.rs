@@ -55,6 +55,7 @@ fn Embedded() -> impl IntoView {
             </div>
             <main id="main" tabindex="-1">
                 <Show when=move || session.signed_in() fallback=|| view! { <crate::services::embed::WaitingForHost/> }>
+                    <crate::widgets::notices::Notices/>
                     <AppRoutes/>
                 </Show>
             </main>
@@ -116,6 +117,7 @@ pub fn Frame() -> impl IntoView {
         </header>
         {move || (!online.get()).then(|| view! { <div class="offline" role="alert">{tr!(i18n, offline)}</div> })}
         <Show when=move || session.signed_in() fallback=move || view! { <SignIn/> }>
+            <crate::widgets::notices::Notices/>
             <div class="layout" class:with-kb=move || kb_open.get()>
                 <main id="main" tabindex="-1">
                     <AppRoutes/>

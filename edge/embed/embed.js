@@ -16,6 +16,7 @@
  *   board.setTheme({ '--font': 'serif' }); board.on('action_completed', fn); board.destroy();
  *
  * Events: ready, signed_in, case_opened, transcript_opened, action_completed,
+ * notice (a call of a case the user took over ended, or its results arrived),
  * token_expiring (send a new token with setToken), error.
  * The token travels only by postMessage to the board's origin and lives in
  * memory: never in a cookie or a URL. Messages are accepted only from the
@@ -81,7 +82,7 @@
         return;
       }
       if (data.board && data.board !== id) return;
-      var known = ['signed_in', 'case_opened', 'transcript_opened', 'action_completed', 'token_expiring', 'error'];
+      var known = ['signed_in', 'case_opened', 'transcript_opened', 'action_completed', 'notice', 'token_expiring', 'error'];
       if (known.indexOf(data.type) === -1) { console.warn('MediationBoard: ignored unknown message', data.type); return; }
       emit(data.type, data.payload);
     }

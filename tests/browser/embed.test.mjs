@@ -155,3 +155,32 @@ test('a sibling frame on the portal\'s own origin cannot command the board', asy
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('a call of a case the user took over ending reaches the host as a notice', async () => {
+  const c = await openCase();
+  const placed = await (await fetch(`${process.env.E2E_MEDIATION ?? 'http://127.0.0.1:18788'}/api/v1/outbound-bot/call-v2`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer sandbox-mediation-token', 'content-type': 'application/json' },
+    body: JSON.stringify({ caseId: c.caseId, mediationId: String(c.mediationId), callAuto: 0, callPersonId: c.parties[0].personId }),
+  })).json();
+  const job = placed.data[0].jobId;
+  const took = await fetch(`${EDGE}/api/cases/${c.caseId}/takeover`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await token('zhangmin')}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  assert.equal(took.status, 200);
+  // The portal signs its boards in as zhangmin.
+  const page = await openPortal();
+  await frameOf(page, 'list-pane').locator('.live[data-state="open"]').waitFor({ timeout: 20000 });
+  await page.waitForTimeout(4000);
+  await control(`/control/calls/${job}/outcome`, { status: 'Succeeded' });
+  const event = page.locator('#events li[data-board="list"][data-type="notice"]', { hasText: 'call_ended' });
+  await event.waitFor({ timeout: 20000 });
+  const text = await event.innerText();
+  const payload = JSON.parse(text.slice(text.indexOf('{')));
+  assert.deepEqual({ ...payload, message: payload.message.split(' · ')[0] }, { kind: 'call_ended', caseId: c.caseId, title: '我的案件:通话已结束', message: c.caseName });
+  await frameOf(page, 'list-pane').locator('#toasts .toast', { hasText: c.caseName }).waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -9,4 +9,5 @@ pub mod knowledge;
 pub mod load;
 pub mod markup;
 pub mod notes;
+pub mod notices;
 pub mod turn_search;

@@ -4,5 +4,6 @@ pub mod board;
 pub mod html;
 pub mod labels;
 pub mod markdown;
+pub mod notify;
 pub mod route;
 pub mod render;

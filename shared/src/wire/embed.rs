@@ -198,6 +198,9 @@ pub enum BoardEvent {
     CaseOpened { case_id: String },
     TranscriptOpened { job_id: String },
     ActionCompleted { action: String, case_id: String, ok: bool, detail: ActionDetail },
+    /// Something happened to a case the user took over (shared::view::notify):
+    /// `kind` is `call_ended` or `notes_arrived`.
+    Notice { kind: String, case_id: String, title: String, message: String },
     TokenExpiring { expires_at: Option<i64> },
     Error { code: String, message: String },
 }

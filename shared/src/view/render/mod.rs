@@ -15,6 +15,7 @@ pub mod followups;
 pub mod format;
 pub mod knowledge;
 pub mod notes;
+pub mod notify;
 pub mod search;
 pub mod actions;
 pub mod transcript;
@@ -53,6 +54,8 @@ pub const REVEAL_BUTTON: Hook = Hook { attr: "data-reveal", selector: "button[da
 /// A transcript turn: its index.
 /// A follow-up reminder's "mark done" button (`data-note-done` = the note's id).
 pub const NOTE_DONE: Hook = Hook { attr: "data-note-done", selector: "button[data-note-done]" };
+/// A toast's dismiss button (`data-notice-close` = the toast's id).
+pub const NOTICE_CLOSE: Hook = Hook { attr: "data-notice-close", selector: "button[data-notice-close]" };
 /// A button in a produced document's actions (`copy`, `print`).
 pub const DOC_BUTTON: Hook = Hook { attr: "data-act", selector: "button[data-act]" };
 /// A turn of a transcript (`data-turn` = its index in the call).

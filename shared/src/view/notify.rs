@@ -1,0 +1,97 @@
+//! Which live events a mediator is told about: those of the cases they took
+//! over. A call of theirs ended (its status became final), or the note
+//! agent's results for it arrived. The app shows each as a toast, a desktop
+//! notification when its tab is hidden, and an event to an embedding portal.
+
+use crate::wire::api::{EventKind, LiveEvent};
+use crate::wire::mediation::{BoardRecord, CallStatus};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeKind {
+    CallEnded,
+    NotesArrived,
+}
+
+impl NoticeKind {
+    /// As an embedding portal hears it (`notice` event's `kind`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeKind::CallEnded => "call_ended",
+            NoticeKind::NotesArrived => "notes_arrived",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub case_id: String,
+    pub case_name: String,
+    /// How the call ended.
+    pub status: Option<CallStatus>,
+}
+
+/// The board row an event is about: by its case, else as the case whose
+/// latest call it names.
+pub fn record_for<'a>(event: &LiveEvent, records: &'a [BoardRecord]) -> Option<&'a BoardRecord> {
+    match (&event.case_id, &event.job_id) {
+        (Some(case_id), _) => records.iter().find(|r| &r.case_id == case_id),
+        (None, Some(job_id)) => records.iter().find(|r| r.job_id.as_ref() == Some(job_id)),
+        (None, None) => None,
+    }
+}
+
+/// What `me` is told of `event` (about `record`), if anything.
+pub fn notice_for(event: &LiveEvent, record: Option<&BoardRecord>, me: &str) -> Option<Notice> {
+    let record = record.filter(|r| r.takeover_user.as_deref() == Some(me))?;
+    let (kind, status) = match event.kind {
+        EventKind::CallStatusChanged => {
+            let status = event.data.call_status.clone().filter(CallStatus::is_final)?;
+            (NoticeKind::CallEnded, Some(status))
+        }
+        EventKind::NoteStored => (NoticeKind::NotesArrived, None),
+        _ => return None,
+    };
+    Some(Notice { kind, case_id: record.case_id.clone(), case_name: record.case_name.clone(), status })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::api::RowPatch;
+
+    fn record(case_id: &str, job_id: &str, taken_by: Option<&str>) -> BoardRecord {
+        BoardRecord {
+            case_id: case_id.into(),
+            case_name: format!("{case_id} 案"),
+            job_id: Some(job_id.into()),
+            takeover_user: taken_by.map(str::to_owned),
+            ..Default::default()
+        }
+    }
+
+    fn event(kind: EventKind, case_id: Option<&str>, job_id: Option<&str>, status: Option<CallStatus>) -> LiveEvent {
+        LiveEvent { seq: 1, at: 0, kind, case_id: case_id.map(str::to_owned), job_id: job_id.map(str::to_owned), data: RowPatch { call_status: status, ..RowPatch::default() } }
+    }
+
+    #[test]
+    fn a_call_of_mine_that_ended_and_its_results_are_told_to_me_only() {
+        let records = [record("C1", "J1", Some("zhangmin")), record("C2", "J2", Some("lihua")), record("C3", "J3", None)];
+        let ended = event(EventKind::CallStatusChanged, Some("C1"), Some("J1"), Some(CallStatus::Succeeded));
+        let n = notice_for(&ended, record_for(&ended, &records), "zhangmin").unwrap();
+        assert_eq!((n.kind, n.case_id.as_str(), n.case_name.as_str(), n.status), (NoticeKind::CallEnded, "C1", "C1 案", Some(CallStatus::Succeeded)));
+        assert_eq!(notice_for(&ended, record_for(&ended, &records), "lihua"), None);
+        // Results name only the call: found by the case's latest call.
+        let notes = event(EventKind::NoteStored, None, Some("J2"), None);
+        assert_eq!(notice_for(&notes, record_for(&notes, &records), "lihua").map(|n| (n.kind, n.case_id)), Some((NoticeKind::NotesArrived, "C2".into())));
+        // Nobody's case, an unknown call, a call still under way, other kinds: nothing.
+        let none = event(EventKind::NoteStored, None, Some("J3"), None);
+        assert_eq!(notice_for(&none, record_for(&none, &records), "zhangmin"), None);
+        let unknown = event(EventKind::NoteStored, None, Some("J9"), None);
+        assert_eq!(record_for(&unknown, &records), None);
+        let ringing = event(EventKind::CallStatusChanged, Some("C1"), Some("J1"), Some(CallStatus::Executing));
+        assert_eq!(notice_for(&ringing, record_for(&ringing, &records), "zhangmin"), None);
+        let taken = event(EventKind::Takeover, Some("C1"), None, None);
+        assert_eq!(notice_for(&taken, record_for(&taken, &records), "zhangmin"), None);
+    }
+}

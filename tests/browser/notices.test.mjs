@@ -1,0 +1,71 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, control, EDGE, signedInPage, openBoard, openCase, token, assertAccessible } from './harness.mjs';
+
+let browser;
+before(async () => {
+  await control('/control/reset', {});
+  browser = await launch();
+});
+after(async () => browser?.close());
+
+const MEDIATION = process.env.E2E_MEDIATION ?? 'http://127.0.0.1:18788';
+
+test('a notification appears when a call of a case I took over ends, and only to me', async () => {
+  const c = await openCase();
+  // A call under way (placed straight at the backend), then the case taken over by zhangmin.
+  const placed = await (await fetch(`${MEDIATION}/api/v1/outbound-bot/call-v2`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer sandbox-mediation-token', 'content-type': 'application/json' },
+    body: JSON.stringify({ caseId: c.caseId, mediationId: String(c.mediationId), callAuto: 0, callPersonId: c.parties[0].personId }),
+  })).json();
+  const job = placed.data[0].jobId;
+  assert.ok(job, JSON.stringify(placed));
+  const took = await fetch(`${EDGE}/api/cases/${c.caseId}/takeover`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await token('zhangmin')}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  assert.equal(took.status, 200);
+
+  const mine = await signedInPage(browser, 'zhangmin');
+  const other = await signedInPage(browser, 'lihua');
+  for (const p of [mine, other]) {
+    await openBoard(p);
+    await p.locator('.live[data-state="open"]').waitFor({ timeout: 20000 });
+  }
+  // Let the hub see the board once with the call under way.
+  await mine.waitForTimeout(4000);
+  await control(`/control/calls/${job}/outcome`, { status: 'Succeeded' });
+
+  const toast = mine.locator('#toasts .toast', { hasText: '我的案件:通话已结束' });
+  await toast.waitFor({ timeout: 20000 });
+  assert.match(await toast.innerText(), new RegExp(c.caseName));
+  assert.equal(await toast.locator('a').getAttribute('href'), `/cases/${c.caseId}`);
+  await assertAccessible(mine, 'board with a notice');
+  // lihua's board had the same event and shows nothing: the case is not hers.
+  await other.waitForTimeout(1000);
+  assert.equal(await other.locator('#toasts .toast').count(), 0);
+
+  // Dismissed with its button.
+  await toast.getByRole('button', { name: '关闭这条通知' }).click();
+  await mine.waitForFunction(() => ![...document.querySelectorAll('#toasts .toast')].some((t) => t.innerText.includes('通话已结束')));
+  assert.deepEqual(mine.errors, []);
+  assert.deepEqual(other.errors, []);
+  await mine.close();
+  await other.close();
+});
+
+test('the notification tone can be turned off and stays off', async () => {
+  const page = await signedInPage(browser, 'zhangmin');
+  await openBoard(page);
+  const sound = page.locator('#notice-sound');
+  assert.equal(await sound.getAttribute('aria-pressed'), 'true');
+  await sound.click();
+  assert.equal(await sound.getAttribute('aria-pressed'), 'false');
+  await page.reload();
+  await page.locator('table.board tbody tr.row').first().waitFor({ timeout: 20000 });
+  assert.equal(await page.locator('#notice-sound').getAttribute('aria-pressed'), 'false');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
