@@ -35,6 +35,11 @@ pub async fn place(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     if key.trim().is_empty() || key.len() > 100 {
         return Err(Failure::field(&shared::FieldError::new("Idempotency-Key", "header is required (1 to 100 characters), e.g. a UUID per submit")));
     }
+    // One call of a bulk run from the board: the run's id goes into the audit trail.
+    let run = req.headers().get("X-Bulk-Run")?;
+    if let Some(r) = &run {
+        require_id("X-Bulk-Run", r).map_err(|e| Failure::field(&e))?;
+    }
     let call: CallRequest = http::read_json(&mut req, 16 * 1024).await?;
     call.validate().map_err(|e| Failure::field(&e))?;
     let db = store::db(&ctx.env)?;
@@ -56,7 +61,11 @@ pub async fn place(mut req: Request, ctx: RouteContext<Context>) -> Reply {
         Claim::New => {}
     }
     let result = upstream::call::<Vec<CallResult>>(&ctx.env, Method::Post, paths::CALL_V2, Some(body), Shape::Envelope).await;
-    audit(&ctx.env, &claims, "call", Some(&call.case_id), Some(&call.call_person_id), &result).await;
+    let target = match &run {
+        Some(r) => format!("{} · bulk run {r}", call.call_person_id),
+        None => call.call_person_id.clone(),
+    };
+    audit(&ctx.env, &claims, "call", Some(&call.case_id), Some(&target), &result).await;
     match result {
         Ok(answered) => {
             let response = PlaceCallResponse { results: answered.data };
