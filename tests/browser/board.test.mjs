@@ -27,8 +27,10 @@ test('the board lists every case with stage, party, status, time and duration', 
   assert.equal(await page.locator('.shown').innerText(), `显示 ${total} / ${total} 个案件`);
   const first = page.locator('table.board tbody tr.row').first();
   const cells = await first.locator('td').allInnerTexts();
-  assert.equal(cells.length, 7);
-  assert.ok(cells[0].length > 4, 'case name and id');
+  // The selection checkbox, then the case and its six columns.
+  assert.equal(cells.length, 8);
+  assert.equal(await first.locator('td.pick input[type=checkbox]').count(), 1);
+  assert.ok(cells[1].length > 4, 'case name and id');
   // Phone numbers never appear unmasked for a mediator.
   const html = await page.content();
   const some = (await backend('/api/v1/mediation-timeline/v2/board')).data[0].parties[0].phoneNumber;
@@ -43,7 +45,7 @@ test('filters and search live in the URL and can be shared', async () => {
   await openBoard(page);
   await page.selectOption('#filter-stage', 'follow_up');
   await page.waitForURL(/stage=follow_up/);
-  const stages = await page.locator('table.board tbody tr.row td:nth-child(2)').allInnerTexts();
+  const stages = await page.locator('table.board tbody tr.row td:nth-child(3)').allInnerTexts();
   assert.ok(stages.length > 0 && stages.every((s) => s === '履约回访'), stages.join());
   await page.fill('#board-search', '刘树杰');
   await page.waitForURL(/q=/);
@@ -67,7 +69,7 @@ test('filters and search live in the URL and can be shared', async () => {
   assert.equal(await page.locator('.shown').innerText(), `显示 ${n} / ${all} 个案件`);
   // The table holds exactly those rows (it renders the ones in view), each with that status.
   assert.equal(await page.locator('table.board').getAttribute('aria-rowcount'), String(n + 1));
-  const statuses = await page.locator('table.board tbody tr.row td:nth-child(4)').allInnerTexts();
+  const statuses = await page.locator('table.board tbody tr.row td:nth-child(5)').allInnerTexts();
   // The board renders the rows in view plus 20 (app/src/screens/board.rs, 44 px a row).
   const capacity = await page.locator('.table-scroll').evaluate((el) => Math.floor(Math.max(el.clientHeight, 200) / 44) + 20);
   assert.ok(n > 0);

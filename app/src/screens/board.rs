@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use shared::view::board::{filter_rows, BoardFilter, SortKey, Taken};
 use shared::view::render::board::{chips_html, rows_html, ROW_HEIGHT};
 use shared::view::render::format::stage_label;
-use shared::view::render::{CASE_ROW, STATUS_BUTTON};
+use shared::view::render::{CASE_ROW, PICK, STATUS_BUTTON};
 use shared::wire::mediation::Stage;
 
 use crate::services::board_data::{BoardState, Load};
@@ -75,6 +75,8 @@ pub fn Board() -> impl IntoView {
     let total = Memo::new(move |_| state.records.with(|r| r.len()));
     let no_cases = Memo::new(move |_| total.get() == 0);
     let load = Memo::new(move |_| state.load.get());
+    // The cases picked for a bulk run (kept across filter changes).
+    let selected = RwSignal::new(Vec::<String>::new());
 
     let change = move |edit: fn(&mut BoardFilter, String)| {
         move |ev: leptos::ev::Event| {
@@ -173,6 +175,7 @@ pub fn Board() -> impl IntoView {
                 <button type="button" class="btn ghost" on:click=clear>{tr!(i18n, board.clear)}</button>
             </form>
             <crate::widgets::followups::DueToday/>
+            <crate::widgets::bulk::BulkBar selected=selected/>
             <crate::widgets::turn_search::TurnSearch/>
             <div class="status-chips" role="group" aria-label=tr!(i18n, board.counts) node_ref=chips
                 on:click=move |ev| {
@@ -191,7 +194,7 @@ pub fn Board() -> impl IntoView {
                     </div>
                 }.into_any(),
                 Load::Ready if no_cases.get() => view! { <p class="empty">{tr!(i18n, board.no_cases)}</p> }.into_any(),
-                Load::Ready => view! { <BoardTable rows=rows/> }.into_any(),
+                Load::Ready => view! { <BoardTable rows=rows selected=selected/> }.into_any(),
             }}
         </section>
     }
@@ -199,7 +202,7 @@ pub fn Board() -> impl IntoView {
 
 /// The table, rendering only the rows in view.
 #[component]
-fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
+fn BoardTable(rows: Memo<Vec<usize>>, selected: RwSignal<Vec<String>>) -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_context::<BoardState>();
     let scroller = NodeRef::<leptos::html::Div>::new();
@@ -238,6 +241,16 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
         if markup::clicked(&ev, "a").is_some() {
             return;
         }
+        // A row's checkbox (mouse, or Space from the keyboard) selects it for a bulk run.
+        if let Some(id) = markup::clicked(&ev, PICK.selector).and_then(|c| c.get_attribute(PICK.attr)) {
+            selected.update(|s| match s.iter().position(|x| *x == id) {
+                Some(i) => {
+                    s.remove(i);
+                }
+                None => s.push(id),
+            });
+            return;
+        }
         if let Some(case_id) = markup::clicked(&ev, CASE_ROW.selector).and_then(|row| row.get_attribute(CASE_ROW.attr)) {
             nav.navigate(&crate::services::embed::case_href(&case_id), false);
         }
@@ -254,7 +267,7 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
     let body = NodeRef::<leptos::html::Tbody>::new();
     markup::keep_rendered(body, CASE_ROW.attr, move || {
         let (start, end, _) = window.get();
-        rows.with(|r| state.records.with(|records| rows_html(markup::ctx(i18n), records, r, start, end)))
+        rows.with(|r| state.records.with(|records| selected.with(|s| rows_html(markup::ctx(i18n), records, r, start, end, s))))
     });
 
     view! {
@@ -267,6 +280,7 @@ fn BoardTable(rows: Memo<Vec<usize>>) -> impl IntoView {
             <table class="board" aria-rowcount=move || window.get().2 + 1>
                 <thead>
                     <tr aria-rowindex="1">
+                        <th scope="col"><span class="sr-only">{tr!(i18n, bulk.pick_col)}</span></th>
                         <th scope="col">{tr!(i18n, board.col_case)}</th>
                         <th scope="col">{tr!(i18n, board.col_stage)}</th>
                         <th scope="col">{tr!(i18n, board.col_person)}</th>

@@ -53,26 +53,26 @@ impl Api {
 
     /// GET for a view: aborted if the view that asked is cleaned up first.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiFailure> {
-        let text = self.send(Method::GET, path, None, None, true).await?;
+        let text = self.send(Method::GET, path, None, None, None, true).await?;
         parse(&text)
     }
 
     pub async fn post<T: DeserializeOwned, B: Serialize>(&self, path: &str, body: &B) -> Result<T, ApiFailure> {
         let body = serde_json::to_string(body).map_err(|e| network(e.to_string()))?;
-        let text = self.send(Method::POST, path, Some(body), None, false).await?;
+        let text = self.send(Method::POST, path, Some(body), None, None, false).await?;
         parse(&text)
     }
 
-    /// POST with an `Idempotency-Key` (placing a call).
-    pub async fn post_once<T: DeserializeOwned, B: Serialize>(&self, path: &str, body: &B, key: &str) -> Result<T, ApiFailure> {
+    /// POST with an `Idempotency-Key` (placing a call), and the bulk run it is part of.
+    pub async fn post_once<T: DeserializeOwned, B: Serialize>(&self, path: &str, body: &B, key: &str, run: Option<&str>) -> Result<T, ApiFailure> {
         let body = serde_json::to_string(body).map_err(|e| network(e.to_string()))?;
-        let text = self.send(Method::POST, path, Some(body), Some(key), false).await?;
+        let text = self.send(Method::POST, path, Some(body), Some(key), run, false).await?;
         parse(&text)
     }
 
     /// `abortable`: reads are aborted when the view that asked goes away;
     /// actions (POSTs) always run to the end, so their outcome is never lost.
-    async fn send(&self, method: Method, path: &str, body: Option<String>, key: Option<&str>, abortable: bool) -> Result<String, ApiFailure> {
+    async fn send(&self, method: Method, path: &str, body: Option<String>, key: Option<&str>, run: Option<&str>, abortable: bool) -> Result<String, ApiFailure> {
         let controller = if abortable { web_sys::AbortController::new().ok() } else { None };
         let signal = controller.as_ref().map(|c| c.signal());
         if controller.is_some() {
@@ -90,6 +90,9 @@ impl Api {
         }
         if let Some(key) = key {
             request = request.header("Idempotency-Key", key);
+        }
+        if let Some(run) = run {
+            request = request.header("X-Bulk-Run", run);
         }
         let request = match body {
             Some(body) => request.header("Content-Type", "application/json").body(body),

@@ -133,7 +133,7 @@ pub fn CallAction(record: Memo<Option<BoardRecord>>) -> impl IntoView {
         let key = key.get_value();
         let case_id = request.case_id.clone();
         let run = async move {
-            let res = api.post_once::<PlacedCalls, _>("/api/calls", &request, &key).await?;
+            let res = api.post_once::<PlacedCalls, _>("/api/calls", &request, &key, None).await?;
             let detail = ActionDetail::CallPlaced(res.results.clone());
             result.set(Some(res));
             Ok(detail)

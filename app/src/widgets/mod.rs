@@ -3,6 +3,7 @@
 //! `shared::view::render` into the page.
 
 pub mod actions;
+pub mod bulk;
 pub mod dialog;
 pub mod followups;
 pub mod knowledge;

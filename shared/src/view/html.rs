@@ -120,6 +120,12 @@ impl<'a> Tag<'a> {
         self.h.close(self.name)
     }
 
+    /// A void element (`input`, `br`): `<tag …>`, which has no end tag.
+    pub fn void(self) -> &'a mut Html {
+        self.h.out.push('>');
+        self.h
+    }
+
     /// No content: `<tag …></tag>`.
     pub fn empty(self) -> &'a mut Html {
         self.h.out.push('>');

@@ -2,11 +2,12 @@
 //! stand for the rows out of view) and its status chips.
 
 use crate::view::html::Html;
+use crate::view::labels::fill;
 use crate::view::route::Page;
 use crate::wire::mediation::{BoardRecord, CallStatus};
 
 use super::format::{duration, stage_label, status_class, status_label, status_value_label};
-use super::{Ctx, Strings, CASE_ROW, STATUS_BUTTON};
+use super::{Ctx, Strings, CASE_ROW, PICK, STATUS_BUTTON};
 
 /// The height of one board row in pixels (the spacers and the scroll
 /// position are counted in rows).
@@ -31,29 +32,35 @@ pub fn chips_html(t: &Strings, counts: &[(String, usize)], selected: Option<&str
 
 /// The rows `start..end` of the filtered list `rows` (indices into
 /// `records`), between two spacers that stand for the rows out of view.
-pub fn rows_html(cx: Ctx, records: &[BoardRecord], rows: &[usize], start: usize, end: usize) -> String {
+/// `selected`: the case ids whose checkbox is ticked.
+pub fn rows_html(cx: Ctx, records: &[BoardRecord], rows: &[usize], start: usize, end: usize, selected: &[String]) -> String {
     let mut h = Html::new();
     let spacer = |h: &mut Html, n: usize| {
         h.tag("tr").class("spacer").attr("aria-hidden", "true").attr("style", &format!("height: {}px", n * ROW_HEIGHT)).empty();
     };
     spacer(&mut h, start);
     for (k, &i) in rows[start..end].iter().enumerate() {
-        row_html(&mut h, cx, &records[i], start + k);
+        row_html(&mut h, cx, &records[i], start + k, selected.contains(&records[i].case_id));
     }
     if rows.is_empty() {
         h.tag("tr").class("no-match").body(|h| {
-            h.tag("td").attr("colspan", "7").class("empty").attr("role", "status").text(cx.t.board.empty);
+            h.tag("td").attr("colspan", "8").class("empty").attr("role", "status").text(cx.t.board.empty);
         });
     }
     spacer(&mut h, rows.len() - end);
     h.finish()
 }
 
-fn row_html(h: &mut Html, cx: Ctx, record: &BoardRecord, position: usize) {
+fn row_html(h: &mut Html, cx: Ctx, record: &BoardRecord, position: usize, picked: bool) {
     let dash = |s: &str| if s.is_empty() { "—".to_owned() } else { s.to_owned() };
     let start = record.start_time.get(5..16.min(record.start_time.len())).unwrap_or_default();
     let href = Page::Case { case_id: record.case_id.clone() }.href(cx.embedded);
     h.tag("tr").class("row").attr(CASE_ROW.attr, &record.case_id).num("aria-rowindex", position as i64 + 2).body(|h| {
+        h.tag("td").class("pick").body(|h| {
+            let label = fill(cx.t.bulk.pick, &[("name", &record.case_name)]);
+            let input = h.tag("input").attr("type", "checkbox").attr(PICK.attr, &record.case_id).attr("aria-label", &label);
+            if picked { input.flag("checked") } else { input }.void();
+        });
         h.tag("td").class("case").body(|h| {
             h.tag("a").attr("href", &href).text(&record.case_name);
             h.el("small", "", &record.case_id);
@@ -89,13 +96,16 @@ mod tests {
     fn rows_link_to_their_case_escaped_and_between_spacers() {
         let cx = Ctx { t: Locale::zh_CN.strings(), embedded: true };
         let records = vec![record("C-1", "<b>王</b>"), record("C 2", "李")];
-        let html = rows_html(cx, &records, &[1, 0], 0, 2);
+        let html = rows_html(cx, &records, &[1, 0], 0, 2, &["C-1".to_owned()]);
         assert!(html.starts_with("<tr class=\"spacer\" aria-hidden=\"true\" style=\"height: 0px\"></tr><tr class=\"row\" data-case-id=\"C 2\" aria-rowindex=\"2\">"), "{html}");
         assert!(html.contains("<a href=\"/embed/cases/C%202\">李</a>"), "{html}");
+        // Each row's checkbox is named after its case; the selected ones ticked.
+        assert!(html.contains("<td class=\"pick\"><input type=\"checkbox\" data-pick=\"C 2\" aria-label=\"选择 李\"></td>"), "{html}");
+        assert!(html.contains("<input type=\"checkbox\" data-pick=\"C-1\" aria-label=\"选择 &lt;b&gt;王&lt;/b&gt;\" checked>"), "{html}");
         assert!(html.contains("&lt;b&gt;王&lt;/b&gt;"), "{html}");
         assert!(html.contains("<span class=\"st st-connected\">已接通</span>"), "{html}");
         assert_eq!(html.matches("<tr").count(), html.matches("</tr>").count());
-        let none = rows_html(cx, &records, &[], 0, 0);
+        let none = rows_html(cx, &records, &[], 0, 0, &[]);
         assert!(none.contains(&format!("role=\"status\">{}</td>", cx.t.board.empty)), "{none}");
     }
 

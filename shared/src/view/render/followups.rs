@@ -21,7 +21,7 @@ pub fn form_html(t: &Strings) -> String {
         });
         h.tag("label").class("field").body(|h| {
             h.el("span", "", t.due);
-            h.tag("input").attr("type", "date").attr("id", "note-due").empty();
+            h.tag("input").attr("type", "date").attr("id", "note-due").void();
         });
         h.tag("button").attr("type", "submit").class("btn").text(t.add);
     });
@@ -145,6 +145,6 @@ mod tests {
     fn the_form_limits_the_text() {
         let html = form_html(Locale::en.strings());
         assert!(html.contains("<textarea id=\"note-text\" rows=\"2\" required maxlength=\"1000\"></textarea>"), "{html}");
-        assert!(html.contains("<input type=\"date\" id=\"note-due\">"), "{html}");
+        assert!(html.contains("<input type=\"date\" id=\"note-due\"></label>"), "{html}");
     }
 }

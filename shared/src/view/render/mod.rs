@@ -10,6 +10,7 @@
 //! listener matches, declared once here and used on both sides.
 
 pub mod board;
+pub mod bulk;
 pub mod case;
 pub mod followups;
 pub mod format;
@@ -56,6 +57,10 @@ pub const REVEAL_BUTTON: Hook = Hook { attr: "data-reveal", selector: "button[da
 pub const NOTE_DONE: Hook = Hook { attr: "data-note-done", selector: "button[data-note-done]" };
 /// A toast's dismiss button (`data-notice-close` = the toast's id).
 pub const NOTICE_CLOSE: Hook = Hook { attr: "data-notice-close", selector: "button[data-notice-close]" };
+/// A bulk-run button on the board (`data-bulk` = `call`, `clear` or `stop`).
+pub const BULK_BUTTON: Hook = Hook { attr: "data-bulk", selector: "button[data-bulk]" };
+/// A board row's selection checkbox (`data-pick` = the case id).
+pub const PICK: Hook = Hook { attr: "data-pick", selector: "input[data-pick]" };
 /// A button in a produced document's actions (`copy`, `print`).
 pub const DOC_BUTTON: Hook = Hook { attr: "data-act", selector: "button[data-act]" };
 /// A turn of a transcript (`data-turn` = its index in the call).

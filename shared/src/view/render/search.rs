@@ -36,7 +36,7 @@ pub fn form_html(cx: Ctx) -> String {
                 .num("minlength", MIN_QUERY as i64)
                 .num("maxlength", MAX_QUERY as i64)
                 .attr("placeholder", t.placeholder)
-                .empty();
+                .void();
         });
         h.tag("button").attr("type", "submit").class("btn").text(t.go);
     });
@@ -151,7 +151,7 @@ mod tests {
         let cx = Ctx { t: Locale::zh_CN.strings(), embedded: false };
         let form = form_html(cx);
         assert!(form.contains("<input type=\"search\" id=\"turn-search-q\" autocomplete=\"off\" required minlength=\"2\" maxlength=\"50\""), "{form}");
-        assert!(form.contains("<button type=\"submit\" class=\"btn\">搜索</button>"), "{form}");
+        assert!(form.contains(&format!("placeholder=\"{}\"></label><button type=\"submit\" class=\"btn\">搜索</button>", cx.t.search.placeholder)), "{form}");
         assert_eq!(state_html(cx, &Ok(None)), "<p role=\"status\">正在搜索…</p>");
         assert_eq!(state_html(cx, &Err("<q> 太短".into())), "<p class=\"error\" role=\"alert\">搜索失败:&lt;q&gt; 太短</p>");
     }
