@@ -154,3 +154,47 @@ test('typing in the search, clearing it and opening a case at once raises no err
   assert.equal(await page.locator('#case-title').count(), 1);
   await page.close();
 });
+
+test('dispute kind, call type, last-call days and amount narrow the board, in the URL', async () => {
+  const page = await signedInPage(browser);
+  await openBoard(page);
+  const all = (await backend('/api/v1/mediation-timeline/v2/board')).data;
+  const wages = all.filter((c) => c.disputeType === 'wage_arrears');
+  assert.ok(wages.length > 1 && wages.length < all.length, 'the seed has wage cases and others');
+  await page.selectOption('#filter-dispute', 'wage_arrears');
+  await page.waitForURL(/dispute=wage_arrears/);
+  assert.equal(await page.locator('.shown').innerText(), `显示 ${wages.length} / ${all.length} 个案件`);
+  // At least 10,000 yuan: the wage cases with such an amount (cases without one drop out).
+  const big = wages.filter((c) => c.amount && Number(c.amount) >= 10000);
+  await page.fill('#filter-min', '10000');
+  await page.press('#filter-min', 'Tab');
+  await page.waitForURL(/min=10000/);
+  assert.equal(await page.locator('.shown').innerText(), `显示 ${big.length} / ${all.length} 个案件`);
+  const names = await page.locator('table.board tbody tr.row td.case a').allInnerTexts();
+  assert.deepEqual(names.sort(), big.map((c) => c.caseName).sort());
+  // The same URL opens the same view, the fields showing their values.
+  const other = await signedInPage(browser, 'wanglei', 'supervisor');
+  await other.goto(page.url());
+  await other.locator('table.board tbody tr.row').first().waitFor();
+  assert.equal(await other.locator('#filter-dispute').inputValue(), 'wage_arrears');
+  assert.equal(await other.locator('#filter-min').inputValue(), '10000');
+  assert.equal(await other.locator('.shown').innerText(), `显示 ${big.length} / ${all.length} 个案件`);
+  // A day range of the last call, and the call type.
+  const day = all.find((c) => c.startTime)?.startTime.slice(0, 10);
+  await page.click('text=清除筛选');
+  await page.fill('#filter-from', day);
+  await page.fill('#filter-to', day);
+  await page.press('#filter-to', 'Tab');
+  await page.waitForURL(new RegExp(`\\?from=${day}&to=${day}$`));
+  const onDay = all.filter((c) => c.startTime && c.startTime.slice(0, 10) === day);
+  assert.equal(await page.locator('.shown').innerText(), `显示 ${onDay.length} / ${all.length} 个案件`);
+  await page.click('text=清除筛选');
+  await page.selectOption('#filter-type', 'follow_up');
+  await page.waitForURL(/type=follow_up/);
+  assert.equal(await page.locator('.shown').innerText(), `显示 ${all.filter((c) => c.callType === 'follow_up').length} / ${all.length} 个案件`);
+  await assertAccessible(page, 'board with filters');
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(other.errors, []);
+  await page.close();
+  await other.close();
+});

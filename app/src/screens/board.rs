@@ -5,10 +5,10 @@
 
 use leptos::prelude::*;
 use shared::view::board::{filter_rows, BoardFilter, SortKey, Taken};
-use shared::view::render::board::{chips_html, rows_html, ROW_HEIGHT};
+use shared::view::render::board::{chips_html, more_filters_html, rows_html, ROW_HEIGHT};
 use shared::view::render::format::stage_label;
 use shared::view::render::{CASE_ROW, PICK, STATUS_BUTTON};
-use shared::wire::mediation::Stage;
+use shared::wire::mediation::{CallType, DisputeType, Stage};
 
 use crate::services::board_data::{BoardState, Load};
 use crate::widgets::markup;
@@ -88,6 +88,28 @@ pub fn Board() -> impl IntoView {
         }
     };
     let on_stage = change(|f, v| f.stage = (!v.is_empty()).then(|| Stage::parse(&v)));
+    // Dispute kind, call type, last call's days, amounts: one HTML string and
+    // one listener (shared::view::render::board::more_filters_html).
+    let more = Memo::new(move |_| {
+        let f = filter.get();
+        BoardFilter { dispute: f.dispute, call_type: f.call_type, from: f.from, to: f.to, min_amount: f.min_amount, max_amount: f.max_amount, ..BoardFilter::default() }
+    });
+    let on_more = move |ev: leptos::ev::Event| {
+        let Some(id) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()).map(|e| e.id()) else { return };
+        let v = event_target_value(&ev);
+        let mut f = filter.get_untracked();
+        let some = |v: &str| (!v.is_empty()).then(|| v.to_owned());
+        match id.as_str() {
+            "filter-dispute" => f.dispute = some(&v).map(|v| DisputeType::parse(&v)),
+            "filter-type" => f.call_type = some(&v).map(|v| CallType::parse(&v)),
+            "filter-from" => f.from = some(&v),
+            "filter-to" => f.to = some(&v),
+            "filter-min" => f.min_amount = v.parse().ok(),
+            "filter-max" => f.max_amount = v.parse().ok(),
+            _ => return,
+        }
+        set_filter(f);
+    };
     let on_taken = change(|f, v| {
         f.taken = match v.as_str() {
             "yes" => Some(Taken::Yes),
@@ -150,6 +172,7 @@ pub fn Board() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
+                <div class="more-filters" on:change=on_more inner_html=move || more.with(|f| more_filters_html(i18n.strings(), f))></div>
                 <label class="field">
                     <span>{tr!(i18n, board.taken)}</span>
                     <select id="filter-taken" on:change=on_taken

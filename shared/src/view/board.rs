@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use crate::wire::mediation::{BoardRecord, CallStatus, Stage};
+use crate::wire::mediation::{BoardRecord, CallStatus, CallType, DisputeType, Stage};
 
 /// Sort orders offered on the board.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -54,6 +54,33 @@ pub struct BoardFilter {
     /// Party name, case id, or the last digits of a phone number.
     pub query: String,
     pub sort: SortKey,
+    /// The kind of dispute (`dispute=`).
+    pub dispute: Option<DisputeType>,
+    /// The type of the case's last call (`type=`).
+    pub call_type: Option<CallType>,
+    /// The day of the last call, from and to (inclusive), `yyyy-MM-dd` (`from=`, `to=`).
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// The amount in dispute, in yuan, at least and at most (`min=`, `max=`).
+    pub min_amount: Option<u64>,
+    pub max_amount: Option<u64>,
+}
+
+/// An amount of yuan as written by the backend ("28320.00", "3742") in fen;
+/// read by hand because `str::parse::<f64>` brings core's float parser
+/// (about 17 KB gzipped) into the board's bundle.
+fn fen_of(amount: &str) -> Option<u64> {
+    let (yuan, fraction) = amount.trim().split_once('.').unwrap_or((amount.trim(), ""));
+    if yuan.is_empty() || !yuan.bytes().all(|b| b.is_ascii_digit()) || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let cents = fraction.bytes().chain(std::iter::repeat(b'0')).take(2).fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
+    yuan.parse::<u64>().ok()?.checked_mul(100)?.checked_add(cents)
+}
+
+/// A day as a filter takes it: `yyyy-MM-dd`, else nothing.
+fn day(v: &str) -> Option<String> {
+    crate::wire::followup::check_date(v).is_ok().then(|| v.to_owned())
 }
 
 /// `none` as a status filter: cases with no call yet.
@@ -88,6 +115,12 @@ impl BoardFilter {
                 "mine" => f.mine = v == "1" || v == "true",
                 "q" => f.query = v,
                 "sort" => f.sort = SortKey::parse(&v).unwrap_or_default(),
+                "dispute" if !v.is_empty() => f.dispute = Some(DisputeType::parse(&v)),
+                "type" if !v.is_empty() => f.call_type = Some(CallType::parse(&v)),
+                "from" => f.from = day(&v),
+                "to" => f.to = day(&v),
+                "min" => f.min_amount = v.parse().ok(),
+                "max" => f.max_amount = v.parse().ok(),
                 _ => {}
             }
         }
@@ -116,6 +149,22 @@ impl BoardFilter {
         }
         if self.sort != SortKey::default() {
             parts.push(format!("sort={}", self.sort.as_str()));
+        }
+        if let Some(d) = &self.dispute {
+            parts.push(format!("dispute={}", encode(d.as_str())));
+        }
+        if let Some(t) = &self.call_type {
+            parts.push(format!("type={}", encode(t.as_str())));
+        }
+        for (name, v) in [("from", &self.from), ("to", &self.to)] {
+            if let Some(v) = v {
+                parts.push(format!("{name}={v}"));
+            }
+        }
+        for (name, v) in [("min", self.min_amount), ("max", self.max_amount)] {
+            if let Some(v) = v {
+                parts.push(format!("{name}={v}"));
+            }
         }
         parts.join("&")
     }
@@ -159,6 +208,22 @@ impl<'a> Prepared<'a> {
         }
         if f.mine && r.takeover_user.as_deref() != Some(me) {
             return false;
+        }
+        if f.dispute.as_ref().is_some_and(|d| &r.dispute_type != d) || f.call_type.is_some() && r.call_type != f.call_type {
+            return false;
+        }
+        // The last call's day: `start_time` is `yyyy-MM-dd HH:mm:ss`; a case without one is outside any range.
+        if f.from.is_some() || f.to.is_some() {
+            let Some(d) = r.start_time.get(..10) else { return false };
+            if f.from.as_deref().is_some_and(|from| d < from) || f.to.as_deref().is_some_and(|to| d > to) {
+                return false;
+            }
+        }
+        if f.min_amount.is_some() || f.max_amount.is_some() {
+            let Some(fen) = r.amount.as_deref().and_then(fen_of) else { return false };
+            if f.min_amount.is_some_and(|m| fen < m * 100) || f.max_amount.is_some_and(|m| fen > m * 100) {
+                return false;
+            }
         }
         if self.query.is_empty() {
             return true;
@@ -327,6 +392,39 @@ mod tests {
     }
 
     #[test]
+    fn dispute_call_type_last_call_day_and_amount_narrow_the_board() {
+        let mut records = data();
+        records[0].amount = Some("3742.00".into());
+        records[0].call_type = Some(CallType::FollowUp);
+        records[1].amount = Some("28320".into());
+        records[1].dispute_type = DisputeType::Tenancy;
+        records[1].call_type = Some(CallType::Agreement);
+        records[1].start_time = "2026-11-20 09:00:00".into();
+        let ids = |q: &str| {
+            let f = BoardFilter::from_query(q);
+            records.iter().filter(|r| f.matches(r, "", "zhangmin")).map(|r| r.case_id.as_str()).collect::<Vec<_>>()
+        };
+        assert_eq!(ids("dispute=tenancy"), ["B2"]);
+        assert_eq!(ids("dispute=wage_arrears"), ["A1", "C3"]);
+        assert_eq!(ids("type=follow_up"), ["A1"]);
+        assert_eq!(ids("from=2026-11-21"), ["A1", "C3"]);
+        assert_eq!(ids("from=2026-11-20&to=2026-11-20"), ["B2"]);
+        // An amount range leaves out cases without an amount.
+        assert_eq!(ids("min=5000"), ["B2"]);
+        assert_eq!(ids("max=5000"), ["A1"]);
+        assert_eq!(ids("min=3742&max=3742"), ["A1"]);
+        assert_eq!((fen_of("3742.5"), fen_of(" 28320 "), fen_of("1,000"), fen_of(".5"), fen_of("abc")), (Some(374_250), Some(2_832_000), None, None, None));
+        let mut over = records[0].clone();
+        over.amount = Some("3742.01".into());
+        assert!(!BoardFilter::from_query("max=3742").matches(&over, "", "zhangmin"));
+        // What cannot be read is no filter.
+        assert_eq!(ids("from=yesterday&min=lots"), ["A1", "B2", "C3"]);
+        let f = BoardFilter::from_query("type=agreement&dispute=tenancy&from=2026-11-01&to=2026-11-30&min=100&max=50000");
+        assert_eq!(f.to_query(), "dispute=tenancy&type=agreement&from=2026-11-01&to=2026-11-30&min=100&max=50000");
+        assert_eq!(BoardFilter::from_query(&f.to_query()), f);
+    }
+
+    #[test]
     fn query_round_trip() {
         let f = BoardFilter {
             stage: Some(Stage::FollowUp),
@@ -335,6 +433,7 @@ mod tests {
             mine: true,
             query: "刘 树".into(),
             sort: SortKey::Duration,
+            ..BoardFilter::default()
         };
         assert_eq!(BoardFilter::from_query(&f.to_query()), f);
         assert_eq!(BoardFilter::default().to_query(), "");

@@ -4,9 +4,10 @@
 use crate::view::html::Html;
 use crate::view::labels::fill;
 use crate::view::route::Page;
-use crate::wire::mediation::{BoardRecord, CallStatus};
+use crate::view::board::BoardFilter;
+use crate::wire::mediation::{BoardRecord, CallStatus, CallType, DisputeType};
 
-use super::format::{duration, stage_label, status_class, status_label, status_value_label};
+use super::format::{call_type_label, dispute_label, duration, stage_label, status_class, status_label, status_value_label};
 use super::{Ctx, Strings, CASE_ROW, PICK, STATUS_BUTTON};
 
 /// The height of one board row in pixels (the spacers and the scroll
@@ -27,6 +28,45 @@ pub fn chips_html(t: &Strings, counts: &[(String, usize)], selected: Option<&str
                 h.el("span", "", &status_value_label(t, value)).text(" ").el("b", "", &n.to_string());
             });
     }
+    h.finish()
+}
+
+/// The filters beyond stage, status and takeover: dispute kind, call type,
+/// the last call's day range and the amount range, each a labelled field
+/// showing the filter's value (`#filter-dispute`, `#filter-type`,
+/// `#filter-from`, `#filter-to`, `#filter-min`, `#filter-max`).
+pub fn more_filters_html(t: &Strings, f: &BoardFilter) -> String {
+    let b = &t.board;
+    let mut h = Html::new();
+    let select = |h: &mut Html, id: &'static str, label: &str, chosen: Option<&str>, options: &[(&str, String)]| {
+        h.tag("label").class("field").body(|h| {
+            h.el("span", "", label);
+            h.tag("select").attr("id", id).body(|h| {
+                h.tag("option").attr("value", "").text(b.all);
+                for (value, text) in options {
+                    let o = h.tag("option").attr("value", value);
+                    if chosen == Some(*value) { o.flag("selected") } else { o }.text(text);
+                }
+            });
+        });
+    };
+    let disputes = [DisputeType::WageArrears, DisputeType::Neighbour, DisputeType::Consumer, DisputeType::Tenancy];
+    let options: Vec<(&str, String)> = disputes.iter().map(|d| (d.as_str(), dispute_label(t, d))).collect();
+    select(&mut h, "filter-dispute", b.dispute, f.dispute.as_ref().map(|d| d.as_str()), &options);
+    let types = [CallType::Agreement, CallType::FollowUp];
+    let options: Vec<(&str, String)> = types.iter().map(|c| (c.as_str(), call_type_label(t, c))).collect();
+    select(&mut h, "filter-type", b.call_type, f.call_type.as_ref().map(|c| c.as_str()), &options);
+    let input = |h: &mut Html, id: &'static str, kind: &'static str, label: &str, value: String| {
+        h.tag("label").class("field").body(|h| {
+            h.el("span", "", label);
+            let i = h.tag("input").attr("type", kind).attr("id", id).attr("value", &value);
+            if kind == "number" { i.attr("min", "0").attr("step", "1") } else { i }.void();
+        });
+    };
+    input(&mut h, "filter-from", "date", b.from, f.from.clone().unwrap_or_default());
+    input(&mut h, "filter-to", "date", b.to, f.to.clone().unwrap_or_default());
+    input(&mut h, "filter-min", "number", b.min, f.min_amount.map(|v| v.to_string()).unwrap_or_default());
+    input(&mut h, "filter-max", "number", b.max, f.max_amount.map(|v| v.to_string()).unwrap_or_default());
     h.finish()
 }
 
@@ -107,6 +147,20 @@ mod tests {
         assert_eq!(html.matches("<tr").count(), html.matches("</tr>").count());
         let none = rows_html(cx, &records, &[], 0, 0, &[]);
         assert!(none.contains(&format!("role=\"status\">{}</td>", cx.t.board.empty)), "{none}");
+    }
+
+    #[test]
+    fn the_other_filters_show_the_filter_s_values() {
+        let t = Locale::zh_CN.strings();
+        let f = BoardFilter::from_query("dispute=tenancy&type=follow_up&from=2026-11-01&min=500");
+        let html = more_filters_html(t, &f);
+        assert!(html.contains(&format!("<option value=\"tenancy\" selected>{}</option>", dispute_label(t, &DisputeType::Tenancy))), "{html}");
+        assert!(html.contains(&format!("<option value=\"follow_up\" selected>{}</option>", call_type_label(t, &CallType::FollowUp))), "{html}");
+        assert!(html.contains("<input type=\"date\" id=\"filter-from\" value=\"2026-11-01\"></label>"), "{html}");
+        assert!(html.contains("<input type=\"date\" id=\"filter-to\" value=\"\"></label>"), "{html}");
+        assert!(html.contains("<input type=\"number\" id=\"filter-min\" value=\"500\" min=\"0\" step=\"1\"></label>"), "{html}");
+        assert_eq!(html.matches(" selected>").count(), 2);
+        assert_eq!(html.matches("<label").count(), 6);
     }
 
     #[test]
