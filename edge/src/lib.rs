@@ -16,6 +16,7 @@ mod http;
 mod hub;
 mod live;
 mod pages;
+mod presets;
 mod search;
 mod session;
 mod store;
@@ -60,6 +61,9 @@ fn router(ctx: Context) -> Router<'static, Context> {
         .get_async("/api/conversations", |r, c| run(calls::conversations(r, c)))
         .get_async("/api/notes", |r, c| run(calls::notes(r, c)))
         .get_async("/api/search", |r, c| run(search::search(r, c)))
+        .get_async("/api/presets", |r, c| run(presets::list(r, c)))
+        .post_async("/api/presets", |r, c| run(presets::save(r, c)))
+        .delete_async("/api/presets/:id", |r, c| run(presets::delete(r, c)))
         .get_async("/api/notes/history", |r, c| run(admin::note_history(r, c)))
         .get_async("/api/recordings/:job_id", |r, c| run(calls::recording(r, c)))
         .get_async("/api/recordings/:job_id/link", |r, c| run(calls::recording_link(r, c)))

@@ -51,6 +51,10 @@ pub enum Op {
     Notes,
     /// Full-text search over the turns of finished calls.
     SearchTurns,
+    /// The caller's saved board filters.
+    Presets,
+    SavePreset,
+    DeletePreset,
     NoteHistory,
     Recording,
     RecordingLink,
@@ -65,7 +69,7 @@ pub enum Op {
 }
 
 impl Op {
-    pub const ALL: [Op; 32] = [
+    pub const ALL: [Op; 35] = [
         Op::Health,
         Op::OpenApi,
         Op::Session,
@@ -89,6 +93,9 @@ impl Op {
         Op::RevealTexts,
         Op::Notes,
         Op::SearchTurns,
+        Op::Presets,
+        Op::SavePreset,
+        Op::DeletePreset,
         Op::NoteHistory,
         Op::Recording,
         Op::RecordingLink,
@@ -109,7 +116,7 @@ impl Op {
             // The whole team's trail, raw note versions and asking by number: those who oversee.
             Audit | NoteHistory | CallStatusByNumber | RevealTexts => Access::Roles(OVERSEERS),
             ClinkManage | DeadLetters | ReplayDeadLetter => Access::Roles(ADMINS),
-            Session | Board | OcrState | CaseAudit | CaseNotes | Reminders | CallStatus | Conversations | Notes | SearchTurns | Recording | RecordingLink | ClinkRead | Live => {
+            Session | Board | OcrState | CaseAudit | CaseNotes | Reminders | CallStatus | Conversations | Notes | SearchTurns | Presets | SavePreset | DeletePreset | Recording | RecordingLink | ClinkRead | Live => {
                 Access::Signed
             }
         }
@@ -142,6 +149,9 @@ impl Op {
             RevealTexts => ("GET", "/api/conversations?jobId=…&reveal=1"),
             Notes => ("GET", "/api/notes"),
             SearchTurns => ("GET", "/api/search"),
+            Presets => ("GET", "/api/presets"),
+            SavePreset => ("POST", "/api/presets"),
+            DeletePreset => ("DELETE", "/api/presets/{id}"),
             NoteHistory => ("GET", "/api/notes/history"),
             Recording => ("GET", "/api/recordings/{jobId}"),
             RecordingLink => ("GET", "/api/recordings/{jobId}/link"),

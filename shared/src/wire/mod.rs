@@ -10,6 +10,7 @@ pub mod media;
 pub mod mediation;
 pub mod note;
 pub mod origins;
+pub mod presets;
 pub mod privacy;
 pub mod search;
 pub mod session;

@@ -363,6 +363,9 @@ fn request_for(op: Op, token: Option<&str>) -> Option<reqwest::RequestBuilder> {
         Op::RevealTexts => (Method::GET, format!("/api/conversations?jobId={job}&reveal=1"), None),
         Op::Notes => (Method::GET, format!("/api/notes?jobId={job}"), None),
         Op::SearchTurns => (Method::GET, "/api/search?q=%E5%88%86%E6%9C%9F".to_owned(), None),
+        Op::Presets => (Method::GET, "/api/presets".into(), None),
+        Op::SavePreset => (Method::POST, "/api/presets".into(), Some(json!({ "name": "", "query": "" }))),
+        Op::DeletePreset => (Method::DELETE, "/api/presets/999999999".into(), None),
         Op::NoteHistory => (Method::GET, "/api/notes/history?callId=x&bizId=y&type=z".into(), None),
         Op::Recording => (Method::GET, format!("/api/recordings/{job}"), None),
         Op::RecordingLink => (Method::GET, format!("/api/recordings/{job}/link"), None),
@@ -407,7 +410,7 @@ async fn every_cell_of_the_role_table_holds() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 3 * 27, "every signed route, every role");
+    assert_eq!(checked, 3 * 30, "every signed route, every role");
 }
 
 // ---- 8. every Clink request is signed once ------------------------------------
