@@ -198,3 +198,36 @@ test('dispute kind, call type, last-call days and amount narrow the board, in th
   await page.close();
   await other.close();
 });
+
+test('a filter saved under a name is offered again after a reload, applies, and can be deleted', async () => {
+  const user = `presets${Date.now()}`;
+  const page = await signedInPage(browser, user);
+  await openBoard(page);
+  await page.selectOption('#filter-stage', 'follow_up');
+  await page.waitForURL(/stage=follow_up/);
+  await page.getByLabel('把当前筛选保存为').fill('我的待回访');
+  await page.getByRole('button', { name: '保存筛选' }).click();
+  await page.locator('#preset-status', { hasText: '已保存筛选“我的待回访”' }).waitFor();
+  // After a reload on the whole board, the saved one is there and applies.
+  await page.goto(`${EDGE}/`);
+  await page.locator('table.board tbody tr.row').first().waitFor({ timeout: 20000 });
+  const option = page.locator('#preset optgroup[label="我保存的"] option', { hasText: '我的待回访' });
+  await option.waitFor({ state: 'attached' });
+  await page.selectOption('#preset', { label: '我的待回访' });
+  await page.waitForURL(/\?stage=follow_up$/);
+  assert.equal(await page.locator('#filter-stage').inputValue(), 'follow_up');
+  // A common one: due for follow-up, for everyone.
+  await page.selectOption('#preset', { label: '待回访' });
+  await page.waitForURL(/\?stage=follow_up$/);
+  // Deleted: gone after a reload too.
+  await page.selectOption('#preset', { label: '我的待回访' });
+  await page.getByRole('button', { name: '删除所选筛选' }).click();
+  await page.locator('#preset-status', { hasText: '已删除' }).waitFor();
+  assert.equal(await option.count(), 0);
+  await page.reload();
+  await page.locator('table.board tbody tr.row').first().waitFor({ timeout: 20000 });
+  await page.locator('#preset').waitFor();
+  assert.equal(await page.locator('#preset option', { hasText: '我的待回访' }).count(), 0);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

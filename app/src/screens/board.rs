@@ -197,6 +197,7 @@ pub fn Board() -> impl IntoView {
                 </label>
                 <button type="button" class="btn ghost" on:click=clear>{tr!(i18n, board.clear)}</button>
             </form>
+            <crate::widgets::presets::SavedFilters/>
             <crate::widgets::followups::DueToday/>
             <crate::widgets::bulk::BulkBar selected=selected/>
             <crate::widgets::turn_search::TurnSearch/>

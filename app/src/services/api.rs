@@ -63,6 +63,11 @@ impl Api {
         parse(&text)
     }
 
+    /// DELETE; the answer's body is not read.
+    pub async fn delete(&self, path: &str) -> Result<(), ApiFailure> {
+        self.send(Method::DELETE, path, None, None, None, false).await.map(|_| ())
+    }
+
     /// POST with an `Idempotency-Key` (placing a call), and the bulk run it is part of.
     pub async fn post_once<T: DeserializeOwned, B: Serialize>(&self, path: &str, body: &B, key: &str, run: Option<&str>) -> Result<T, ApiFailure> {
         let body = serde_json::to_string(body).map_err(|e| network(e.to_string()))?;

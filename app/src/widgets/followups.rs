@@ -16,7 +16,7 @@ use crate::services::board_data::BoardState;
 use crate::widgets::markup::ctx;
 
 /// Today in Asia/Shanghai, `yyyy-MM-dd` (the day reminders are due on).
-fn today() -> String {
+pub fn today() -> String {
     let mut day = shared::time::format_shanghai(js_sys::Date::now() as i64);
     day.truncate(10);
     day

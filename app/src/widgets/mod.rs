@@ -11,4 +11,5 @@ pub mod load;
 pub mod markup;
 pub mod notes;
 pub mod notices;
+pub mod presets;
 pub mod turn_search;

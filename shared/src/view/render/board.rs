@@ -5,10 +5,11 @@ use crate::view::html::Html;
 use crate::view::labels::fill;
 use crate::view::route::Page;
 use crate::view::board::BoardFilter;
+use crate::wire::presets::FilterPreset;
 use crate::wire::mediation::{BoardRecord, CallStatus, CallType, DisputeType};
 
 use super::format::{call_type_label, dispute_label, duration, stage_label, status_class, status_label, status_value_label};
-use super::{Ctx, Strings, CASE_ROW, PICK, STATUS_BUTTON};
+use super::{Ctx, Strings, CASE_ROW, PICK, PRESET_BUTTON, STATUS_BUTTON};
 
 /// The height of one board row in pixels (the spacers and the scroll
 /// position are counted in rows).
@@ -67,6 +68,50 @@ pub fn more_filters_html(t: &Strings, f: &BoardFilter) -> String {
     input(&mut h, "filter-to", "date", b.to, f.to.clone().unwrap_or_default());
     input(&mut h, "filter-min", "number", b.min, f.min_amount.map(|v| v.to_string()).unwrap_or_default());
     input(&mut h, "filter-max", "number", b.max, f.max_amount.map(|v| v.to_string()).unwrap_or_default());
+    h.finish()
+}
+
+/// The common filters offered to everyone (label, query) for `today`.
+pub fn common_presets(t: &Strings, today: &str) -> [(&'static str, String); 2] {
+    [
+        (t.board.preset_not_connected, format!("status=NoAnswer&from={today}&to={today}")),
+        (t.board.preset_follow_up, "stage=follow_up".to_owned()),
+    ]
+}
+
+/// The saved filters: a list to apply one (`#preset`: option values are
+/// `c:<query>` for the common ones and `<id>:<query>` for the user's), a
+/// name to save the current filter under (`#preset-name`), and save and
+/// delete buttons ([`PRESET_BUTTON`] = `save` / `delete`).
+pub fn presets_html(t: &Strings, today: &str, mine: &[FilterPreset]) -> String {
+    let b = &t.board;
+    let mut h = Html::new();
+    h.tag("label").class("field").body(|h| {
+        h.el("span", "", b.presets);
+        h.tag("select").attr("id", "preset").body(|h| {
+            h.tag("option").attr("value", "").text(b.preset_pick);
+            h.tag("optgroup").attr("label", b.preset_common).body(|h| {
+                for (label, query) in common_presets(t, today) {
+                    h.tag("option").attr("value", &format!("c:{query}")).text(label);
+                }
+            });
+            if !mine.is_empty() {
+                h.tag("optgroup").attr("label", b.preset_mine).body(|h| {
+                    for p in mine {
+                        h.tag("option").attr("value", &format!("{}:{}", p.id, p.query)).text(&p.name);
+                    }
+                });
+            }
+        });
+    });
+    h.tag("label").class("field").body(|h| {
+        h.el("span", "", b.preset_name);
+        h.tag("input").attr("id", "preset-name").attr("maxlength", "30").attr("autocomplete", "off").void();
+    });
+    h.tag("button").attr("type", "button").class("btn").attr(PRESET_BUTTON.attr, "save").text(b.preset_save);
+    if !mine.is_empty() {
+        h.tag("button").attr("type", "button").class("btn ghost").attr(PRESET_BUTTON.attr, "delete").text(b.preset_delete);
+    }
     h.finish()
 }
 
@@ -147,6 +192,18 @@ mod tests {
         assert_eq!(html.matches("<tr").count(), html.matches("</tr>").count());
         let none = rows_html(cx, &records, &[], 0, 0, &[]);
         assert!(none.contains(&format!("role=\"status\">{}</td>", cx.t.board.empty)), "{none}");
+    }
+
+    #[test]
+    fn saved_filters_offer_the_common_ones_and_the_user_s_own() {
+        let t = Locale::zh_CN.strings();
+        let none = presets_html(t, "2026-12-01", &[]);
+        assert!(none.contains("<optgroup label=\"常用\"><option value=\"c:status=NoAnswer&amp;from=2026-12-01&amp;to=2026-12-01\">今天未接通</option><option value=\"c:stage=follow_up\">待回访</option></optgroup></select>"), "{none}");
+        assert!(!none.contains("data-preset=\"delete\""), "{none}");
+        let mine = [FilterPreset { id: 7, name: "我的 <案件>".into(), query: "mine=1".into(), created_at: 0 }];
+        let html = presets_html(t, "2026-12-01", &mine);
+        assert!(html.contains("<optgroup label=\"我保存的\"><option value=\"7:mine=1\">我的 &lt;案件&gt;</option></optgroup>"), "{html}");
+        assert!(html.contains("<input id=\"preset-name\" maxlength=\"30\" autocomplete=\"off\"></label><button type=\"button\" class=\"btn\" data-preset=\"save\">保存筛选</button><button type=\"button\" class=\"btn ghost\" data-preset=\"delete\">删除所选筛选</button>"), "{html}");
     }
 
     #[test]

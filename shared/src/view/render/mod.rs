@@ -61,6 +61,8 @@ pub const NOTICE_CLOSE: Hook = Hook { attr: "data-notice-close", selector: "butt
 pub const BULK_BUTTON: Hook = Hook { attr: "data-bulk", selector: "button[data-bulk]" };
 /// A board row's selection checkbox (`data-pick` = the case id).
 pub const PICK: Hook = Hook { attr: "data-pick", selector: "input[data-pick]" };
+/// A saved-filter button on the board (`data-preset` = `save` or `delete`).
+pub const PRESET_BUTTON: Hook = Hook { attr: "data-preset", selector: "button[data-preset]" };
 /// A button in a produced document's actions (`copy`, `print`).
 pub const DOC_BUTTON: Hook = Hook { attr: "data-act", selector: "button[data-act]" };
 /// A turn of a transcript (`data-turn` = its index in the call).
