@@ -167,6 +167,22 @@ impl BoardHub {
             })
             .collect();
         let previous = self.last_board.replace(Some(now.clone()));
+        // A case's new call, so the search index can file a call the note
+        // agent reports on even when it was placed outside the board (the
+        // first look learns nothing: a case page files older calls when read).
+        let learnt: Vec<(String, String)> = envelope
+            .data
+            .iter()
+            .filter(|r| previous.as_ref().is_some_and(|p| p.get(&r.case_id).is_some_and(|s| s.job_id != r.job_id)))
+            .filter_map(|r| Some((r.job_id.clone()?, r.case_id.clone())))
+            .collect();
+        if !learnt.is_empty() {
+            if let Ok(db) = crate::store::db(&self.env) {
+                if let Err(e) = crate::search::remember_cases(&db, &learnt).await {
+                    worker::console_warn!("hub: could not note the case of {} calls: {e}", learnt.len());
+                }
+            }
+        }
         let Some(previous) = previous else { return Ok(()) };
         for record in &envelope.data {
             let (Some(before), Some(after)) = (previous.get(&record.case_id), now.get(&record.case_id)) else { continue };

@@ -136,3 +136,30 @@ async fn a_push_naming_more_than_128_calls_reaches_open_boards_whole() {
     }
     assert_eq!(heard.len(), 150, "every call's event reached the open board");
 }
+
+#[tokio::test]
+async fn a_call_placed_outside_the_board_is_findable_once_the_note_agent_reports_on_it() {
+    reset().await;
+    let nudge = (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros() % 100_000_000) as i64;
+    control("/control/time", json!({ "advanceMs": 86_400_000 + nudge })).await;
+    let (mut ws, _) = open(&mediator(), None).await;
+    tokio::time::sleep(Duration::from_millis(4500)).await;
+    let (case_id, mediation_id, people) = open_case().await;
+    let placed: Value = call_directly(&case_id, mediation_id, &people[0]).await.json().await.unwrap();
+    let job = placed["data"][0]["jobId"].as_str().unwrap().to_owned();
+    // The hub sees the case's new call on the board, and notes whose call it is.
+    event_where(&mut ws, "call_status_changed", Duration::from_secs(8), |e| e["jobId"] == job.as_str()).await;
+    control(&format!("/control/calls/{job}/outcome"), json!({ "status": "Succeeded" })).await;
+    control("/control/push", json!({ "jobId": job })).await;
+    // Nobody opens the case: the push alone gets the call indexed.
+    let started = std::time::Instant::now();
+    loop {
+        let (status, body) = get(&format!("/api/search?q=%E4%BA%BA%E6%B0%91%E8%B0%83%E8%A7%A3&caseId={case_id}"), &mediator()).await;
+        assert_eq!(status, 200, "{body}");
+        if body["hits"].as_array().unwrap().iter().any(|h| h["jobId"] == job.as_str()) {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "call {job} was not indexed: {body}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
