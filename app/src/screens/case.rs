@@ -81,13 +81,23 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
     // The case's latest call is listed from its board row until the
     // backend's call log has it, which can lag behind the call's end (and
     // live events may be down): ask the log again every 5 s meanwhile.
+    // A minute without it, it stops asking (a call the backend never logs,
+    // e.g. cancelled before dialling) and says so; a newer call starts again.
     let waiting = Memo::new(move |_| {
-        let Some(job) = record.with(|r| r.as_ref().and_then(|r| r.job_id.clone())) else { return false };
-        calls.with(|c| matches!(c, Some(Ok(list)) if !list.calls.iter().any(|c| c.job_id == job)))
+        let job = record.with(|r| r.as_ref().and_then(|r| r.job_id.clone()))?;
+        calls.with(|c| matches!(c, Some(Ok(list)) if !list.calls.iter().any(|c| c.job_id == job))).then_some(job)
     });
+    let tries = StoredValue::new((None::<String>, 0u32));
+    let gave_up = RwSignal::new(false);
     if let Ok(timer) = set_interval_with_handle(
         move || {
-            if waiting.get_untracked() {
+            let Some(job) = waiting.get_untracked() else { return };
+            let n = tries.with_value(|(j, n)| if j.as_ref() == Some(&job) { *n + 1 } else { 1 });
+            tries.set_value((Some(job), n));
+            if n > 12 {
+                gave_up.set(true);
+            } else {
+                gave_up.set(false);
                 calls.refetch();
             }
         },
@@ -130,7 +140,7 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
             </section>
             <section aria-labelledby="calls-title">
                 <h3 id="calls-title">{tr!(i18n, case.calls)}</h3>
-                <CallTimeline record=record calls=calls on_update=Callback::new(move |t| status_target.set(Some(t)))/>
+                <CallTimeline record=record calls=calls gave_up=gave_up on_update=Callback::new(move |t| status_target.set(Some(t)))/>
             </section>
             <crate::widgets::followups::FollowUps case_id=case_id.clone()/>
             <section aria-labelledby="audit-title">
@@ -146,6 +156,7 @@ fn CaseBody(case_id: String, record: Memo<Option<BoardRecord>>) -> impl IntoView
 fn CallTimeline(
     record: Memo<Option<BoardRecord>>,
     calls: LocalResource<Result<ConversationsResponse, crate::services::api::ApiFailure>>,
+    gave_up: RwSignal<bool>,
     on_update: Callback<(String, CallStatus)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -160,7 +171,7 @@ fn CallTimeline(
     // The case's latest call (from its board row, patched live) leads the
     // list until the backend's call log has it.
     loaded(calls, move |list| {
-        view! { <div class="calls" on:click=on_click inner_html=move || record.with(|r| timeline_html(markup::ctx(i18n), r.as_ref(), &list.calls))></div> }
+        view! { <div class="calls" on:click=on_click inner_html=move || record.with(|r| timeline_html(markup::ctx(i18n), r.as_ref(), &list.calls, gave_up.get()))></div> }
     })
 }
 

@@ -40,7 +40,9 @@ pub fn parties_html(t: &Strings, parties: &[Party]) -> String {
 /// latest call (`record`, as the board row has it, kept live) leads the list
 /// while the backend's call log does not have it yet: from the moment it is
 /// placed, with its status as it changes, until its record arrives.
-pub fn timeline_html(cx: Ctx, record: Option<&BoardRecord>, calls: &[CallView]) -> String {
+/// `gave_up`: the board stopped asking the backend's log for the case's
+/// latest call (it is listed from the board row, saying so).
+pub fn timeline_html(cx: Ctx, record: Option<&BoardRecord>, calls: &[CallView], gave_up: bool) -> String {
     let t = cx.t;
     let case_id = record.map(|r| r.case_id.as_str()).unwrap_or_default();
     let pending = record.filter(|r| r.job_id.as_deref().is_some_and(|j| !calls.iter().any(|c| c.job_id == j)));
@@ -50,7 +52,7 @@ pub fn timeline_html(cx: Ctx, record: Option<&BoardRecord>, calls: &[CallView]) 
     let mut h = Html::new();
     h.tag("ol").class("timeline").body(|h| {
         if let Some(r) = pending {
-            pending_call(h, t, r);
+            pending_call(h, t, r, gave_up);
         }
         for c in calls {
             h.tag("li").class("call").attr(CALL_ITEM.attr, &c.job_id).body(|h| {
@@ -87,7 +89,7 @@ pub fn timeline_html(cx: Ctx, record: Option<&BoardRecord>, calls: &[CallView]) 
 }
 
 /// A call the backend's log does not list yet, from the board row.
-fn pending_call(h: &mut Html, t: &Strings, r: &BoardRecord) {
+fn pending_call(h: &mut Html, t: &Strings, r: &BoardRecord, gave_up: bool) {
     let job_id = r.job_id.as_deref().unwrap_or_default();
     let status = r.call_status.as_ref();
     let running = status.is_none_or(|s| matches!(s.category(), StatusCategory::Pending | StatusCategory::InProgress));
@@ -103,7 +105,11 @@ fn pending_call(h: &mut Html, t: &Strings, r: &BoardRecord) {
             h.el("span", "muted", &r.start_time);
         });
         h.tag("div").class("call-actions").body(|h| {
-            h.tag("span").class("muted").attr("role", "status").text(if running { t.case.call_in_progress } else { t.case.call_record_pending });
+            h.tag("span").class("muted").attr("role", "status").text(match (running, gave_up) {
+                (true, _) => t.case.call_in_progress,
+                (false, false) => t.case.call_record_pending,
+                (false, true) => t.case.call_record_missing,
+            });
             if let Some(s) = status {
                 h.tag("button").attr("type", "button").class("btn small").attr(STATUS_BUTTON.attr, s.as_str()).text(t.action.update_status);
             }
@@ -178,13 +184,13 @@ mod tests {
             ..Default::default()
         };
         let record = BoardRecord { case_id: "C-1".into(), job_id: Some("J&1".into()), ..Default::default() };
-        let html = timeline_html(cx, Some(&record), &[call]);
+        let html = timeline_html(cx, Some(&record), &[call], false);
         assert!(html.starts_with("<ol class=\"timeline\"><li class=\"call\" data-job-id=\"J&amp;1\">"), "{html}");
         assert!(html.contains("<a href=\"/cases/C-1/calls/J%261\">"), "{html}");
         assert!(html.contains(&format!("data-status=\"NoAnswer\">{}</button>", cx.t.action.update_status)), "{html}");
         assert!(html.ends_with("</div></li></ol>"), "{html}");
         let no_call = BoardRecord { case_id: "C-1".into(), ..Default::default() };
-        assert_eq!(timeline_html(cx, Some(&no_call), &[]), format!("<p class=\"empty\">{}</p>", cx.t.case.no_calls));
+        assert_eq!(timeline_html(cx, Some(&no_call), &[], false), format!("<p class=\"empty\">{}</p>", cx.t.case.no_calls));
     }
 
     #[test]
@@ -200,14 +206,17 @@ mod tests {
             start_time: "2026-11-22 10:00:00".into(),
             ..Default::default()
         };
-        let html = timeline_html(cx, Some(&record), &[]);
+        let html = timeline_html(cx, Some(&record), &[], false);
         assert!(html.starts_with("<ol class=\"timeline\"><li class=\"call pending\" data-job-id=\"J-new\">"), "{html}");
         assert!(html.contains(&format!("<span class=\"st st-pending\">{}</span><span>刘某</span>", cx.t.status.Scheduling)), "{html}");
         assert!(html.contains(&format!("role=\"status\">{}</span>", cx.t.case.call_in_progress)), "{html}");
         assert!(!html.contains("<a href"), "no transcript yet: {html}");
         record.call_status = Some(CallStatus::Succeeded);
-        let ended = timeline_html(cx, Some(&record), &[]);
+        let ended = timeline_html(cx, Some(&record), &[], false);
         assert!(ended.contains(cx.t.case.call_record_pending), "{ended}");
+        // The board stopped asking: it says so instead.
+        let missing = timeline_html(cx, Some(&record), &[], true);
+        assert!(missing.contains(cx.t.case.call_record_missing) && !missing.contains(cx.t.case.call_record_pending), "{missing}");
         // Once the log lists the call, it is shown from the log alone.
         let listed = CallView {
             job_id: "J-new".into(),
@@ -216,7 +225,7 @@ mod tests {
             turns: vec![],
             ..Default::default()
         };
-        let html = timeline_html(cx, Some(&record), &[listed]);
+        let html = timeline_html(cx, Some(&record), &[listed], true);
         assert!(!html.contains("pending") && html.contains("/cases/C-1/calls/J-new"), "{html}");
     }
 
