@@ -69,3 +69,32 @@ test('the notification tone can be turned off and stays off', async () => {
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('a reminder of mine due today is told when the board opens, and only to me', async () => {
+  const c = await openCase();
+  const text = `核实是否收到第一期 (${Date.now()})`;
+  const today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  const user = `notice${Date.now()}`;
+  const saved = await fetch(`${EDGE}/api/cases/${c.caseId}/notes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await token(user)}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ text, dueDate: today }),
+  });
+  assert.equal(saved.status, 200);
+  const mine = await signedInPage(browser, user);
+  await openBoard(mine);
+  const toast = mine.locator('#toasts .toast', { hasText: text });
+  await toast.waitFor({ timeout: 20000 });
+  assert.match(await toast.innerText(), new RegExp(`^我的回访提醒今天到期 ${c.caseName} · `));
+  assert.equal(await toast.locator('a').getAttribute('href'), `/cases/${c.caseId}`);
+  // Someone else's board does not tell it (they neither wrote it nor hold the case).
+  const other = await signedInPage(browser, `other${Date.now()}`);
+  await openBoard(other);
+  await other.locator('#due-today li', { hasText: text }).waitFor({ timeout: 20000 });
+  await other.waitForTimeout(1000);
+  assert.equal(await other.locator('#toasts .toast', { hasText: text }).count(), 0);
+  assert.deepEqual(mine.errors, []);
+  assert.deepEqual(other.errors, []);
+  await mine.close();
+  await other.close();
+});

@@ -4,7 +4,7 @@
 //! tone that can be turned off, and the same notice to an embedding portal.
 
 use leptos::prelude::*;
-use shared::view::notify::{notice_for, record_for, Notice};
+use shared::view::notify::{notice_for, record_for, reminder_notices, Notice};
 use shared::view::render::notify::{notice_text, toasts_html};
 use shared::view::render::NOTICE_CLOSE;
 use shared::wire::embed::BoardEvent;
@@ -44,6 +44,7 @@ pub fn Notices() -> impl IntoView {
     let live = expect_context::<Live>();
     let board = expect_context::<BoardState>();
     let session = expect_context::<Session>();
+    let api = crate::services::api::use_api();
     let toasts = RwSignal::new(Vec::<(u64, Notice)>::new());
     let next = StoredValue::new(0u64);
     let seen = StoredValue::new(live.last_seq());
@@ -76,6 +77,22 @@ pub fn Notices() -> impl IntoView {
                 tell(n);
             }
         }
+    });
+    // Once the board has loaded: my reminders due today or before.
+    let asked = StoredValue::new(false);
+    crate::effect(move || {
+        if board.load.get() != crate::services::board_data::Load::Ready || asked.get_value() {
+            return;
+        }
+        asked.set_value(true);
+        leptos::task::spawn_local(async move {
+            if let Ok(due) = api.get::<shared::wire::followup::Reminders>("/api/reminders").await {
+                let me = session.user_untracked();
+                for n in board.records.with_untracked(|r| reminder_notices(&due.reminders, r, &me)) {
+                    tell(n);
+                }
+            }
+        });
     });
     let dismiss = move |ev: leptos::ev::MouseEvent| {
         if let Some(id) = crate::widgets::markup::clicked(&ev, NOTICE_CLOSE.selector).and_then(|b| b.get_attribute(NOTICE_CLOSE.attr)?.parse::<u64>().ok()) {

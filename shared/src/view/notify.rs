@@ -4,12 +4,15 @@
 //! notification when its tab is hidden, and an event to an embedding portal.
 
 use crate::wire::api::{EventKind, LiveEvent};
+use crate::wire::followup::CaseNote;
 use crate::wire::mediation::{BoardRecord, CallStatus};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NoticeKind {
     CallEnded,
     NotesArrived,
+    /// A follow-up reminder of mine (I wrote it, or the case is mine) is due.
+    ReminderDue,
 }
 
 impl NoticeKind {
@@ -18,6 +21,7 @@ impl NoticeKind {
         match self {
             NoticeKind::CallEnded => "call_ended",
             NoticeKind::NotesArrived => "notes_arrived",
+            NoticeKind::ReminderDue => "reminder_due",
         }
     }
 }
@@ -29,6 +33,8 @@ pub struct Notice {
     pub case_name: String,
     /// How the call ended.
     pub status: Option<CallStatus>,
+    /// What a reminder says.
+    pub detail: Option<String>,
 }
 
 /// The board row an event is about: by its case, else as the case whose
@@ -52,7 +58,26 @@ pub fn notice_for(event: &LiveEvent, record: Option<&BoardRecord>, me: &str) -> 
         EventKind::NoteStored => (NoticeKind::NotesArrived, None),
         _ => return None,
     };
-    Some(Notice { kind, case_id: record.case_id.clone(), case_name: record.case_name.clone(), status })
+    Some(Notice { kind, case_id: record.case_id.clone(), case_name: record.case_name.clone(), status, detail: None })
+}
+
+/// The reminders due that are `me`'s: written by me, or on a case I took
+/// over; named by their case's board row when it has one.
+pub fn reminder_notices(reminders: &[CaseNote], records: &[BoardRecord], me: &str) -> Vec<Notice> {
+    reminders
+        .iter()
+        .filter_map(|r| {
+            let record = records.iter().find(|c| c.case_id == r.case_id);
+            let mine = r.author == me || record.is_some_and(|c| c.takeover_user.as_deref() == Some(me));
+            mine.then(|| Notice {
+                kind: NoticeKind::ReminderDue,
+                case_id: r.case_id.clone(),
+                case_name: record.map(|c| c.case_name.clone()).unwrap_or_else(|| r.case_id.clone()),
+                status: None,
+                detail: Some(r.text.clone()),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -93,5 +118,25 @@ mod tests {
         assert_eq!(notice_for(&ringing, record_for(&ringing, &records), "zhangmin"), None);
         let taken = event(EventKind::Takeover, Some("C1"), None, None);
         assert_eq!(notice_for(&taken, record_for(&taken, &records), "zhangmin"), None);
+    }
+
+    #[test]
+    fn reminders_due_are_mine_when_i_wrote_them_or_hold_the_case() {
+        let records = [record("C1", "J1", Some("zhangmin")), record("C2", "J2", Some("lihua"))];
+        let note = |case_id: &str, author: &str, text: &str| CaseNote {
+            id: 1,
+            case_id: case_id.into(),
+            author: author.into(),
+            text: text.into(),
+            due_date: Some("2026-03-16".into()),
+            done_at: None,
+            done_by: None,
+            created_at: 0,
+        };
+        let due = [note("C1", "lihua", "核实第二期"), note("C2", "zhangmin", "回访"), note("C2", "lihua", "别人的"), note("C9", "zhangmin", "无此案件")];
+        let mine = reminder_notices(&due, &records, "zhangmin");
+        let seen: Vec<(&str, &str, Option<&str>)> = mine.iter().map(|n| (n.case_id.as_str(), n.case_name.as_str(), n.detail.as_deref())).collect();
+        assert_eq!(seen, vec![("C1", "C1 案", Some("核实第二期")), ("C2", "C2 案", Some("回访")), ("C9", "C9", Some("无此案件"))]);
+        assert!(mine.iter().all(|n| n.kind == NoticeKind::ReminderDue));
     }
 }

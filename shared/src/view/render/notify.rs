@@ -13,10 +13,12 @@ pub fn notice_text(t: &Strings, n: &Notice) -> (&'static str, String) {
     let title = match n.kind {
         NoticeKind::CallEnded => t.notice.call_ended,
         NoticeKind::NotesArrived => t.notice.notes_arrived,
+        NoticeKind::ReminderDue => t.notice.reminder_due,
     };
-    let body = match &n.status {
-        Some(s) => format!("{} · {}", n.case_name, status_label(t, Some(s))),
-        None => n.case_name.clone(),
+    let body = match (&n.status, &n.detail) {
+        (Some(s), _) => format!("{} · {}", n.case_name, status_label(t, Some(s))),
+        (None, Some(d)) => format!("{} · {d}", n.case_name),
+        (None, None) => n.case_name.clone(),
     };
     (title, body)
 }
@@ -51,12 +53,14 @@ mod tests {
     #[test]
     fn a_toast_says_what_happened_to_which_case_and_links_to_it() {
         let t = Locale::zh_CN.strings();
-        let n = Notice { kind: NoticeKind::CallEnded, case_id: "C 1".into(), case_name: "刘某 <工资>".into(), status: Some(CallStatus::Succeeded) };
+        let n = Notice { kind: NoticeKind::CallEnded, case_id: "C 1".into(), case_name: "刘某 <工资>".into(), status: Some(CallStatus::Succeeded), detail: None };
         assert_eq!(notice_text(t, &n), (t.notice.call_ended, format!("刘某 <工资> · {}", status_label(t, Some(&CallStatus::Succeeded)))));
         let html = toasts_html(Ctx { t, embedded: true }, &[(7, n)]);
         assert!(html.starts_with("<div class=\"toast\" role=\"status\"><p><b>我的案件:通话已结束</b> 刘某 &lt;工资&gt; · "), "{html}");
         assert!(html.contains("<a href=\"/embed/cases/C%201\">打开案件</a><button type=\"button\" class=\"icon\" aria-label=\"关闭这条通知\" data-notice-close=\"7\">×</button>"), "{html}");
-        let results = Notice { kind: NoticeKind::NotesArrived, case_id: "C".into(), case_name: "李某".into(), status: None };
+        let results = Notice { kind: NoticeKind::NotesArrived, case_id: "C".into(), case_name: "李某".into(), status: None, detail: None };
         assert_eq!(notice_text(t, &results).1, "李某");
+        let due = Notice { kind: NoticeKind::ReminderDue, detail: Some("核实第二期".into()), ..results };
+        assert_eq!(notice_text(t, &due), (t.notice.reminder_due, "李某 · 核实第二期".to_owned()));
     }
 }
