@@ -16,7 +16,8 @@
  *   board.setTheme({ '--font': 'serif' }); board.on('action_completed', fn); board.destroy();
  *
  * Events: ready, signed_in, case_opened, transcript_opened, action_completed,
- * notice (a call of a case the user took over ended, or its results arrived),
+ * notice (a call of a case the user took over ended, its results arrived, or
+ * one of the user's reminders is due),
  * token_expiring (send a new token with setToken), error.
  * The token travels only by postMessage to the board's origin and lives in
  * memory: never in a cookie or a URL. Messages are accepted only from the
