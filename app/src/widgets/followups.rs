@@ -13,25 +13,13 @@ use wasm_bindgen::JsCast;
 use crate::i18n::*;
 use crate::services::api::use_api;
 use crate::services::board_data::BoardState;
-use crate::widgets::markup::ctx;
+use crate::widgets::markup::{by_id, ctx, value_of};
 
 /// Today in Asia/Shanghai, `yyyy-MM-dd` (the day reminders are due on).
 pub fn today() -> String {
     let mut day = shared::time::format_shanghai(js_sys::Date::now() as i64);
     day.truncate(10);
     day
-}
-
-fn field(id: &str) -> Option<web_sys::HtmlElement> {
-    web_sys::window()?.document()?.get_element_by_id(id)?.dyn_into().ok()
-}
-
-fn value_of(id: &str) -> String {
-    let Some(el) = field(id) else { return String::new() };
-    match el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
-        Some(t) => t.value(),
-        None => el.dyn_ref::<web_sys::HtmlInputElement>().map(|i| i.value()).unwrap_or_default(),
-    }
 }
 
 /// Bumped when a note is added elsewhere on the case page (a suggested
@@ -76,7 +64,7 @@ pub fn FollowUps(case_id: String) -> impl IntoView {
             match api.post::<CaseNote, _>(&path.get_value(), &note).await {
                 Ok(saved) => {
                     keep(saved);
-                    if let Some(f) = field("note-form").and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok()) {
+                    if let Some(f) = by_id("note-form").and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok()) {
                         f.reset();
                     }
                     said.set(t_string!(i18n, followup.saved).to_owned());

@@ -56,3 +56,21 @@ fn replace_keeping_focus(el: &web_sys::Element, html: &str, key: &str) {
 pub fn ctx(i18n: crate::i18n::I18nContext) -> shared::view::render::Ctx<'static> {
     shared::view::render::Ctx { t: i18n.strings(), embedded: crate::services::embed::is_embed_path() }
 }
+
+/// The element with this id in the page.
+pub fn by_id(id: &str) -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.get_element_by_id(id)
+}
+
+/// The value of the form field with this id (input, textarea or select) in
+/// an HTML string the app put into the page; empty when there is none.
+pub fn value_of(id: &str) -> String {
+    let Some(el) = by_id(id) else { return String::new() };
+    if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+        i.value()
+    } else if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        t.value()
+    } else {
+        el.dyn_ref::<web_sys::HtmlSelectElement>().map(|s| s.value()).unwrap_or_default()
+    }
+}

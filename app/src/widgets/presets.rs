@@ -12,14 +12,7 @@ use wasm_bindgen::JsCast;
 use crate::i18n::*;
 use crate::services::api::use_api;
 use crate::widgets::followups::today;
-
-fn value_of(id: &str) -> String {
-    let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else { return String::new() };
-    match el.dyn_ref::<web_sys::HtmlSelectElement>() {
-        Some(s) => s.value(),
-        None => el.dyn_ref::<web_sys::HtmlInputElement>().map(|i| i.value()).unwrap_or_default(),
-    }
-}
+use crate::widgets::markup::value_of;
 
 #[component]
 pub fn SavedFilters() -> impl IntoView {

@@ -7,7 +7,6 @@ use leptos::prelude::*;
 use shared::view::render::search::{form_html, state_html};
 use shared::wire::search::SearchResults;
 use shared::wire::url::encode_component;
-use wasm_bindgen::JsCast;
 
 use crate::i18n::*;
 use crate::services::api::use_api;
@@ -21,14 +20,7 @@ pub fn TurnSearch() -> impl IntoView {
     let state = RwSignal::new(None::<Result<Option<SearchResults>, String>>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(input) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id("turn-search-q"))
-            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let path = format!("/api/search?q={}", encode_component(input.value().trim()));
+        let path = format!("/api/search?q={}", encode_component(crate::widgets::markup::value_of("turn-search-q").trim()));
         state.set(Some(Ok(None)));
         leptos::task::spawn_local(async move {
             state.set(Some(api.get::<SearchResults>(&path).await.map(Some).map_err(|e| e.to_string())));
