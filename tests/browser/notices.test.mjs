@@ -34,9 +34,14 @@ test('a notification appears when a call of a case I took over ends, and only to
     await openBoard(p);
     await p.locator('.live[data-state="open"]').waitFor({ timeout: 20000 });
   }
-  // Let the hub see the board once with the call under way.
-  await mine.waitForTimeout(4000);
-  await control(`/control/calls/${job}/outcome`, { status: 'Succeeded' });
+  // The call is marked ended through the edge, which tells open boards at once
+  // (a change made upstream reaches them only when the hub next looks).
+  const ended = await fetch(`${EDGE}/api/calls/${job}/status`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await token('wanglei', 'supervisor')}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ callStatus: 'Succeeded' }),
+  });
+  assert.equal(ended.status, 200);
 
   const toast = mine.locator('#toasts .toast', { hasText: '我的案件:通话已结束' });
   await toast.waitFor({ timeout: 20000 });
