@@ -14,7 +14,7 @@ use shared::wire::api::{
 };
 use shared::wire::media;
 use shared::wire::mediation::answer::{fate_of_key, KeyFate, Shape};
-use shared::wire::mediation::{paths, require_id, CallRequest, CallResult, CallStatusInfo, ConversationLog, UpdateStatusRequest};
+use shared::wire::mediation::{paths, require_id, CallRequest, CallResult, CallStatusInfo, ConversationLog, Turn, UpdateStatusRequest};
 use shared::wire::session::Claims;
 use shared::time::format_shanghai;
 use worker::{Context, Headers, Method, Request, RequestInit, Response, ResponseBuilder, RouteContext};
@@ -269,21 +269,25 @@ pub async fn conversations(req: Request, ctx: RouteContext<Context>) -> Reply {
 /// those not indexed yet are (their texts masked there, whatever this
 /// request shows).
 fn index_after_answer(ctx: &RouteContext<Context>, case_id: &str, calls: &[CallView]) {
-    let finished: Vec<search::CallText> = calls
+    // Turns as read; masked only for the calls not indexed yet (a case page
+    // reads its calls again and again, and most are indexed by then).
+    let finished: Vec<(String, Vec<Turn>)> = calls
         .iter()
         .filter(|c| c.call_status.is_final() && c.unreadable.is_none() && !c.turns.is_empty())
-        .map(|c| search::CallText::of(&c.job_id, case_id, &c.turns))
+        .map(|c| (c.job_id.clone(), c.turns.clone()))
         .collect();
     if finished.is_empty() {
         return;
     }
     let env = ctx.env.clone();
+    let case_id = case_id.to_owned();
     ctx.data.wait_until(async move {
         let result = async {
             let db = store::db(&env)?;
-            let ids: Vec<String> = finished.iter().map(|c| c.job_id.clone()).collect();
+            let ids: Vec<String> = finished.iter().map(|(job, _)| job.clone()).collect();
             let todo = search::unindexed(&db, &ids).await?;
-            let calls: Vec<search::CallText> = finished.into_iter().filter(|c| todo.contains(&c.job_id)).collect();
+            let calls: Vec<search::CallText> =
+                finished.iter().filter(|(job, _)| todo.contains(job)).map(|(job, turns)| search::CallText::of(job, &case_id, turns)).collect();
             search::index(&db, &calls).await?;
             Ok::<(), Failure>(())
         };
