@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, control, CONTROL, EDGE, signedInPage, openBoard, backend, token, assertAccessible } from './harness.mjs';
+import { launch, control, CONTROL, EDGE, signedInPage, openBoard, backend, token, assertAccessible, callDirectly } from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -9,15 +9,8 @@ before(async () => {
 });
 after(async () => browser?.close());
 
-const MEDIATION = process.env.E2E_MEDIATION ?? 'http://127.0.0.1:18788';
-
-async function callDirectly(c) {
-  const res = await fetch(`${MEDIATION}/api/v1/outbound-bot/call-v2`, {
-    method: 'POST',
-    headers: { authorization: 'Bearer sandbox-mediation-token', 'content-type': 'application/json' },
-    body: JSON.stringify({ caseId: c.caseId, mediationId: String(c.mediationId), callAuto: 0, callPersonId: c.parties[0].personId }),
-  });
-  assert.equal(res.status, 201);
+async function placed(c) {
+  assert.equal((await callDirectly(c)).status, 201);
 }
 
 test('a bulk call over five cases lists each outcome as it arrives', async () => {
@@ -30,10 +23,10 @@ test('a bulk call over five cases lists each outcome as it arrives', async () =>
   // `limited`'s party was called three times today, `mustWait`'s just now; `taken` is a person's.
   for (let i = 0; i < 3; i += 1) {
     if (i > 0) await control('/control/time', { advanceMs: 121_000 });
-    await callDirectly(limited);
+    await placed(limited);
   }
   await control('/control/time', { advanceMs: 121_000 });
-  await callDirectly(mustWait);
+  await placed(mustWait);
   const took = await fetch(`${EDGE}/api/cases/${taken.caseId}/takeover`, {
     method: 'POST',
     headers: { authorization: `Bearer ${await token('lihua')}`, 'content-type': 'application/json' },

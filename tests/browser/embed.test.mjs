@@ -1,6 +1,6 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, control, CONTROL, EDGE, token, openCase, backend } from './harness.mjs';
+import { launch, control, CONTROL, EDGE, token, openCase, backend, callDirectly } from './harness.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -158,11 +158,7 @@ test('a sibling frame on the portal\'s own origin cannot command the board', asy
 
 test('a call of a case the user took over ending reaches the host as a notice', async () => {
   const c = await openCase();
-  const placed = await (await fetch(`${process.env.E2E_MEDIATION ?? 'http://127.0.0.1:18788'}/api/v1/outbound-bot/call-v2`, {
-    method: 'POST',
-    headers: { authorization: 'Bearer sandbox-mediation-token', 'content-type': 'application/json' },
-    body: JSON.stringify({ caseId: c.caseId, mediationId: String(c.mediationId), callAuto: 0, callPersonId: c.parties[0].personId }),
-  })).json();
+  const placed = (await callDirectly(c)).body;
   const job = placed.data[0].jobId;
   const took = await fetch(`${EDGE}/api/cases/${c.caseId}/takeover`, {
     method: 'POST',

@@ -132,3 +132,14 @@ export async function openCase() {
   const board = await backend('/api/v1/mediation-timeline/v2/board');
   return board.data.find((c) => !c.takeoverUser && c.stage !== 'accepted' && c.callStatus);
 }
+
+/** Places an AI call for a case's first party straight at the sandbox backend
+ * (as a change the edge learns of only upstream); the backend's answer. */
+export async function callDirectly(c) {
+  const res = await fetch(`${process.env.E2E_MEDIATION ?? 'http://127.0.0.1:18788'}/api/v1/outbound-bot/call-v2`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer sandbox-mediation-token', 'content-type': 'application/json' },
+    body: JSON.stringify({ caseId: c.caseId, mediationId: String(c.mediationId), callAuto: 0, callPersonId: c.parties[0].personId }),
+  });
+  return { status: res.status, body: await res.json() };
+}

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, control, EDGE, signedInPage, openBoard, openCase, token, assertAccessible } from './harness.mjs';
+import { launch, control, EDGE, signedInPage, openBoard, openCase, token, assertAccessible, callDirectly } from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -9,16 +9,10 @@ before(async () => {
 });
 after(async () => browser?.close());
 
-const MEDIATION = process.env.E2E_MEDIATION ?? 'http://127.0.0.1:18788';
-
 test('a notification appears when a call of a case I took over ends, and only to me', async () => {
   const c = await openCase();
   // A call under way (placed straight at the backend), then the case taken over by zhangmin.
-  const placed = await (await fetch(`${MEDIATION}/api/v1/outbound-bot/call-v2`, {
-    method: 'POST',
-    headers: { authorization: 'Bearer sandbox-mediation-token', 'content-type': 'application/json' },
-    body: JSON.stringify({ caseId: c.caseId, mediationId: String(c.mediationId), callAuto: 0, callPersonId: c.parties[0].personId }),
-  })).json();
+  const placed = (await callDirectly(c)).body;
   const job = placed.data[0].jobId;
   assert.ok(job, JSON.stringify(placed));
   const took = await fetch(`${EDGE}/api/cases/${c.caseId}/takeover`, {
