@@ -40,6 +40,8 @@ test('a bulk call over five cases lists each outcome as it arrives', async () =>
   const picked = [mustWait, limited, taken, ...fresh];
   for (const [i, c] of picked.entries()) {
     await search.fill(c.caseId);
+    // The search reaches the URL (and re-renders the rows) 400 ms later: tick after that.
+    await page.waitForURL(new RegExp(`q=${c.caseId}`));
     const box = page.locator(`input[data-pick="${c.caseId}"]`);
     await box.waitFor();
     if (i === 0) {

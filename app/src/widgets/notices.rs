@@ -48,6 +48,9 @@ pub fn Notices() -> impl IntoView {
     let toasts = RwSignal::new(Vec::<(u64, Notice)>::new());
     let next = StoredValue::new(0u64);
     let seen = StoredValue::new(live.last_seq());
+    // What was told, by kind and call: one call's end can come twice (from the
+    // edge's own status change, then from the hub seeing it upstream).
+    let told = StoredValue::new(Vec::<String>::new());
     let sound = RwSignal::new(local().and_then(|s| s.get_item(SOUND_KEY).ok().flatten()).as_deref() != Some("off"));
     let allowed = RwSignal::new(permission());
 
@@ -74,7 +77,11 @@ pub fn Notices() -> impl IntoView {
         for e in live.since(seen.get_value()) {
             seen.set_value(e.seq);
             if let Some(n) = board.records.with_untracked(|r| notice_for(&e, record_for(&e, r), &me)) {
-                tell(n);
+                let key = format!("{}:{}", n.kind.as_str(), e.job_id.as_deref().unwrap_or(&n.case_id));
+                if !told.with_value(|t| t.contains(&key)) {
+                    told.update_value(|t| t.push(key));
+                    tell(n);
+                }
             }
         }
     });
