@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod api;
+pub mod attention;
 pub mod clink;
 pub mod embed;
 pub mod error;
