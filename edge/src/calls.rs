@@ -14,7 +14,7 @@ use shared::wire::api::{
 };
 use shared::wire::media;
 use shared::wire::mediation::answer::{fate_of_key, KeyFate, Shape};
-use shared::wire::mediation::{paths, require_id, CallRequest, CallResult, CallStatusInfo, ConversationLog, Turn, UpdateStatusRequest};
+use shared::wire::mediation::{paths, require_id, CallErrorCode, CallRequest, CallResult, CallStatusInfo, ConversationLog, Turn, UpdateStatusRequest};
 use shared::wire::session::Claims;
 use shared::time::format_shanghai;
 use worker::{Context, Headers, Method, Request, RequestInit, Response, ResponseBuilder, RouteContext};
@@ -79,6 +79,9 @@ pub async fn place(mut req: Request, ctx: RouteContext<Context>) -> Reply {
             let placed: Vec<(String, String)> = results.iter().filter_map(|r: &PlacedResult| Some((r.job_id.clone()?, call.case_id.clone()))).collect();
             if let Err(e) = search::remember_cases(&db, &placed).await {
                 worker::console_warn!("search: could not note the case of {} calls: {e}", placed.len());
+            }
+            for r in response.results.iter().filter(|r| r.error_code == CallErrorCode::LimitReached) {
+                crate::attention::call_limit_reached(&ctx, &call.case_id, &r.person_id).await;
             }
             live::announce(&ctx, EventKind::CallPlaced, Some(&call.case_id), None, EventData { results, ..EventData::default() });
             Ok(http::json(answered.status, &response)?)

@@ -152,7 +152,7 @@ pub fn cors(response: &Response, origin: Option<&str>, allowed: &[String]) {
     let Some(origin) = origin.filter(|o| allowed.iter().any(|a| a == o)) else { return };
     let _ = h.set("Access-Control-Allow-Origin", origin);
     let _ = h.set("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key, X-Bulk-Run");
-    let _ = h.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    let _ = h.set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
     let _ = h.set("Access-Control-Max-Age", "600");
 }
 

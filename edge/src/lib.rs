@@ -3,6 +3,7 @@
 //! API: README "Edge HTTP API" and `edge/openapi.json` (served at `/api/openapi.json`).
 
 mod admin;
+mod attention;
 mod auth;
 mod board;
 mod calls;
@@ -54,6 +55,11 @@ fn router(ctx: Context) -> Router<'static, Context> {
         .post_async("/api/cases/:case_id/notes", |r, c| run(followups::add(r, c)))
         .post_async("/api/cases/:case_id/notes/:id/done", |r, c| run(followups::complete(r, c)))
         .get_async("/api/reminders", |r, c| run(followups::due(r, c)))
+        .get_async("/api/attention", |r, c| run(attention::list(r, c)))
+        .post_async("/api/attention/:id/ack", |r, c| run(attention::acknowledge(r, c)))
+        .post_async("/api/attention/:id/assign", |r, c| run(attention::assign(r, c)))
+        .get_async("/api/attention/rules", |r, c| run(attention::list_rules(r, c)))
+        .put_async("/api/attention/rules/:id", |r, c| run(attention::save_rule(r, c)))
         .get_async("/api/audit", |r, c| run(cases::audit_log(r, c)))
         .post_async("/api/calls", |r, c| run(calls::place(r, c)))
         .get_async("/api/calls/status", |r, c| run(calls::status(r, c)))

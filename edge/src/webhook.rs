@@ -72,7 +72,7 @@ pub async fn receive(mut req: Request, ctx: RouteContext<Context>) -> Result<Res
     };
     // One event per call whose shown results changed.
     let mut per_job: Vec<(Option<String>, Vec<StoredRecord>)> = vec![];
-    for (g, _) in good.iter().zip(changed).filter(|(_, changed)| *changed) {
+    for (g, _) in good.iter().zip(&changed).filter(|(_, changed)| **changed) {
         let r = &g.record;
         let item = StoredRecord { note_type: r.note_type.as_str().to_owned(), call_id: r.call_id.clone(), biz_id: r.biz_id.clone(), success: r.success, replayed: None };
         match per_job.iter_mut().find(|(job, _)| *job == r.out_id) {
@@ -81,9 +81,13 @@ pub async fn receive(mut req: Request, ctx: RouteContext<Context>) -> Result<Res
         }
     }
     let reported: Vec<String> = per_job.iter().filter_map(|(job, _)| job.clone()).collect();
+    // Judged before the answer: an entry is as much kept data as the record it comes from.
+    let judged: Vec<_> = good.iter().zip(&changed).filter(|(_, c)| **c).map(|(g, _)| (&g.record, &g.outcome)).collect();
+    let attention_events = crate::attention::judge_push(&db, &judged).await;
     let events = per_job
         .into_iter()
         .map(|(job_id, records)| live::NewEvent { kind: EventKind::NoteStored, case_id: None, job_id, data: EventData { records, ..EventData::default() } })
+        .chain(attention_events)
         .collect();
     // Stored: answer now; tell open boards after the answer has gone.
     let stored_ms = crate::auth::now_ms() - t0;

@@ -39,6 +39,12 @@ pub enum Op {
     CompleteCaseNote,
     /// Reminders due, across cases.
     Reminders,
+    /// The attention queue (a mediator's own cases; everyone's for those who oversee).
+    Attention,
+    AckAttention,
+    AssignAttention,
+    AttentionRules,
+    SaveAttentionRule,
     Audit,
     PlaceCall,
     CallStatus,
@@ -69,7 +75,7 @@ pub enum Op {
 }
 
 impl Op {
-    pub const ALL: [Op; 35] = [
+    pub const ALL: [Op; 40] = [
         Op::Health,
         Op::OpenApi,
         Op::Session,
@@ -84,6 +90,11 @@ impl Op {
         Op::AddCaseNote,
         Op::CompleteCaseNote,
         Op::Reminders,
+        Op::Attention,
+        Op::AckAttention,
+        Op::AssignAttention,
+        Op::AttentionRules,
+        Op::SaveAttentionRule,
         Op::Audit,
         Op::PlaceCall,
         Op::CallStatus,
@@ -112,11 +123,11 @@ impl Op {
         match self {
             Health | OpenApi | DemoSession | Webhook => Access::Public,
             // Acting on a case is mediation work: mediators, and supervisors stepping in.
-            Takeover | Agreement | StartOcr | PlaceCall | UpdateCallStatus | AddCaseNote | CompleteCaseNote => Access::Roles(WORKERS),
+            Takeover | Agreement | StartOcr | PlaceCall | UpdateCallStatus | AddCaseNote | CompleteCaseNote | AckAttention => Access::Roles(WORKERS),
             // The whole team's trail, raw note versions and asking by number: those who oversee.
-            Audit | NoteHistory | CallStatusByNumber | RevealTexts => Access::Roles(OVERSEERS),
-            ClinkManage | DeadLetters | ReplayDeadLetter => Access::Roles(ADMINS),
-            Session | Board | OcrState | CaseAudit | CaseNotes | Reminders | CallStatus | Conversations | Notes | SearchTurns | Presets | SavePreset | DeletePreset | Recording | RecordingLink | ClinkRead | Live => {
+            Audit | NoteHistory | CallStatusByNumber | RevealTexts | AssignAttention => Access::Roles(OVERSEERS),
+            ClinkManage | DeadLetters | ReplayDeadLetter | SaveAttentionRule => Access::Roles(ADMINS),
+            Session | Board | Attention | AttentionRules | OcrState | CaseAudit | CaseNotes | Reminders | CallStatus | Conversations | Notes | SearchTurns | Presets | SavePreset | DeletePreset | Recording | RecordingLink | ClinkRead | Live => {
                 Access::Signed
             }
         }
@@ -140,6 +151,11 @@ impl Op {
             AddCaseNote => ("POST", "/api/cases/{caseId}/notes"),
             CompleteCaseNote => ("POST", "/api/cases/{caseId}/notes/{id}/done"),
             Reminders => ("GET", "/api/reminders"),
+            Attention => ("GET", "/api/attention"),
+            AckAttention => ("POST", "/api/attention/{id}/ack"),
+            AssignAttention => ("POST", "/api/attention/{id}/assign"),
+            AttentionRules => ("GET", "/api/attention/rules"),
+            SaveAttentionRule => ("PUT", "/api/attention/rules/{id}"),
             Audit => ("GET", "/api/audit"),
             PlaceCall => ("POST", "/api/calls"),
             CallStatus => ("GET", "/api/calls/status?caseRef=…, ?jobId=…"),
@@ -174,6 +190,7 @@ impl Op {
             Op::DemoSession => " — sandbox only",
             Op::Recording => " — or a signed link without the token",
             Op::RevealTexts => " — one call's texts with personal data shown (audited)",
+            Op::Attention => " — a mediator sees the cases assigned to or taken over by them",
             _ => "",
         }
     }

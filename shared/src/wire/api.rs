@@ -507,6 +507,8 @@ pub enum EventKind {
     /// A board row changed upstream (stage or takeover; a new call or call
     /// status is `CallStatusChanged`, and a duration change alone is no event).
     BoardChanged,
+    /// The attention queue changed: a new entry, an acknowledgement or an assignment.
+    AttentionChanged,
 }
 
 /// Messages on the live socket, client → edge. A second `hello` on an open
@@ -598,6 +600,10 @@ crate::open_enum::open_enum! {
         InFlight = "in_flight",
         IdempotencyKeyReused = "idempotency_key_reused",
         AlreadyReplayed = "already_replayed",
+        /// The attention entry was acknowledged before.
+        AlreadyDone = "already_done",
+        /// The call's case is not known yet, so it cannot be assigned.
+        CaseUnknown = "case_unknown",
         StillInvalid = "still_invalid",
         RecordingUnavailable = "recording_unavailable",
     }

@@ -349,6 +349,13 @@ fn request_for(op: Op, token: Option<&str>) -> Option<reqwest::RequestBuilder> {
         Op::OcrState => (Method::GET, format!("/api/cases/{nothing}/ocr"), None),
         Op::CaseAudit => (Method::GET, format!("/api/cases/{nothing}/audit"), None),
         Op::Audit => (Method::GET, "/api/audit".into(), None),
+        Op::Attention => (Method::GET, "/api/attention".into(), None),
+        // An empty note / assignee: a 400 for roles that pass the gate, nothing changed.
+        Op::AckAttention => (Method::POST, "/api/attention/999999999/ack".into(), Some(json!({ "note": "" }))),
+        Op::AssignAttention => (Method::POST, "/api/attention/999999999/assign".into(), Some(json!({ "assignee": "" }))),
+        Op::AttentionRules => (Method::GET, "/api/attention/rules".into(), None),
+        // The path's id differs from the body's: a 400 for admins, no rule saved.
+        Op::SaveAttentionRule => (Method::PUT, "/api/attention/rules/cell-rule".into(), Some(json!({ "id": "other", "name": "x", "severity": "low", "enabled": true, "condition": { "kind": "call_limit" } }))),
         Op::CaseNotes => (Method::GET, format!("/api/cases/{nothing}/notes"), None),
         // An empty text: a 400 for roles that pass the gate, nothing stored.
         Op::AddCaseNote => (Method::POST, format!("/api/cases/{nothing}/notes"), Some(json!({ "text": "" }))),
@@ -410,7 +417,7 @@ async fn every_cell_of_the_role_table_holds() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 3 * 30, "every signed route, every role");
+    assert_eq!(checked, 3 * 35, "every signed route, every role");
 }
 
 // ---- 8. every Clink request is signed once ------------------------------------

@@ -1,0 +1,312 @@
+//! The attention queue (`shared::wire::attention`): entries are written when
+//! a note record meets a rule (the webhook, before it answers) or the backend
+//! refuses a call at the daily limit; read by role (a mediator sees the cases
+//! assigned to them or last taken over by them; supervisors and admins see
+//! all); acknowledged with a note, or their case assigned to a mediator. The
+//! rules are D1 rows an admin edits. Every change is audited and told to open
+//! boards (`attention_changed`).
+
+use serde::Deserialize;
+use shared::wire::access::Op;
+use shared::wire::api::{EventData, EventKind};
+use shared::wire::attention::{self, Acknowledge, Assign, AttentionEntry, AttentionList, Condition, Finding, Rule, Rules, Severity};
+use shared::wire::note::{NoteOutcome, PushRecord};
+use shared::wire::session::{Claims, Role};
+use shared::FieldError;
+use wasm_bindgen::JsValue;
+use worker::{Context, D1Database, Request, RouteContext};
+
+use crate::auth::{self, now_ms};
+use crate::http::{self, Failure, Reply};
+use crate::live::{self, NewEvent};
+use crate::store;
+
+fn s(v: &str) -> JsValue {
+    JsValue::from_str(v)
+}
+
+fn opt(v: Option<&str>) -> JsValue {
+    v.map(JsValue::from_str).unwrap_or(JsValue::NULL)
+}
+
+fn n(v: i64) -> JsValue {
+    JsValue::from_f64(v as f64)
+}
+
+#[derive(Deserialize)]
+struct RuleRow {
+    id: String,
+    name: String,
+    severity: String,
+    enabled: f64,
+    condition: String,
+}
+
+/// The rules in their order; a row whose condition cannot be read is skipped (and logged).
+pub async fn rules(db: &D1Database) -> worker::Result<Vec<Rule>> {
+    let rows: Vec<RuleRow> = db.prepare("SELECT id, name, severity, enabled, condition FROM attention_rules ORDER BY position, id").all().await?.results()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| match serde_json::from_str::<Condition>(&r.condition) {
+            Ok(condition) => Some(Rule { id: r.id, name: r.name, severity: Severity::parse(&r.severity), enabled: r.enabled != 0.0, condition }),
+            Err(e) => {
+                worker::console_warn!("attention: rule {} has an unreadable condition: {e}", r.id);
+                None
+            }
+        })
+        .collect())
+}
+
+/// Writes the entries of `findings` about `source`; one already written
+/// (the same source and rule) is left alone. Returns how many were new.
+async fn write(db: &D1Database, source: &str, job_id: Option<&str>, case_id: Option<&str>, findings: &[Finding]) -> worker::Result<usize> {
+    let at = now_ms();
+    let mut statements = Vec::with_capacity(findings.len());
+    for f in findings {
+        let evidence = serde_json::to_string(&f.evidence).expect("serialises");
+        statements.push(
+            db.prepare(
+                "INSERT INTO attention_entries (source, rule_id, rule_name, severity, severity_rank, job_id, case_id, evidence, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, COALESCE(?7, (SELECT case_id FROM search_calls WHERE job_id = ?6)), ?8, ?9)
+                 ON CONFLICT (source, rule_id) DO NOTHING",
+            )
+            .bind(&[s(source), s(&f.rule_id), s(&f.rule_name), s(f.severity.as_str()), n(f.severity.rank()), opt(job_id), opt(case_id), s(&evidence), n(at)])?,
+        );
+    }
+    if statements.is_empty() {
+        return Ok(0);
+    }
+    let results = db.batch(statements).await?;
+    Ok(results.iter().filter(|r| r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0) > 0).count())
+}
+
+/// Judges the note records a push changed against the rules and writes
+/// what they met; returns one event per call with a new entry. A failure
+/// is logged: the records themselves are already stored.
+pub async fn judge_push(db: &D1Database, records: &[(&PushRecord, &NoteOutcome)]) -> Vec<NewEvent> {
+    if records.is_empty() {
+        return vec![];
+    }
+    let rules = match rules(db).await {
+        Ok(r) => r,
+        Err(e) => {
+            worker::console_error!("attention: could not read the rules: {e}");
+            return vec![];
+        }
+    };
+    let mut events: Vec<NewEvent> = vec![];
+    for (record, outcome) in records {
+        let findings = attention::evaluate(&rules, outcome);
+        if findings.is_empty() {
+            continue;
+        }
+        let (call, biz, kind) = record.key();
+        let source = format!("{call}|{biz}|{kind}");
+        match write(db, &source, record.out_id.as_deref(), None, &findings).await {
+            Ok(0) => {}
+            Ok(_) => {
+                if !events.iter().any(|e| e.job_id == record.out_id) {
+                    events.push(NewEvent { kind: EventKind::AttentionChanged, case_id: None, job_id: record.out_id.clone(), data: EventData::default() });
+                }
+            }
+            Err(e) => worker::console_error!("attention: could not write the entries of {source}: {e}"),
+        }
+    }
+    events
+}
+
+/// After the backend refused a call because the party reached the daily
+/// limit: one entry per party and day.
+pub async fn call_limit_reached(ctx: &RouteContext<Context>, case_id: &str, person_id: &str) {
+    let Ok(db) = store::db(&ctx.env) else { return };
+    let found = match rules(&db).await {
+        Ok(r) => attention::call_limit_findings(&r),
+        Err(e) => return worker::console_error!("attention: could not read the rules: {e}"),
+    };
+    let mut day = shared::time::format_shanghai(now_ms());
+    day.truncate(10);
+    let source = format!("call-limit|{case_id}|{person_id}|{day}");
+    match write(&db, &source, None, Some(case_id), &found).await {
+        Ok(0) => {}
+        Ok(_) => live::announce(ctx, EventKind::AttentionChanged, Some(case_id), None, EventData::default()),
+        Err(e) => worker::console_error!("attention: could not write {source}: {e}"),
+    }
+}
+
+#[derive(Deserialize)]
+struct EntryRow {
+    id: f64,
+    case_id: Option<String>,
+    job_id: Option<String>,
+    rule_id: String,
+    rule_name: String,
+    severity: String,
+    evidence: String,
+    created_at: f64,
+    assignee: Option<String>,
+    assigned_by: Option<String>,
+    acked_by: Option<String>,
+    acked_at: Option<f64>,
+    ack_note: Option<String>,
+}
+
+impl From<EntryRow> for AttentionEntry {
+    fn from(r: EntryRow) -> Self {
+        AttentionEntry {
+            id: r.id as i64,
+            case_id: r.case_id,
+            job_id: r.job_id,
+            rule_id: r.rule_id,
+            rule_name: r.rule_name,
+            severity: Severity::parse(&r.severity),
+            evidence: serde_json::from_str(&r.evidence).unwrap_or_default(),
+            created_at: r.created_at as i64,
+            assignee: r.assignee,
+            assigned_by: r.assigned_by,
+            acked_by: r.acked_by,
+            acked_at: r.acked_at.map(|v| v as i64),
+            ack_note: r.ack_note,
+        }
+    }
+}
+
+/// The entries' columns, their case (as written, else as the call's case
+/// became known) and the case's assignment.
+const ENTRIES: &str = "SELECT e.id, COALESCE(e.case_id, sc.case_id) AS case_id, e.job_id, e.rule_id, e.rule_name, e.severity, e.evidence,
+        e.created_at, a.assignee, a.assigned_by, e.acked_by, e.acked_at, e.ack_note
+   FROM attention_entries e
+   LEFT JOIN search_calls sc ON sc.job_id = e.job_id
+   LEFT JOIN case_assignments a ON a.case_id = COALESCE(e.case_id, sc.case_id)";
+
+/// Whether the entry's case is the mediator's `?1`: assigned to them, or
+/// taken over by them the last time anyone took it over through the board.
+const MINE: &str = "(a.assignee = ?1 OR ?1 = (SELECT t.user_name FROM audit_log t
+      WHERE t.action = 'takeover' AND t.case_id = COALESCE(e.case_id, sc.case_id) AND t.status BETWEEN 200 AND 299
+      ORDER BY t.id DESC LIMIT 1))";
+
+/// Only mediators have a queue of their own; supervisors and admins see everyone's.
+fn scoped(claims: &Claims) -> bool {
+    claims.role == Role::Mediator
+}
+
+#[derive(Deserialize)]
+struct Count {
+    open: f64,
+}
+
+/// `GET /api/attention?state=open|acked|all` (default open), at most 200, most urgent first.
+pub async fn list(req: Request, ctx: RouteContext<Context>) -> Reply {
+    let claims = auth::gate(&req, &ctx.env, Op::Attention)?;
+    let url = req.url()?;
+    let state = url.query_pairs().find(|(k, _)| k == "state").map(|(_, v)| v.into_owned()).unwrap_or_else(|| "open".into());
+    let state_sql = match state.as_str() {
+        "open" => "e.acked_at IS NULL",
+        "acked" => "e.acked_at IS NOT NULL",
+        "all" => "1 = 1",
+        _ => return Err(Failure::field(&FieldError::new("state", "must be open, acked or all"))),
+    };
+    let scope = if scoped(&claims) { MINE } else { "?1 = ?1" };
+    let db = store::db(&ctx.env)?;
+    let order = if state == "open" { "e.severity_rank, e.created_at DESC, e.id DESC" } else { "e.created_at DESC, e.id DESC" };
+    let sql = format!("{ENTRIES} WHERE {state_sql} AND {scope} ORDER BY {order} LIMIT 200");
+    let me = s(&claims.sub);
+    let rows: Vec<EntryRow> = db.prepare(&sql).bind(&[me.clone()])?.all().await?.results()?;
+    let count_sql = format!(
+        "SELECT COUNT(*) AS open FROM attention_entries e LEFT JOIN search_calls sc ON sc.job_id = e.job_id
+           LEFT JOIN case_assignments a ON a.case_id = COALESCE(e.case_id, sc.case_id)
+          WHERE e.acked_at IS NULL AND {scope}"
+    );
+    let open: Option<Count> = db.prepare(&count_sql).bind(&[me])?.first(None).await?;
+    http::ok(&AttentionList { entries: rows.into_iter().map(AttentionEntry::from).collect(), open: open.map(|c| c.open as i64).unwrap_or(0) })
+}
+
+/// The entry `{id}` if the caller may act on it (a mediator: one of theirs).
+async fn entry_for(db: &D1Database, ctx: &RouteContext<Context>, claims: &Claims) -> Result<AttentionEntry, Failure> {
+    let id: i64 = ctx.param("id").and_then(|v| v.parse().ok()).filter(|v| *v > 0).ok_or_else(|| Failure::field(&FieldError::new("id", "must be an entry's id")))?;
+    let scope = if scoped(claims) { MINE } else { "?1 = ?1" };
+    let row: Option<EntryRow> = db.prepare(&format!("{ENTRIES} WHERE e.id = ?2 AND {scope}")).bind(&[s(&claims.sub), n(id)])?.first(None).await?;
+    row.map(AttentionEntry::from).ok_or_else(|| Failure::not_found("没有这条待处理事项 (no such entry)"))
+}
+
+async fn reread(db: &D1Database, id: i64) -> Result<AttentionEntry, Failure> {
+    let row: Option<EntryRow> = db.prepare(&format!("{ENTRIES} WHERE e.id = ?1")).bind(&[n(id)])?.first(None).await?;
+    row.map(AttentionEntry::from).ok_or_else(|| Failure::not_found("没有这条待处理事项 (no such entry)"))
+}
+
+/// `POST /api/attention/{id}/ack` `{note}`: acknowledged once; again is a 409.
+pub async fn acknowledge(mut req: Request, ctx: RouteContext<Context>) -> Reply {
+    let claims = auth::gate(&req, &ctx.env, Op::AckAttention)?;
+    let input: Acknowledge = http::read_json(&mut req, 8 * 1024).await?;
+    input.validate().map_err(|e| Failure::field(&e))?;
+    let db = store::db(&ctx.env)?;
+    let entry = entry_for(&db, &ctx, &claims).await?;
+    let note = input.note.trim();
+    let done = db
+        .prepare("UPDATE attention_entries SET acked_by = ?1, acked_at = ?2, ack_note = ?3 WHERE id = ?4 AND acked_at IS NULL")
+        .bind(&[s(&claims.sub), n(now_ms()), s(note), n(entry.id)])?
+        .run()
+        .await?;
+    if done.meta()?.and_then(|m| m.changes).unwrap_or(0) == 0 {
+        let by = entry.acked_by.unwrap_or_default();
+        return Err(Failure::new(409, shared::wire::api::ErrorCode::AlreadyDone, format!("这条事项已由 {by} 处理 (already acknowledged by {by})")));
+    }
+    store::audit(&db, &claims, "attention_ack", entry.case_id.as_deref(), Some(&format!("{} · {}", entry.id, entry.rule_name)), 200, note).await?;
+    live::announce(&ctx, EventKind::AttentionChanged, entry.case_id.as_deref(), entry.job_id.as_deref(), EventData { by: Some(claims.sub.clone()), ..EventData::default() });
+    http::ok(&reread(&db, entry.id).await?)
+}
+
+/// `POST /api/attention/{id}/assign` `{assignee}`: gives the entry's case to a mediator.
+pub async fn assign(mut req: Request, ctx: RouteContext<Context>) -> Reply {
+    let claims = auth::gate(&req, &ctx.env, Op::AssignAttention)?;
+    let input: Assign = http::read_json(&mut req, 4 * 1024).await?;
+    input.validate().map_err(|e| Failure::field(&e))?;
+    let db = store::db(&ctx.env)?;
+    let entry = entry_for(&db, &ctx, &claims).await?;
+    let Some(case_id) = entry.case_id.clone() else {
+        return Err(Failure::new(409, shared::wire::api::ErrorCode::CaseUnknown, "这通电话属于哪个案件尚不清楚,暂时无法指派 (the call's case is not known yet)"));
+    };
+    let assignee = input.assignee.trim();
+    db.prepare(
+        "INSERT INTO case_assignments (case_id, assignee, assigned_by, assigned_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (case_id) DO UPDATE SET assignee = excluded.assignee, assigned_by = excluded.assigned_by, assigned_at = excluded.assigned_at",
+    )
+    .bind(&[s(&case_id), s(assignee), s(&claims.sub), n(now_ms())])?
+    .run()
+    .await?;
+    store::audit(&db, &claims, "assign", Some(&case_id), Some(assignee), 200, &format!("{} · {}", entry.id, entry.rule_name)).await?;
+    live::announce(&ctx, EventKind::AttentionChanged, Some(&case_id), entry.job_id.as_deref(), EventData { by: Some(claims.sub.clone()), name: Some(assignee.to_owned()), ..EventData::default() });
+    http::ok(&reread(&db, entry.id).await?)
+}
+
+/// `GET /api/attention/rules`.
+pub async fn list_rules(req: Request, ctx: RouteContext<Context>) -> Reply {
+    auth::gate(&req, &ctx.env, Op::AttentionRules)?;
+    let db = store::db(&ctx.env)?;
+    http::ok(&Rules { rules: rules(&db).await? })
+}
+
+/// `PUT /api/attention/rules/{id}` with the whole rule: replaces it, or adds a new one last.
+pub async fn save_rule(mut req: Request, ctx: RouteContext<Context>) -> Reply {
+    let claims = auth::gate(&req, &ctx.env, Op::SaveAttentionRule)?;
+    let id = ctx.param("id").cloned().unwrap_or_default();
+    let rule: Rule = http::read_json(&mut req, 16 * 1024).await?;
+    if rule.id != id {
+        return Err(Failure::field(&FieldError::new("id", "must be the id in the path")));
+    }
+    rule.validate().map_err(|e| Failure::field(&e))?;
+    let db = store::db(&ctx.env)?;
+    let condition = serde_json::to_string(&rule.condition).expect("serialises");
+    db.prepare(
+        "INSERT INTO attention_rules (id, name, severity, enabled, condition, position, updated_by, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, (SELECT COALESCE(MAX(position), 0) + 1 FROM attention_rules), ?6, ?7)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, severity = excluded.severity, enabled = excluded.enabled,
+           condition = excluded.condition, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+    )
+    .bind(&[s(&rule.id), s(rule.name.trim()), s(rule.severity.as_str()), n(rule.enabled as i64), s(&condition), s(&claims.sub), n(now_ms())])?
+    .run()
+    .await?;
+    let summary = format!("{} · {} · {} · {}", rule.name.trim(), rule.severity.as_str(), if rule.enabled { "on" } else { "off" }, condition);
+    store::audit(&db, &claims, "rule_update", None, Some(&rule.id), 200, &summary).await?;
+    let saved = rules(&db).await?.into_iter().find(|r| r.id == rule.id);
+    saved.map_or_else(|| Err(Failure::from(worker::Error::RustError("the rule was not stored".into()))), |r| http::ok(&r))
+}
