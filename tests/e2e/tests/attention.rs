@@ -90,7 +90,7 @@ async fn a_low_score_and_a_refusal_become_entries_with_their_evidence_once() {
     assert_eq!(item["evidence"], json!({ "kind": "qa_item_at_most", "item": "开场规范", "score": "2", "fullScore": "10", "percent": 20, "threshold": 40 }));
     let refusal = mine.iter().find(|e| e["ruleId"] == "agreement-refused").unwrap();
     assert_eq!((refusal["severity"].clone(), refusal["evidence"].clone()), (json!("high"), json!({ "kind": "tag", "tag": "通话结果", "value": "拒绝协议" })));
-    assert_eq!((refusal["assignee"].clone(), refusal["ackedBy"].clone()), (Value::Null, Value::Null));
+    assert_eq!(refusal["ackedBy"], Value::Null);
     // Most urgent first: no medium entry comes before a high one.
     let ranks: Vec<i64> = all.iter().map(|e| match e["severity"].as_str().unwrap() { "high" => 0, "medium" => 1, _ => 2 }).collect();
     assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
@@ -144,6 +144,8 @@ async fn a_mediator_sees_only_their_cases_and_acknowledges_once_all_audited() {
         .unwrap()
         .iter()
         .filter(|e| e["action"] == "assign" || e["action"] == "attention_ack")
+        // This entry's (the case may have had others).
+        .filter(|e| [&e["target"], &e["outcome"]].iter().any(|v| v.as_str().unwrap_or_default().starts_with(&format!("{id} · "))))
         .map(|e| (e["action"].as_str().unwrap().to_owned(), e["user"].as_str().unwrap().to_owned()))
         .collect();
     assert_eq!(actions, [("attention_ack".to_owned(), a.clone()), ("assign".to_owned(), "attention-supervisor".to_owned())], "{trail}");
