@@ -3,7 +3,7 @@
 //! is no session.
 
 use leptos::prelude::*;
-use shared::view::route::Screen;
+use shared::view::route::{Page, Screen};
 
 use crate::screens::board::Board;
 use crate::screens::case::CasePage;
@@ -46,11 +46,13 @@ fn Embedded() -> impl IntoView {
     let live = live::start(session);
     provide_context(live);
     crate::services::board_data::provide(session, live);
+    crate::services::attention::provide(session, live);
     view! {
         <div class="embedded">
             <crate::services::embed::HostBridge/>
             <div class="embed-bar">
                 <LiveBadge/>
+                <Show when=move || session.signed_in()><PageLinks/></Show>
                 {move || session.info.get().map(|info| view! { <span class="user" id="current-user">{info.name.clone()}</span> })}
             </div>
             <main id="main" tabindex="-1">
@@ -71,6 +73,8 @@ fn AppRoutes() -> impl IntoView {
     let screen = nav::screen(nav::use_nav());
     move || match screen.get() {
         Screen::Board => view! { <Board/> }.into_any(),
+        Screen::Attention => view! { <crate::screens::attention::AttentionPage/> }.into_any(),
+        Screen::Insights => view! { <p>{tr!(i18n, not_found)}</p> }.into_any(),
         Screen::Case => view! { <CasePage/> }.into_any(),
         Screen::Call => view! { <TranscriptPage/> }.into_any(),
         Screen::NotFound => view! { <p>{tr!(i18n, not_found)}</p> }.into_any(),
@@ -86,6 +90,7 @@ pub fn Frame() -> impl IntoView {
     let live = live::start(session);
     provide_context(live);
     crate::services::board_data::provide(session, live);
+    crate::services::attention::provide(session, live);
     let kb_open = RwSignal::new(false);
     let online = online_signal();
 
@@ -93,6 +98,7 @@ pub fn Frame() -> impl IntoView {
         <a class="skip" href="#main">{tr!(i18n, skip_to_content)}</a>
         <header class="top">
             <h1>{tr!(i18n, title)}</h1>
+            <Show when=move || session.signed_in()><PageLinks/></Show>
             <div class="top-right">
                 <LiveBadge/>
                 <label class="lang">
@@ -127,6 +133,23 @@ pub fn Frame() -> impl IntoView {
                 </Show>
             </div>
         </Show>
+    }
+}
+
+/// Links to the board's pages, the queue's with its open count.
+#[component]
+fn PageLinks() -> impl IntoView {
+    let i18n = use_i18n();
+    let attention = expect_context::<crate::services::attention::Attention>();
+    let embedded = crate::services::embed::is_embed_path();
+    view! {
+        <nav class="pages" aria-label=move || t_string!(i18n, board.heading)>
+            <a href=Page::Board.href(embedded) id="nav-board">{tr!(i18n, board.heading)}</a>
+            <a href=Page::Attention.href(embedded) id="nav-attention">
+                {tr!(i18n, attention.nav)}
+                {move || attention.count().filter(|n| *n > 0).map(|n| view! { " " <span class="badge" id="nav-attention-count">{n}</span> })}
+            </a>
+        </nav>
     }
 }
 

@@ -1,5 +1,6 @@
 //! One file per route: what a user sees at each address.
 
+pub mod attention;
 pub mod board;
 pub mod case;
 pub mod sign_in;

@@ -63,6 +63,12 @@ impl Api {
         parse(&text)
     }
 
+    pub async fn put<T: DeserializeOwned, B: Serialize>(&self, path: &str, body: &B) -> Result<T, ApiFailure> {
+        let body = serde_json::to_string(body).map_err(|e| network(e.to_string()))?;
+        let text = self.send(Method::PUT, path, Some(body), None, None, false).await?;
+        parse(&text)
+    }
+
     /// DELETE; the answer's body is not read.
     pub async fn delete(&self, path: &str) -> Result<(), ApiFailure> {
         self.send(Method::DELETE, path, None, None, None, false).await.map(|_| ())

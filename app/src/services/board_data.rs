@@ -92,7 +92,7 @@ impl BoardState {
                 });
             }
             EventKind::CallPlaced | EventKind::AgreementGenerated => self.reload_soon(),
-            EventKind::NoteStored | EventKind::OcrStarted => {}
+            EventKind::NoteStored | EventKind::OcrStarted | EventKind::AttentionChanged => {}
         }
     }
 }

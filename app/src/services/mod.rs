@@ -3,6 +3,7 @@
 //! performance marks. No service imports a widget or a screen.
 
 pub mod api;
+pub mod attention;
 pub mod board_data;
 pub mod embed;
 pub mod live;

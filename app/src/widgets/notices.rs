@@ -4,7 +4,7 @@
 //! tone that can be turned off, and the same notice to an embedding portal.
 
 use leptos::prelude::*;
-use shared::view::notify::{notice_for, record_for, reminder_notices, Notice};
+use shared::view::notify::{attention_notices, notice_for, record_for, reminder_notices, Notice};
 use shared::view::render::notify::{notice_text, toasts_html};
 use shared::view::render::NOTICE_CLOSE;
 use shared::wire::embed::BoardEvent;
@@ -84,6 +84,23 @@ pub fn Notices() -> impl IntoView {
                 }
             }
         }
+    });
+    // New entries in the queue I see (the first read is what was there already).
+    let attention = expect_context::<crate::services::attention::Attention>();
+    let known = StoredValue::new(None::<Vec<i64>>);
+    crate::effect(move || {
+        attention.open.with(|list| {
+            let Some(list) = list else { return };
+            let ids: Vec<i64> = list.entries.iter().map(|e| e.id).collect();
+            if let Some(before) = known.get_value() {
+                for n in board.records.with_untracked(|r| attention_notices(&before, &list.entries, r)) {
+                    tell(n);
+                }
+                known.set_value(Some(before.into_iter().chain(ids).collect()));
+            } else {
+                known.set_value(Some(ids));
+            }
+        });
     });
     // Once the board has loaded: my reminders due today or before.
     let asked = StoredValue::new(false);

@@ -4,6 +4,7 @@
 //! notification when its tab is hidden, and an event to an embedding portal.
 
 use crate::wire::api::{EventKind, LiveEvent};
+use crate::wire::attention::AttentionEntry;
 use crate::wire::followup::CaseNote;
 use crate::wire::mediation::{BoardRecord, CallStatus};
 
@@ -13,6 +14,8 @@ pub enum NoticeKind {
     NotesArrived,
     /// A follow-up reminder of mine (I wrote it, or the case is mine) is due.
     ReminderDue,
+    /// A new entry in the attention queue I see (the edge scopes it).
+    Attention,
 }
 
 impl NoticeKind {
@@ -22,6 +25,7 @@ impl NoticeKind {
             NoticeKind::CallEnded => "call_ended",
             NoticeKind::NotesArrived => "notes_arrived",
             NoticeKind::ReminderDue => "reminder_due",
+            NoticeKind::Attention => "attention",
         }
     }
 }
@@ -76,6 +80,21 @@ pub fn reminder_notices(reminders: &[CaseNote], records: &[BoardRecord], me: &st
                 status: None,
                 detail: Some(r.text.clone()),
             })
+        })
+        .collect()
+}
+
+/// The open entries not among `known` (the ids seen before), oldest first:
+/// each is told once. Named by the case's board row when it has one.
+pub fn attention_notices(known: &[i64], entries: &[AttentionEntry], records: &[BoardRecord]) -> Vec<Notice> {
+    let mut fresh: Vec<&AttentionEntry> = entries.iter().filter(|e| e.acked_at.is_none() && !known.contains(&e.id)).collect();
+    fresh.sort_by_key(|e| e.id);
+    fresh
+        .into_iter()
+        .map(|e| {
+            let case_id = e.case_id.clone().unwrap_or_default();
+            let case_name = records.iter().find(|r| r.case_id == case_id).map(|r| r.case_name.clone()).unwrap_or_else(|| case_id.clone());
+            Notice { kind: NoticeKind::Attention, case_id, case_name, status: None, detail: Some(e.rule_name.clone()) }
         })
         .collect()
 }
@@ -138,5 +157,31 @@ mod tests {
         let seen: Vec<(&str, &str, Option<&str>)> = mine.iter().map(|n| (n.case_id.as_str(), n.case_name.as_str(), n.detail.as_deref())).collect();
         assert_eq!(seen, vec![("C1", "C1 案", Some("核实第二期")), ("C2", "C2 案", Some("回访")), ("C9", "C9", Some("无此案件"))]);
         assert!(mine.iter().all(|n| n.kind == NoticeKind::ReminderDue));
+    }
+
+    #[test]
+    fn a_new_open_entry_is_told_once_and_named_by_its_case() {
+        use crate::wire::attention::{Evidence, Severity};
+        let entry = |id: i64, case: Option<&str>, acked: bool| AttentionEntry {
+            id,
+            case_id: case.map(str::to_owned),
+            job_id: None,
+            rule_id: "not-paid".into(),
+            rule_name: "当事人称未付款".into(),
+            severity: Severity::High,
+            evidence: Evidence::default(),
+            created_at: 0,
+            assignee: None,
+            assigned_by: None,
+            acked_by: None,
+            acked_at: acked.then_some(1),
+            ack_note: None,
+        };
+        let records = [record("C1", "J1", None)];
+        let list = [entry(5, Some("C1"), false), entry(3, None, false), entry(4, Some("C2"), false), entry(6, Some("C1"), true)];
+        let told = attention_notices(&[4], &list, &records);
+        assert_eq!(told.iter().map(|n| (n.case_id.as_str(), n.case_name.as_str())).collect::<Vec<_>>(), [("", ""), ("C1", "C1 案")], "new, open, oldest first");
+        assert!(told.iter().all(|n| n.kind == NoticeKind::Attention && n.detail.as_deref() == Some("当事人称未付款")));
+        assert!(attention_notices(&[3, 4, 5], &list, &records).is_empty());
     }
 }

@@ -9,6 +9,10 @@ use crate::wire::url::{decode_component, encode_component};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Page {
     Board,
+    /// The attention queue (待处理) and its rules.
+    Attention,
+    /// QA insights (质检分析).
+    Insights,
     Case { case_id: String },
     Call { case_id: String, job_id: String },
     NotFound,
@@ -18,6 +22,8 @@ pub enum Page {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {
     Board,
+    Attention,
+    Insights,
     Case,
     Call,
     NotFound,
@@ -41,6 +47,8 @@ impl Page {
             parts.next(),
         ) {
             (None, ..) => Page::Board,
+            (Some("attention"), None, ..) => Page::Attention,
+            (Some("insights"), None, ..) => Page::Insights,
             (Some("cases"), Some(case), None, ..) => match decoded(case) {
                 Some(case_id) => Page::Case { case_id },
                 None => Page::NotFound,
@@ -58,6 +66,8 @@ impl Page {
     pub fn screen(&self) -> Screen {
         match self {
             Page::Board => Screen::Board,
+            Page::Attention => Screen::Attention,
+            Page::Insights => Screen::Insights,
             Page::Case { .. } => Screen::Case,
             Page::Call { .. } => Screen::Call,
             Page::NotFound => Screen::NotFound,
@@ -91,6 +101,8 @@ impl Page {
                     "/".into()
                 }
             }
+            Page::Attention => format!("{prefix}/attention"),
+            Page::Insights => format!("{prefix}/insights"),
             Page::Case { case_id } => format!("{prefix}/cases/{}", encode_component(case_id)),
             Page::Call { case_id, job_id } => format!(
                 "{prefix}/cases/{}/calls/{}",
@@ -118,6 +130,10 @@ mod tests {
         assert_eq!(Page::parse("/cases/C-1"), case("C-1"));
         assert_eq!(Page::parse("/cases/C-1/"), case("C-1"));
         assert_eq!(Page::parse("/embed/cases/C-1"), case("C-1"));
+        assert_eq!(Page::parse("/attention"), Page::Attention);
+        assert_eq!(Page::parse("/embed/attention/"), Page::Attention);
+        assert_eq!(Page::parse("/insights"), Page::Insights);
+        assert_eq!((Page::Attention.href(true), Page::Insights.href(false)), ("/embed/attention".into(), "/insights".into()));
         let call = Page::Call {
             case_id: "C-1".into(),
             job_id: "J_9".into(),
@@ -137,6 +153,7 @@ mod tests {
             "/embedded",
             "/api/board",
             "/cases/%zz",
+            "/attention/x",
         ] {
             assert_eq!(Page::parse(path), Page::NotFound, "{path}");
         }

@@ -72,6 +72,9 @@ pub struct NoteSettings {
     pub force_failure: bool,
     /// Share of records (0 to 1) that come as a failed inference otherwise.
     pub failure_rate: f64,
+    /// Every QA item at its lowest documented score (a call a person must
+    /// look at: the attention queue's low-score rules meet it).
+    pub low_scores: bool,
     /// Pause pushing (deliveries wait until switched back on).
     pub paused: bool,
     /// Share of attempts (0 to 1) sent with `X-Sandbox-Fault: storage`: the
@@ -92,6 +95,7 @@ impl Default for NoteSettings {
             mixed: false,
             force_failure: false,
             failure_rate: 0.05,
+            low_scores: false,
             paused: false,
             storage_faults: 0.0,
             slow_answers: 0.0,
@@ -203,7 +207,7 @@ impl NoteAgent {
         let call_id = format!("{}^{}", call.executing_ms, call.record_id * 1_000_003);
         let biz_id = rng.range(10_000_000_000, 99_999_999_999).to_string();
         let duration = call.audio_secs();
-        let hang_up = call.turns.len() <= 3;
+        let hang_up = call.turns.len() <= 3 || self.settings.low_scores;
         let items: Vec<Value> = self
             .templates
             .quality_items

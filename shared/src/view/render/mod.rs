@@ -9,6 +9,7 @@
 //! list) is a [`Hook`]: the attribute the renderer writes and the selector the
 //! listener matches, declared once here and used on both sides.
 
+pub mod attention;
 pub mod board;
 pub mod bulk;
 pub mod case;
@@ -66,6 +67,12 @@ pub const PRESET_BUTTON: Hook = Hook { attr: "data-preset", selector: "button[da
 /// A button in a produced document's actions (`copy`, `print`).
 pub const DOC_BUTTON: Hook = Hook { attr: "data-act", selector: "button[data-act]" };
 /// A turn of a transcript (`data-turn` = its index in the call).
+/// Acknowledge an attention entry (its note in `#ack-note-{id}`).
+pub const ATTENTION_ACK: Hook = Hook { attr: "data-attention-ack", selector: "button[data-attention-ack]" };
+/// Assign an attention entry's case (the name in `#assignee-{id}`).
+pub const ATTENTION_ASSIGN: Hook = Hook { attr: "data-attention-assign", selector: "button[data-attention-assign]" };
+/// Save an attention rule (its fields `#rule-{id}-…`).
+pub const RULE_SAVE: Hook = Hook { attr: "data-rule-save", selector: "button[data-rule-save]" };
 pub const TURN: Hook = Hook { attr: "data-turn", selector: "[data-turn]" };
 
 #[cfg(test)]

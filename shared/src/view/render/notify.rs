@@ -14,9 +14,11 @@ pub fn notice_text(t: &Strings, n: &Notice) -> (&'static str, String) {
         NoticeKind::CallEnded => t.notice.call_ended,
         NoticeKind::NotesArrived => t.notice.notes_arrived,
         NoticeKind::ReminderDue => t.notice.reminder_due,
+        NoticeKind::Attention => t.attention.notice,
     };
     let body = match (&n.status, &n.detail) {
         (Some(s), _) => format!("{} · {}", n.case_name, status_label(t, Some(s))),
+        (None, Some(d)) if n.case_name.is_empty() => d.clone(),
         (None, Some(d)) => format!("{} · {d}", n.case_name),
         (None, None) => n.case_name.clone(),
     };
@@ -32,7 +34,12 @@ pub fn toasts_html(cx: Ctx, toasts: &[(u64, Notice)]) -> String {
             h.tag("p").body(|h| {
                 h.el("b", "", title).text(" ").text(&body);
             });
-            h.tag("a").attr("href", &Page::Case { case_id: n.case_id.clone() }.href(cx.embedded)).text(cx.t.notice.open);
+            // An attention entry opens the queue, where its reason and actions are.
+            let (page, label) = match n.kind {
+                NoticeKind::Attention => (Page::Attention, cx.t.attention.nav),
+                _ => (Page::Case { case_id: n.case_id.clone() }, cx.t.notice.open),
+            };
+            h.tag("a").attr("href", &page.href(cx.embedded)).text(label);
             h.tag("button")
                 .attr("type", "button")
                 .class("icon")
