@@ -72,9 +72,13 @@ pub async fn replay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
         Replayed::AlreadyReplayed => return Err(Failure::new(409, ErrorCode::AlreadyReplayed, "这条死信已经重放过 (already replayed)")),
     };
     if shown {
+        // A replayed record counts like a pushed one: judged, and in the insights.
+        let events = crate::attention::judge_push(&db, &[(&good.record, &good.outcome)]).await;
+        crate::insights::refresh(&db, &[(good.record.call_id.as_str(), good.record.biz_id.as_str())]).await;
         let record = shared::wire::api::StoredRecord { note_type, replayed: Some(id), ..Default::default() };
         let data = shared::wire::api::EventData { records: vec![record], ..Default::default() };
-        crate::live::announce(&ctx, shared::wire::api::EventKind::NoteStored, None, job_id.as_deref(), data);
+        let stored = crate::live::NewEvent { kind: shared::wire::api::EventKind::NoteStored, case_id: None, job_id: job_id.clone(), data };
+        crate::live::announce_all(&ctx, std::iter::once(stored).chain(events).collect());
     }
     http::ok(&serde_json::json!({ "id": id, "replayed": true, "stored": shown }))
 }

@@ -80,6 +80,8 @@ pub async fn place(mut req: Request, ctx: RouteContext<Context>) -> Reply {
             if let Err(e) = search::remember_cases(&db, &placed).await {
                 worker::console_warn!("search: could not note the case of {} calls: {e}", placed.len());
             }
+            let tasks: Vec<(String, Option<String>)> = response.results.iter().filter_map(|r| Some((r.job_id.clone()?, r.task_name.clone()))).collect();
+            crate::insights::note_placement(&db, &tasks, &claims.sub).await;
             for r in response.results.iter().filter(|r| r.error_code == CallErrorCode::LimitReached) {
                 crate::attention::call_limit_reached(&ctx, &call.case_id, &r.person_id).await;
             }

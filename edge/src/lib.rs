@@ -15,6 +15,7 @@ mod demo;
 mod followups;
 mod http;
 mod hub;
+mod insights;
 mod live;
 mod pages;
 mod presets;
@@ -60,6 +61,7 @@ fn router(ctx: Context) -> Router<'static, Context> {
         .post_async("/api/attention/:id/assign", |r, c| run(attention::assign(r, c)))
         .get_async("/api/attention/rules", |r, c| run(attention::list_rules(r, c)))
         .put_async("/api/attention/rules/:id", |r, c| run(attention::save_rule(r, c)))
+        .get_async("/api/insights/qa", |r, c| run(insights::qa(r, c)))
         .get_async("/api/audit", |r, c| run(cases::audit_log(r, c)))
         .post_async("/api/calls", |r, c| run(calls::place(r, c)))
         .get_async("/api/calls/status", |r, c| run(calls::status(r, c)))

@@ -84,6 +84,8 @@ pub async fn receive(mut req: Request, ctx: RouteContext<Context>) -> Result<Res
     // Judged before the answer: an entry is as much kept data as the record it comes from.
     let judged: Vec<_> = good.iter().zip(&changed).filter(|(_, c)| **c).map(|(g, _)| (&g.record, &g.outcome)).collect();
     let attention_events = crate::attention::judge_push(&db, &judged).await;
+    let keys: Vec<(&str, &str)> = judged.iter().map(|(r, _)| (r.call_id.as_str(), r.biz_id.as_str())).collect();
+    crate::insights::refresh(&db, &keys).await;
     let events = per_job
         .into_iter()
         .map(|(job_id, records)| live::NewEvent { kind: EventKind::NoteStored, case_id: None, job_id, data: EventData { records, ..EventData::default() } })

@@ -45,6 +45,8 @@ pub enum Op {
     AssignAttention,
     AttentionRules,
     SaveAttentionRule,
+    /// QA insights: scores over time, per item, the lowest calls, tag counts.
+    QaInsights,
     Audit,
     PlaceCall,
     CallStatus,
@@ -75,7 +77,7 @@ pub enum Op {
 }
 
 impl Op {
-    pub const ALL: [Op; 40] = [
+    pub const ALL: [Op; 41] = [
         Op::Health,
         Op::OpenApi,
         Op::Session,
@@ -95,6 +97,7 @@ impl Op {
         Op::AssignAttention,
         Op::AttentionRules,
         Op::SaveAttentionRule,
+        Op::QaInsights,
         Op::Audit,
         Op::PlaceCall,
         Op::CallStatus,
@@ -125,7 +128,7 @@ impl Op {
             // Acting on a case is mediation work: mediators, and supervisors stepping in.
             Takeover | Agreement | StartOcr | PlaceCall | UpdateCallStatus | AddCaseNote | CompleteCaseNote | AckAttention => Access::Roles(WORKERS),
             // The whole team's trail, raw note versions and asking by number: those who oversee.
-            Audit | NoteHistory | CallStatusByNumber | RevealTexts | AssignAttention => Access::Roles(OVERSEERS),
+            Audit | NoteHistory | CallStatusByNumber | RevealTexts | AssignAttention | QaInsights => Access::Roles(OVERSEERS),
             ClinkManage | DeadLetters | ReplayDeadLetter | SaveAttentionRule => Access::Roles(ADMINS),
             Session | Board | Attention | AttentionRules | OcrState | CaseAudit | CaseNotes | Reminders | CallStatus | Conversations | Notes | SearchTurns | Presets | SavePreset | DeletePreset | Recording | RecordingLink | ClinkRead | Live => {
                 Access::Signed
@@ -156,6 +159,7 @@ impl Op {
             AssignAttention => ("POST", "/api/attention/{id}/assign"),
             AttentionRules => ("GET", "/api/attention/rules"),
             SaveAttentionRule => ("PUT", "/api/attention/rules/{id}"),
+            QaInsights => ("GET", "/api/insights/qa"),
             Audit => ("GET", "/api/audit"),
             PlaceCall => ("POST", "/api/calls"),
             CallStatus => ("GET", "/api/calls/status?caseRef=…, ?jobId=…"),

@@ -7,6 +7,7 @@ pub mod clink;
 pub mod embed;
 pub mod error;
 pub mod followup;
+pub mod insights;
 pub mod media;
 pub mod mediation;
 pub mod note;

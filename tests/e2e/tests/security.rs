@@ -349,6 +349,7 @@ fn request_for(op: Op, token: Option<&str>) -> Option<reqwest::RequestBuilder> {
         Op::OcrState => (Method::GET, format!("/api/cases/{nothing}/ocr"), None),
         Op::CaseAudit => (Method::GET, format!("/api/cases/{nothing}/audit"), None),
         Op::Audit => (Method::GET, "/api/audit".into(), None),
+        Op::QaInsights => (Method::GET, "/api/insights/qa".into(), None),
         Op::Attention => (Method::GET, "/api/attention".into(), None),
         // An empty note / assignee: a 400 for roles that pass the gate, nothing changed.
         Op::AckAttention => (Method::POST, "/api/attention/999999999/ack".into(), Some(json!({ "note": "" }))),
@@ -417,7 +418,7 @@ async fn every_cell_of_the_role_table_holds() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 3 * 35, "every signed route, every role");
+    assert_eq!(checked, 3 * 36, "every signed route, every role");
 }
 
 // ---- 8. every Clink request is signed once ------------------------------------

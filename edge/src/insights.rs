@@ -1,0 +1,277 @@
+//! QA insights (`shared::wire::insights`): the facts they are computed from
+//! (D1 `qa_items`, `qa_calls`, `summary_tags`, rewritten from a note record's
+//! shown version whenever it changes, by the same SQL as migration 0008's
+//! backfill) and `GET /api/insights/qa`, aggregated in SQL.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use shared::wire::access::Op;
+use shared::wire::insights::{InsightsQuery, ItemInsight, LowCall, Point, Problem, QaInsights, TagCount};
+use shared::wire::note::score_text;
+use wasm_bindgen::JsValue;
+use worker::{Context, D1Database, D1PreparedStatement, Request, RouteContext};
+
+use crate::auth;
+use crate::http::{self, Failure, Reply};
+use crate::store;
+
+fn s(v: &str) -> JsValue {
+    JsValue::from_str(v)
+}
+
+fn opt(v: Option<&str>) -> JsValue {
+    v.map(JsValue::from_str).unwrap_or(JsValue::NULL)
+}
+
+const DAY: &str = "date(COALESCE(n.report_ms, n.received_at) / 1000 + 28800, 'unixepoch')";
+
+/// The statements that rewrite one record's facts from its shown row.
+fn rewrite(db: &D1Database, call_id: &str, biz_id: &str) -> worker::Result<Vec<D1PreparedStatement>> {
+    let key = [s(call_id), s(biz_id)];
+    Ok(vec![
+        db.prepare("DELETE FROM qa_items WHERE call_id = ?1 AND biz_id = ?2").bind(&key)?,
+        db.prepare(&format!(
+            "INSERT INTO qa_items (call_id, biz_id, position, job_id, day, item, score, full_score, problem, suggestion)
+             SELECT n.call_id, n.biz_id, i.key, n.out_id, {DAY},
+                    json_extract(i.value, '$.item'), json_extract(i.value, '$.score'), json_extract(i.value, '$.full_score'),
+                    json_extract(i.value, '$.problem'), json_extract(i.value, '$.suggestion')
+               FROM note_results n, json_each(n.outcome, '$.items') i
+              WHERE n.call_id = ?1 AND n.biz_id = ?2 AND n.type = '通话质检' AND json_extract(n.outcome, '$.kind') = 'quality_inspection'"
+        ))
+        .bind(&key)?,
+        db.prepare("DELETE FROM qa_calls WHERE call_id = ?1 AND biz_id = ?2").bind(&key)?,
+        db.prepare(
+            "INSERT INTO qa_calls (call_id, biz_id, job_id, day, score, full_score, share)
+             SELECT call_id, biz_id, job_id, day, SUM(score), SUM(full_score),
+                    CASE WHEN SUM(full_score) > 0 THEN SUM(score) / SUM(full_score) ELSE 0 END
+               FROM qa_items WHERE call_id = ?1 AND biz_id = ?2 GROUP BY call_id, biz_id",
+        )
+        .bind(&key)?,
+        db.prepare("DELETE FROM summary_tags WHERE call_id = ?1 AND biz_id = ?2").bind(&key)?,
+        db.prepare(&format!(
+            "INSERT OR IGNORE INTO summary_tags (call_id, biz_id, job_id, day, tag, value)
+             SELECT n.call_id, n.biz_id, n.out_id, {DAY}, t.key, v.value
+               FROM note_results n, json_each(n.outcome, '$.tags') t, json_each(t.value) v
+              WHERE n.call_id = ?1 AND n.biz_id = ?2 AND n.type = '通话摘要' AND json_extract(n.outcome, '$.kind') = 'summary'
+                AND t.type = 'array' AND v.type = 'text'"
+        ))
+        .bind(&key)?,
+    ])
+}
+
+/// Rewrites the facts of the records whose shown version changed (one
+/// batch). A failure is logged: the records themselves are stored, and the
+/// next change of each rewrites its facts.
+pub async fn refresh(db: &D1Database, keys: &[(&str, &str)]) {
+    let mut seen: Vec<(&str, &str)> = vec![];
+    let mut statements = vec![];
+    for k in keys {
+        if seen.contains(k) {
+            continue;
+        }
+        seen.push(*k);
+        match rewrite(db, k.0, k.1) {
+            Ok(st) => statements.extend(st),
+            Err(e) => return worker::console_error!("insights: could not prepare the facts of {}|{}: {e}", k.0, k.1),
+        }
+    }
+    if statements.is_empty() {
+        return;
+    }
+    if let Err(e) = db.batch(statements).await {
+        worker::console_error!("insights: could not rewrite the facts of {} records: {e}", seen.len());
+    }
+}
+
+/// After a call is placed through the board: who placed it and the backend's task name.
+pub async fn note_placement(db: &D1Database, placed: &[(String, Option<String>)], user: &str) {
+    let mut statements = vec![];
+    for (job, task) in placed {
+        match db.prepare("UPDATE search_calls SET task = COALESCE(?2, task), placed_by = ?3 WHERE job_id = ?1").bind(&[s(job), opt(task.as_deref()), s(user)]) {
+            Ok(st) => statements.push(st),
+            Err(e) => return worker::console_warn!("insights: {e}"),
+        }
+    }
+    if !statements.is_empty() {
+        if let Err(e) = db.batch(statements).await {
+            worker::console_warn!("insights: could not note who placed {} calls: {e}", placed.len());
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct SeriesRow {
+    item: Option<String>,
+    bucket: String,
+    avg: f64,
+    n: f64,
+}
+
+#[derive(Deserialize)]
+struct BinRow {
+    item: Option<String>,
+    bin: f64,
+    n: f64,
+    total: f64,
+}
+
+#[derive(Deserialize)]
+struct LowRow {
+    call_id: String,
+    biz_id: String,
+    job_id: Option<String>,
+    case_id: Option<String>,
+    day: String,
+    score: f64,
+    full_score: f64,
+}
+
+#[derive(Deserialize)]
+struct ProblemRow {
+    call_id: String,
+    biz_id: String,
+    item: String,
+    score: f64,
+    full_score: f64,
+    problem: Option<String>,
+    suggestion: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct TagRow {
+    tag: String,
+    value: String,
+    n: f64,
+}
+
+#[derive(Deserialize)]
+struct TaskRow {
+    task: String,
+}
+
+/// Folds series and bins rows into one insight per item, by item name.
+fn fold(series: Vec<SeriesRow>, bins: Vec<BinRow>) -> Vec<ItemInsight> {
+    let mut out: BTreeMap<String, ItemInsight> = BTreeMap::new();
+    for b in bins {
+        let name = b.item.unwrap_or_default();
+        let e = out.entry(name.clone()).or_insert_with(|| ItemInsight { item: name, avg: 0, count: 0, distribution: vec![0; 5], series: vec![] });
+        let bin = (b.bin.max(0.0) as usize).min(4);
+        e.distribution[bin] += b.n as i64;
+        e.count += b.n as i64;
+        // `total` is the sum of percentages: the average is taken over all bins at the end.
+        e.avg += b.total.round() as i64;
+    }
+    for e in out.values_mut() {
+        e.avg = if e.count > 0 { ((e.avg as f64) / e.count as f64).round() as i64 } else { 0 };
+    }
+    for r in series {
+        if let Some(e) = out.get_mut(r.item.as_deref().unwrap_or_default()) {
+            e.series.push(Point { bucket: r.bucket, avg: r.avg.round() as i64, count: r.n as i64 });
+        }
+    }
+    out.into_values().collect()
+}
+
+/// `GET /api/insights/qa?from=&to=&bucket=day|week&task=&mediator=`.
+pub async fn qa(req: Request, ctx: RouteContext<Context>) -> Reply {
+    auth::gate(&req, &ctx.env, Op::QaInsights)?;
+    let url = req.url()?;
+    let mut today = shared::time::format_shanghai(auth::now_ms());
+    today.truncate(10);
+    let q = InsightsQuery::from_query(url.query().unwrap_or_default(), &today).map_err(|e| Failure::field(&e))?;
+    let db = store::db(&ctx.env)?;
+    let bucket = |col: &str| if q.bucket == "week" { format!("date({col}, '-6 days', 'weekday 1')") } else { col.to_owned() };
+    let args = [s(&q.from), s(&q.to), opt(q.task.as_deref()), opt(q.mediator.as_deref())];
+    let scope = "LEFT JOIN search_calls sc ON sc.job_id = x.job_id
+        WHERE x.day BETWEEN ?1 AND ?2 AND x.full_score > 0 AND (?3 IS NULL OR sc.task = ?3) AND (?4 IS NULL OR sc.placed_by = ?4)";
+    let share = "x.score * 100.0 / x.full_score";
+
+    let item_series: Vec<SeriesRow> = db
+        .prepare(&format!("SELECT x.item AS item, {} AS bucket, AVG({share}) AS avg, COUNT(*) AS n FROM qa_items x {scope} GROUP BY x.item, bucket ORDER BY x.item, bucket", bucket("x.day")))
+        .bind(&args)?
+        .all()
+        .await?
+        .results()?;
+    let item_bins: Vec<BinRow> = db
+        .prepare(&format!("SELECT x.item AS item, MIN(CAST(x.score * 5 / x.full_score AS INTEGER), 4) AS bin, COUNT(*) AS n, SUM({share}) AS total FROM qa_items x {scope} GROUP BY x.item, bin"))
+        .bind(&args)?
+        .all()
+        .await?
+        .results()?;
+    let total_series: Vec<SeriesRow> = db
+        .prepare(&format!("SELECT NULL AS item, {} AS bucket, AVG({share}) AS avg, COUNT(*) AS n FROM qa_calls x {scope} GROUP BY bucket ORDER BY bucket", bucket("x.day")))
+        .bind(&args)?
+        .all()
+        .await?
+        .results()?;
+    let total_bins: Vec<BinRow> = db
+        .prepare(&format!("SELECT NULL AS item, MIN(CAST(x.share * 5 AS INTEGER), 4) AS bin, COUNT(*) AS n, SUM({share}) AS total FROM qa_calls x {scope} GROUP BY bin"))
+        .bind(&args)?
+        .all()
+        .await?
+        .results()?;
+    let lowest: Vec<LowRow> = db
+        .prepare(&format!("SELECT x.call_id, x.biz_id, x.job_id, sc.case_id, x.day, x.score, x.full_score FROM qa_calls x {scope} ORDER BY x.share, x.day DESC LIMIT 10"))
+        .bind(&args)?
+        .all()
+        .await?
+        .results()?;
+    let tags: Vec<TagRow> = db
+        .prepare(
+            "SELECT x.tag, x.value, COUNT(*) AS n FROM summary_tags x LEFT JOIN search_calls sc ON sc.job_id = x.job_id
+              WHERE x.day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR sc.task = ?3) AND (?4 IS NULL OR sc.placed_by = ?4)
+              GROUP BY x.tag, x.value ORDER BY x.tag, n DESC, x.value LIMIT 500",
+        )
+        .bind(&args)?
+        .all()
+        .await?
+        .results()?;
+    let tasks: Vec<TaskRow> = db.prepare("SELECT DISTINCT task FROM search_calls WHERE task IS NOT NULL ORDER BY task LIMIT 50").all().await?.results()?;
+
+    let mut problems: Vec<ProblemRow> = vec![];
+    if !lowest.is_empty() {
+        let marks: Vec<String> = (1..=lowest.len()).map(|i| format!("?{i}")).collect();
+        let ids: Vec<JsValue> = lowest.iter().map(|l| s(&l.call_id)).collect();
+        problems = db
+            .prepare(&format!(
+                "SELECT call_id, biz_id, item, score, full_score, problem, suggestion FROM qa_items WHERE call_id IN ({}) AND score < full_score ORDER BY call_id, position",
+                marks.join(", ")
+            ))
+            .bind(&ids)?
+            .all()
+            .await?
+            .results()?;
+    }
+    let total = fold(total_series, total_bins).into_iter().next().map(|t| ItemInsight { item: String::new(), ..t }).unwrap_or(ItemInsight {
+        item: String::new(),
+        avg: 0,
+        count: 0,
+        distribution: vec![0; 5],
+        series: vec![],
+    });
+    let lowest = lowest
+        .into_iter()
+        .map(|l| LowCall {
+            percent: if l.full_score > 0.0 { (l.score * 100.0 / l.full_score).round() as i64 } else { 0 },
+            score: score_text(l.score),
+            full_score: score_text(l.full_score),
+            problems: problems
+                .iter()
+                .filter(|p| p.call_id == l.call_id && p.biz_id == l.biz_id)
+                .map(|p| Problem { item: p.item.clone(), score: score_text(p.score), full_score: score_text(p.full_score), problem: p.problem.clone(), suggestion: p.suggestion.clone() })
+                .collect(),
+            job_id: l.job_id,
+            case_id: l.case_id,
+            day: l.day,
+        })
+        .collect();
+    http::ok(&QaInsights {
+        query: q,
+        total,
+        items: fold(item_series, item_bins),
+        lowest,
+        tags: tags.into_iter().map(|t| TagCount { tag: t.tag, value: t.value, count: t.n as i64 }).collect(),
+        tasks: tasks.into_iter().map(|t| t.task).collect(),
+    })
+}
