@@ -74,7 +74,7 @@ fn AppRoutes() -> impl IntoView {
     move || match screen.get() {
         Screen::Board => view! { <Board/> }.into_any(),
         Screen::Attention => view! { <crate::screens::attention::AttentionPage/> }.into_any(),
-        Screen::Insights => view! { <p>{tr!(i18n, not_found)}</p> }.into_any(),
+        Screen::Insights => view! { <crate::screens::insights::InsightsPage/> }.into_any(),
         Screen::Case => view! { <CasePage/> }.into_any(),
         Screen::Call => view! { <TranscriptPage/> }.into_any(),
         Screen::NotFound => view! { <p>{tr!(i18n, not_found)}</p> }.into_any(),
@@ -141,7 +141,10 @@ pub fn Frame() -> impl IntoView {
 fn PageLinks() -> impl IntoView {
     let i18n = use_i18n();
     let attention = expect_context::<crate::services::attention::Attention>();
+    let session = expect_context::<Session>();
     let embedded = crate::services::embed::is_embed_path();
+    // Insights are for those who oversee; the edge refuses everyone else anyway.
+    let overseer = move || session.info.with(|i| i.as_ref().is_some_and(|i| shared::wire::access::Op::QaInsights.allows(&i.role)));
     view! {
         <nav class="pages" aria-label=move || t_string!(i18n, board.heading)>
             <a href=Page::Board.href(embedded) id="nav-board">{tr!(i18n, board.heading)}</a>
@@ -149,6 +152,7 @@ fn PageLinks() -> impl IntoView {
                 {tr!(i18n, attention.nav)}
                 {move || attention.count().filter(|n| *n > 0).map(|n| view! { " " <span class="badge" id="nav-attention-count">{n}</span> })}
             </a>
+            {move || overseer().then(|| view! { <a href=Page::Insights.href(embedded) id="nav-insights">{tr!(i18n, insights.nav)}</a> })}
         </nav>
     }
 }

@@ -3,5 +3,6 @@
 pub mod attention;
 pub mod board;
 pub mod case;
+pub mod insights;
 pub mod sign_in;
 pub mod transcript;

@@ -38,6 +38,12 @@ impl Html {
         self.tag(tag).class(class).text(text)
     }
 
+    /// Another writer's HTML (escaped as this one's), appended.
+    pub fn append(&mut self, other: Html) -> &mut Self {
+        self.out.push_str(&other.out);
+        self
+    }
+
     pub fn finish(self) -> String {
         self.out
     }

@@ -1,6 +1,7 @@
 //! The board's view logic, tested natively: the app renders what these build.
 
 pub mod board;
+pub mod chart;
 pub mod html;
 pub mod labels;
 pub mod markdown;

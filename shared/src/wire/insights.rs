@@ -217,7 +217,10 @@ pub fn csv(rows: &[Vec<String>]) -> String {
             .iter()
             .map(|f| {
                 // A leading =, +, - or @ is written as text, not run as a formula.
-                let f = if f.starts_with(['=', '+', '@']) || (f.starts_with('-') && f.parse::<i64>().is_err()) { format!("'{f}") } else { f.clone() };
+                // (A signed whole number such as +60 or -12 is a number.)
+                let digits = f.get(1..).unwrap_or_default();
+                let signed_number = f.starts_with(['+', '-']) && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+                let f = if f.starts_with(['=', '+', '-', '@']) && !signed_number { format!("'{f}") } else { f.clone() };
                 if f.contains([',', '"', '\n', '\r']) {
                     format!("\"{}\"", f.replace('"', "\"\""))
                 } else {
@@ -277,7 +280,7 @@ mod tests {
 
     #[test]
     fn csv_quotes_what_needs_it_and_defuses_formulas() {
-        let rows = vec![vec!["项目".to_owned(), "说明".to_owned()], vec!["开场, 规范".into(), "他说\"好\"".into()], vec!["=HYPERLINK(1)".into(), "-12".into()]];
-        assert_eq!(csv(&rows), "\u{feff}项目,说明\r\n\"开场, 规范\",\"他说\"\"好\"\"\"\r\n'=HYPERLINK(1),-12\r\n");
+        let rows = vec![vec!["项目".to_owned(), "说明".to_owned()], vec!["开场, 规范".into(), "他说\"好\"".into()], vec!["=HYPERLINK(1)".into(), "-12".into()], vec!["+60".into(), "+SUM(A1)".into(), "-".into()]];
+        assert_eq!(csv(&rows), "\u{feff}项目,说明\r\n\"开场, 规范\",\"他说\"\"好\"\"\"\r\n'=HYPERLINK(1),-12\r\n+60,'+SUM(A1),'-\r\n");
     }
 }

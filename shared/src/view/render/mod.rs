@@ -14,6 +14,7 @@ pub mod board;
 pub mod bulk;
 pub mod case;
 pub mod followups;
+pub mod insights;
 pub mod format;
 pub mod knowledge;
 pub mod notes;
@@ -73,6 +74,8 @@ pub const ATTENTION_ACK: Hook = Hook { attr: "data-attention-ack", selector: "bu
 pub const ATTENTION_ASSIGN: Hook = Hook { attr: "data-attention-assign", selector: "button[data-attention-assign]" };
 /// Save an attention rule (its fields `#rule-{id}-…`).
 pub const RULE_SAVE: Hook = Hook { attr: "data-rule-save", selector: "button[data-rule-save]" };
+/// Export one insights view as CSV (`data-csv="total|items|item_trend|lowest|tags"`).
+pub const CSV_EXPORT: Hook = Hook { attr: "data-csv", selector: "button[data-csv]" };
 pub const TURN: Hook = Hook { attr: "data-turn", selector: "[data-turn]" };
 
 #[cfg(test)]
