@@ -26,7 +26,7 @@ done
 printf 'app transfer (wasm + js + css, gzip -9): %s bytes\n' "$app_total"
 
 echo
-(cd "$ROOT" && cargo build --quiet --profile native-release -p e2e --bin bench --bin search_bench)
+(cd "$ROOT" && cargo build --quiet --profile native-release -p e2e --bin bench --bin search_bench --bin insights_bench)
 start_stack 28787 28788 28789 28790 "$STATE_DIR" --deterministic
 say "edge benchmarks (wrangler dev on loopback)"
 E2E_EDGE=http://127.0.0.1:28787 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
@@ -34,6 +34,9 @@ E2E_EDGE=http://127.0.0.1:28787 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL
 say "search over stored turns (local D1 through wrangler dev)"
 E2E_EDGE=http://127.0.0.1:28787 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
   "$ROOT/target/native-release/search_bench"
+say "attention queue and QA insights over stored note results (local D1 through wrangler dev)"
+E2E_EDGE=http://127.0.0.1:28787 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
+  "$ROOT/target/native-release/insights_bench"
 
 echo
 say "app rendering (headless Chromium; performance.measure entries)"

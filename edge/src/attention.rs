@@ -194,7 +194,8 @@ struct Count {
     open: f64,
 }
 
-/// `GET /api/attention?state=open|acked|all` (default open), at most 200, most urgent first.
+/// `GET /api/attention?state=open|acked|all` (default open) `&caseId=&jobId=`,
+/// at most 200, most urgent first; `open` counts all the caller's open entries.
 pub async fn list(req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::gate(&req, &ctx.env, Op::Attention)?;
     let url = req.url()?;
@@ -205,19 +206,38 @@ pub async fn list(req: Request, ctx: RouteContext<Context>) -> Reply {
         "all" => "1 = 1",
         _ => return Err(Failure::field(&FieldError::new("state", "must be open, acked or all"))),
     };
+    let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    let (case_id, job_id) = (param("caseId"), param("jobId"));
+    for (name, v) in [("caseId", &case_id), ("jobId", &job_id)] {
+        if let Some(v) = v {
+            shared::wire::mediation::require_id(name, v).map_err(|e| Failure::field(&e))?;
+        }
+    }
     let scope = if scoped(&claims) { MINE } else { "?1 = ?1" };
     let db = store::db(&ctx.env)?;
     let order = if state == "open" { "e.severity_rank, e.created_at DESC, e.id DESC" } else { "e.created_at DESC, e.id DESC" };
-    let sql = format!("{ENTRIES} WHERE {state_sql} AND {scope} ORDER BY {order} LIMIT 200");
-    let me = s(&claims.sub);
-    let rows: Vec<EntryRow> = db.prepare(&sql).bind(&[me.clone()])?.all().await?.results()?;
-    let count_sql = format!(
-        "SELECT COUNT(*) AS open FROM attention_entries e LEFT JOIN search_calls sc ON sc.job_id = e.job_id
-           LEFT JOIN case_assignments a ON a.case_id = COALESCE(e.case_id, sc.case_id)
-          WHERE e.acked_at IS NULL AND {scope}"
+    let sql = format!(
+        "{ENTRIES} WHERE {state_sql} AND {scope} AND (?2 IS NULL OR COALESCE(e.case_id, sc.case_id) = ?2) AND (?3 IS NULL OR e.job_id = ?3)
+          ORDER BY {order} LIMIT 200"
     );
+    let me = s(&claims.sub);
+    let t0 = now_ms();
+    let rows: Vec<EntryRow> = db.prepare(&sql).bind(&[me.clone(), opt(case_id.as_deref()), opt(job_id.as_deref())])?.all().await?.results()?;
+    // Everyone's count needs no joins (the partial index answers it).
+    let count_sql = if scoped(&claims) {
+        format!(
+            "SELECT COUNT(*) AS open FROM attention_entries e LEFT JOIN search_calls sc ON sc.job_id = e.job_id
+               LEFT JOIN case_assignments a ON a.case_id = COALESCE(e.case_id, sc.case_id)
+              WHERE e.acked_at IS NULL AND {scope}"
+        )
+    } else {
+        "SELECT COUNT(*) AS open FROM attention_entries e WHERE e.acked_at IS NULL AND ?1 = ?1".to_owned()
+    };
     let open: Option<Count> = db.prepare(&count_sql).bind(&[me])?.first(None).await?;
-    http::ok(&AttentionList { entries: rows.into_iter().map(AttentionEntry::from).collect(), open: open.map(|c| c.open as i64).unwrap_or(0) })
+    let d1_ms = now_ms() - t0;
+    let r = http::ok(&AttentionList { entries: rows.into_iter().map(AttentionEntry::from).collect(), open: open.map(|c| c.open as i64).unwrap_or(0) })?;
+    r.headers().set("Server-Timing", &format!("d1;dur={d1_ms}"))?;
+    Ok(r)
 }
 
 /// The entry `{id}` if the caller may act on it (a mediator: one of theirs).

@@ -30,6 +30,7 @@ const DAY: &str = "date(COALESCE(n.report_ms, n.received_at) / 1000 + 28800, 'un
 fn rewrite(db: &D1Database, call_id: &str, biz_id: &str) -> worker::Result<Vec<D1PreparedStatement>> {
     let key = [s(call_id), s(biz_id)];
     Ok(vec![
+        db.prepare(DIRTY).bind(&key)?,
         db.prepare("DELETE FROM qa_items WHERE call_id = ?1 AND biz_id = ?2").bind(&key)?,
         db.prepare(&format!(
             "INSERT INTO qa_items (call_id, biz_id, position, job_id, day, item, score, full_score, problem, suggestion)
@@ -57,8 +58,35 @@ fn rewrite(db: &D1Database, call_id: &str, biz_id: &str) -> worker::Result<Vec<D
                 AND t.type = 'array' AND v.type = 'text'"
         ))
         .bind(&key)?,
+        db.prepare(DIRTY).bind(&key)?,
     ])
 }
+
+/// Marks the days a record's facts are on (before and after a rewrite).
+const DIRTY: &str = "INSERT OR IGNORE INTO qa_dirty_days (day)
+    SELECT day FROM qa_calls WHERE call_id = ?1 AND biz_id = ?2 UNION SELECT day FROM summary_tags WHERE call_id = ?1 AND biz_id = ?2";
+
+/// Rebuilds the rollups of the marked days (the same as migration 0009's backfill).
+const REBUILD: [&str; 5] = [
+    "DELETE FROM qa_daily WHERE day IN (SELECT day FROM qa_dirty_days)",
+    "INSERT INTO qa_daily (day, item, task, placed_by, n, sum_share, b0, b1, b2, b3, b4)
+     SELECT x.day, x.item, COALESCE(sc.task, ''), COALESCE(sc.placed_by, ''), COUNT(*), SUM(x.pct),
+            SUM(x.bin = 0), SUM(x.bin = 1), SUM(x.bin = 2), SUM(x.bin = 3), SUM(x.bin = 4)
+       FROM (SELECT day, item, job_id, score * 100.0 / full_score AS pct, MIN(CAST(score * 5 / full_score AS INTEGER), 4) AS bin
+               FROM qa_items WHERE full_score > 0 AND day IN (SELECT day FROM qa_dirty_days)
+             UNION ALL
+             SELECT day, '', job_id, share * 100, MIN(CAST(share * 5 AS INTEGER), 4)
+               FROM qa_calls WHERE full_score > 0 AND day IN (SELECT day FROM qa_dirty_days)) x
+       LEFT JOIN search_calls sc ON sc.job_id = x.job_id
+      GROUP BY x.day, x.item, COALESCE(sc.task, ''), COALESCE(sc.placed_by, '')",
+    "DELETE FROM tag_daily WHERE day IN (SELECT day FROM qa_dirty_days)",
+    "INSERT INTO tag_daily (day, tag, value, task, placed_by, n)
+     SELECT t.day, t.tag, t.value, COALESCE(sc.task, ''), COALESCE(sc.placed_by, ''), COUNT(*)
+       FROM summary_tags t LEFT JOIN search_calls sc ON sc.job_id = t.job_id
+      WHERE t.day IN (SELECT day FROM qa_dirty_days)
+      GROUP BY t.day, t.tag, t.value, COALESCE(sc.task, ''), COALESCE(sc.placed_by, '')",
+    "DELETE FROM qa_dirty_days",
+];
 
 /// Rewrites the facts of the records whose shown version changed (one
 /// batch). A failure is logged: the records themselves are stored, and the
@@ -79,9 +107,21 @@ pub async fn refresh(db: &D1Database, keys: &[(&str, &str)]) {
     if statements.is_empty() {
         return;
     }
+    statements.extend(REBUILD.iter().map(|sql| db.prepare(*sql)));
     if let Err(e) = db.batch(statements).await {
         worker::console_error!("insights: could not rewrite the facts of {} records: {e}", seen.len());
     }
+}
+
+/// After who placed calls or their task became known: their days' rollups.
+async fn rebuild_days_of(db: &D1Database, jobs: &[String]) -> worker::Result<()> {
+    let mut statements = vec![];
+    for job in jobs {
+        statements.push(db.prepare("INSERT OR IGNORE INTO qa_dirty_days (day) SELECT day FROM qa_calls WHERE job_id = ?1 UNION SELECT day FROM summary_tags WHERE job_id = ?1").bind(&[s(job)])?);
+    }
+    statements.extend(REBUILD.iter().map(|sql| db.prepare(*sql)));
+    db.batch(statements).await?;
+    Ok(())
 }
 
 /// After a call is placed through the board: who placed it and the backend's task name.
@@ -97,6 +137,11 @@ pub async fn note_placement(db: &D1Database, placed: &[(String, Option<String>)]
         if let Err(e) = db.batch(statements).await {
             worker::console_warn!("insights: could not note who placed {} calls: {e}", placed.len());
         }
+        // Results reported before the placement was noted (rare) move to its task and mediator.
+        let jobs: Vec<String> = placed.iter().map(|(j, _)| j.clone()).collect();
+        if let Err(e) = rebuild_days_of(db, &jobs).await {
+            worker::console_warn!("insights: could not rebuild the rollups of {} calls: {e}", jobs.len());
+        }
     }
 }
 
@@ -109,11 +154,15 @@ struct SeriesRow {
 }
 
 #[derive(Deserialize)]
-struct BinRow {
-    item: Option<String>,
-    bin: f64,
+struct BinsRow {
+    item: String,
     n: f64,
     total: f64,
+    b0: f64,
+    b1: f64,
+    b2: f64,
+    b3: f64,
+    b4: f64,
 }
 
 #[derive(Deserialize)]
@@ -150,27 +199,22 @@ struct TaskRow {
     task: String,
 }
 
-/// Folds series and bins rows into one insight per item, by item name.
-fn fold(series: Vec<SeriesRow>, bins: Vec<BinRow>) -> Vec<ItemInsight> {
+/// One insight per item, by item name; the call totals are item `''`.
+fn fold(series: Vec<SeriesRow>, bins: Vec<BinsRow>) -> (Option<ItemInsight>, Vec<ItemInsight>) {
     let mut out: BTreeMap<String, ItemInsight> = BTreeMap::new();
     for b in bins {
-        let name = b.item.unwrap_or_default();
-        let e = out.entry(name.clone()).or_insert_with(|| ItemInsight { item: name, avg: 0, count: 0, distribution: vec![0; 5], series: vec![] });
-        let bin = (b.bin.max(0.0) as usize).min(4);
-        e.distribution[bin] += b.n as i64;
-        e.count += b.n as i64;
-        // `total` is the sum of percentages: the average is taken over all bins at the end.
-        e.avg += b.total.round() as i64;
-    }
-    for e in out.values_mut() {
-        e.avg = if e.count > 0 { ((e.avg as f64) / e.count as f64).round() as i64 } else { 0 };
+        let count = b.n as i64;
+        let avg = if count > 0 { (b.total / b.n).round() as i64 } else { 0 };
+        let distribution = [b.b0, b.b1, b.b2, b.b3, b.b4].iter().map(|v| *v as i64).collect();
+        out.insert(b.item.clone(), ItemInsight { item: b.item, avg, count, distribution, series: vec![] });
     }
     for r in series {
         if let Some(e) = out.get_mut(r.item.as_deref().unwrap_or_default()) {
             e.series.push(Point { bucket: r.bucket, avg: r.avg.round() as i64, count: r.n as i64 });
         }
     }
-    out.into_values().collect()
+    let total = out.remove("");
+    (total, out.into_values().collect())
 }
 
 /// `GET /api/insights/qa?from=&to=&bucket=day|week&task=&mediator=`.
@@ -185,28 +229,17 @@ pub async fn qa(req: Request, ctx: RouteContext<Context>) -> Reply {
     let args = [s(&q.from), s(&q.to), opt(q.task.as_deref()), opt(q.mediator.as_deref())];
     let scope = "LEFT JOIN search_calls sc ON sc.job_id = x.job_id
         WHERE x.day BETWEEN ?1 AND ?2 AND x.full_score > 0 AND (?3 IS NULL OR sc.task = ?3) AND (?4 IS NULL OR sc.placed_by = ?4)";
-    let share = "x.score * 100.0 / x.full_score";
+    let t0 = auth::now_ms();
 
-    let item_series: Vec<SeriesRow> = db
-        .prepare(&format!("SELECT x.item AS item, {} AS bucket, AVG({share}) AS avg, COUNT(*) AS n FROM qa_items x {scope} GROUP BY x.item, bucket ORDER BY x.item, bucket", bucket("x.day")))
+    let rollup = "FROM qa_daily x WHERE x.day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR x.task = ?3) AND (?4 IS NULL OR x.placed_by = ?4)";
+    let series: Vec<SeriesRow> = db
+        .prepare(&format!("SELECT x.item AS item, {} AS bucket, SUM(x.sum_share) / SUM(x.n) AS avg, SUM(x.n) AS n {rollup} GROUP BY x.item, bucket ORDER BY x.item, bucket", bucket("x.day")))
         .bind(&args)?
         .all()
         .await?
         .results()?;
-    let item_bins: Vec<BinRow> = db
-        .prepare(&format!("SELECT x.item AS item, MIN(CAST(x.score * 5 / x.full_score AS INTEGER), 4) AS bin, COUNT(*) AS n, SUM({share}) AS total FROM qa_items x {scope} GROUP BY x.item, bin"))
-        .bind(&args)?
-        .all()
-        .await?
-        .results()?;
-    let total_series: Vec<SeriesRow> = db
-        .prepare(&format!("SELECT NULL AS item, {} AS bucket, AVG({share}) AS avg, COUNT(*) AS n FROM qa_calls x {scope} GROUP BY bucket ORDER BY bucket", bucket("x.day")))
-        .bind(&args)?
-        .all()
-        .await?
-        .results()?;
-    let total_bins: Vec<BinRow> = db
-        .prepare(&format!("SELECT NULL AS item, MIN(CAST(x.share * 5 AS INTEGER), 4) AS bin, COUNT(*) AS n, SUM({share}) AS total FROM qa_calls x {scope} GROUP BY bin"))
+    let bins: Vec<BinsRow> = db
+        .prepare(&format!("SELECT x.item AS item, SUM(x.n) AS n, SUM(x.sum_share) AS total, SUM(x.b0) AS b0, SUM(x.b1) AS b1, SUM(x.b2) AS b2, SUM(x.b3) AS b3, SUM(x.b4) AS b4 {rollup} GROUP BY x.item"))
         .bind(&args)?
         .all()
         .await?
@@ -219,8 +252,8 @@ pub async fn qa(req: Request, ctx: RouteContext<Context>) -> Reply {
         .results()?;
     let tags: Vec<TagRow> = db
         .prepare(
-            "SELECT x.tag, x.value, COUNT(*) AS n FROM summary_tags x LEFT JOIN search_calls sc ON sc.job_id = x.job_id
-              WHERE x.day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR sc.task = ?3) AND (?4 IS NULL OR sc.placed_by = ?4)
+            "SELECT x.tag, x.value, SUM(x.n) AS n FROM tag_daily x
+              WHERE x.day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR x.task = ?3) AND (?4 IS NULL OR x.placed_by = ?4)
               GROUP BY x.tag, x.value ORDER BY x.tag, n DESC, x.value LIMIT 500",
         )
         .bind(&args)?
@@ -243,13 +276,9 @@ pub async fn qa(req: Request, ctx: RouteContext<Context>) -> Reply {
             .await?
             .results()?;
     }
-    let total = fold(total_series, total_bins).into_iter().next().map(|t| ItemInsight { item: String::new(), ..t }).unwrap_or(ItemInsight {
-        item: String::new(),
-        avg: 0,
-        count: 0,
-        distribution: vec![0; 5],
-        series: vec![],
-    });
+    let d1_ms = auth::now_ms() - t0;
+    let (total, items) = fold(series, bins);
+    let total = total.unwrap_or(ItemInsight { item: String::new(), avg: 0, count: 0, distribution: vec![0; 5], series: vec![] });
     let lowest = lowest
         .into_iter()
         .map(|l| LowCall {
@@ -266,12 +295,14 @@ pub async fn qa(req: Request, ctx: RouteContext<Context>) -> Reply {
             day: l.day,
         })
         .collect();
-    http::ok(&QaInsights {
+    let r = http::ok(&QaInsights {
         query: q,
         total,
-        items: fold(item_series, item_bins),
+        items,
         lowest,
         tags: tags.into_iter().map(|t| TagCount { tag: t.tag, value: t.value, count: t.n as i64 }).collect(),
         tasks: tasks.into_iter().map(|t| t.task).collect(),
-    })
+    })?;
+    r.headers().set("Server-Timing", &format!("d1;dur={d1_ms}"))?;
+    Ok(r)
 }

@@ -40,8 +40,9 @@ async fn place(case_id: &str, mediation_id: i64, person: &str) -> (u16, Value) {
     (res.status().as_u16(), res.json().await.unwrap())
 }
 
-async fn entries(token: &str, state: &str) -> Vec<Value> {
-    let (status, body) = get(&format!("/api/attention?state={state}"), token).await;
+/// The entries of one call (the queue may be long: it shows 200).
+async fn entries(token: &str, state: &str, job: &str) -> Vec<Value> {
+    let (status, body) = get(&format!("/api/attention?state={state}&jobId={job}"), token).await;
     assert_eq!(status, 200, "{body}");
     body["entries"].as_array().unwrap().clone()
 }
@@ -81,7 +82,7 @@ async fn a_low_score_and_a_refusal_become_entries_with_their_evidence_once() {
     push(&body).await;
     push(&body).await;
 
-    let all = entries(&supervisor(), "open").await;
+    let all = entries(&supervisor(), "open", &job).await;
     let mine = of_job(&all, &job);
     assert_eq!(rule_ids(&mine), ["agreement-refused", "qa-item-low"], "27/35 = 77% is not a low total; a redelivery adds nothing: {mine:?}");
     let item = mine.iter().find(|e| e["ruleId"] == "qa-item-low").unwrap();
@@ -91,8 +92,11 @@ async fn a_low_score_and_a_refusal_become_entries_with_their_evidence_once() {
     let refusal = mine.iter().find(|e| e["ruleId"] == "agreement-refused").unwrap();
     assert_eq!((refusal["severity"].clone(), refusal["evidence"].clone()), (json!("high"), json!({ "kind": "tag", "tag": "通话结果", "value": "拒绝协议" })));
     assert_eq!(refusal["ackedBy"], Value::Null);
-    // Most urgent first: no medium entry comes before a high one.
-    let ranks: Vec<i64> = all.iter().map(|e| match e["severity"].as_str().unwrap() { "high" => 0, "medium" => 1, _ => 2 }).collect();
+    // Most urgent first: no medium entry comes before a high one (the whole queue too).
+    let (_, whole) = get("/api/attention", &supervisor()).await;
+    let whole: Vec<Value> = whole["entries"].as_array().unwrap().clone();
+    assert!(!whole.is_empty());
+    let ranks: Vec<i64> = whole.iter().map(|e| match e["severity"].as_str().unwrap() { "high" => 0, "medium" => 1, _ => 2 }).collect();
     assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
 }
 
@@ -106,9 +110,9 @@ async fn a_mediator_sees_only_their_cases_and_acknowledges_once_all_audited() {
     let b = unique("med-b-");
     let ta = token(&a, Role::Mediator);
     let tb = token(&b, Role::Mediator);
-    assert!(of_job(&entries(&ta, "open").await, &job).is_empty(), "not A's case yet");
+    assert!(of_job(&entries(&ta, "open", &job).await, &job).is_empty(), "not A's case yet");
 
-    let entry = of_job(&entries(&supervisor(), "open").await, &job)[0].clone();
+    let entry = of_job(&entries(&supervisor(), "open", &job).await, &job)[0].clone();
     assert_eq!(entry["ruleId"], "not-paid");
     let id = entry["id"].as_i64().unwrap();
     // A mediator may not assign.
@@ -120,10 +124,12 @@ async fn a_mediator_sees_only_their_cases_and_acknowledges_once_all_audited() {
     assert_eq!(status, 200, "{assigned}");
     assert_eq!((assigned["assignee"].as_str(), assigned["assignedBy"].as_str()), (Some(a.as_str()), Some("attention-supervisor")));
 
-    let seen_by_a = entries(&ta, "open").await;
+    let (_, queue) = get("/api/attention", &ta).await;
+    let seen_by_a: Vec<Value> = queue["entries"].as_array().unwrap().clone();
     assert_eq!(of_job(&seen_by_a, &job).len(), 1, "assigned to A: {seen_by_a:?}");
+    assert_eq!(queue["open"], seen_by_a.len(), "A's whole queue is this case's");
     assert!(seen_by_a.iter().all(|e| e["assignee"] == a.as_str()), "A sees nothing of other cases: {seen_by_a:?}");
-    assert!(of_job(&entries(&tb, "open").await, &job).is_empty(), "B does not see A's case");
+    assert!(of_job(&entries(&tb, "open", &job).await, &job).is_empty(), "B does not see A's case");
     // B cannot act on it either.
     let (status, _) = post(&format!("/api/attention/{id}/ack"), &tb, json!({ "note": "不是我的" })).await;
     assert_eq!(status, 404);
@@ -135,8 +141,8 @@ async fn a_mediator_sees_only_their_cases_and_acknowledges_once_all_audited() {
     assert_eq!((acked["ackedBy"].as_str(), acked["ackNote"].as_str()), (Some(a.as_str()), Some("已电话联系,约定周一付款")));
     let (status, again) = post(&format!("/api/attention/{id}/ack"), &ta, json!({ "note": "再处理一次" })).await;
     assert_eq!((status, again["error"]["code"].clone()), (409, json!("already_done")));
-    assert!(of_job(&entries(&ta, "open").await, &job).is_empty(), "no longer open");
-    assert_eq!(of_job(&entries(&ta, "acked").await, &job).len(), 1);
+    assert!(of_job(&entries(&ta, "open", &job).await, &job).is_empty(), "no longer open");
+    assert_eq!(of_job(&entries(&ta, "acked", &job).await, &job).len(), 1);
 
     let (_, trail) = get(&format!("/api/cases/{case_id}/audit"), &supervisor()).await;
     let actions: Vec<(String, String)> = trail["entries"]
@@ -182,7 +188,7 @@ async fn rules_are_data_an_admin_edits_checked_by_field() {
 
     let job = unique("job-");
     push(&json!([record(&unique("call-"), "通话摘要", json!({ "通话摘要": format!("当事人说出了{word},要求回电") }), &job)])).await;
-    let found = entries(&supervisor(), "open").await;
+    let found = entries(&supervisor(), "open", &job).await;
     let hits = of_job_by(&found, &job, &id);
     assert_eq!(rule_ids(&hits), [id.clone()]);
     assert_eq!((hits[0]["evidence"]["value"].as_str(), hits[0]["caseId"].clone()), (Some(word.as_str()), Value::Null), "the edge does not know this call's case");
@@ -196,7 +202,7 @@ async fn rules_are_data_an_admin_edits_checked_by_field() {
     assert_eq!(send(admin(), off).await.0, 200);
     let job2 = unique("job-");
     push(&json!([record(&unique("call-"), "通话摘要", json!({ "通话摘要": format!("又提到{word}") }), &job2)])).await;
-    assert!(of_job_by(&entries(&supervisor(), "all").await, &job2, &id).is_empty());
+    assert!(of_job_by(&entries(&supervisor(), "all", &job2).await, &job2, &id).is_empty());
     let (_, trail) = get("/api/audit", &supervisor()).await;
     let edits = trail["entries"].as_array().unwrap().iter().filter(|e| e["action"] == "rule_update" && e["target"] == id.as_str()).count();
     assert_eq!(edits, 2, "both saves audited");
@@ -219,7 +225,8 @@ async fn a_party_at_the_daily_call_limit_is_an_entry_for_their_case() {
         }
     }
     assert!(refused.is_some(), "the fourth call of the day is refused with 1002");
-    let found = entries(&supervisor(), "open").await;
+    let (_, found) = get(&format!("/api/attention?caseId={case_id}"), &supervisor()).await;
+    let found: Vec<Value> = found["entries"].as_array().unwrap().clone();
     let limit: Vec<&Value> = found.iter().filter(|e| e["ruleId"] == "call-limit" && e["caseId"] == case_id.as_str()).collect();
     assert_eq!(limit.len(), 1, "{found:?}");
     assert_eq!((limit[0]["jobId"].clone(), limit[0]["severity"].clone()), (Value::Null, json!("low")));
