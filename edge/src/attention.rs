@@ -222,7 +222,7 @@ pub async fn list(req: Request, ctx: RouteContext<Context>) -> Reply {
     );
     let me = s(&claims.sub);
     let t0 = now_ms();
-    let rows: Vec<EntryRow> = db.prepare(&sql).bind(&[me.clone(), opt(case_id.as_deref()), opt(job_id.as_deref())])?.all().await?.results()?;
+
     // Everyone's count needs no joins (the partial index answers it).
     let count_sql = if scoped(&claims) {
         format!(
@@ -233,7 +233,10 @@ pub async fn list(req: Request, ctx: RouteContext<Context>) -> Reply {
     } else {
         "SELECT COUNT(*) AS open FROM attention_entries e WHERE e.acked_at IS NULL AND ?1 = ?1".to_owned()
     };
-    let open: Option<Count> = db.prepare(&count_sql).bind(&[me])?.first(None).await?;
+    // One round trip for both.
+    let answers = db.batch(vec![db.prepare(&sql).bind(&[me.clone(), opt(case_id.as_deref()), opt(job_id.as_deref())])?, db.prepare(&count_sql).bind(&[me])?]).await?;
+    let rows: Vec<EntryRow> = answers.first().map(|r| r.results()).transpose()?.unwrap_or_default();
+    let open: Option<Count> = answers.get(1).map(|r| r.results::<Count>()).transpose()?.and_then(|c| c.into_iter().next());
     let d1_ms = now_ms() - t0;
     let r = http::ok(&AttentionList { entries: rows.into_iter().map(AttentionEntry::from).collect(), open: open.map(|c| c.open as i64).unwrap_or(0) })?;
     r.headers().set("Server-Timing", &format!("d1;dur={d1_ms}"))?;

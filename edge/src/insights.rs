@@ -232,50 +232,41 @@ pub async fn qa(req: Request, ctx: RouteContext<Context>) -> Reply {
     let t0 = auth::now_ms();
 
     let rollup = "FROM qa_daily x WHERE x.day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR x.task = ?3) AND (?4 IS NULL OR x.placed_by = ?4)";
-    let series: Vec<SeriesRow> = db
-        .prepare(&format!("SELECT x.item AS item, {} AS bucket, SUM(x.sum_share) / SUM(x.n) AS avg, SUM(x.n) AS n {rollup} GROUP BY x.item, bucket ORDER BY x.item, bucket", bucket("x.day")))
-        .bind(&args)?
-        .all()
-        .await?
-        .results()?;
-    let bins: Vec<BinsRow> = db
-        .prepare(&format!("SELECT x.item AS item, SUM(x.n) AS n, SUM(x.sum_share) AS total, SUM(x.b0) AS b0, SUM(x.b1) AS b1, SUM(x.b2) AS b2, SUM(x.b3) AS b3, SUM(x.b4) AS b4 {rollup} GROUP BY x.item"))
-        .bind(&args)?
-        .all()
-        .await?
-        .results()?;
-    let lowest: Vec<LowRow> = db
-        .prepare(&format!("SELECT x.call_id, x.biz_id, x.job_id, sc.case_id, x.day, x.score, x.full_score FROM qa_calls x {scope} ORDER BY x.share, x.day DESC LIMIT 10"))
-        .bind(&args)?
-        .all()
-        .await?
-        .results()?;
-    let tags: Vec<TagRow> = db
-        .prepare(
-            "SELECT x.tag, x.value, SUM(x.n) AS n FROM tag_daily x
-              WHERE x.day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR x.task = ?3) AND (?4 IS NULL OR x.placed_by = ?4)
-              GROUP BY x.tag, x.value ORDER BY x.tag, n DESC, x.value LIMIT 500",
-        )
-        .bind(&args)?
-        .all()
-        .await?
-        .results()?;
-    let tasks: Vec<TaskRow> = db.prepare("SELECT DISTINCT task FROM search_calls WHERE task IS NOT NULL ORDER BY task LIMIT 50").all().await?.results()?;
-
-    let mut problems: Vec<ProblemRow> = vec![];
-    if !lowest.is_empty() {
-        let marks: Vec<String> = (1..=lowest.len()).map(|i| format!("?{i}")).collect();
-        let ids: Vec<JsValue> = lowest.iter().map(|l| s(&l.call_id)).collect();
-        problems = db
-            .prepare(&format!(
-                "SELECT call_id, biz_id, item, score, full_score, problem, suggestion FROM qa_items WHERE call_id IN ({}) AND score < full_score ORDER BY call_id, position",
-                marks.join(", ")
+    // Read in share order (`+x.day` keeps SQLite from the day index, which
+    // would sort the whole range): the ten lowest come first.
+    let lowest_sql = format!(
+        "SELECT x.call_id, x.biz_id, x.job_id, sc.case_id, x.day, x.score, x.full_score FROM qa_calls x {} ORDER BY x.share, x.day DESC LIMIT 10",
+        scope.replace("x.day BETWEEN", "+x.day BETWEEN")
+    );
+    // One round trip for all of it (each query alone costs D1's round trip).
+    let answers = db
+        .batch(vec![
+            db.prepare(&format!("SELECT x.item AS item, {} AS bucket, SUM(x.sum_share) / SUM(x.n) AS avg, SUM(x.n) AS n {rollup} GROUP BY x.item, bucket ORDER BY x.item, bucket", bucket("x.day"))).bind(&args)?,
+            db.prepare(&format!("SELECT x.item AS item, SUM(x.n) AS n, SUM(x.sum_share) AS total, SUM(x.b0) AS b0, SUM(x.b1) AS b1, SUM(x.b2) AS b2, SUM(x.b3) AS b3, SUM(x.b4) AS b4 {rollup} GROUP BY x.item")).bind(&args)?,
+            db.prepare(&lowest_sql).bind(&args)?,
+            db.prepare(&format!(
+                "WITH low AS ({lowest_sql})
+                 SELECT i.call_id, i.biz_id, i.item, i.score, i.full_score, i.problem, i.suggestion
+                   FROM qa_items i JOIN low ON low.call_id = i.call_id AND low.biz_id = i.biz_id
+                  WHERE i.score < i.full_score ORDER BY i.call_id, i.position"
             ))
-            .bind(&ids)?
-            .all()
-            .await?
-            .results()?;
-    }
+            .bind(&args)?,
+            db.prepare(
+                "SELECT x.tag, x.value, SUM(x.n) AS n FROM tag_daily x
+                  WHERE x.day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR x.task = ?3) AND (?4 IS NULL OR x.placed_by = ?4)
+                  GROUP BY x.tag, x.value ORDER BY x.tag, n DESC, x.value LIMIT 500",
+            )
+            .bind(&args)?,
+            db.prepare("SELECT DISTINCT task FROM search_calls WHERE task IS NOT NULL ORDER BY task LIMIT 50"),
+        ])
+        .await?;
+    let [series, bins, lowest, problems, tags, tasks] = <[worker::D1Result; 6]>::try_from(answers).map_err(|_| Failure::from(worker::Error::RustError("D1 answered fewer results".into())))?;
+    let series: Vec<SeriesRow> = series.results()?;
+    let bins: Vec<BinsRow> = bins.results()?;
+    let lowest: Vec<LowRow> = lowest.results()?;
+    let problems: Vec<ProblemRow> = problems.results()?;
+    let tags: Vec<TagRow> = tags.results()?;
+    let tasks: Vec<TaskRow> = tasks.results()?;
     let d1_ms = auth::now_ms() - t0;
     let (total, items) = fold(series, bins);
     let total = total.unwrap_or(ItemInsight { item: String::new(), avg: 0, count: 0, distribution: vec![0; 5], series: vec![] });

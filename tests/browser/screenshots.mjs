@@ -1,7 +1,8 @@
 // Writes the README's screenshots (docs/screenshots/*.png) from the running
 // stack: the board, a case, a transcript with the note agent's results, the
-// knowledge panel, the English board and the demo portal with two embedded
-// boards. Run by scripts/screenshots.sh, which starts the stack.
+// knowledge panel, the supervisor's attention queue and QA insights, the
+// English board and the demo portal with two embedded boards. Run by
+// scripts/screenshots.sh, which starts the stack.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launch, control, EDGE, CONTROL, signedInPage, openBoard, token } from './harness.mjs';
@@ -72,6 +73,18 @@ try {
   await page.locator('.kb-hit').first().waitFor({ timeout: 20000 });
   await shot(page, 'knowledge');
   await page.close();
+
+  // The supervisor's screens, over the results the note agent just pushed.
+  const boss = await signedInPage(browser, 'wanglei', 'supervisor', { viewport: { width: 1360, height: 860 } });
+  await boss.goto(`${EDGE}/attention`);
+  await boss.locator('#attention-list li.entry').first().waitFor({ timeout: 20000 });
+  await shot(boss, 'attention');
+  await boss.goto(`${EDGE}/insights?from=2026-10-01&to=2026-12-31&bucket=week`);
+  await boss.locator('#insights-overview').waitFor({ timeout: 20000 });
+  await boss.waitForTimeout(300);
+  await boss.screenshot({ path: `${OUT}insights.png`, fullPage: true });
+  console.log('docs/screenshots/insights.png');
+  await boss.close();
 
   const en = await signedInPage(browser, 'zhangmin', 'mediator', { viewport: { width: 1360, height: 860 } });
   await openBoard(en);

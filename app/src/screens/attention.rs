@@ -5,7 +5,8 @@
 //! edit. The markup is `shared::view::render::attention`.
 
 use leptos::prelude::*;
-use shared::view::render::attention::{queue_html, rules_html};
+use shared::view::render::attention::{queue_html, rules_html, team_html};
+use shared::view::team::team_rows;
 use shared::view::render::{ATTENTION_ACK, ATTENTION_ASSIGN, RULE_SAVE};
 use shared::wire::access::Op;
 use shared::wire::attention::{Acknowledge, Assign, AttentionEntry, AttentionList, Rule, Rules, Severity};
@@ -142,6 +143,13 @@ pub fn AttentionPage() -> impl IntoView {
             <p role="status" id="attention-status">{move || said.get()}</p>
             {move || queue.error.get().map(|e| view! { <p class="error" role="alert">{t_string!(i18n, attention.error)}{e}</p> })}
             <div id="attention-list" on:click=on_click inner_html=list_html></div>
+            {move || Op::AssignAttention.allows(&role()).then(|| view! {
+                <h3 id="team-title">{tr!(i18n, attention.team_heading)}</h3>
+                <div id="attention-team" inner_html=move || queue.open.with(|o| {
+                    let entries = o.as_ref().map(|l| l.entries.as_slice()).unwrap_or_default();
+                    board.records.with(|r| team_html(i18n.strings(), &team_rows(r, entries, &crate::widgets::followups::today())))
+                })></div>
+            })}
             <h3 id="rules-title">{tr!(i18n, attention.rules_heading)}</h3>
             <p class="muted">{tr!(i18n, attention.rules_note)}</p>
             <div id="attention-rules" on:click=save_rule inner_html=move || rules.with(|r| match r {

@@ -7,4 +7,5 @@ pub mod labels;
 pub mod markdown;
 pub mod notify;
 pub mod route;
+pub mod team;
 pub mod render;

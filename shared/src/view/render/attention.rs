@@ -7,6 +7,7 @@
 use crate::view::html::Html;
 use crate::view::labels::fill;
 use crate::view::route::Page;
+use crate::view::team::TeamRow;
 use crate::wire::attention::{AttentionEntry, ConditionKind, Evidence, Rule, Severity, MAX_NOTE};
 
 use super::format::datetime;
@@ -177,6 +178,38 @@ pub fn rules_html(t: &Strings, rules: &[Rule], editable: bool) -> String {
     h.finish()
 }
 
+/// The team view: one row per mediator (see `shared::view::team`).
+pub fn team_html(t: &Strings, rows: &[TeamRow]) -> String {
+    let a = &t.attention;
+    if rows.is_empty() {
+        return Html::empty(a.team_none);
+    }
+    let mut h = Html::new();
+    h.tag("table").class("chart-table team").body(|h| {
+        h.el("caption", "sr-only", a.team_heading);
+        h.tag("thead").body(|h| {
+            h.tag("tr").body(|h| {
+                for c in [a.team_mediator, a.team_cases, a.team_called, a.team_connected, a.team_share, a.team_attention] {
+                    h.tag("th").attr("scope", "col").text(c);
+                }
+            });
+        });
+        h.tag("tbody").body(|h| {
+            for r in rows {
+                h.tag("tr").body(|h| {
+                    h.tag("th").attr("scope", "row").text(&r.mediator);
+                    for n in [r.cases, r.called_today, r.connected_today] {
+                        h.el("td", "", &n.to_string());
+                    }
+                    h.el("td", "", &r.connected_share().map(|s| format!("{s}%")).unwrap_or_else(|| "—".into()));
+                    h.el("td", "", &r.attention.to_string());
+                });
+            }
+        });
+    });
+    h.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,5 +298,15 @@ mod tests {
         assert!(edit.contains("<option value=\"high\" selected>高</option>"), "{edit}");
         assert!(edit.contains("<input type=\"checkbox\" id=\"rule-call-limit-enabled\" aria-label=\"启用\" checked>"), "{edit}");
         assert!(edit.contains("<button type=\"button\" class=\"btn small\" data-rule-save=\"call-limit\">保存</button>"), "{edit}");
+    }
+
+    #[test]
+    fn the_team_table_says_each_figure() {
+        let t = Locale::zh_CN.strings();
+        let rows = [TeamRow { mediator: "zhangmin".into(), cases: 3, called_today: 2, connected_today: 1, attention: 4 }, TeamRow { mediator: "lihua".into(), cases: 1, called_today: 0, connected_today: 0, attention: 0 }];
+        let html = team_html(t, &rows);
+        assert!(html.contains("<tr><th scope=\"row\">zhangmin</th><td>3</td><td>2</td><td>1</td><td>50%</td><td>4</td></tr>"), "{html}");
+        assert!(html.contains("<tr><th scope=\"row\">lihua</th><td>1</td><td>0</td><td>0</td><td>—</td><td>0</td></tr>"), "{html}");
+        assert_eq!(team_html(t, &[]), Html::empty("还没有调解员接管或被指派的案件"));
     }
 }
