@@ -1,5 +1,5 @@
 //! QA insights (`shared::wire::insights`): the facts they are computed from
-//! (D1 `qa_items`, `qa_calls`, `summary_tags`, rewritten from a note record's
+//! (D1 `qa_items`, `qa_calls`, `summary_tags`, and the board's `case_qa`, rewritten from a note record's
 //! shown version whenever it changes, by the same SQL as migration 0008's
 //! backfill) and `GET /api/insights/qa`, aggregated in SQL.
 
@@ -47,6 +47,17 @@ fn rewrite(db: &D1Database, call_id: &str, biz_id: &str) -> worker::Result<Vec<D
              SELECT call_id, biz_id, job_id, day, SUM(score), SUM(full_score),
                     CASE WHEN SUM(full_score) > 0 THEN SUM(score) / SUM(full_score) ELSE 0 END
                FROM qa_items WHERE call_id = ?1 AND biz_id = ?2 GROUP BY call_id, biz_id",
+        )
+        .bind(&key)?,
+        db.prepare(
+            "INSERT INTO case_qa (case_id, job_id, at, percent)
+             SELECT sc.case_id, c.job_id, COALESCE(n.report_ms, n.received_at), CAST(ROUND(c.share * 100) AS INTEGER)
+               FROM qa_calls c
+               JOIN search_calls sc ON sc.job_id = c.job_id
+               JOIN note_results n ON n.call_id = c.call_id AND n.biz_id = c.biz_id AND n.type = '通话质检'
+              WHERE c.call_id = ?1 AND c.biz_id = ?2 AND c.full_score > 0
+             ON CONFLICT (case_id) DO UPDATE SET job_id = excluded.job_id, at = excluded.at, percent = excluded.percent
+              WHERE excluded.at >= case_qa.at",
         )
         .bind(&key)?,
         db.prepare("DELETE FROM summary_tags WHERE call_id = ?1 AND biz_id = ?2").bind(&key)?,
@@ -111,6 +122,17 @@ pub async fn refresh(db: &D1Database, keys: &[(&str, &str)]) {
     if let Err(e) = db.batch(statements).await {
         worker::console_error!("insights: could not rewrite the facts of {} records: {e}", seen.len());
     }
+}
+
+/// The QA total of each case's latest inspected call, for the board.
+pub async fn case_totals(db: &D1Database) -> worker::Result<Vec<shared::wire::api::CaseQa>> {
+    #[derive(Deserialize)]
+    struct Row {
+        case_id: String,
+        percent: f64,
+    }
+    let rows: Vec<Row> = db.prepare("SELECT case_id, percent FROM case_qa").all().await?.results()?;
+    Ok(rows.into_iter().map(|r| shared::wire::api::CaseQa { case_id: r.case_id, percent: r.percent as i64 }).collect())
 }
 
 /// After who placed calls or their task became known: their days' rollups.

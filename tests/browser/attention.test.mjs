@@ -81,6 +81,12 @@ test('a supervisor sees the queue fill live from a low-score push, opens the evi
   await boss.locator(`button[data-attention-assign="${id}"]`).click();
   await boss.locator('#attention-status', { hasText: '已更新' }).waitFor();
   await again.locator('.badge.assigned', { hasText: `已指派给 ${mediator}` }).waitFor();
+  // The team view counts the case as the mediator's, with its open entries.
+  const teamRow = boss.locator('#attention-team tbody tr', { has: boss.locator('th', { hasText: new RegExp(`^${mediator}$`) }) });
+  await teamRow.waitFor();
+  const [cases, , , , open] = await teamRow.locator('td').allInnerTexts();
+  assert.equal(cases, '1');
+  assert.ok(Number(open) >= 2, `open entries ${open}`);
 
   // …who sees the entry arrive live, and acknowledges it with a note.
   const theirs = mine.locator(`#attention-list li.entry[data-entry-id="${id}"]`);
@@ -136,4 +142,38 @@ test('a mediator reads the rules but cannot edit them; an admin edits one on the
   assert.deepEqual(admin.errors, []);
   await page.close();
   await admin.close();
+});
+
+test('the board shows each case\'s latest QA total, and the low-score filter keeps the low ones', async () => {
+  await control('/control/time', { advanceMs: 86_400_000 + (Date.now() % 10_000_000) });
+  const c = await openCase();
+  const placed = await api('POST', '/api/calls', 'zhangmin', 'mediator', { caseId: c.caseId, mediationId: String(c.mediationId), callAuto: 0, callPersonId: c.parties[0].personId });
+  assert.equal(placed.status, 201, JSON.stringify(placed.body));
+  const job = placed.body.results[0].jobId;
+  // Later than any other result of the case: it is the case's latest; 2 of 25 is 8%.
+  const report = '2031-06-01 09:00:00';
+  const res = await fetch(`${EDGE}/webhooks/note-agent/sandbox-webhook-token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify([{ call_id: `qa-col-${Date.now()}`, biz_id: '1', out_id: job, cell_number: '13900000000', success: true, error_code: 'success', error_msg: 'success',
+      content_length: 10, duration: 10, start_time: report, report_time: report, type: '通话质检',
+      result: JSON.stringify([{ item: '开场规范', full_score: 25, score: 2, problem: '无', suggestion: '无' }]) }]),
+  });
+  assert.equal(res.status, 200);
+
+  const page = await signedInPage(browser, 'zhangmin', 'mediator');
+  await page.goto(`${EDGE}/`);
+  const row = page.locator(`table.board tr.row[data-case-id="${c.caseId}"]`);
+  await row.waitFor({ timeout: 20000 });
+  assert.equal(await row.locator('td.qa').innerText(), '8%');
+  assert.equal(await row.locator('td.qa').getAttribute('class'), 'num qa low');
+  await page.locator('#filter-qa').selectOption('60');
+  await page.waitForURL(`${EDGE}/?qa=60`);
+  await row.waitFor();
+  const cells = await page.locator('table.board tr.row td.qa').allInnerTexts();
+  assert.ok(cells.length >= 1);
+  assert.deepEqual(cells.filter((v) => !(/^\d+%$/.test(v) && Number(v.slice(0, -1)) < 60)), [], `every row shown is below 60%: ${cells}`);
+  await assertAccessible(page, 'the board filtered by QA score');
+  assert.deepEqual(page.errors, []);
+  await page.close();
 });

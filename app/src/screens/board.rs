@@ -92,7 +92,7 @@ pub fn Board() -> impl IntoView {
     // one listener (shared::view::render::board::more_filters_html).
     let more = Memo::new(move |_| {
         let f = filter.get();
-        BoardFilter { dispute: f.dispute, call_type: f.call_type, from: f.from, to: f.to, min_amount: f.min_amount, max_amount: f.max_amount, ..BoardFilter::default() }
+        BoardFilter { dispute: f.dispute, call_type: f.call_type, from: f.from, to: f.to, min_amount: f.min_amount, max_amount: f.max_amount, qa_below: f.qa_below, ..BoardFilter::default() }
     });
     let on_more = move |ev: leptos::ev::Event| {
         let Some(id) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()).map(|e| e.id()) else { return };
@@ -106,6 +106,7 @@ pub fn Board() -> impl IntoView {
             "filter-to" => f.to = some(&v),
             "filter-min" => f.min_amount = v.parse().ok(),
             "filter-max" => f.max_amount = v.parse().ok(),
+            "filter-qa" => f.qa_below = v.parse().ok(),
             _ => return,
         }
         set_filter(f);
@@ -309,6 +310,7 @@ fn BoardTable(rows: Memo<Vec<usize>>, selected: RwSignal<Vec<String>>) -> impl I
                         <th scope="col">{tr!(i18n, board.col_stage)}</th>
                         <th scope="col">{tr!(i18n, board.col_person)}</th>
                         <th scope="col">{tr!(i18n, board.col_status)}</th>
+                        <th scope="col">{tr!(i18n, board.col_qa)}</th>
                         <th scope="col">{tr!(i18n, board.col_taken)}</th>
                         <th scope="col">{tr!(i18n, board.col_start)}</th>
                         <th scope="col">{tr!(i18n, board.col_duration)}</th>

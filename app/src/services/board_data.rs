@@ -43,7 +43,7 @@ impl BoardState {
         let state = *self;
         leptos::task::spawn_local(async move {
             match api.get::<BoardResponse>("/api/board").await {
-                Ok(b) => state.set(b.cases),
+                Ok(b) => state.set(b.into_cases()),
                 Err(e) => {
                     // Keep showing what we have; only an empty board shows the error.
                     if state.records.with_untracked(|r| r.is_empty()) {

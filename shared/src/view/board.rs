@@ -64,6 +64,8 @@ pub struct BoardFilter {
     /// The amount in dispute, in yuan, at least and at most (`min=`, `max=`).
     pub min_amount: Option<u64>,
     pub max_amount: Option<u64>,
+    /// Only cases whose latest QA total is below this percentage (`qa=`).
+    pub qa_below: Option<i64>,
 }
 
 /// An amount of yuan as written by the backend ("28320.00", "3742") in fen;
@@ -121,6 +123,7 @@ impl BoardFilter {
                 "to" => f.to = day(&v),
                 "min" => f.min_amount = v.parse().ok(),
                 "max" => f.max_amount = v.parse().ok(),
+                "qa" => f.qa_below = v.parse().ok().filter(|p| (1..=100).contains(p)),
                 _ => {}
             }
         }
@@ -165,6 +168,9 @@ impl BoardFilter {
             if let Some(v) = v {
                 parts.push(format!("{name}={v}"));
             }
+        }
+        if let Some(q) = self.qa_below {
+            parts.push(format!("qa={q}"));
         }
         parts.join("&")
     }
@@ -224,6 +230,10 @@ impl<'a> Prepared<'a> {
             if f.min_amount.is_some_and(|m| fen < m * 100) || f.max_amount.is_some_and(|m| fen > m * 100) {
                 return false;
             }
+        }
+        // A case without a QA total is not known to be low.
+        if f.qa_below.is_some_and(|q| !r.qa_percent.is_some_and(|p| p < q)) {
+            return false;
         }
         if self.query.is_empty() {
             return true;
@@ -380,6 +390,7 @@ mod tests {
             start_time: update.into(),
             duration: duration.into(),
             update_time: update.into(),
+            qa_percent: None,
         }
     }
 
@@ -484,5 +495,24 @@ mod tests {
         // Records replaced without a new index: still correct, never a stale order.
         d.push(rec("C", "丙", "13900000003", Stage::Mediating, None, None, "2026-02-04 10:00:00", ""));
         assert_eq!(ids(filter_rows(&BoardFilter::default(), &d, &idx, "me").rows, &d), ["C", "A", "B"]);
+    }
+
+    #[test]
+    fn the_qa_filter_keeps_cases_whose_latest_total_is_below_it() {
+        let mut rows = data();
+        rows[0].qa_percent = Some(45);
+        rows[1].qa_percent = Some(60);
+        let f = BoardFilter::from_query("qa=60");
+        assert_eq!(f.qa_below, Some(60));
+        assert_eq!(f.to_query(), "qa=60");
+        let kept: Vec<&str> = rows.iter().filter(|r| f.matches(r, "", "zhangmin")).map(|r| r.case_id.as_str()).collect();
+        assert_eq!(kept, ["A1"], "60% is not below 60%, and a case without a total is not known to be low");
+        for bad in ["qa=0", "qa=101", "qa=x", "qa=-5"] {
+            assert_eq!(BoardFilter::from_query(bad).qa_below, None, "{bad}");
+        }
+        // The edge's figures reach the rows by case.
+        let response = crate::wire::api::BoardResponse { cases: data(), fetched_at: 0, qa: vec![crate::wire::api::CaseQa { case_id: "B2".into(), percent: 38 }] };
+        let cases = response.into_cases();
+        assert_eq!(cases.iter().map(|c| c.qa_percent).collect::<Vec<_>>()[..2], [None, Some(38)]);
     }
 }

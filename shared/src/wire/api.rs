@@ -51,6 +51,30 @@ pub struct BoardResponse {
     /// Milliseconds since the epoch when the edge read the board.
     #[serde(default)]
     pub fetched_at: i64,
+    /// The QA total of each case's latest inspected call (cases the edge has one for).
+    #[serde(default)]
+    pub qa: Vec<CaseQa>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseQa {
+    pub case_id: String,
+    /// Whole percent of the full score.
+    pub percent: i64,
+}
+
+impl BoardResponse {
+    /// The cases, each with its QA total set from `qa`.
+    pub fn into_cases(self) -> Vec<BoardRecord> {
+        let mut cases = self.cases;
+        for q in &self.qa {
+            if let Some(c) = cases.iter_mut().find(|c| c.case_id == q.case_id) {
+                c.qa_percent = Some(q.percent);
+            }
+        }
+        cases
+    }
 }
 
 /// `POST /api/calls` answer: one result per party.

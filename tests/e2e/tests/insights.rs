@@ -118,3 +118,25 @@ async fn only_overseers_ask_and_bad_parameters_are_named() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["total"]["distribution"].as_array().unwrap().len(), 5);
 }
+
+#[tokio::test]
+async fn the_board_carries_each_case_s_latest_qa_total() {
+    reset().await;
+    let user = unique("qa-board-");
+    let me = token(&user, Role::Mediator);
+    let nudge = (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros() % 100_000_000) as i64;
+    control("/control/time", json!({ "advanceMs": 86_400_000 + nudge })).await;
+    let (case_id, _, _) = open_case().await;
+    let (job, _) = place(&me).await;
+    // Later than anything else stored for the case: this call is its latest inspected one.
+    let call = unique("call-board-");
+    push(&json!([record(&call, "通话质检", "2031-01-01 08:00:00", qa(3, 6), &job)])).await;
+    let (status, board) = get("/api/board", &me).await;
+    assert_eq!(status, 200, "{board}");
+    let totals: Vec<&Value> = board["qa"].as_array().unwrap().iter().filter(|q| q["caseId"] == case_id.as_str()).collect();
+    assert_eq!(totals, [&json!({ "caseId": case_id, "percent": 36 })], "9/25 = 36%");
+    // An older result for the case does not replace it.
+    push(&json!([record(&unique("call-old-"), "通话质检", "2030-12-31 08:00:00", qa(10, 15), &job)])).await;
+    let (_, board) = get("/api/board", &me).await;
+    assert!(board["qa"].as_array().unwrap().contains(&json!({ "caseId": case_id, "percent": 36 })), "{}", board["qa"]);
+}

@@ -68,6 +68,9 @@ pub fn more_filters_html(t: &Strings, f: &BoardFilter) -> String {
     input(&mut h, "filter-to", "date", b.to, f.to.clone().unwrap_or_default());
     input(&mut h, "filter-min", "number", b.min, f.min_amount.map(|v| v.to_string()).unwrap_or_default());
     input(&mut h, "filter-max", "number", b.max, f.max_amount.map(|v| v.to_string()).unwrap_or_default());
+    let qa = f.qa_below.map(|q| q.to_string());
+    let options = [("60", fill(b.qa_below, &[("n", "60")])), ("40", fill(b.qa_below, &[("n", "40")]))];
+    select(&mut h, "filter-qa", b.qa, qa.as_deref(), &options);
     h.finish()
 }
 
@@ -129,7 +132,7 @@ pub fn rows_html(cx: Ctx, records: &[BoardRecord], rows: &[usize], start: usize,
     }
     if rows.is_empty() {
         h.tag("tr").class("no-match").body(|h| {
-            h.tag("td").attr("colspan", "8").class("empty").attr("role", "status").text(cx.t.board.empty);
+            h.tag("td").attr("colspan", "9").class("empty").attr("role", "status").text(cx.t.board.empty);
         });
     }
     spacer(&mut h, rows.len() - end);
@@ -155,6 +158,10 @@ fn row_html(h: &mut Html, cx: Ctx, record: &BoardRecord, position: usize, picked
         h.tag("td").body(|h| {
             h.el("span", status_class(record.call_status.as_ref()), &status_label(cx.t, record.call_status.as_ref()));
         });
+        match record.qa_percent {
+            Some(p) => h.el("td", if p < 60 { "num qa low" } else { "num qa" }, &format!("{p}%")),
+            None => h.el("td", "num qa", "—"),
+        };
         h.el("td", "", &dash(record.takeover_user.as_deref().unwrap_or_default()));
         h.el("td", "", &dash(start));
         h.el("td", "num", &record.duration_seconds().map(duration).unwrap_or_else(|| "—".into()));
@@ -180,8 +187,12 @@ mod tests {
     #[test]
     fn rows_link_to_their_case_escaped_and_between_spacers() {
         let cx = Ctx { t: Locale::zh_CN.strings(), embedded: true };
-        let records = vec![record("C-1", "<b>王</b>"), record("C 2", "李")];
+        let mut records = vec![record("C-1", "<b>王</b>"), record("C 2", "李")];
+        records[0].qa_percent = Some(45);
         let html = rows_html(cx, &records, &[1, 0], 0, 2, &["C-1".to_owned()]);
+        // The QA column: the latest total, marked when low; a dash without one.
+        assert!(html.contains("已接通</span></td><td class=\"num qa\">—</td>"), "{html}");
+        assert!(html.contains("<td class=\"num qa low\">45%</td>"), "{html}");
         assert!(html.starts_with("<tr class=\"spacer\" aria-hidden=\"true\" style=\"height: 0px\"></tr><tr class=\"row\" data-case-id=\"C 2\" aria-rowindex=\"2\">"), "{html}");
         assert!(html.contains("<a href=\"/embed/cases/C%202\">李</a>"), "{html}");
         // Each row's checkbox is named after its case; the selected ones ticked.
@@ -209,15 +220,16 @@ mod tests {
     #[test]
     fn the_other_filters_show_the_filter_s_values() {
         let t = Locale::zh_CN.strings();
-        let f = BoardFilter::from_query("dispute=tenancy&type=follow_up&from=2026-11-01&min=500");
+        let f = BoardFilter::from_query("dispute=tenancy&type=follow_up&from=2026-11-01&min=500&qa=60");
         let html = more_filters_html(t, &f);
         assert!(html.contains(&format!("<option value=\"tenancy\" selected>{}</option>", dispute_label(t, &DisputeType::Tenancy))), "{html}");
         assert!(html.contains(&format!("<option value=\"follow_up\" selected>{}</option>", call_type_label(t, &CallType::FollowUp))), "{html}");
         assert!(html.contains("<input type=\"date\" id=\"filter-from\" value=\"2026-11-01\"></label>"), "{html}");
         assert!(html.contains("<input type=\"date\" id=\"filter-to\" value=\"\"></label>"), "{html}");
         assert!(html.contains("<input type=\"number\" id=\"filter-min\" value=\"500\" min=\"0\" step=\"1\"></label>"), "{html}");
-        assert_eq!(html.matches(" selected>").count(), 2);
-        assert_eq!(html.matches("<label").count(), 6);
+        assert!(html.contains("<option value=\"60\" selected>低于 60%</option><option value=\"40\">低于 40%</option>"), "{html}");
+        assert_eq!(html.matches(" selected>").count(), 3);
+        assert_eq!(html.matches("<label").count(), 7);
     }
 
     #[test]

@@ -226,6 +226,11 @@ pub struct BoardRecord {
     /// Length of the latest call in whole seconds, as text ("" before any call).
     pub duration: String,
     pub update_time: String,
+    /// Not the backend's: the QA total (whole percent of the full score) of
+    /// the case's latest inspected call, as the edge adds it
+    /// (`crate::wire::api::BoardResponse::qa`). Never sent or read as part of a record.
+    #[serde(skip)]
+    pub qa_percent: Option<i64>,
 }
 
 impl BoardRecord {
