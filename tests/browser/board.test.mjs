@@ -27,8 +27,8 @@ test('the board lists every case with stage, party, status, time and duration', 
   assert.equal(await page.locator('.shown').innerText(), `显示 ${total} / ${total} 个案件`);
   const first = page.locator('table.board tbody tr.row').first();
   const cells = await first.locator('td').allInnerTexts();
-  // The selection checkbox, then the case and its six columns.
-  assert.equal(cells.length, 8);
+  // The selection checkbox, then the case and its seven columns (QA among them).
+  assert.equal(cells.length, 9);
   assert.equal(await first.locator('td.pick input[type=checkbox]').count(), 1);
   assert.ok(cells[1].length > 4, 'case name and id');
   // Phone numbers never appear unmasked for a mediator.

@@ -84,6 +84,8 @@ test('token refresh keeps the board working past the first token\'s expiry', asy
   // Past the first token's expiry, an action still works (no 401, no sign-out).
   await openFreeCase(page);
   const detail = frameOf(page, 'detail-pane');
+  // Notices of the cases the user took over in the tests before may be showing.
+  for (const close of await detail.locator('#toasts button[data-notice-close]').all()) await close.click().catch(() => {});
   await detail.locator('#action-agreement').click();
   await detail.locator('[role=dialog] .agreement').waitFor({ timeout: 15000 });
   // The edge accepted the refreshed token: the backend answered (an agreement,
