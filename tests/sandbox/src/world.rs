@@ -282,6 +282,7 @@ impl World {
                     start_time: latest.map(|c| format_shanghai(c.executing_ms)).unwrap_or_default(),
                     duration: latest.map(|c| c.duration_secs(now).to_string()).unwrap_or_default(),
                     update_time: format_shanghai(update),
+                    qa_percent: None,
                 }
             })
             .collect()
