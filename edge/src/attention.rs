@@ -13,25 +13,12 @@ use shared::wire::attention::{self, Acknowledge, Assign, AttentionEntry, Attenti
 use shared::wire::note::{NoteOutcome, PushRecord};
 use shared::wire::session::{Claims, Role};
 use shared::FieldError;
-use wasm_bindgen::JsValue;
 use worker::{Context, D1Database, Request, RouteContext};
 
 use crate::auth::{self, now_ms};
 use crate::http::{self, Failure, Reply};
 use crate::live::{self, NewEvent};
-use crate::store;
-
-fn s(v: &str) -> JsValue {
-    JsValue::from_str(v)
-}
-
-fn opt(v: Option<&str>) -> JsValue {
-    v.map(JsValue::from_str).unwrap_or(JsValue::NULL)
-}
-
-fn n(v: i64) -> JsValue {
-    JsValue::from_f64(v as f64)
-}
+use crate::store::{self, n, opt, s};
 
 #[derive(Deserialize)]
 struct RuleRow {

@@ -9,20 +9,11 @@ use serde::Deserialize;
 use shared::wire::access::Op;
 use shared::wire::insights::{InsightsQuery, ItemInsight, LowCall, Point, Problem, QaInsights, TagCount};
 use shared::wire::note::score_text;
-use wasm_bindgen::JsValue;
 use worker::{Context, D1Database, D1PreparedStatement, Request, RouteContext};
 
 use crate::auth;
 use crate::http::{self, Failure, Reply};
-use crate::store;
-
-fn s(v: &str) -> JsValue {
-    JsValue::from_str(v)
-}
-
-fn opt(v: Option<&str>) -> JsValue {
-    v.map(JsValue::from_str).unwrap_or(JsValue::NULL)
-}
+use crate::store::{self, opt, s};
 
 const DAY: &str = "date(COALESCE(n.report_ms, n.received_at) / 1000 + 28800, 'unixepoch')";
 

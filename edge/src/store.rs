@@ -19,15 +19,16 @@ pub fn db(env: &Env) -> Result<D1Database, Failure> {
     env.d1("DB").map_err(|_| Failure::new(500, ErrorCode::Misconfigured, "服务配置错误 (D1 binding DB is missing)"))
 }
 
-fn s(v: &str) -> JsValue {
+// Bind values for D1 statements (shared by the modules that write D1).
+pub(crate) fn s(v: &str) -> JsValue {
     JsValue::from_str(v)
 }
 
-fn opt(v: Option<&str>) -> JsValue {
+pub(crate) fn opt(v: Option<&str>) -> JsValue {
     v.map(JsValue::from_str).unwrap_or(JsValue::NULL)
 }
 
-fn n(v: i64) -> JsValue {
+pub(crate) fn n(v: i64) -> JsValue {
     JsValue::from_f64(v as f64)
 }
 

@@ -27,6 +27,21 @@ pub struct Series<'a> {
     pub values: Vec<Option<i64>>,
 }
 
+/// The chart's `<svg role="img">` with its title and description in words, then `content`.
+fn svg(h: &mut Html, id: &str, title: &str, desc: &str, content: impl FnOnce(&mut Html)) {
+    h.tag("svg")
+        .class("chart")
+        .attr("viewBox", &format!("0 0 {W} {H}"))
+        .attr("role", "img")
+        .attr("aria-labelledby", &format!("{id}-title {id}-desc"))
+        .attr("id", id)
+        .body(|h| {
+            h.tag("title").attr("id", &format!("{id}-title")).text(title);
+            h.tag("desc").attr("id", &format!("{id}-desc")).text(desc);
+            content(h);
+        });
+}
+
 fn y_of(v: i64) -> i64 {
     TOP + (100 - v.clamp(0, 100)) * (H - TOP - BOTTOM) / 100
 }
@@ -61,15 +76,7 @@ pub fn line_chart(id: &str, title: &str, desc: &str, buckets: &[String], series:
     let mut h = Html::new();
     let n = buckets.len() as i64;
     let x_of = |i: i64| if n <= 1 { (LEFT + W - RIGHT) / 2 } else { LEFT + i * (W - LEFT - RIGHT) / (n - 1) };
-    h.tag("svg")
-        .class("chart")
-        .attr("viewBox", &format!("0 0 {W} {H}"))
-        .attr("role", "img")
-        .attr("aria-labelledby", &format!("{id}-title {id}-desc"))
-        .attr("id", id)
-        .body(|h| {
-            h.tag("title").attr("id", &format!("{id}-title")).text(title);
-            h.tag("desc").attr("id", &format!("{id}-desc")).text(desc);
+    svg(&mut h, id, title, desc, |h| {
             grid(h);
             for i in shown_labels(buckets.len()) {
                 let label = buckets[i].get(5..).unwrap_or(&buckets[i]);
@@ -115,15 +122,7 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[(String, i64)], perc
     let n = bars.len().max(1) as i64;
     let slot = (W - LEFT - RIGHT) / n;
     let width = (slot * 3 / 5).max(4);
-    h.tag("svg")
-        .class("chart")
-        .attr("viewBox", &format!("0 0 {W} {H}"))
-        .attr("role", "img")
-        .attr("aria-labelledby", &format!("{id}-title {id}-desc"))
-        .attr("id", id)
-        .body(|h| {
-            h.tag("title").attr("id", &format!("{id}-title")).text(title);
-            h.tag("desc").attr("id", &format!("{id}-desc")).text(desc);
+    svg(&mut h, id, title, desc, |h| {
             if percent {
                 grid(h);
             } else {
