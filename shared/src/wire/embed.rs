@@ -199,7 +199,7 @@ pub enum BoardEvent {
     TranscriptOpened { job_id: String },
     ActionCompleted { action: String, case_id: String, ok: bool, detail: ActionDetail },
     /// Something happened to a case the user took over (shared::view::notify):
-    /// `kind` is `call_ended` or `notes_arrived`.
+    /// `kind` is `call_ended`, `notes_arrived`, `reminder_due` or `attention`.
     Notice { kind: String, case_id: String, title: String, message: String },
     TokenExpiring { expires_at: Option<i64> },
     Error { code: String, message: String },
