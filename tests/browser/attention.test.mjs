@@ -52,7 +52,8 @@ test('a supervisor sees the queue fill live from a low-score push, opens the evi
   const { c, job } = await finishedCall();
 
   // The entry arrives on the open page without a reload, most urgent first.
-  const entry = boss.locator('#attention-list li.entry', { hasText: '质检总分偏低' }).filter({ has: boss.locator(`a.evidence[href="/cases/${c.caseId}/calls/${job}"]`) });
+  // (The first such entry: a call the note agent inspected twice has one per inspection.)
+  const entry = boss.locator('#attention-list li.entry', { hasText: '质检总分偏低' }).filter({ has: boss.locator(`a.evidence[href="/cases/${c.caseId}/calls/${job}"]`) }).first();
   await entry.waitFor({ timeout: 20000 });
   assert.equal(await entry.locator('.reason').innerText(), '质检总分 26/100(26%),低于 60%');
   assert.equal(await entry.locator('.badge.sev-high').innerText(), '高');
@@ -75,7 +76,7 @@ test('a supervisor sees the queue fill live from a low-score push, opens the evi
   assert.equal(await mine.locator(`#attention-list a.evidence[href="/cases/${c.caseId}/calls/${job}"]`).count(), 0);
 
   // Assigned to the mediator…
-  const again = boss.locator('#attention-list li.entry', { hasText: '质检总分偏低' }).filter({ has: boss.locator(`a.evidence[href="/cases/${c.caseId}/calls/${job}"]`) });
+  const again = boss.locator('#attention-list li.entry', { hasText: '质检总分偏低' }).filter({ has: boss.locator(`a.evidence[href="/cases/${c.caseId}/calls/${job}"]`) }).first();
   const id = await again.getAttribute('data-entry-id');
   await boss.locator(`#assignee-${id}`).fill(mediator);
   await boss.locator(`button[data-attention-assign="${id}"]`).click();
@@ -92,7 +93,7 @@ test('a supervisor sees the queue fill live from a low-score push, opens the evi
   const theirs = mine.locator(`#attention-list li.entry[data-entry-id="${id}"]`);
   await theirs.waitFor({ timeout: 20000 });
   // The assignment is of the case: its other entries come with it, the low item among them.
-  const item = mine.locator('#attention-list li.entry', { hasText: '质检项得分过低' }).filter({ has: mine.locator(`a.evidence[href="/cases/${c.caseId}/calls/${job}"]`) });
+  const item = mine.locator('#attention-list li.entry', { hasText: '质检项得分过低' }).filter({ has: mine.locator(`a.evidence[href="/cases/${c.caseId}/calls/${job}"]`) }).first();
   assert.equal(await item.locator('.reason').innerText(), '质检项「身份核实」得分 3/15(20%),不高于 40%');
   assert.equal(await mine.locator(`button[data-attention-assign]`).count(), 0, 'a mediator does not assign');
   await mine.locator(`#ack-note-${id}`).fill('已电话联系当事人,核对身份');
