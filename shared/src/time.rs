@@ -80,6 +80,26 @@ fn parse_fields(text: &str) -> Option<i64> {
     Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s)
 }
 
+/// Days since 1970-01-01 of a `yyyy-MM-dd` naming a real day.
+pub fn day_number(day: &str) -> Option<i64> {
+    let b = day.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| day[r].bytes().try_fold(0i64, |n, c| c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0')));
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+        return None;
+    }
+    Some(days_from_civil(y, m, d))
+}
+
+/// `yyyy-MM-dd` of a day counted from 1970-01-01 (the inverse of [`day_number`]).
+pub fn day_text(days: i64) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 fn days_in_month(y: i64, m: i64) -> i64 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -166,5 +186,18 @@ mod tests {
         assert_eq!(parse_shanghai("2018-10-12 18:18:12"), Some(1_539_339_492_000));
         assert_eq!(format_shanghai_time(1_539_339_492_999), "18:18:12");
         assert_eq!(parse_shanghai("2018-10-12T18:18:12"), None);
+    }
+
+    #[test]
+    fn days_count_from_the_epoch_and_back() {
+        assert_eq!(day_number("1970-01-01"), Some(0));
+        assert_eq!(day_number("2026-12-01"), Some(20_788));
+        assert_eq!(day_number("2024-02-29"), Some(19_782));
+        for bad in ["2026-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "２０２６-01-01", "2026/01/01", ""] {
+            assert_eq!(day_number(bad), None, "{bad}");
+        }
+        for d in ["1999-12-31", "2000-02-29", "2026-03-01", "2100-03-01"] {
+            assert_eq!(day_text(day_number(d).unwrap()), d);
+        }
     }
 }

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::time::{day_number, day_text};
 use crate::wire::url::{decode_component, encode_component};
 use crate::FieldError;
 
@@ -23,29 +24,6 @@ pub struct InsightsQuery {
     pub task: Option<String>,
     /// Who placed the calls through the board.
     pub mediator: Option<String>,
-}
-
-/// Days since 1970-01-01 of a `yyyy-MM-dd` that is a real date.
-pub fn day_number(day: &str) -> Option<i64> {
-    let b = day.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| day[r].bytes().try_fold(0i64, |n, c| c.is_ascii_digit().then(|| n * 10 + (c - b'0') as i64));
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days_in = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    if !(1..=12).contains(&m) || d < 1 || d > days_in[(m - 1) as usize] {
-        return None;
-    }
-    // Howard Hinnant's days_from_civil.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
 }
 
 impl InsightsQuery {
@@ -74,7 +52,7 @@ impl InsightsQuery {
         }
         let to = day_number(&q.to).ok_or_else(|| FieldError::new("to", "must be a date yyyy-MM-dd"))?;
         if q.from.is_empty() && !from_given {
-            q.from = civil(to.min(today_n) - 29);
+            q.from = day_text(to.min(today_n) - 29);
         }
         let from = day_number(&q.from).ok_or_else(|| FieldError::new("from", "must be a date yyyy-MM-dd"))?;
         if from > to {
@@ -103,20 +81,6 @@ impl InsightsQuery {
         }
         out
     }
-}
-
-/// `yyyy-MM-dd` of a day number (the inverse of [`day_number`]).
-pub fn civil(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// One bucket of a trend: its first day, the average share of the full
@@ -202,11 +166,6 @@ pub struct QaInsights {
     pub tasks: Vec<String>,
 }
 
-/// Which share-of-full-score bin (0 to 4) a percentage falls in.
-pub fn bin_of(percent: f64) -> usize {
-    ((percent / 20.0).floor().max(0.0) as usize).min(4)
-}
-
 /// Rows as CSV (RFC 4180: fields with a comma, quote or line break are
 /// quoted, quotes doubled; CRLF line ends), with a BOM so spreadsheet
 /// programs read the Chinese as UTF-8.
@@ -239,19 +198,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn days_count_from_the_epoch_and_back() {
-        assert_eq!(day_number("1970-01-01"), Some(0));
-        assert_eq!(day_number("2026-12-01"), Some(20_788));
-        assert_eq!(day_number("2024-02-29"), Some(19_782));
-        for bad in ["2026-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "２０２６-01-01", "2026/01/01", ""] {
-            assert_eq!(day_number(bad), None, "{bad}");
-        }
-        for d in ["1999-12-31", "2000-02-29", "2026-03-01", "2100-03-01"] {
-            assert_eq!(civil(day_number(d).unwrap()), d);
-        }
-    }
-
-    #[test]
     fn a_query_defaults_to_thirty_days_and_refuses_by_parameter() {
         let q = InsightsQuery::from_query("", "2026-12-01").unwrap();
         assert_eq!((q.from.as_str(), q.to.as_str(), q.bucket.as_str()), ("2026-11-02", "2026-12-01", "day"));
@@ -271,8 +217,7 @@ mod tests {
     }
 
     #[test]
-    fn bins_and_trends() {
-        assert_eq!([0.0, 19.9, 20.0, 59.0, 79.99, 80.0, 100.0, 130.0, -5.0].map(bin_of), [0, 0, 1, 2, 3, 4, 4, 4, 0]);
+    fn a_trend_is_its_last_bucket_against_its_first() {
         let p = |b: &str, avg: i64| Point { bucket: b.into(), avg, count: 1 };
         assert_eq!(trend_change(&[p("a", 60), p("b", 50), p("c", 72)]), Some(12));
         assert_eq!(trend_change(&[p("a", 60)]), None);

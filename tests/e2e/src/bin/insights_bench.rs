@@ -32,7 +32,7 @@ impl Lcg {
 
 /// Calls arrive in day order, as they would: a push touches a day or two.
 fn day_of(call: u64, calls: u64) -> String {
-    shared::wire::insights::civil(shared::wire::insights::day_number("2026-01-01").unwrap() + (call * 365 / calls.max(1)) as i64)
+    shared::time::day_text(shared::time::day_number("2026-01-01").unwrap() + (call * 365 / calls.max(1)) as i64)
 }
 
 fn records(run: &str, from: usize, count: usize, total: usize, rng: &mut Lcg) -> Vec<Value> {
