@@ -52,13 +52,14 @@ pub fn AttentionPage() -> impl IntoView {
             load_acked();
         }
     });
-    let act = move |path: String, body: Result<String, ()>, ack: bool| {
+    // Acknowledge (`ack`: the note) or assign (the assignee) one entry.
+    let act = move |id: String, ack: bool| {
         said.set(t_string!(i18n, attention.working).to_owned());
         leptos::task::spawn_local(async move {
-            let result = match body {
-                Ok(text) if ack => api.post::<AttentionEntry, _>(&path, &Acknowledge { note: text }).await,
-                Ok(text) => api.post::<AttentionEntry, _>(&path, &Assign { assignee: text }).await,
-                Err(()) => return,
+            let result = if ack {
+                api.post::<AttentionEntry, _>(&format!("/api/attention/{id}/ack"), &Acknowledge { note: value_of(&format!("ack-note-{id}")) }).await
+            } else {
+                api.post::<AttentionEntry, _>(&format!("/api/attention/{id}/assign"), &Assign { assignee: value_of(&format!("assignee-{id}")) }).await
             };
             match result {
                 Ok(_) => {
@@ -71,9 +72,9 @@ pub fn AttentionPage() -> impl IntoView {
     };
     let on_click = move |ev: leptos::ev::MouseEvent| {
         if let Some(id) = clicked(&ev, ATTENTION_ACK.selector).and_then(|b| b.get_attribute(ATTENTION_ACK.attr)) {
-            act(format!("/api/attention/{id}/ack"), Ok(value_of(&format!("ack-note-{id}"))), true);
+            act(id, true);
         } else if let Some(id) = clicked(&ev, ATTENTION_ASSIGN.selector).and_then(|b| b.get_attribute(ATTENTION_ASSIGN.attr)) {
-            act(format!("/api/attention/{id}/assign"), Ok(value_of(&format!("assignee-{id}"))), false);
+            act(id, false);
         }
     };
     let save_rule = move |ev: leptos::ev::MouseEvent| {

@@ -16,10 +16,28 @@ pub struct Attention {
     /// The open entries (None until first read; an error keeps the last list).
     pub open: RwSignal<Option<AttentionList>>,
     pub error: RwSignal<Option<String>>,
+    reload_pending: StoredValue<bool>,
     api: StoredValue<Option<Api>, LocalStorage>,
 }
 
 impl Attention {
+    /// Reads once, a moment from now, however many events ask for it (a
+    /// push of many records is an event per call).
+    fn reload_soon(&self) {
+        if self.reload_pending.get_value() {
+            return;
+        }
+        self.reload_pending.set_value(true);
+        let state = *self;
+        set_timeout(
+            move || {
+                state.reload_pending.set_value(false);
+                state.reload();
+            },
+            std::time::Duration::from_millis(300),
+        );
+    }
+
     pub fn reload(&self) {
         let Some(api) = self.api.get_value() else { return };
         let state = *self;
@@ -41,7 +59,7 @@ impl Attention {
 }
 
 pub fn provide(session: Session, live: Live) -> Attention {
-    let state = Attention { open: RwSignal::new(None), error: RwSignal::new(None), api: StoredValue::new_local(Some(Api::new(session))) };
+    let state = Attention { open: RwSignal::new(None), error: RwSignal::new(None), reload_pending: StoredValue::new(false), api: StoredValue::new_local(Some(Api::new(session))) };
     provide_context(state);
     crate::effect(move || {
         if session.token().is_some() && session.info.with_untracked(|i| i.is_some()) {
@@ -57,7 +75,7 @@ pub fn provide(session: Session, live: Live) -> Attention {
             changed |= e.kind == EventKind::AttentionChanged;
         }
         if changed {
-            state.reload();
+            state.reload_soon();
         }
     });
     crate::effect(move || {

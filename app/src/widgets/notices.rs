@@ -87,19 +87,24 @@ pub fn Notices() -> impl IntoView {
     });
     // New entries in the queue I see (the first read is what was there already).
     let attention = expect_context::<crate::services::attention::Attention>();
+    // Every id seen, sorted and once (not a list growing by the queue at each read).
     let known = StoredValue::new(None::<Vec<i64>>);
     crate::effect(move || {
         attention.open.with(|list| {
             let Some(list) = list else { return };
-            let ids: Vec<i64> = list.entries.iter().map(|e| e.id).collect();
-            if let Some(before) = known.get_value() {
-                for n in board.records.with_untracked(|r| attention_notices(&before, &list.entries, r)) {
+            let first = known.with_value(|k| k.is_none());
+            if !first {
+                let told = known.with_value(|k| board.records.with_untracked(|r| attention_notices(k.as_deref().unwrap_or_default(), &list.entries, r)));
+                for n in told {
                     tell(n);
                 }
-                known.set_value(Some(before.into_iter().chain(ids).collect()));
-            } else {
-                known.set_value(Some(ids));
             }
+            known.update_value(|k| {
+                let k = k.get_or_insert_with(Vec::new);
+                k.extend(list.entries.iter().map(|e| e.id));
+                k.sort_unstable();
+                k.dedup();
+            });
         });
     });
     // Once the board has loaded: my reminders due today or before.

@@ -67,11 +67,11 @@ pub struct CaseQa {
 impl BoardResponse {
     /// The cases, each with its QA total set from `qa`.
     pub fn into_cases(self) -> Vec<BoardRecord> {
+        // One lookup per case (a scan per total would be quadratic at 10,000 cases).
+        let by_case: std::collections::BTreeMap<&str, i64> = self.qa.iter().map(|q| (q.case_id.as_str(), q.percent)).collect();
         let mut cases = self.cases;
-        for q in &self.qa {
-            if let Some(c) = cases.iter_mut().find(|c| c.case_id == q.case_id) {
-                c.qa_percent = Some(q.percent);
-            }
+        for c in &mut cases {
+            c.qa_percent = by_case.get(c.case_id.as_str()).copied();
         }
         cases
     }
