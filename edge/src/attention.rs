@@ -13,7 +13,7 @@ use shared::wire::attention::{self, Acknowledge, Assign, AttentionEntry, Attenti
 use shared::wire::note::{NoteOutcome, PushRecord};
 use shared::wire::session::{Claims, Role};
 use shared::FieldError;
-use worker::{Context, D1Database, Request, RouteContext};
+use worker::{Context, D1Database, D1PreparedStatement, Request, RouteContext};
 
 use crate::auth::{self, now_ms};
 use crate::http::{self, Failure, Reply};
@@ -44,32 +44,32 @@ pub async fn rules(db: &D1Database) -> worker::Result<Vec<Rule>> {
         .collect())
 }
 
-/// Writes the entries of `findings` about `source`; one already written
-/// (the same source and rule) is left alone. Returns how many were new.
-async fn write(db: &D1Database, source: &str, job_id: Option<&str>, case_id: Option<&str>, findings: &[Finding]) -> worker::Result<usize> {
+/// The statements writing the entries of `findings` about `source`; one
+/// already written (the same source and rule) is left alone.
+fn entry_statements(db: &D1Database, source: &str, job_id: Option<&str>, case_id: Option<&str>, findings: &[Finding]) -> worker::Result<Vec<D1PreparedStatement>> {
     let at = now_ms();
-    let mut statements = Vec::with_capacity(findings.len());
-    for f in findings {
-        let evidence = serde_json::to_string(&f.evidence).expect("serialises");
-        statements.push(
+    findings
+        .iter()
+        .map(|f| {
+            let evidence = serde_json::to_string(&f.evidence).expect("serialises");
             db.prepare(
                 "INSERT INTO attention_entries (source, rule_id, rule_name, severity, severity_rank, job_id, case_id, evidence, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, COALESCE(?7, (SELECT case_id FROM search_calls WHERE job_id = ?6)), ?8, ?9)
                  ON CONFLICT (source, rule_id) DO NOTHING",
             )
-            .bind(&[s(source), s(&f.rule_id), s(&f.rule_name), s(f.severity.as_str()), n(f.severity.rank()), opt(job_id), opt(case_id), s(&evidence), n(at)])?,
-        );
-    }
-    if statements.is_empty() {
-        return Ok(0);
-    }
-    let results = db.batch(statements).await?;
-    Ok(results.iter().filter(|r| r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0) > 0).count())
+            .bind(&[s(source), s(&f.rule_id), s(&f.rule_name), s(f.severity.as_str()), n(f.severity.rank()), opt(job_id), opt(case_id), s(&evidence), n(at)])
+        })
+        .collect()
+}
+
+/// Whether a statement of a batch wrote a row.
+fn wrote(r: &worker::D1Result) -> bool {
+    r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0) > 0
 }
 
 /// Judges the note records a push changed against the rules and writes
-/// what they met; returns one event per call with a new entry. A failure
-/// is logged: the records themselves are already stored.
+/// what they met, in one batch; returns one event per call with a new
+/// entry. A failure is logged: the records themselves are already stored.
 pub async fn judge_push(db: &D1Database, records: &[(&PushRecord, &NoteOutcome)]) -> Vec<NewEvent> {
     if records.is_empty() {
         return vec![];
@@ -81,22 +81,34 @@ pub async fn judge_push(db: &D1Database, records: &[(&PushRecord, &NoteOutcome)]
             return vec![];
         }
     };
-    let mut events: Vec<NewEvent> = vec![];
+    // Each statement's call, to tell which calls got a new entry.
+    let mut statements = vec![];
+    let mut jobs: Vec<Option<String>> = vec![];
     for (record, outcome) in records {
         let findings = attention::evaluate(&rules, outcome);
-        if findings.is_empty() {
-            continue;
-        }
         let (call, biz, kind) = record.key();
-        let source = format!("{call}|{biz}|{kind}");
-        match write(db, &source, record.out_id.as_deref(), None, &findings).await {
-            Ok(0) => {}
-            Ok(_) => {
-                if !events.iter().any(|e| e.job_id == record.out_id) {
-                    events.push(NewEvent { kind: EventKind::AttentionChanged, case_id: None, job_id: record.out_id.clone(), data: EventData::default() });
-                }
+        match entry_statements(db, &format!("{call}|{biz}|{kind}"), record.out_id.as_deref(), None, &findings) {
+            Ok(st) => {
+                jobs.extend(std::iter::repeat_n(record.out_id.clone(), st.len()));
+                statements.extend(st);
             }
-            Err(e) => worker::console_error!("attention: could not write the entries of {source}: {e}"),
+            Err(e) => worker::console_error!("attention: could not prepare the entries of {call}|{biz}|{kind}: {e}"),
+        }
+    }
+    if statements.is_empty() {
+        return vec![];
+    }
+    let results = match db.batch(statements).await {
+        Ok(r) => r,
+        Err(e) => {
+            worker::console_error!("attention: could not write the entries of {} records: {e}", records.len());
+            return vec![];
+        }
+    };
+    let mut events: Vec<NewEvent> = vec![];
+    for (job_id, _) in jobs.into_iter().zip(&results).filter(|(_, r)| wrote(r)) {
+        if !events.iter().any(|e| e.job_id == job_id) {
+            events.push(NewEvent { kind: EventKind::AttentionChanged, case_id: None, job_id, data: EventData::default() });
         }
     }
     events
@@ -113,9 +125,14 @@ pub async fn call_limit_reached(ctx: &RouteContext<Context>, case_id: &str, pers
     let mut day = shared::time::format_shanghai(now_ms());
     day.truncate(10);
     let source = format!("call-limit|{case_id}|{person_id}|{day}");
-    match write(&db, &source, None, Some(case_id), &found).await {
-        Ok(0) => {}
-        Ok(_) => live::announce(ctx, EventKind::AttentionChanged, Some(case_id), None, EventData::default()),
+    let written = match entry_statements(&db, &source, None, Some(case_id), &found) {
+        Ok(st) if st.is_empty() => return,
+        Ok(st) => db.batch(st).await.map(|r| r.iter().any(wrote)),
+        Err(e) => Err(e),
+    };
+    match written {
+        Ok(false) => {}
+        Ok(true) => live::announce(ctx, EventKind::AttentionChanged, Some(case_id), None, EventData::default()),
         Err(e) => worker::console_error!("attention: could not write {source}: {e}"),
     }
 }

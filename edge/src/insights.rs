@@ -126,35 +126,31 @@ pub async fn case_totals(db: &D1Database) -> worker::Result<Vec<shared::wire::ap
     Ok(rows.into_iter().map(|r| shared::wire::api::CaseQa { case_id: r.case_id, percent: r.percent as i64 }).collect())
 }
 
-/// After who placed calls or their task became known: their days' rollups.
-async fn rebuild_days_of(db: &D1Database, jobs: &[String]) -> worker::Result<()> {
-    let mut statements = vec![];
-    for job in jobs {
-        statements.push(db.prepare("INSERT OR IGNORE INTO qa_dirty_days (day) SELECT day FROM qa_calls WHERE job_id = ?1 UNION SELECT day FROM summary_tags WHERE job_id = ?1").bind(&[s(job)])?);
-    }
-    statements.extend(REBUILD.iter().map(|sql| db.prepare(*sql)));
-    db.batch(statements).await?;
-    Ok(())
-}
-
-/// After a call is placed through the board: who placed it and the backend's task name.
+/// After a call is placed through the board: who placed it and the
+/// backend's task name, and (for results reported before, which is rare)
+/// the rollups of their days, in one batch.
 pub async fn note_placement(db: &D1Database, placed: &[(String, Option<String>)], user: &str) {
-    let mut statements = vec![];
-    for (job, task) in placed {
-        match db.prepare("UPDATE search_calls SET task = COALESCE(?2, task), placed_by = ?3 WHERE job_id = ?1").bind(&[s(job), opt(task.as_deref()), s(user)]) {
-            Ok(st) => statements.push(st),
-            Err(e) => return worker::console_warn!("insights: {e}"),
-        }
+    if placed.is_empty() {
+        return;
     }
-    if !statements.is_empty() {
-        if let Err(e) = db.batch(statements).await {
-            worker::console_warn!("insights: could not note who placed {} calls: {e}", placed.len());
+    let statements = || -> worker::Result<Vec<D1PreparedStatement>> {
+        let mut out = vec![];
+        for (job, task) in placed {
+            out.push(db.prepare("UPDATE search_calls SET task = COALESCE(?2, task), placed_by = ?3 WHERE job_id = ?1").bind(&[s(job), opt(task.as_deref()), s(user)])?);
+            out.push(
+                db.prepare("INSERT OR IGNORE INTO qa_dirty_days (day) SELECT day FROM qa_calls WHERE job_id = ?1 UNION SELECT day FROM summary_tags WHERE job_id = ?1")
+                    .bind(&[s(job)])?,
+            );
         }
-        // Results reported before the placement was noted (rare) move to its task and mediator.
-        let jobs: Vec<String> = placed.iter().map(|(j, _)| j.clone()).collect();
-        if let Err(e) = rebuild_days_of(db, &jobs).await {
-            worker::console_warn!("insights: could not rebuild the rollups of {} calls: {e}", jobs.len());
-        }
+        out.extend(REBUILD.iter().map(|sql| db.prepare(*sql)));
+        Ok(out)
+    };
+    let done = match statements() {
+        Ok(st) => db.batch(st).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = done {
+        worker::console_warn!("insights: could not note who placed {} calls: {e}", placed.len());
     }
 }
 
@@ -309,4 +305,17 @@ pub async fn qa(req: Request, ctx: RouteContext<Context>) -> Reply {
     })?;
     r.headers().set("Server-Timing", &format!("d1;dur={d1_ms}"))?;
     Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The backfill in migration 0009 and the per-push rebuild are one SQL.
+    #[test]
+    fn the_migration_rebuilds_the_rollups_as_a_push_does() {
+        let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let migration = flat(include_str!("../migrations/0009_insight_rollups.sql"));
+        for sql in super::REBUILD.iter().filter(|s| s.starts_with("INSERT")) {
+            assert!(migration.contains(&flat(sql)), "migration 0009 differs from insights::REBUILD:\n{}", flat(sql));
+        }
+    }
 }
