@@ -1,6 +1,7 @@
 //! The attention queue (`shared::wire::attention`): entries are written when
-//! a note record meets a rule (the webhook, before it answers) or the backend
-//! refuses a call at the daily limit; read by role (a mediator sees the cases
+//! a note record meets a rule (the webhook, before it answers), the backend
+//! refuses a call at the daily limit, or the hub sees a party's calls end
+//! not connected several times in a row; read by role (a mediator sees the cases
 //! assigned to them or last taken over by them; supervisors and admins see
 //! all); acknowledged with a note, or their case assigned to a mediator. The
 //! rules are D1 rows an admin edits. Every change is audited and told to open
@@ -10,6 +11,7 @@ use serde::Deserialize;
 use shared::wire::access::Op;
 use shared::wire::api::{EventData, EventKind};
 use shared::wire::attention::{self, Acknowledge, Assign, AttentionEntry, AttentionList, Condition, Finding, Rule, Rules, Severity};
+use shared::wire::mediation::{CallStatus, StatusCategory};
 use shared::wire::note::{NoteOutcome, PushRecord};
 use shared::wire::session::{Claims, Role};
 use shared::FieldError;
@@ -134,6 +136,113 @@ pub async fn call_limit_reached(ctx: &RouteContext<Context>, case_id: &str, pers
         Ok(false) => {}
         Ok(true) => live::announce(ctx, EventKind::AttentionChanged, Some(case_id), None, EventData::default()),
         Err(e) => worker::console_error!("attention: could not write {source}: {e}"),
+    }
+}
+
+/// A call the hub saw end on the board.
+pub struct CallEnded {
+    pub case_id: String,
+    pub person_id: String,
+    pub job_id: String,
+    pub status: CallStatus,
+    /// The call's start as the board gave it (`yyyy-MM-dd HH:mm:ss`).
+    pub started: String,
+}
+
+#[derive(Deserialize)]
+struct OutcomeRow {
+    job_id: String,
+    status: String,
+}
+
+/// Keeps how the calls ended, then judges each party's latest run of
+/// not-connected calls: one entry per run and rule (named after the run's
+/// first call, so a longer run adds nothing), linked to the latest call.
+/// Returns one event per case with a new entry; failures are logged.
+pub async fn calls_ended(db: &D1Database, ended: &[CallEnded]) -> Vec<NewEvent> {
+    if ended.is_empty() {
+        return vec![];
+    }
+    let at = now_ms();
+    let keep: worker::Result<Vec<D1PreparedStatement>> = ended
+        .iter()
+        .map(|c| {
+            db.prepare(
+                "INSERT INTO call_outcomes (job_id, case_id, person_id, status, started, seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (job_id) DO UPDATE SET status = excluded.status, seen_at = excluded.seen_at",
+            )
+            .bind(&[s(&c.job_id), s(&c.case_id), s(&c.person_id), s(c.status.as_str()), s(&c.started), n(at)])
+        })
+        .collect();
+    if let Err(e) = async { db.batch(keep?).await }.await {
+        worker::console_error!("attention: could not keep the outcomes of {} calls: {e}", ended.len());
+        return vec![];
+    }
+    let rules = match rules(db).await {
+        Ok(r) => r,
+        Err(e) => {
+            worker::console_error!("attention: could not read the rules: {e}");
+            return vec![];
+        }
+    };
+    if !rules.iter().any(|r| r.enabled && r.condition.kind == attention::ConditionKind::NotConnectedInRow) {
+        return vec![];
+    }
+    let mut parties: Vec<(&str, &str)> = ended.iter().map(|c| (c.case_id.as_str(), c.person_id.as_str())).collect();
+    parties.sort_unstable();
+    parties.dedup();
+    let reads: worker::Result<Vec<D1PreparedStatement>> = parties
+        .iter()
+        .map(|(case, person)| {
+            db.prepare("SELECT job_id, status FROM call_outcomes WHERE case_id = ?1 AND person_id = ?2 ORDER BY started DESC, seen_at DESC LIMIT ?3")
+                .bind(&[s(case), s(person), n(attention::MAX_RUN + 1)])
+        })
+        .collect();
+    let histories = match async { db.batch(reads?).await }.await {
+        Ok(r) => r,
+        Err(e) => {
+            worker::console_error!("attention: could not read the latest calls of {} parties: {e}", parties.len());
+            return vec![];
+        }
+    };
+    let mut writes = vec![];
+    let mut cases = vec![];
+    for ((case, person), history) in parties.iter().zip(histories) {
+        let rows: Vec<OutcomeRow> = history.results().unwrap_or_default();
+        let categories: Vec<_> = rows.iter().map(|r| CallStatus::parse(&r.status).category()).collect();
+        let run = attention::not_connected_run(&categories);
+        let found = attention::not_connected_findings(&rules, run);
+        if found.is_empty() {
+            continue;
+        }
+        // The run's calls, newest first: its last is the one it started with.
+        let in_run: Vec<&OutcomeRow> = rows.iter().filter(|r| CallStatus::parse(&r.status).category() == StatusCategory::NotConnected).take(run as usize).collect();
+        let (Some(latest), Some(first)) = (in_run.first(), in_run.last()) else { continue };
+        match entry_statements(db, &format!("not-connected|{case}|{person}|{}", first.job_id), Some(&latest.job_id), Some(case), &found) {
+            Ok(st) => {
+                cases.extend(std::iter::repeat_n(case.to_string(), st.len()));
+                writes.extend(st);
+            }
+            Err(e) => worker::console_error!("attention: could not prepare the run of {case}/{person}: {e}"),
+        }
+    }
+    if writes.is_empty() {
+        return vec![];
+    }
+    match db.batch(writes).await {
+        Ok(results) => {
+            let mut events: Vec<NewEvent> = vec![];
+            for (case, _) in cases.into_iter().zip(&results).filter(|(_, r)| wrote(r)) {
+                if !events.iter().any(|e| e.case_id.as_deref() == Some(case.as_str())) {
+                    events.push(NewEvent { kind: EventKind::AttentionChanged, case_id: Some(case), job_id: None, data: EventData::default() });
+                }
+            }
+            events
+        }
+        Err(e) => {
+            worker::console_error!("attention: could not write the runs of {} parties: {e}", parties.len());
+            vec![]
+        }
     }
 }
 

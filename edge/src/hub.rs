@@ -1,7 +1,8 @@
 //! The live hub: one Durable Object (`BoardHub`) holds every open board's
 //! WebSocket (with hibernation), numbers events, keeps the last ones so a
 //! client that reconnects catches up, and, while boards are open, polls the
-//! backend's board list to turn upstream changes into events.
+//! backend's board list to turn upstream changes into events (and keeps how
+//! each call ended, for the attention rule on calls not connected in a row).
 //!
 //! Protocol (`shared::wire::api::{ClientMessage, ServerMessage}`): connect to
 //! `/api/live`, send `{"type":"hello","token":…,"since":lastSeq}` within 10 s
@@ -184,6 +185,32 @@ impl BoardHub {
             }
         }
         let Some(previous) = previous else { return Ok(()) };
+        // Calls that ended since the last look, for the runs of calls not connected.
+        let ended: Vec<crate::attention::CallEnded> = envelope
+            .data
+            .iter()
+            .filter_map(|r| {
+                let (before, after) = (previous.get(&r.case_id)?, now.get(&r.case_id)?);
+                let status = r.call_status.clone().filter(|s| s.is_final())?;
+                let job_id = r.job_id.clone()?;
+                let changed = before.job_id != after.job_id || before.call_status != after.call_status;
+                changed.then(|| crate::attention::CallEnded {
+                    case_id: r.case_id.clone(),
+                    person_id: r.call_person_id.clone().unwrap_or_default(),
+                    job_id,
+                    status,
+                    started: r.start_time.clone(),
+                })
+            })
+            .collect();
+        if !ended.is_empty() {
+            if let Ok(db) = crate::store::db(&self.env) {
+                for new in crate::attention::calls_ended(&db, &ended).await {
+                    let event = self.append(new).await?;
+                    self.broadcast(&event);
+                }
+            }
+        }
         for record in &envelope.data {
             let (Some(before), Some(after)) = (previous.get(&record.case_id), now.get(&record.case_id)) else { continue };
             if before == after {

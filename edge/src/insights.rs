@@ -126,6 +126,24 @@ pub async fn case_totals(db: &D1Database) -> worker::Result<Vec<shared::wire::ap
     Ok(rows.into_iter().map(|r| shared::wire::api::CaseQa { case_id: r.case_id, percent: r.percent as i64 }).collect())
 }
 
+/// Of these calls, the ones that are now their case's latest inspected
+/// call: (jobId, caseId, QA total in whole percent), for the board's QA column.
+pub async fn latest_totals(db: &D1Database, jobs: &[String]) -> worker::Result<Vec<(String, String, i64)>> {
+    #[derive(Deserialize)]
+    struct Row {
+        job_id: String,
+        case_id: String,
+        percent: f64,
+    }
+    if jobs.is_empty() {
+        return Ok(vec![]);
+    }
+    let list = serde_json::to_string(jobs).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let rows: Vec<Row> =
+        db.prepare("SELECT job_id, case_id, percent FROM case_qa WHERE job_id IN (SELECT value FROM json_each(?1))").bind(&[s(&list)])?.all().await?.results()?;
+    Ok(rows.into_iter().map(|r| (r.job_id, r.case_id, r.percent as i64)).collect())
+}
+
 /// After a call is placed through the board: who placed it and the
 /// backend's task name, and (for results reported before, which is rare)
 /// the rollups of their days, in one batch.

@@ -88,6 +88,9 @@ pub fn AttentionPage() -> impl IntoView {
             // Not a whole number: sent as -1, which the edge refuses by field.
             rule.condition.percent = Some(value_of(&field("percent")).trim().parse::<i64>().unwrap_or(-1));
         }
+        if by_id(&field("count")).is_some() {
+            rule.condition.count = Some(value_of(&field("count")).trim().parse::<i64>().unwrap_or(-1));
+        }
         if by_id(&field("values")).is_some() {
             rule.condition.values = value_of(&field("values")).split([',', ',', '、']).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).collect();
         }

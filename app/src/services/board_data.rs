@@ -92,7 +92,16 @@ impl BoardState {
                 });
             }
             EventKind::CallPlaced | EventKind::AgreementGenerated => self.reload_soon(),
-            EventKind::NoteStored | EventKind::OcrStarted | EventKind::AttentionChanged => {}
+            // A new QA total of the case's latest inspected call (the QA column).
+            EventKind::NoteStored => {
+                let (Some(case_id), Some(_)) = (&event.case_id, event.data.qa_percent) else { return };
+                self.records.update(|records| {
+                    if let Some(r) = Arc::make_mut(records).iter_mut().find(|r| &r.case_id == case_id) {
+                        event.data.apply(r, None);
+                    }
+                });
+            }
+            EventKind::OcrStarted | EventKind::AttentionChanged => {}
         }
     }
 }

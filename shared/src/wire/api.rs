@@ -421,6 +421,10 @@ pub struct RowPatch {
     pub start_time: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
+    /// `note_stored`: the case's QA total (whole percent) when the stored
+    /// result is now its latest inspected call's (the board's QA column).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qa_percent: Option<i64>,
 }
 
 /// Everything a live event says: the row's changed fields, and the details
@@ -487,6 +491,7 @@ impl RowPatch {
             call_type: record.call_type.clone(),
             start_time: Some(record.start_time.clone()),
             duration: Some(record.duration.clone()),
+            qa_percent: None,
         }
     }
 
@@ -512,6 +517,9 @@ impl RowPatch {
         }
         if let Some(t) = &self.call_type {
             record.call_type = Some(t.clone());
+        }
+        if let Some(p) = self.qa_percent {
+            record.qa_percent = Some(p);
         }
         if let Some(j) = job_id {
             record.job_id = Some(j.to_owned());
@@ -830,9 +838,13 @@ mod tests {
         let data: RowPatch = serde_json::from_str(r#"{"callStatus":"Executing","takeoverUser":null,"agreeId":"x"}"#).unwrap();
         assert_eq!(data.takeover_user, Some(None), "a null that was sent clears the holder");
         data.apply(&mut r, Some("J2"));
-        assert_eq!((r.call_status, r.takeover_user, r.duration.as_str(), r.job_id.as_deref()), (Some(CallStatus::Executing), None, "10", Some("J2")));
+        assert_eq!((r.call_status.clone(), r.takeover_user.clone(), r.duration.as_str(), r.job_id.as_deref()), (Some(CallStatus::Executing), None, "10", Some("J2")));
         let untouched: RowPatch = serde_json::from_str(r#"{"agreeId":"A1"}"#).unwrap();
         assert_eq!(untouched.takeover_user, None, "an absent field changes nothing");
+        // A new QA total for the board's QA column.
+        let qa: RowPatch = serde_json::from_str(r#"{"qaPercent":38,"records":[]}"#).unwrap();
+        qa.apply(&mut r, None);
+        assert_eq!((r.qa_percent, r.job_id.as_deref()), (Some(38), Some("J2")));
         // What the edge writes is what the board reads, and the edge keeps the rest.
         let row = BoardRecord { stage: crate::wire::mediation::Stage::FollowUp, start_time: "2026-11-22 10:00:00".into(), ..BoardRecord::default() };
         let written = EventData { row: RowPatch::row(&row), agree_id: Some("A1".into()), ..EventData::default() };

@@ -12,6 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::open_enum::open_enum;
+use crate::wire::mediation::StatusCategory;
 use crate::wire::note::{quality_total, score_text, NoteOutcome, TagValue};
 use crate::FieldError;
 
@@ -48,6 +49,9 @@ open_enum! {
         Tag = "tag",
         /// The backend refused a call: the party reached the daily call limit (1002).
         CallLimit = "call_limit",
+        /// The party's latest `count` calls in a row were dialled but not
+        /// connected (no answer, busy, powered off, …).
+        NotConnectedInRow = "not_connected_in_row",
     }
 }
 
@@ -62,6 +66,9 @@ pub struct Condition {
     pub tag: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
+    /// How many calls in a row (for `not_connected_in_row`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
 }
 
 /// One attention rule.
@@ -79,6 +86,9 @@ pub struct Rule {
 pub const MAX_NAME: usize = 40;
 pub const MAX_TAG: usize = 40;
 pub const MAX_VALUES: usize = 20;
+/// Longest run of not-connected calls a rule may wait for (the edge keeps
+/// this many of a party's latest outcomes).
+pub const MAX_RUN: i64 = 20;
 
 impl Rule {
     /// What an admin may save: a known severity and kind, and the fields its kind needs.
@@ -113,7 +123,13 @@ impl Rule {
                 }
             }
             ConditionKind::CallLimit => {}
-            ConditionKind::Other(_) => return Err(FieldError::new("condition.kind", "must be qa_total_below, qa_item_at_most, tag or call_limit")),
+            ConditionKind::NotConnectedInRow => match c.count {
+                Some(n) if (2..=MAX_RUN).contains(&n) => {}
+                _ => return Err(FieldError::new("condition.count", format!("must be a whole number from 2 to {MAX_RUN}"))),
+            },
+            ConditionKind::Other(_) => {
+                return Err(FieldError::new("condition.kind", "must be qa_total_below, qa_item_at_most, tag, call_limit or not_connected_in_row"))
+            }
         }
         Ok(())
     }
@@ -143,6 +159,10 @@ pub struct Evidence {
     pub tag: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// Calls not connected in a row (for `not_connected_in_row`; the
+    /// rule's count is `threshold`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
 }
 
 /// A rule one record met.
@@ -230,21 +250,53 @@ pub fn call_limit_findings(rules: &[Rule]) -> Vec<Finding> {
         .collect()
 }
 
-/// The rules the edge ships (migration `0007_attention.sql` writes the same).
+/// How many of a party's latest finished calls in a row were not connected,
+/// given their outcomes newest first. A connected call ends the run; a call
+/// still pending or under way, or one stopped without dialling (failed,
+/// cancelled, at the limit, an unknown status), neither counts nor ends it.
+pub fn not_connected_run(newest_first: &[StatusCategory]) -> i64 {
+    let mut run = 0;
+    for c in newest_first {
+        match c {
+            StatusCategory::NotConnected => run += 1,
+            StatusCategory::Connected => break,
+            _ => {}
+        }
+    }
+    run
+}
+
+/// The findings of the enabled `not_connected_in_row` rules that a run of
+/// `run` not-connected calls meets.
+pub fn not_connected_findings(rules: &[Rule], run: i64) -> Vec<Finding> {
+    rules
+        .iter()
+        .filter(|r| r.enabled && r.condition.kind == ConditionKind::NotConnectedInRow)
+        .filter_map(|r| {
+            let need = r.condition.count?;
+            (need >= 2 && run >= need).then(|| {
+                finding(r, Evidence { kind: ConditionKind::NotConnectedInRow.as_str().into(), count: Some(run), threshold: Some(need), ..Evidence::default() })
+            })
+        })
+        .collect()
+}
+
+/// The rules the edge ships (migrations `0007_attention.sql` and
+/// `0011_call_outcomes.sql` write the same).
 pub fn default_rules() -> Vec<Rule> {
     let qa = |id: &str, name: &str, severity: Severity, kind: ConditionKind, percent: i64| Rule {
         id: id.into(),
         name: name.into(),
         severity,
         enabled: true,
-        condition: Condition { kind, percent: Some(percent), tag: None, values: vec![] },
+        condition: Condition { kind, percent: Some(percent), tag: None, values: vec![], count: None },
     };
     let tag = |id: &str, name: &str, severity: Severity, tag: &str, values: &[&str]| Rule {
         id: id.into(),
         name: name.into(),
         severity,
         enabled: true,
-        condition: Condition { kind: ConditionKind::Tag, percent: None, tag: Some(tag.into()), values: values.iter().map(|v| (*v).to_owned()).collect() },
+        condition: Condition { kind: ConditionKind::Tag, percent: None, tag: Some(tag.into()), values: values.iter().map(|v| (*v).to_owned()).collect(), count: None },
     };
     vec![
         qa("qa-total-low", "质检总分偏低", Severity::High, ConditionKind::QaTotalBelow, 60),
@@ -259,7 +311,14 @@ pub fn default_rules() -> Vec<Rule> {
             name: "当事人已达当日外呼上限".into(),
             severity: Severity::Low,
             enabled: true,
-            condition: Condition { kind: ConditionKind::CallLimit, percent: None, tag: None, values: vec![] },
+            condition: Condition { kind: ConditionKind::CallLimit, percent: None, tag: None, values: vec![], count: None },
+        },
+        Rule {
+            id: "not-connected".into(),
+            name: "多次未接通".into(),
+            severity: Severity::Medium,
+            enabled: true,
+            condition: Condition { kind: ConditionKind::NotConnectedInRow, percent: None, tag: None, values: vec![], count: Some(3) },
         },
     ]
 }
@@ -368,8 +427,8 @@ mod tests {
         }
         let mut seen: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
         seen.dedup();
-        assert_eq!(seen.len(), 8);
-        let migration = include_str!("../../../edge/migrations/0007_attention.sql");
+        assert_eq!(seen.len(), 9);
+        let migration = [include_str!("../../../edge/migrations/0007_attention.sql"), include_str!("../../../edge/migrations/0011_call_outcomes.sql")].concat();
         for r in &rules {
             let json = serde_json::to_string(&r.condition).unwrap();
             let row = format!("('{}', '{}', '{}', 1, '{}'", r.id, r.name, r.severity.as_str(), json);
@@ -431,7 +490,7 @@ mod tests {
             name: "称钱未到账".into(),
             severity: Severity::High,
             enabled: true,
-            condition: Condition { kind: ConditionKind::Tag, percent: None, tag: Some("通话摘要".into()), values: vec!["还没收到".into(), "未到账".into()] },
+            condition: Condition { kind: ConditionKind::Tag, percent: None, tag: Some("通话摘要".into()), values: vec!["还没收到".into(), "未到账".into()], count: None },
         });
         let text = summary(&[("通话摘要", TagValue::Text("刘某表示第二期款项还没收到,要求核实。".into()))]);
         let f = evaluate(&own, &text);
@@ -452,6 +511,38 @@ mod tests {
         assert!(evaluate(&default_rules(), &summary(&[("通话结果", TagValue::Choices(vec!["同意协议".into()]))])).is_empty());
         assert_eq!(ids(&call_limit_findings(&default_rules())), ["call-limit"]);
         assert!(call_limit_findings(&rules[..7]).is_empty());
+        // Nor does a note record meet a run rule.
+        assert!(evaluate(&default_rules(), &qa(&[("a", 10.0, 10.0)])).iter().all(|f| f.rule_id != "not-connected"));
+    }
+
+    #[test]
+    fn a_run_counts_not_connected_calls_until_the_last_connected_one() {
+        use StatusCategory::*;
+        assert_eq!(not_connected_run(&[]), 0);
+        assert_eq!(not_connected_run(&[NotConnected, NotConnected, NotConnected]), 3);
+        // A connected call ends the run, however many came before it.
+        assert_eq!(not_connected_run(&[NotConnected, Connected, NotConnected, NotConnected]), 1);
+        assert_eq!(not_connected_run(&[Connected, NotConnected, NotConnected]), 0);
+        // A call under way, pending, stopped or unknown neither counts nor ends it.
+        assert_eq!(not_connected_run(&[InProgress, NotConnected, Stopped, NotConnected, Pending, Unknown, NotConnected, Connected]), 3);
+    }
+
+    #[test]
+    fn a_run_meets_the_rule_at_its_count_and_not_before() {
+        let rules = default_rules();
+        assert!(not_connected_findings(&rules, 2).is_empty());
+        let f = not_connected_findings(&rules, 3);
+        assert_eq!(ids(&f), ["not-connected"]);
+        assert_eq!(f[0].evidence, Evidence { kind: "not_connected_in_row".into(), count: Some(3), threshold: Some(3), ..Evidence::default() });
+        assert_eq!(f[0].severity, Severity::Medium);
+        assert_eq!(not_connected_findings(&rules, 5)[0].evidence.count, Some(5));
+        let mut off = default_rules();
+        off[8].enabled = false;
+        assert!(not_connected_findings(&off, 9).is_empty());
+        // A rule whose count was never set (an older row) meets nothing.
+        off[8].enabled = true;
+        off[8].condition.count = None;
+        assert!(not_connected_findings(&off, 9).is_empty());
     }
 
     #[test]
@@ -471,6 +562,12 @@ mod tests {
         assert_eq!(field(with_tag(Condition { tag: None, ..tag.condition.clone() })), "condition.tag");
         assert_eq!(field(with_tag(Condition { values: vec![], ..tag.condition.clone() })), "condition.values");
         assert_eq!(field(with_tag(Condition { values: vec!["拒绝".into(), " ".into()], ..tag.condition.clone() })), "condition.values[1]");
+        let run = default_rules()[8].clone();
+        let with_run = |count: Option<i64>| Rule { condition: Condition { count, ..run.condition.clone() }, ..run.clone() };
+        assert_eq!(field(with_run(Some(1))), "condition.count");
+        assert_eq!(field(with_run(Some(MAX_RUN + 1))), "condition.count");
+        assert_eq!(field(with_run(None)), "condition.count");
+        assert_eq!(with_run(Some(MAX_RUN)).validate(), Ok(()));
         assert_eq!(Acknowledge { note: " ".into() }.validate().unwrap_err().field, "note");
         assert_eq!(Acknowledge { note: "已电话回访".into() }.validate(), Ok(()));
         assert_eq!(Assign { assignee: "".into() }.validate().unwrap_err().field, "assignee");

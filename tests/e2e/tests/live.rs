@@ -163,3 +163,71 @@ async fn a_call_placed_outside_the_board_is_findable_once_the_note_agent_reports
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
+
+#[tokio::test]
+async fn a_party_whose_calls_end_not_connected_three_times_in_a_row_needs_attention() {
+    reset().await;
+    let nudge = (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros() % 100_000_000) as i64;
+    control("/control/time", json!({ "advanceMs": 86_400_000 + nudge })).await;
+    let supervisor = token("run-supervisor", shared::wire::session::Role::Supervisor);
+    let (mut ws, _) = open(&supervisor, None).await;
+    // Let the hub take its first look at the board.
+    tokio::time::sleep(Duration::from_millis(4500)).await;
+    let (case_id, mediation_id, people) = open_case().await;
+    let not_connected = |list: &Value| -> Vec<Value> {
+        list["entries"].as_array().unwrap().iter().filter(|e| e["ruleId"] == "not-connected" && e["caseId"] == case_id.as_str()).cloned().collect()
+    };
+    let mut jobs = vec![];
+    for (i, status) in ["NoAnswer", "Busy", "PoweredOff"].into_iter().enumerate() {
+        if i > 0 {
+            // The backend's pause between two calls to one party (1001).
+            control("/control/time", json!({ "advanceMs": 121_000 })).await;
+        }
+        let placed: Value = call_directly(&case_id, mediation_id, &people[0]).await.json().await.unwrap();
+        let job = placed["data"][0]["jobId"].as_str().unwrap_or_else(|| panic!("call {i} placed: {placed}")).to_owned();
+        control(&format!("/control/calls/{job}/outcome"), json!({ "status": status })).await;
+        event_where(&mut ws, "call_status_changed", Duration::from_secs(10), |e| e["jobId"] == job.as_str() && e["data"]["callStatus"] == status).await;
+        jobs.push(job);
+        if i < 2 {
+            let (code, list) = get(&format!("/api/attention?caseId={case_id}&state=all"), &supervisor).await;
+            assert_eq!(code, 200, "{list}");
+            assert_eq!(not_connected(&list), Vec::<Value>::new(), "after {} calls not connected", i + 1);
+        }
+    }
+    // The third in a row: an entry for the party's case, told live.
+    event_where(&mut ws, "attention_changed", Duration::from_secs(10), |e| e["caseId"] == case_id.as_str()).await;
+    let (code, list) = get(&format!("/api/attention?caseId={case_id}&state=all"), &supervisor).await;
+    assert_eq!(code, 200, "{list}");
+    let found = not_connected(&list);
+    assert_eq!(found.len(), 1, "{list}");
+    assert_eq!(found[0]["jobId"], jobs[2].as_str(), "the entry links the latest call");
+    assert_eq!(found[0]["severity"], "medium");
+    assert_eq!(found[0]["evidence"], json!({ "kind": "not_connected_in_row", "count": 3, "threshold": 3 }));
+}
+
+#[tokio::test]
+async fn a_new_qa_total_reaches_open_boards_with_its_case() {
+    reset().await;
+    let (mut ws, _) = open(&mediator(), None).await;
+    let (case_id, mediation_id, people) = open_case().await;
+    let body = json!({ "caseId": case_id, "mediationId": mediation_id.to_string(), "callAuto": 0, "callPersonId": people[0] });
+    let nudge = (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros() % 100_000_000) as i64;
+    control("/control/time", json!({ "advanceMs": 86_400_000 + nudge })).await;
+    let res = api(reqwest::Method::POST, "/api/calls", &mediator()).header("Idempotency-Key", unique("live-qa-")).json(&body).send().await.unwrap();
+    let placed: Value = res.json().await.unwrap();
+    let job = placed["results"][0]["jobId"].as_str().unwrap_or_else(|| panic!("placed: {placed}")).to_owned();
+    // As late as any result the other tests push, so this call is the case's latest inspected one.
+    let qa = json!([
+        { "item": "开场规范", "full_score": 10, "score": 2, "problem": "无", "suggestion": "无" },
+        { "item": "身份核实", "full_score": 15, "score": 6, "problem": "无", "suggestion": "无" }
+    ]);
+    let record = json!({
+        "call_id": unique("call-live-qa-"), "biz_id": "80001", "out_id": job, "cell_number": "13922111489",
+        "success": true, "error_code": "success", "error_msg": "success", "content_length": 120, "duration": 60,
+        "start_time": "2031-01-01 08:00:00", "report_time": "2031-01-01 08:00:00", "type": "通话质检", "result": qa.to_string()
+    });
+    let res = client().post(format!("{}/webhooks/note-agent/{WEBHOOK_TOKEN}", edge())).json(&json!([record])).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let event = event_where(&mut ws, "note_stored", Duration::from_secs(3), |e| e["jobId"] == job.as_str()).await;
+    assert_eq!((event["caseId"].clone(), event["data"]["qaPercent"].clone()), (json!(case_id), json!(32)), "8/25 = 32%: {event}");
+}

@@ -8,7 +8,7 @@ use crate::view::html::Html;
 use crate::view::labels::fill;
 use crate::view::route::Page;
 use crate::view::team::TeamRow;
-use crate::wire::attention::{AttentionEntry, ConditionKind, Evidence, Rule, Severity, MAX_NOTE};
+use crate::wire::attention::{AttentionEntry, ConditionKind, Evidence, Rule, Severity, MAX_NOTE, MAX_RUN};
 
 use super::format::datetime;
 use super::{Ctx, Strings, ATTENTION_ACK, ATTENTION_ASSIGN, RULE_SAVE};
@@ -35,6 +35,7 @@ pub fn reason(t: &Strings, e: &Evidence) -> String {
         ),
         ConditionKind::Tag => fill(a.reason_tag, &[("tag", &text(&e.tag)), ("value", &text(&e.value))]),
         ConditionKind::CallLimit => a.reason_limit.into(),
+        ConditionKind::NotConnectedInRow => fill(a.reason_run, &[("count", &num(e.count)), ("threshold", &num(e.threshold))]),
         ConditionKind::Other(k) => k,
     }
 }
@@ -112,6 +113,7 @@ pub fn condition_text(t: &Strings, r: &Rule) -> String {
         ConditionKind::QaItemAtMost => fill(a.cond_item, &[("percent", &percent)]),
         ConditionKind::Tag => fill(a.cond_tag, &[("tag", c.tag.as_deref().unwrap_or_default()), ("values", &c.values.join("、"))]),
         ConditionKind::CallLimit => a.cond_limit.into(),
+        ConditionKind::NotConnectedInRow => fill(a.cond_run, &[("count", &c.count.unwrap_or(0).to_string())]),
         ConditionKind::Other(k) => k.clone(),
     }
 }
@@ -161,6 +163,9 @@ pub fn rules_html(t: &Strings, rules: &[Rule], editable: bool) -> String {
                         match r.condition.kind {
                             ConditionKind::QaTotalBelow | ConditionKind::QaItemAtMost => {
                                 h.tag("input").attr("type", "number").attr("id", &field("percent")).attr("aria-label", a.rule_percent).num("min", 0).num("max", 100).num("value", r.condition.percent.unwrap_or(0)).void();
+                            }
+                            ConditionKind::NotConnectedInRow => {
+                                h.tag("input").attr("type", "number").attr("id", &field("count")).attr("aria-label", a.rule_count).num("min", 2).num("max", MAX_RUN).num("value", r.condition.count.unwrap_or(0)).void();
                             }
                             ConditionKind::Tag => {
                                 h.tag("input").attr("type", "text").attr("id", &field("values")).attr("aria-label", a.rule_values).attr("value", &r.condition.values.join(",")).void();
@@ -248,6 +253,9 @@ mod tests {
         assert_eq!(reason(zh, &tag), "摘要「履约情况」:未支付");
         assert_eq!(reason(Locale::en.strings(), &tag), "Summary “履约情况”: 未支付");
         assert_eq!(reason(zh, &Evidence { kind: "call_limit".into(), ..Evidence::default() }), "当事人今日外呼次数已达上限(1002)");
+        let run = Evidence { kind: "not_connected_in_row".into(), count: Some(4), threshold: Some(3), ..Evidence::default() };
+        assert_eq!(reason(zh, &run), "当事人最近连续 4 次外呼未接通(规则:3 次)");
+        assert_eq!(reason(Locale::en.strings(), &run), "The party's latest 4 calls in a row were not connected (rule: 3)");
         assert_eq!(reason(zh, &Evidence { kind: "something_new".into(), ..Evidence::default() }), "something_new");
     }
 
@@ -291,10 +299,12 @@ mod tests {
         let read = rules_html(t, &rules, false);
         assert!(read.contains("<tr data-rule-id=\"qa-total-low\"><td>质检总分偏低</td><td>高</td><td>✓</td><td>质检总分低于 60%</td></tr>"), "{read}");
         assert!(read.contains("<td>摘要「通话结果」为:要求修改、未表态</td>"), "{read}");
+        assert!(read.contains("<tr data-rule-id=\"not-connected\"><td>多次未接通</td><td>中</td><td>✓</td><td>同一当事人连续 3 次外呼未接通</td></tr>"), "{read}");
         assert!(!read.contains("<input"), "{read}");
         let edit = rules_html(t, &rules, true);
         assert!(edit.contains("<input type=\"number\" id=\"rule-qa-total-low-percent\" aria-label=\"阈值(%)\" min=\"0\" max=\"100\" value=\"60\">"), "{edit}");
         assert!(edit.contains("<input type=\"text\" id=\"rule-agreement-unconfirmed-values\" aria-label=\"取值(用逗号分隔)\" value=\"要求修改,未表态\">"), "{edit}");
+        assert!(edit.contains("<input type=\"number\" id=\"rule-not-connected-count\" aria-label=\"连续次数\" min=\"2\" max=\"20\" value=\"3\">"), "{edit}");
         assert!(edit.contains("<option value=\"high\" selected>高</option>"), "{edit}");
         assert!(edit.contains("<input type=\"checkbox\" id=\"rule-call-limit-enabled\" aria-label=\"启用\" checked>"), "{edit}");
         assert!(edit.contains("<button type=\"button\" class=\"btn small\" data-rule-save=\"call-limit\">保存</button>"), "{edit}");
