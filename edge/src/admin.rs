@@ -76,9 +76,8 @@ pub async fn replay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
         let events = crate::attention::judge_push(&db, &[(&good.record, &good.outcome)]).await;
         crate::insights::refresh(&db, &[(good.record.call_id.as_str(), good.record.biz_id.as_str())]).await;
         let record = shared::wire::api::StoredRecord { note_type, replayed: Some(id), ..Default::default() };
-        let data = shared::wire::api::EventData { records: vec![record], ..Default::default() };
-        let stored = crate::live::NewEvent { kind: shared::wire::api::EventKind::NoteStored, case_id: None, job_id: job_id.clone(), data };
-        crate::live::announce_all(&ctx, std::iter::once(stored).chain(events).collect());
+        let stored = crate::insights::stored_events(&db, vec![(job_id.clone(), vec![record])]).await;
+        crate::live::announce_all(&ctx, stored.into_iter().chain(events).collect());
     }
     http::ok(&serde_json::json!({ "id": id, "replayed": true, "stored": shown }))
 }

@@ -11,8 +11,11 @@ use shared::wire::insights::{InsightsQuery, ItemInsight, LowCall, Point, Problem
 use shared::wire::note::score_text;
 use worker::{Context, D1Database, D1PreparedStatement, Request, RouteContext};
 
+use shared::wire::api::{EventData, EventKind, StoredRecord};
+
 use crate::auth;
 use crate::http::{self, Failure, Reply};
+use crate::live::NewEvent;
 use crate::store::{self, opt, s};
 
 const DAY: &str = "date(COALESCE(n.report_ms, n.received_at) / 1000 + 28800, 'unixepoch')";
@@ -126,22 +129,38 @@ pub async fn case_totals(db: &D1Database) -> worker::Result<Vec<shared::wire::ap
     Ok(rows.into_iter().map(|r| shared::wire::api::CaseQa { case_id: r.case_id, percent: r.percent as i64 }).collect())
 }
 
-/// Of these calls, the ones that are now their case's latest inspected
-/// call: (jobId, caseId, QA total in whole percent), for the board's QA column.
-pub async fn latest_totals(db: &D1Database, jobs: &[String]) -> worker::Result<Vec<(String, String, i64)>> {
+/// One `note_stored` event per call whose shown results changed. When a
+/// call is now its case's latest inspected one, its event names the case and
+/// carries the QA total, so open boards' QA column follows without a reload.
+pub async fn stored_events(db: &D1Database, per_job: Vec<(Option<String>, Vec<StoredRecord>)>) -> Vec<NewEvent> {
     #[derive(Deserialize)]
     struct Row {
         job_id: String,
         case_id: String,
         percent: f64,
     }
-    if jobs.is_empty() {
-        return Ok(vec![]);
-    }
-    let list = serde_json::to_string(jobs).map_err(|e| worker::Error::RustError(e.to_string()))?;
-    let rows: Vec<Row> =
-        db.prepare("SELECT job_id, case_id, percent FROM case_qa WHERE job_id IN (SELECT value FROM json_each(?1))").bind(&[s(&list)])?.all().await?.results()?;
-    Ok(rows.into_iter().map(|r| (r.job_id, r.case_id, r.percent as i64)).collect())
+    let jobs: Vec<&String> = per_job.iter().filter_map(|(job, _)| job.as_ref()).collect();
+    let totals: Vec<Row> = if jobs.is_empty() {
+        vec![]
+    } else {
+        let list = serde_json::to_string(&jobs).expect("serialises");
+        let read = async {
+            db.prepare("SELECT job_id, case_id, percent FROM case_qa WHERE job_id IN (SELECT value FROM json_each(?1))").bind(&[s(&list)])?.all().await?.results::<Row>()
+        };
+        read.await.unwrap_or_else(|e| {
+            worker::console_warn!("insights: could not read the QA totals of {} calls: {e}", jobs.len());
+            vec![]
+        })
+    };
+    per_job
+        .into_iter()
+        .map(|(job_id, records)| {
+            let total = totals.iter().find(|t| Some(&t.job_id) == job_id.as_ref());
+            let mut data = EventData { records, ..EventData::default() };
+            data.row.qa_percent = total.map(|t| t.percent as i64);
+            NewEvent { kind: EventKind::NoteStored, case_id: total.map(|t| t.case_id.clone()), job_id, data }
+        })
+        .collect()
 }
 
 /// After a call is placed through the board: who placed it and the

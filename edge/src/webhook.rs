@@ -14,7 +14,7 @@
 use shared::wire::api::ErrorCode;
 use std::time::Duration;
 
-use shared::wire::api::{EventData, EventKind, StoredRecord};
+use shared::wire::api::StoredRecord;
 use shared::wire::note::{content_digest, read_push, PushReply};
 use shared::wire::session::constant_time_eq;
 use worker::{Context, Delay, Request, Response, Result, RouteContext};
@@ -86,19 +86,9 @@ pub async fn receive(mut req: Request, ctx: RouteContext<Context>) -> Result<Res
     let attention_events = crate::attention::judge_push(&db, &judged).await;
     let keys: Vec<(&str, &str)> = judged.iter().map(|(r, _)| (r.call_id.as_str(), r.biz_id.as_str())).collect();
     crate::insights::refresh(&db, &keys).await;
-    // The board's QA column follows without a reload.
-    let totals = crate::insights::latest_totals(&db, &reported).await.unwrap_or_else(|e| {
-        worker::console_warn!("webhook: could not read the QA totals of {} calls: {e}", reported.len());
-        vec![]
-    });
-    let events = per_job
+    let events = crate::insights::stored_events(&db, per_job)
+        .await
         .into_iter()
-        .map(|(job_id, records)| {
-            let total = totals.iter().find(|(j, _, _)| Some(j) == job_id.as_ref());
-            let mut data = EventData { records, ..EventData::default() };
-            data.row.qa_percent = total.map(|t| t.2);
-            live::NewEvent { kind: EventKind::NoteStored, case_id: total.map(|t| t.1.clone()), job_id, data }
-        })
         .chain(attention_events)
         .collect();
     // Stored: answer now; tell open boards after the answer has gone.
