@@ -169,7 +169,7 @@ pub async fn calls_ended(db: &D1Database, ended: &[CallEnded]) -> Vec<NewEvent> 
         .map(|c| {
             db.prepare(
                 "INSERT INTO call_outcomes (job_id, case_id, person_id, status, started, seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (job_id) DO UPDATE SET status = excluded.status, seen_at = excluded.seen_at",
+                 ON CONFLICT (job_id) DO UPDATE SET status = excluded.status",
             )
             .bind(&[s(&c.job_id), s(&c.case_id), s(&c.person_id), s(c.status.as_str()), s(&c.started), n(at)])
         })
@@ -194,7 +194,7 @@ pub async fn calls_ended(db: &D1Database, ended: &[CallEnded]) -> Vec<NewEvent> 
     let reads: worker::Result<Vec<D1PreparedStatement>> = parties
         .iter()
         .map(|(case, person)| {
-            db.prepare("SELECT job_id, status FROM call_outcomes WHERE case_id = ?1 AND person_id = ?2 ORDER BY started DESC, seen_at DESC LIMIT ?3")
+            db.prepare("SELECT job_id, status FROM call_outcomes WHERE case_id = ?1 AND person_id = ?2 ORDER BY seen_at DESC LIMIT ?3")
                 .bind(&[s(case), s(person), n(attention::MAX_RUN + 1)])
         })
         .collect();

@@ -203,14 +203,6 @@ impl BoardHub {
                 })
             })
             .collect();
-        if !ended.is_empty() {
-            if let Ok(db) = crate::store::db(&self.env) {
-                for new in crate::attention::calls_ended(&db, &ended).await {
-                    let event = self.append(new).await?;
-                    self.broadcast(&event);
-                }
-            }
-        }
         for record in &envelope.data {
             let (Some(before), Some(after)) = (previous.get(&record.case_id), now.get(&record.case_id)) else { continue };
             if before == after {
@@ -226,6 +218,15 @@ impl BoardHub {
                 .append(NewEvent { kind, case_id: Some(record.case_id.clone()), job_id: record.job_id.clone(), data })
                 .await?;
             self.broadcast(&event);
+        }
+        // After the calls' own events: the queue changed because they ended.
+        if !ended.is_empty() {
+            if let Ok(db) = crate::store::db(&self.env) {
+                for new in crate::attention::calls_ended(&db, &ended).await {
+                    let event = self.append(new).await?;
+                    self.broadcast(&event);
+                }
+            }
         }
         Ok(())
     }

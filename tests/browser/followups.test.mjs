@@ -60,7 +60,7 @@ test('a note without text is refused by the form and nothing is saved', async ()
   const page = await signedInPage(browser);
   await page.goto(`${EDGE}/cases/${c.caseId}`);
   await page.locator('#note-form').waitFor({ timeout: 20000 });
-  await page.locator('#case-notes').waitFor();
+  await page.locator('#case-notes[aria-busy="false"]').waitFor();
   const before = await page.locator('#case-notes li').count();
   await page.getByRole('button', { name: '添加备注' }).click();
   assert.equal(await page.getByLabel('备注内容').evaluate((el) => el.validity.valueMissing), true);
@@ -70,12 +70,39 @@ test('a note without text is refused by the form and nothing is saved', async ()
   await page.close();
 });
 
+test('a read that stalls is asked once more, and the notes appear', async () => {
+  const c = await openCase();
+  const text = `已联系当事人 (${Date.now()})`;
+  const setup = await signedInPage(browser);
+  await setup.goto(`${EDGE}/cases/${c.caseId}`);
+  await setup.locator('#note-form').waitFor({ timeout: 20000 });
+  await setup.getByLabel('备注内容').fill(text);
+  await setup.getByRole('button', { name: '添加备注' }).click();
+  await setup.locator('#note-status', { hasText: '已保存' }).waitFor();
+  await setup.close();
+
+  const page = await signedInPage(browser);
+  // The first read of the case's notes never gets an answer (a stalled connection).
+  let reads = 0;
+  await page.route(`**/api/cases/${c.caseId}/notes`, (route) => {
+    reads += 1;
+    if (reads > 1) route.continue();
+  });
+  await page.goto(`${EDGE}/cases/${c.caseId}`);
+  await page.locator('#case-notes[aria-busy="true"]', { hasText: '加载中' }).waitFor({ timeout: 20000 });
+  await page.locator('#case-notes li', { hasText: text }).waitFor({ timeout: 25000 });
+  assert.equal(reads, 2);
+  assert.equal(await page.locator('#case-notes').getAttribute('aria-busy'), 'false');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test("the agreement's payment dates are offered as reminders and one added joins the follow-ups", async () => {
   // The seeded case whose agreement pays in three instalments (2026-02-06, 03-06, 04-06).
   const caseId = '202601301030001111';
   const page = await signedInPage(browser);
   await page.goto(`${EDGE}/cases/${caseId}`);
-  await page.locator('#case-notes').waitFor({ timeout: 20000 });
+  await page.locator('#case-notes[aria-busy="false"]').waitFor({ timeout: 20000 });
   await page.click('#action-agreement');
   const d = page.getByRole('dialog');
   const offered = d.locator('.suggested li');

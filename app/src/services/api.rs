@@ -2,6 +2,10 @@
 //! token; a request is aborted when the component that started it is cleaned
 //! up; a 401 ends the session (the sign-in screen, or the host portal, takes over).
 
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
 use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -31,6 +35,10 @@ impl std::fmt::Display for ApiFailure {
 }
 
 impl std::error::Error for ApiFailure {}
+
+/// How long a read may take before it is asked once more: longer than the
+/// edge's own wait for the backend, so only a stalled connection hits it.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(15);
 
 fn network(message: impl Into<String>) -> ApiFailure {
     ApiFailure { status: 0, message: message.into(), field: None, code: ErrorCode::default() }
@@ -81,38 +89,70 @@ impl Api {
         parse(&text)
     }
 
-    /// `abortable`: reads are aborted when the view that asked goes away;
-    /// actions (POSTs) always run to the end, so their outcome is never lost.
+    /// `abortable`: reads are aborted when the view that asked goes away, and
+    /// one that gets no whole answer within [`READ_TIMEOUT`] (a stalled
+    /// connection) is asked once more; actions (POSTs) always run to the
+    /// end, so their outcome is never lost.
     async fn send(&self, method: Method, path: &str, body: Option<String>, key: Option<&str>, run: Option<&str>, abortable: bool) -> Result<String, ApiFailure> {
-        let controller = if abortable { web_sys::AbortController::new().ok() } else { None };
-        let signal = controller.as_ref().map(|c| c.signal());
-        if controller.is_some() {
-            let abort_on_cleanup = send_wrapper::SendWrapper::new(controller);
+        // The attempt under way, aborted when the view that asked is cleaned up.
+        let current = Rc::new(RefCell::new(None::<web_sys::AbortController>));
+        if abortable {
+            let current = send_wrapper::SendWrapper::new(current.clone());
             leptos::prelude::on_cleanup(move || {
-                if let Some(c) = abort_on_cleanup.take() {
+                if let Some(c) = current.borrow_mut().take() {
                     c.abort();
                 }
             });
         }
         let url = format!("{}{}", crate::services::session::api_base(), path);
-        let mut request = RequestBuilder::new(&url).method(method).header("Accept", "application/json").abort_signal(signal.as_ref());
-        if let Some(token) = self.session.token_untracked() {
-            request = request.header("Authorization", &format!("Bearer {token}"));
-        }
-        if let Some(key) = key {
-            request = request.header("Idempotency-Key", key);
-        }
-        if let Some(run) = run {
-            request = request.header("X-Bulk-Run", run);
-        }
-        let request = match body {
-            Some(body) => request.header("Content-Type", "application/json").body(body),
-            None => request.build(),
-        }
-        .map_err(|e| network(e.to_string()))?;
-        let response = request.send().await.map_err(|_| network(crate::services::session::offline_message()))?;
-        let status = response.status();
-        let text = response.text().await.unwrap_or_default();
+        let attempts = if abortable { 2 } else { 1 };
+        let mut attempt = 0;
+        let (status, text) = loop {
+            attempt += 1;
+            let controller = if abortable { web_sys::AbortController::new().ok() } else { None };
+            let signal = controller.as_ref().map(|c| c.signal());
+            *current.borrow_mut() = controller.clone();
+            let timed_out = Rc::new(Cell::new(false));
+            let timer = controller.clone().and_then(|c| {
+                let timed_out = timed_out.clone();
+                leptos::prelude::set_timeout_with_handle(
+                    move || {
+                        timed_out.set(true);
+                        c.abort();
+                    },
+                    READ_TIMEOUT,
+                )
+                .ok()
+            });
+            let mut request = RequestBuilder::new(&url).method(method.clone()).header("Accept", "application/json").abort_signal(signal.as_ref());
+            if let Some(token) = self.session.token_untracked() {
+                request = request.header("Authorization", &format!("Bearer {token}"));
+            }
+            if let Some(key) = key {
+                request = request.header("Idempotency-Key", key);
+            }
+            if let Some(run) = run {
+                request = request.header("X-Bulk-Run", run);
+            }
+            let request = match &body {
+                Some(body) => request.header("Content-Type", "application/json").body(body.clone()),
+                None => request.build(),
+            }
+            .map_err(|e| network(e.to_string()))?;
+            let answer = match request.send().await {
+                Ok(response) => response.text().await.map(|text| (response.status(), text)),
+                Err(e) => Err(e),
+            };
+            if let Some(t) = timer {
+                t.clear();
+            }
+            match answer {
+                Ok(answer) => break answer,
+                Err(_) if timed_out.get() && attempt < attempts => continue,
+                Err(_) => return Err(network(crate::services::session::offline_message())),
+            }
+        };
+        current.borrow_mut().take();
         if (200..300).contains(&status) {
             return Ok(text);
         }

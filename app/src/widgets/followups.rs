@@ -87,8 +87,8 @@ pub fn FollowUps(case_id: String) -> impl IntoView {
             <h3 id="followups-title">{tr!(i18n, followup.heading)}</h3>
             <div on:submit=save inner_html=move || form_html(i18n.strings())></div>
             <p role="status" id="note-status">{move || said.get()}</p>
-            <div id="case-notes" on:click=done inner_html=move || notes.with(|n| match n {
-                None => String::new(),
+            <div id="case-notes" on:click=done aria-busy=move || notes.with(|n| n.is_none()).to_string() inner_html=move || notes.with(|n| match n {
+                None => shared::view::html::Html::empty(i18n.strings().loading),
                 Some(Ok(list)) => notes_html(i18n.strings(), list, &today()),
                 Some(Err(e)) => shared::view::html::Html::empty(e),
             })></div>
