@@ -17,13 +17,27 @@ say "sizes"
 wasm="$ROOT/edge/build/index_bg.wasm"
 printf 'edge worker: %s bytes wasm, %s bytes gzipped; index.js %s bytes\n' \
   "$(wc -c <"$wasm")" "$(gzip -9 -c "$wasm" | wc -c)" "$(wc -c <"$ROOT/edge/build/index.js")"
-app_total=0
-for f in "$ROOT"/dist/*.wasm "$ROOT"/dist/*.js "$ROOT"/dist/*.css; do
-  gz=$(gzip -9 -c "$f" | wc -c)
-  app_total=$((app_total + gz))
-  printf '  app %-40s %8s bytes, %7s gzipped\n' "$(basename "$f")" "$(wc -c <"$f")" "$gz"
+# The board's first load is the page's CSS and the main module (wasm, its JS
+# glue and the split loader); each on-demand screen (app/src/screens/
+# on_demand.rs) is a split_*.wasm fetched when it first opens, with the
+# chunk_*.wasm code it shares with another screen.
+gz() { gzip -9 -c "$1" | wc -c; }
+first=0
+for f in "$ROOT"/dist/*.css "$ROOT"/dist/pkg-*/app.js "$ROOT"/dist/pkg-*/__wasm_split.js "$ROOT"/dist/pkg-*/app_bg.wasm; do
+  first=$((first + $(gz "$f")))
+  printf '  app first load %-32s %8s bytes, %7s gzipped\n' "$(basename "$f")" "$(wc -c <"$f")" "$(gz "$f")"
 done
-printf 'app transfer (wasm + js + css, gzip -9): %s bytes\n' "$app_total"
+later=0
+for f in "$ROOT"/dist/pkg-*/split_*.wasm; do
+  later=$((later + $(gz "$f")))
+  printf '  app on demand  %-32s %8s bytes, %7s gzipped\n' "$(basename "$f" .wasm | sed 's/^split_//')" "$(wc -c <"$f")" "$(gz "$f")"
+done
+shared=0
+for f in "$ROOT"/dist/pkg-*/chunk_*.wasm; do shared=$((shared + $(gz "$f"))); done
+later=$((later + shared))
+printf '  app on demand  %-32s %8s gzipped (code two or more screens share)\n' "chunk_*.wasm" "$shared"
+printf 'app first load (what a mediator loads for the board; wasm + js + css, gzip -9): %s bytes\n' "$first"
+printf 'app on demand (every other screen, all of them; gzip -9): %s bytes\n' "$later"
 
 echo
 (cd "$ROOT" && cargo build --quiet --profile native-release -p e2e --bin bench --bin search_bench --bin insights_bench)

@@ -85,6 +85,17 @@ else
   cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked --force
 fi
 
+# 5b. the board's splitter (tools/wasm-split-step, its own lock file): cuts the
+#     release wasm at the on-demand screens (scripts/app-wasm.sh)
+SPLIT_STEP_HASH=$(cat "$ROOT/tools/wasm-split-step/Cargo.toml" "$ROOT/tools/wasm-split-step/Cargo.lock" "$ROOT/tools/wasm-split-step/src/main.rs" | sha256sum | cut -c1-16)
+if [ -x "$HOME/.cargo/bin/wasm-split-step" ] && [ "$(cat "$HOME/.cargo/.wasm-split-step-hash" 2>/dev/null)" = "$SPLIT_STEP_HASH" ]; then
+  say "wasm-split-step: present"
+else
+  say "cargo install --path tools/wasm-split-step (about a minute the first time)"
+  (cd "$ROOT/tools/wasm-split-step" && env -u CARGO_TARGET_DIR cargo install --path . --locked --force --root "$HOME/.cargo" --target-dir "$ROOT/target/tools")
+  echo "$SPLIT_STEP_HASH" > "$HOME/.cargo/.wasm-split-step-hash"
+fi
+
 # 6. Schemathesis (PyPI, pinned) in the project's own virtualenv: the API
 #    fuzzer the test command runs against the edge's OpenAPI document.
 SCHEMATHESIS_VERSION="4.32.5"

@@ -6,14 +6,13 @@ use leptos::prelude::*;
 use shared::view::route::{Page, Screen};
 
 use crate::screens::board::Board;
-use crate::screens::case::CasePage;
+use crate::screens::on_demand;
 use crate::i18n::*;
 use crate::widgets::knowledge::KnowledgePanel;
 use crate::services::live::{self, LiveState};
 use crate::services::nav;
 use crate::screens::sign_in::SignIn;
 use crate::services::session::{role_label, Session};
-use crate::screens::transcript::TranscriptPage;
 
 const LOCALE_KEY: &str = "mediation-board.locale";
 
@@ -73,10 +72,10 @@ fn AppRoutes() -> impl IntoView {
     let screen = nav::screen(nav::use_nav());
     move || match screen.get() {
         Screen::Board => view! { <Board/> }.into_any(),
-        Screen::Attention => view! { <crate::screens::attention::AttentionPage/> }.into_any(),
-        Screen::Insights => view! { <crate::screens::insights::InsightsPage/> }.into_any(),
-        Screen::Case => view! { <CasePage/> }.into_any(),
-        Screen::Call => view! { <TranscriptPage/> }.into_any(),
+        Screen::Attention => on_demand::screen(on_demand::attention_screen),
+        Screen::Insights => on_demand::screen(on_demand::insights_screen),
+        Screen::Case => on_demand::screen(on_demand::case_screen),
+        Screen::Call => on_demand::screen(on_demand::transcript_screen),
         Screen::NotFound => view! { <p>{tr!(i18n, not_found)}</p> }.into_any(),
     }
 }

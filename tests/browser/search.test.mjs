@@ -45,7 +45,9 @@ test('search finds a phrase a party said and opens the transcript at that turn',
   assert.equal(new URL(page.url()).pathname, `/cases/${CASE}/calls/${JOB}`);
   assert.equal(new URL(page.url()).hash, '#turn-4');
   assert.match(await found.innerText(), /分三次是我提的/);
-  // Focus is on the turn found, so a keyboard or screen-reader user is there too.
+  // Focus is on the turn found, so a keyboard or screen-reader user is there
+  // too (moved once the screen is in the document: it arrives with its module).
+  await page.waitForFunction(() => document.activeElement !== document.body, null, { timeout: 5000 });
   assert.equal(await page.evaluate(() => document.activeElement.closest('[data-turn]')?.getAttribute('data-turn')), '4');
   assert.equal(await page.locator('.conversation .found').count(), 1);
   assert.deepEqual(page.errors, []);

@@ -4,5 +4,6 @@ pub mod attention;
 pub mod board;
 pub mod case;
 pub mod insights;
+pub mod on_demand;
 pub mod sign_in;
 pub mod transcript;

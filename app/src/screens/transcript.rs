@@ -245,9 +245,22 @@ fn show_found(list: &web_sys::HtmlElement, i: usize) {
     let (block, place) = turn_position(i);
     let Some(turn) = list.children().item(block as u32).and_then(|b| b.children().item(place as u32)) else { return };
     let _ = turn.class_list().add_1("found");
-    turn.scroll_into_view();
-    if let Some(button) = turn.first_element_child().and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = button.focus();
+    // The screen arrives with its own module (screens::on_demand): its nodes
+    // may not be in the document yet, where nothing can scroll or take focus.
+    when_connected(turn, 60, |turn| {
+        turn.scroll_into_view();
+        if let Some(button) = turn.first_element_child().and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = button.focus();
+        }
+    });
+}
+
+/// Runs `f` on `el` once it is in the document, checking each frame (at most `frames`).
+fn when_connected(el: web_sys::Element, frames: u32, f: fn(&web_sys::Element)) {
+    if el.is_connected() {
+        f(&el);
+    } else if frames > 0 {
+        request_animation_frame(move || when_connected(el, frames - 1, f));
     }
 }
 

@@ -1,0 +1,75 @@
+//! The screens a mediator does not need to see the board: each is its own
+//! wasm module in the release build, fetched the first time it opens, so
+//! what loads first is the board alone (docs/benchmarks.md has both sizes).
+//!
+//! With the `split` feature (scripts/app-wasm.sh builds with it) each screen
+//! is a split point of `wasm_split` (what Leptos's `#[lazy]` uses, here with
+//! `fallible` so that a module that cannot be fetched is a message with a
+//! retry, not an abort); `tools/wasm-split-step` cuts the linked wasm there.
+//! Without the feature (tests, `cargo check`) they are plain async functions.
+
+use leptos::prelude::*;
+
+use crate::i18n::*;
+
+/// A screen's module could not be fetched.
+#[derive(Debug)]
+pub struct LoadFailed;
+
+#[cfg(feature = "split")]
+impl From<leptos::wasm_split::SplitLoaderError> for LoadFailed {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        LoadFailed
+    }
+}
+
+macro_rules! on_demand {
+    ($($name:ident => $screen:path;)*) => {$(
+        #[cfg(feature = "split")]
+        #[leptos::wasm_split::wasm_split($name, wasm_split_path = ::leptos::wasm_split, fallible)]
+        pub fn $name() -> Result<AnyView, LoadFailed> {
+            Ok(view! { <$screen/> }.into_any())
+        }
+
+        #[cfg(not(feature = "split"))]
+        pub async fn $name() -> Result<AnyView, LoadFailed> {
+            Ok(view! { <$screen/> }.into_any())
+        }
+    )*};
+}
+
+on_demand! {
+    case_screen => super::case::CasePage;
+    transcript_screen => super::transcript::TranscriptPage;
+    attention_screen => super::attention::AttentionPage;
+    insights_screen => super::insights::InsightsPage;
+}
+
+/// Shows what `load` brings once its module is here: "加载中…" until then, a
+/// message and a retry button if it could not be fetched.
+pub fn screen<F>(load: fn() -> F) -> AnyView
+where
+    F: std::future::Future<Output = Result<AnyView, LoadFailed>> + 'static,
+{
+    let i18n = use_i18n();
+    let attempt = RwSignal::new(0u32);
+    view! {
+        <Suspense fallback=move || view! { <p class="loading" role="status" aria-busy="true">{tr!(i18n, loading)}</p> }>
+            {move || {
+                attempt.track();
+                Suspend::new(send_wrapper::SendWrapper::new(async move {
+                    match load().await {
+                        Ok(view) => view,
+                        Err(LoadFailed) => view! {
+                            <div class="error" role="alert">
+                                <p>{tr!(i18n, screen_failed)}</p>
+                                <button type="button" class="btn" on:click=move |_| attempt.update(|n| *n += 1)>{tr!(i18n, retry)}</button>
+                            </div>
+                        }.into_any(),
+                    }
+                }))
+            }}
+        </Suspense>
+    }
+    .into_any()
+}
