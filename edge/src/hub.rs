@@ -63,6 +63,7 @@ struct Snapshot {
     call_status: Option<String>,
     stage: String,
     takeover_user: Option<String>,
+    dispute: String,
 }
 
 #[durable_object]
@@ -163,6 +164,7 @@ impl BoardHub {
                         call_status: r.call_status.as_ref().map(|s| s.to_string()),
                         stage: r.stage.to_string(),
                         takeover_user: r.takeover_user.clone(),
+                        dispute: r.dispute_type.as_str().to_owned(),
                     },
                 )
             })
@@ -181,6 +183,21 @@ impl BoardHub {
             if let Ok(db) = crate::store::db(&self.env) {
                 if let Err(e) = crate::search::remember_cases(&db, &learnt).await {
                     worker::console_warn!("hub: could not note the case of {} calls: {e}", learnt.len());
+                }
+            }
+        }
+        // Each case's dispute kind for the insights (all of them at the first
+        // look, then the new and the changed).
+        let disputes: Vec<(String, String)> = now
+            .iter()
+            .filter(|(case, snap)| previous.as_ref().and_then(|p| p.get(*case)).is_none_or(|before| before.dispute != snap.dispute))
+            .filter(|(_, snap)| !snap.dispute.is_empty())
+            .map(|(case, snap)| (case.clone(), snap.dispute.clone()))
+            .collect();
+        if !disputes.is_empty() {
+            if let Ok(db) = crate::store::db(&self.env) {
+                if let Err(e) = crate::insights::note_disputes(&db, &disputes).await {
+                    worker::console_warn!("hub: could not note the dispute kind of {} cases: {e}", disputes.len());
                 }
             }
         }

@@ -71,11 +71,11 @@ fn rewrite(db: &D1Database, call_id: &str, biz_id: &str) -> worker::Result<Vec<D
 const DIRTY: &str = "INSERT OR IGNORE INTO qa_dirty_days (day)
     SELECT day FROM qa_calls WHERE call_id = ?1 AND biz_id = ?2 UNION SELECT day FROM summary_tags WHERE call_id = ?1 AND biz_id = ?2";
 
-/// Rebuilds the rollups of the marked days (the same as migration 0009's backfill).
+/// Rebuilds the rollups of the marked days (the same as migration 0012's backfill).
 const REBUILD: [&str; 5] = [
     "DELETE FROM qa_daily WHERE day IN (SELECT day FROM qa_dirty_days)",
-    "INSERT INTO qa_daily (day, item, task, placed_by, n, sum_share, b0, b1, b2, b3, b4)
-     SELECT x.day, x.item, COALESCE(sc.task, ''), COALESCE(sc.placed_by, ''), COUNT(*), SUM(x.pct),
+    "INSERT INTO qa_daily (day, item, task, placed_by, dispute, n, sum_share, b0, b1, b2, b3, b4)
+     SELECT x.day, x.item, COALESCE(sc.task, ''), COALESCE(sc.placed_by, ''), COALESCE(cd.dispute, ''), COUNT(*), SUM(x.pct),
             SUM(x.bin = 0), SUM(x.bin = 1), SUM(x.bin = 2), SUM(x.bin = 3), SUM(x.bin = 4)
        FROM (SELECT day, item, job_id, score * 100.0 / full_score AS pct, MIN(CAST(score * 5 / full_score AS INTEGER), 4) AS bin
                FROM qa_items WHERE full_score > 0 AND day IN (SELECT day FROM qa_dirty_days)
@@ -83,15 +83,54 @@ const REBUILD: [&str; 5] = [
              SELECT day, '', job_id, share * 100, MIN(CAST(share * 5 AS INTEGER), 4)
                FROM qa_calls WHERE full_score > 0 AND day IN (SELECT day FROM qa_dirty_days)) x
        LEFT JOIN search_calls sc ON sc.job_id = x.job_id
-      GROUP BY x.day, x.item, COALESCE(sc.task, ''), COALESCE(sc.placed_by, '')",
+       LEFT JOIN case_disputes cd ON cd.case_id = sc.case_id
+      GROUP BY x.day, x.item, COALESCE(sc.task, ''), COALESCE(sc.placed_by, ''), COALESCE(cd.dispute, '')",
     "DELETE FROM tag_daily WHERE day IN (SELECT day FROM qa_dirty_days)",
-    "INSERT INTO tag_daily (day, tag, value, task, placed_by, n)
-     SELECT t.day, t.tag, t.value, COALESCE(sc.task, ''), COALESCE(sc.placed_by, ''), COUNT(*)
+    "INSERT INTO tag_daily (day, tag, value, task, placed_by, dispute, n)
+     SELECT t.day, t.tag, t.value, COALESCE(sc.task, ''), COALESCE(sc.placed_by, ''), COALESCE(cd.dispute, ''), COUNT(*)
        FROM summary_tags t LEFT JOIN search_calls sc ON sc.job_id = t.job_id
+       LEFT JOIN case_disputes cd ON cd.case_id = sc.case_id
       WHERE t.day IN (SELECT day FROM qa_dirty_days)
-      GROUP BY t.day, t.tag, t.value, COALESCE(sc.task, ''), COALESCE(sc.placed_by, '')",
+      GROUP BY t.day, t.tag, t.value, COALESCE(sc.task, ''), COALESCE(sc.placed_by, ''), COALESCE(cd.dispute, '')",
     "DELETE FROM qa_dirty_days",
 ];
+
+/// Cases per statement when noting their dispute kinds (a bound JSON list).
+const DISPUTES_PER_STATEMENT: usize = 500;
+
+/// Notes each case's dispute kind as the board shows it, `(case, kind)`.
+/// A case whose kind is new or changed marks the days of its calls' facts,
+/// whose rollups are then rebuilt, all in one batch.
+pub async fn note_disputes(db: &D1Database, cases: &[(String, String)]) -> worker::Result<()> {
+    if cases.is_empty() {
+        return Ok(());
+    }
+    let mut statements = vec![];
+    for part in cases.chunks(DISPUTES_PER_STATEMENT) {
+        let list = [s(&serde_json::to_string(part).expect("serialises"))];
+        statements.push(
+            db.prepare(
+                "WITH given AS (SELECT json_extract(value, '$[0]') AS case_id, json_extract(value, '$[1]') AS dispute FROM json_each(?1)),
+                      changed AS (SELECT g.case_id FROM given g LEFT JOIN case_disputes cd ON cd.case_id = g.case_id WHERE cd.dispute IS NOT g.dispute),
+                      jobs AS (SELECT sc.job_id FROM search_calls sc WHERE sc.case_id IN (SELECT case_id FROM changed))
+                 INSERT OR IGNORE INTO qa_dirty_days (day)
+                 SELECT day FROM qa_calls WHERE job_id IN (SELECT job_id FROM jobs)
+                 UNION SELECT day FROM summary_tags WHERE job_id IN (SELECT job_id FROM jobs)",
+            )
+            .bind(&list)?,
+        );
+        statements.push(
+            db.prepare(
+                "INSERT INTO case_disputes (case_id, dispute)
+                 SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1) WHERE true
+                 ON CONFLICT (case_id) DO UPDATE SET dispute = excluded.dispute WHERE case_disputes.dispute IS NOT excluded.dispute",
+            )
+            .bind(&list)?,
+        );
+    }
+    statements.extend(REBUILD.iter().map(|sql| db.prepare(*sql)));
+    db.batch(statements).await.map(|_| ())
+}
 
 /// Rewrites the facts of the records whose shown version changed (one
 /// batch). A failure is logged: the records themselves are stored, and the
@@ -272,12 +311,13 @@ pub async fn qa(req: Request, ctx: RouteContext<Context>) -> Reply {
     let q = InsightsQuery::from_query(url.query().unwrap_or_default(), &today).map_err(|e| Failure::field(&e))?;
     let db = store::db(&ctx.env)?;
     let bucket = |col: &str| if q.bucket == "week" { format!("date({col}, '-6 days', 'weekday 1')") } else { col.to_owned() };
-    let args = [s(&q.from), s(&q.to), opt(q.task.as_deref()), opt(q.mediator.as_deref())];
-    let scope = "LEFT JOIN search_calls sc ON sc.job_id = x.job_id
-        WHERE x.day BETWEEN ?1 AND ?2 AND x.full_score > 0 AND (?3 IS NULL OR sc.task = ?3) AND (?4 IS NULL OR sc.placed_by = ?4)";
+    let args = [s(&q.from), s(&q.to), opt(q.task.as_deref()), opt(q.mediator.as_deref()), opt(q.dispute.as_deref())];
+    let scope = "LEFT JOIN search_calls sc ON sc.job_id = x.job_id LEFT JOIN case_disputes cd ON cd.case_id = sc.case_id
+        WHERE x.day BETWEEN ?1 AND ?2 AND x.full_score > 0 AND (?3 IS NULL OR sc.task = ?3) AND (?4 IS NULL OR sc.placed_by = ?4)
+          AND (?5 IS NULL OR cd.dispute = ?5)";
     let t0 = auth::now_ms();
 
-    let rollup = "FROM qa_daily x WHERE x.day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR x.task = ?3) AND (?4 IS NULL OR x.placed_by = ?4)";
+    let rollup = "FROM qa_daily x WHERE x.day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR x.task = ?3) AND (?4 IS NULL OR x.placed_by = ?4) AND (?5 IS NULL OR x.dispute = ?5)";
     // Read in share order (`+x.day` keeps SQLite from the day index, which
     // would sort the whole range): the ten lowest come first.
     let lowest_sql = format!(
@@ -299,7 +339,7 @@ pub async fn qa(req: Request, ctx: RouteContext<Context>) -> Reply {
             .bind(&args)?,
             db.prepare(
                 "SELECT x.tag, x.value, SUM(x.n) AS n FROM tag_daily x
-                  WHERE x.day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR x.task = ?3) AND (?4 IS NULL OR x.placed_by = ?4)
+                  WHERE x.day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR x.task = ?3) AND (?4 IS NULL OR x.placed_by = ?4) AND (?5 IS NULL OR x.dispute = ?5)
                   GROUP BY x.tag, x.value ORDER BY x.tag, n DESC, x.value LIMIT 500",
             )
             .bind(&args)?,
@@ -346,13 +386,14 @@ pub async fn qa(req: Request, ctx: RouteContext<Context>) -> Reply {
 
 #[cfg(test)]
 mod tests {
-    /// The backfill in migration 0009 and the per-push rebuild are one SQL.
+    /// The backfill in migration 0012 (the rollups by dispute kind) and the
+    /// per-push rebuild are one SQL.
     #[test]
     fn the_migration_rebuilds_the_rollups_as_a_push_does() {
         let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-        let migration = flat(include_str!("../migrations/0009_insight_rollups.sql"));
+        let migration = flat(include_str!("../migrations/0012_insights_by_dispute.sql"));
         for sql in super::REBUILD.iter().filter(|s| s.starts_with("INSERT")) {
-            assert!(migration.contains(&flat(sql)), "migration 0009 differs from insights::REBUILD:\n{}", flat(sql));
+            assert!(migration.contains(&flat(sql)), "migration 0012 differs from insights::REBUILD:\n{}", flat(sql));
         }
     }
 }

@@ -21,6 +21,7 @@ pub async fn serve(req: Request, env: &Env, allowed_ancestors: &[String]) -> Res
         Ok(a) => a,
         Err(_) => return crate::http::json(500, &Failure::new(500, ErrorCode::Misconfigured, "ASSETS binding is missing").body),
     };
+    let path = req.path();
     let mut response = assets.fetch_request(req).await?;
     let content_type = response.headers().get("Content-Type")?.unwrap_or_default();
     let headers = response.headers().clone();
@@ -34,12 +35,33 @@ pub async fn serve(req: Request, env: &Env, allowed_ancestors: &[String]) -> Res
         out
     } else {
         let bytes = response.bytes().await?;
-        Response::from_bytes(bytes)?.with_status(status).with_headers(headers)
+        let out = Response::from_bytes(bytes)?.with_status(status).with_headers(headers);
+        if status == 200 && content_hashed(&path) {
+            out.headers().set("Cache-Control", "public, max-age=31536000, immutable")?;
+        }
+        out
     };
     let h = response.headers();
     h.set("X-Content-Type-Options", "nosniff")?;
     h.set("Referrer-Policy", "no-referrer")?;
     Ok(response)
+}
+
+/// Whether a file's address changes with its content, so a browser may keep
+/// it for good: the board's wasm and JS under `/pkg-<hash>/`
+/// (scripts/app-wasm.sh) and Trunk's `name-<hash>.ext` files. The page itself
+/// is not: it is asked for again each time (`no-cache`) and names the new ones.
+fn content_hashed(path: &str) -> bool {
+    let hex16 = |s: &str| s.len() == 16 && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let mut parts = path.trim_start_matches('/').split('/');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(dir), Some(file), None) => dir.strip_prefix("pkg-").is_some_and(hex16) && !file.is_empty(),
+        (Some(file), None, None) => file
+            .rsplit_once('.')
+            .and_then(|(stem, _)| stem.rsplit_once('-'))
+            .is_some_and(|(name, hash)| !name.is_empty() && hex16(hash)),
+        _ => false,
+    }
 }
 
 /// Writes the allowed portal origins into the page, where an embedded board
@@ -97,5 +119,15 @@ mod tests {
     fn inline_scripts_are_hashed_and_external_ones_not() {
         let html = "<script type=module>import init from\"/a.js\"</script><script src=/b.js></script>";
         assert_eq!(inline_script_hashes(html).len(), 1);
+    }
+
+    #[test]
+    fn only_files_whose_address_carries_their_hash_are_immutable() {
+        for path in ["/pkg-6472fed12a3ffe3c/app_bg.wasm", "/pkg-6472fed12a3ffe3c/split_case_screen.wasm", "/style-b90d242f68a135c2.css", "/app-c2fa22db8e59190e.js"] {
+            assert!(content_hashed(path), "{path}");
+        }
+        for path in ["/", "/index.html", "/embed.js", "/cases/C-1", "/pkg-6472fed12a3ffe3c/", "/pkg-6472fed12a3ffe3/app.js", "/pkg-xyz2fed12a3ffe3c/app.js", "/pkg-6472fed12a3ffe3c/a/b.js", "/style.css", "/-b90d242f68a135c2.css", "/a/style-b90d242f68a135c2.css"] {
+            assert!(!content_hashed(path), "{path}");
+        }
     }
 }

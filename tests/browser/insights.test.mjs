@@ -95,6 +95,28 @@ test('a supervisor reads QA insights as charts with tables, exports a view, and 
   await page.locator('#chart-total-desc', { hasText: '1 个时段' }).waitFor({ state: 'attached' });
   assert.deepEqual(await totalTable.locator('tbody tr').allInnerTexts(), ['2026-10-05\t62%\t2']);
 
+  // By dispute kind: the case's own keeps both calls, another keeps none.
+  // (The live hub files each case's kind as it reads the board: ask until it has.)
+  const kind = a.c.disputeType;
+  const other = ['wage_arrears', 'neighbour', 'consumer', 'tenancy'].find((k) => k !== kind);
+  const boss = await token('wanglei', 'supervisor');
+  for (let tries = 0; ; tries += 1) {
+    const res = await fetch(`${EDGE}/api/insights/qa?from=2026-10-05&to=2026-10-06&mediator=${user}&dispute=${kind}`, { headers: { authorization: `Bearer ${boss}` } });
+    if ((await res.json()).total.count === 2) break;
+    assert.ok(tries < 40, `the calls were filed under ${kind} within 20 s`);
+    await page.waitForTimeout(500);
+  }
+  await page.locator('#ins-dispute').selectOption(kind);
+  await page.getByRole('button', { name: '查看' }).click();
+  await page.waitForURL(`${EDGE}/insights?from=2026-10-05&to=2026-10-06&bucket=week&mediator=${user}&dispute=${kind}`);
+  await page.locator('#chart-total-desc', { hasText: '1 个时段' }).waitFor({ state: 'attached' });
+  assert.deepEqual(await totalTable.locator('tbody tr').allInnerTexts(), ['2026-10-05\t62%\t2']);
+  await page.locator('#ins-dispute').selectOption(other);
+  await page.getByRole('button', { name: '查看' }).click();
+  await page.waitForURL(`${EDGE}/insights?from=2026-10-05&to=2026-10-06&bucket=week&mediator=${user}&dispute=${other}`);
+  await page.locator('#insights-body', { hasText: '这段时间没有质检结果' }).waitFor({ timeout: 20000 });
+  assert.equal(await page.locator('#ins-dispute').inputValue(), other);
+
   // A mediator has no link, and the edge refuses the figures.
   const mediator = await signedInPage(browser, 'zhangmin', 'mediator');
   await mediator.goto(`${EDGE}/`);

@@ -41,7 +41,7 @@ pub fn InsightsPage() -> impl IntoView {
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let optional = |id: &str| Some(value_of(id).trim().to_owned()).filter(|v| !v.is_empty());
-        let q = InsightsQuery { from: value_of("ins-from"), to: value_of("ins-to"), bucket: value_of("ins-bucket"), task: optional("ins-task"), mediator: optional("ins-mediator") };
+        let q = InsightsQuery { from: value_of("ins-from"), to: value_of("ins-to"), bucket: value_of("ins-bucket"), task: optional("ins-task"), mediator: optional("ins-mediator"), dispute: optional("ins-dispute") };
         let base = shared::view::route::Page::Insights.href(crate::services::embed::is_embed_path());
         nav.navigate(&format!("{base}?{}", q.to_query()), true);
     };
@@ -58,7 +58,7 @@ pub fn InsightsPage() -> impl IntoView {
     };
     // The form follows the URL only; the task names come with the figures.
     let form = Memo::new(move |_| {
-        let q = InsightsQuery::from_query(&search.get(), &today()).unwrap_or(InsightsQuery { from: String::new(), to: today(), bucket: "day".into(), task: None, mediator: None });
+        let q = InsightsQuery::from_query(&search.get(), &today()).unwrap_or(InsightsQuery { from: String::new(), to: today(), bucket: "day".into(), task: None, mediator: None, dispute: None });
         filters_html(i18n.strings(), &q)
     });
     let tasks = Memo::new(move |_| data.with(|d| match d {

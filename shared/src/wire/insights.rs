@@ -1,7 +1,7 @@
 //! QA insights (`GET /api/insights/qa`): how the AI's calls score over
 //! time, per quality-inspection item, computed by the edge with SQL over
 //! D1. The query (a date range, day or week buckets, the backend's task
-//! name, who placed the call), the answer, and the answer as CSV.
+//! name, who placed the call, the cases' dispute kind), the answer, and the answer as CSV.
 
 use serde::{Deserialize, Serialize};
 
@@ -24,13 +24,15 @@ pub struct InsightsQuery {
     pub task: Option<String>,
     /// Who placed the calls through the board.
     pub mediator: Option<String>,
+    /// The cases' dispute kind (`DisputeType`'s wire value, `wage_arrears` …).
+    pub dispute: Option<String>,
 }
 
 impl InsightsQuery {
-    /// Reads `from=&to=&bucket=&task=&mediator=`; a missing range is the 30
+    /// Reads `from=&to=&bucket=&task=&mediator=&dispute=`; a missing range is the 30
     /// days up to `today`. A bad value is refused naming its parameter.
     pub fn from_query(query: &str, today: &str) -> Result<Self, FieldError> {
-        let mut q = InsightsQuery { from: String::new(), to: String::new(), bucket: "day".into(), task: None, mediator: None };
+        let mut q = InsightsQuery { from: String::new(), to: String::new(), bucket: "day".into(), task: None, mediator: None, dispute: None };
         // Absent is the default; present, a date (an empty one is no date).
         let (mut from_given, mut to_given) = (false, false);
         for pair in query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
@@ -43,6 +45,7 @@ impl InsightsQuery {
                 "bucket" => q.bucket = v,
                 "task" => q.task = (!v.is_empty()).then_some(v),
                 "mediator" => q.mediator = (!v.is_empty()).then_some(v),
+                "dispute" => q.dispute = (!v.is_empty()).then_some(v),
                 _ => {}
             }
         }
@@ -64,7 +67,7 @@ impl InsightsQuery {
         if q.bucket != "day" && q.bucket != "week" {
             return Err(FieldError::new("bucket", "must be day or week"));
         }
-        for (name, v) in [("task", &q.task), ("mediator", &q.mediator)] {
+        for (name, v) in [("task", &q.task), ("mediator", &q.mediator), ("dispute", &q.dispute)] {
             if v.as_ref().is_some_and(|v| v.chars().count() > 64) {
                 return Err(FieldError::new(name, "must be at most 64 characters"));
             }
@@ -74,7 +77,7 @@ impl InsightsQuery {
 
     pub fn to_query(&self) -> String {
         let mut out = format!("from={}&to={}&bucket={}", self.from, self.to, self.bucket);
-        for (k, v) in [("task", &self.task), ("mediator", &self.mediator)] {
+        for (k, v) in [("task", &self.task), ("mediator", &self.mediator), ("dispute", &self.dispute)] {
             if let Some(v) = v {
                 out.push_str(&format!("&{k}={}", encode_component(v)));
             }
@@ -201,8 +204,9 @@ mod tests {
     fn a_query_defaults_to_thirty_days_and_refuses_by_parameter() {
         let q = InsightsQuery::from_query("", "2026-12-01").unwrap();
         assert_eq!((q.from.as_str(), q.to.as_str(), q.bucket.as_str()), ("2026-11-02", "2026-12-01", "day"));
-        let q = InsightsQuery::from_query("?from=2026-11-01&to=2026-11-30&bucket=week&task=%E5%B1%A5%E7%BA%A6%E5%9B%9E%E8%AE%BF&mediator=zhangmin", "2026-12-01").unwrap();
-        assert_eq!((q.task.as_deref(), q.mediator.as_deref(), q.bucket.as_str()), (Some("履约回访"), Some("zhangmin"), "week"));
+        let q = InsightsQuery::from_query("?from=2026-11-01&to=2026-11-30&bucket=week&task=%E5%B1%A5%E7%BA%A6%E5%9B%9E%E8%AE%BF&mediator=zhangmin&dispute=wage_arrears", "2026-12-01").unwrap();
+        assert_eq!((q.task.as_deref(), q.mediator.as_deref(), q.dispute.as_deref(), q.bucket.as_str()), (Some("履约回访"), Some("zhangmin"), Some("wage_arrears"), "week"));
+        assert_eq!(InsightsQuery::from_query("dispute=", "2026-12-01").unwrap().dispute, None);
         assert_eq!(InsightsQuery::from_query(&q.to_query(), "2026-12-01").unwrap(), q);
         let field = |s: &str| InsightsQuery::from_query(s, "2026-12-01").unwrap_err().field;
         assert_eq!(field("from=2026-11-31"), "from");
@@ -214,6 +218,7 @@ mod tests {
         assert_eq!(field("bucket=month"), "bucket");
         assert_eq!(field(&format!("task={}", "任".repeat(65))), "task");
         assert_eq!(field("mediator=%zz"), "mediator");
+        assert_eq!(field(&format!("dispute={}", "x".repeat(65))), "dispute");
     }
 
     #[test]

@@ -105,6 +105,24 @@ async fn responses_carry_a_strict_csp() {
 }
 
 #[tokio::test]
+async fn the_boards_hashed_files_are_kept_for_good_and_the_page_is_asked_for_each_time() {
+    let page = client().get(format!("{}/", edge())).send().await.unwrap();
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+    let html = page.text().await.unwrap();
+    let start = html.find("/pkg-").expect("the page loads the board's package") + 1;
+    let dir = &html[start..start + "pkg-".len() + 16];
+    for (file, kind) in [("app.js", "text/javascript"), ("app_bg.wasm", "application/wasm"), ("split_case_screen.wasm", "application/wasm")] {
+        let res = client().get(format!("{}/{dir}/{file}", edge())).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{file}");
+        assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable", "{file}");
+        assert!(res.headers()["content-type"].to_str().unwrap().starts_with(kind), "{file}: {:?}", res.headers()["content-type"]);
+    }
+    // The embed script keeps its address across releases: a short cache only.
+    let res = client().get(format!("{}/embed.js", edge())).send().await.unwrap();
+    assert_eq!(res.headers()["cache-control"], "public, max-age=300");
+}
+
+#[tokio::test]
 async fn unknown_api_routes_are_404_json() {
     let (status, body) = get("/api/nope", &mediator()).await;
     assert_eq!(status, 404);

@@ -30,13 +30,19 @@ fn qa(opening: i64, identity: i64) -> Value {
 
 /// Places a call through the edge as `token`'s user; (jobId, taskName).
 async fn place(token: &str) -> (String, String) {
+    let (job, task, _) = place_in(token).await;
+    (job, task)
+}
+
+/// Places a call through the edge as `token`'s user; (jobId, taskName, caseId).
+async fn place_in(token: &str) -> (String, String, String) {
     let (case_id, mediation_id, people) = open_case().await;
     let body = json!({ "caseId": case_id, "mediationId": mediation_id.to_string(), "callAuto": 0, "callPersonId": people[0] });
     let res = api(Method::POST, "/api/calls", token).header("Idempotency-Key", unique("insights-")).json(&body).send().await.unwrap();
     let placed: Value = res.json().await.unwrap();
     let r = &placed["results"][0];
     let job = r["jobId"].as_str().unwrap_or_else(|| panic!("placed: {placed}")).to_owned();
-    (job, r["taskName"].as_str().unwrap().to_owned())
+    (job, r["taskName"].as_str().unwrap().to_owned(), case_id)
 }
 
 fn item<'a>(body: &'a Value, name: &str) -> &'a Value {
@@ -139,4 +145,66 @@ async fn the_board_carries_each_case_s_latest_qa_total() {
     push(&json!([record(&unique("call-old-"), "通话质检", "2030-12-31 08:00:00", qa(10, 15), &job)])).await;
     let (_, board) = get("/api/board", &me).await;
     assert!(board["qa"].as_array().unwrap().contains(&json!({ "caseId": case_id, "percent": 36 })), "{}", board["qa"]);
+}
+
+/// Opens a board's live socket, so the hub reads the board (and with it
+/// each case's dispute kind).
+async fn open_live(token: &str) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    use futures_util::{SinkExt, StreamExt};
+    let url = format!("{}/api/live", edge().replace("http://", "ws://"));
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.expect("websocket");
+    ws.send(tokio_tungstenite::tungstenite::Message::text(json!({ "type": "hello", "token": token }).to_string())).await.unwrap();
+    let welcome = tokio::time::timeout(std::time::Duration::from_secs(5), ws.next()).await.expect("welcome in time").expect("welcome").unwrap();
+    assert!(welcome.to_text().unwrap().contains("\"welcome\""), "{welcome}");
+    ws
+}
+
+#[tokio::test]
+async fn insights_are_narrowed_to_a_dispute_kind_as_the_board_shows_it() {
+    reset().await;
+    let user = unique("qa-dispute-");
+    let me = token(&user, Role::Mediator);
+    let _live = open_live(&me).await;
+    // A job id of its own (the sandbox's ids follow its clock, which a reset rewinds).
+    let nudge = (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros() % 100_000_000) as i64;
+    control("/control/time", json!({ "advanceMs": 86_400_000 + nudge })).await;
+    let (job, _, case_id) = place_in(&me).await;
+    let board = backend("/api/v1/mediation-timeline/v2/board").await;
+    let kind = board["data"].as_array().unwrap().iter().find(|c| c["caseId"] == case_id.as_str()).unwrap()["disputeType"].as_str().unwrap().to_owned();
+    let other = ["wage_arrears", "neighbour", "consumer", "tenancy"].into_iter().find(|k| *k != kind).unwrap();
+    let call = unique("call-d-");
+    // 9/10 and 6/15: 15/25 = 60%.
+    push(&json!([
+        record(&call, "通话质检", "2026-11-25 10:00:00", qa(9, 6), &job),
+        record(&call, "通话摘要", "2026-11-25 10:00:00", json!({ "履约情况": ["已支付"] }), &job),
+    ]))
+    .await;
+    let boss = token("qa-supervisor", Role::Supervisor);
+    let path = format!("/api/insights/qa?from=2026-11-25&to=2026-11-25&mediator={user}");
+    let (_, all) = get(&path, &boss).await;
+    assert_eq!((all["total"]["count"].clone(), all["total"]["avg"].clone()), (json!(1), json!(60)), "{all}");
+    // The hub reads the board about once a second while a board is open.
+    let mut tries = 0;
+    let same = loop {
+        let (status, body) = get(&format!("{path}&dispute={kind}"), &boss).await;
+        assert_eq!(status, 200, "{body}");
+        if body["total"]["count"] == 1 {
+            break body;
+        }
+        tries += 1;
+        assert!(tries < 40, "the call's case was filed under {kind} within 20 s: {body}");
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    };
+    assert_eq!(same["query"]["dispute"], kind.as_str());
+    assert_eq!(same["total"]["avg"], 60);
+    assert_eq!(same["lowest"][0]["jobId"], job.as_str());
+    assert_eq!(same["tags"], json!([{ "tag": "履约情况", "value": "已支付", "count": 1 }]));
+    let (_, none) = get(&format!("{path}&dispute={other}"), &boss).await;
+    assert_eq!(
+        (none["total"]["count"].clone(), none["items"].clone(), none["lowest"].clone(), none["tags"].clone()),
+        (json!(0), json!([]), json!([]), json!([])),
+        "{none}"
+    );
+    let (status, body) = get(&format!("{path}&dispute={}", "x".repeat(65)), &boss).await;
+    assert_eq!((status, body["error"]["field"].clone()), (400, json!("dispute")), "{body}");
 }

@@ -7,6 +7,8 @@ use crate::view::html::Html;
 use crate::view::labels::fill;
 use crate::view::route::Page;
 use crate::wire::insights::{InsightsQuery, ItemInsight, QaInsights};
+use crate::wire::mediation::DisputeType;
+use super::format::dispute_label;
 
 use super::{Ctx, Strings, CSV_EXPORT};
 
@@ -37,6 +39,17 @@ pub fn filters_html(t: &Strings, q: &InsightsQuery) -> String {
         h.tag("label").class("field").body(|h| {
             h.el("span", "", a.task);
             h.tag("input").attr("type", "text").attr("id", "ins-task").attr("list", "ins-tasks").attr("placeholder", a.task_any).num("maxlength", 64).attr("value", q.task.as_deref().unwrap_or_default()).void();
+        });
+        h.tag("label").class("field").body(|h| {
+            h.el("span", "", a.dispute);
+            h.tag("select").attr("id", "ins-dispute").body(|h| {
+                let any = h.tag("option").attr("value", "");
+                (if q.dispute.is_none() { any.flag("selected") } else { any }).text(a.dispute_any);
+                for d in DisputeType::KNOWN {
+                    let o = h.tag("option").attr("value", d.as_str());
+                    (if q.dispute.as_deref() == Some(d.as_str()) { o.flag("selected") } else { o }).text(&dispute_label(t, d));
+                }
+            });
         });
         h.tag("label").class("field").body(|h| {
             h.el("span", "", a.mediator);
@@ -297,7 +310,7 @@ mod tests {
 
     fn data() -> QaInsights {
         QaInsights {
-            query: InsightsQuery { from: "2026-11-20".into(), to: "2026-11-21".into(), bucket: "day".into(), task: None, mediator: None },
+            query: InsightsQuery { from: "2026-11-20".into(), to: "2026-11-21".into(), bucket: "day".into(), task: None, mediator: None, dispute: None },
             total: ItemInsight { item: String::new(), avg: 62, count: 2, distribution: vec![0, 0, 1, 1, 0], series: vec![point("2026-11-20", 68, 1), point("2026-11-21", 56, 1)] },
             items: vec![
                 ItemInsight { item: "开场规范".into(), avg: 50, count: 2, distribution: vec![0, 1, 0, 0, 1], series: vec![point("2026-11-20", 20, 1), point("2026-11-21", 80, 1)] },
@@ -354,12 +367,14 @@ mod tests {
 
     #[test]
     fn the_form_keeps_the_query() {
-        let q = InsightsQuery { from: "2026-11-01".into(), to: "2026-11-30".into(), bucket: "week".into(), task: Some("协议确认".into()), mediator: Some("zm".into()) };
+        let q = InsightsQuery { from: "2026-11-01".into(), to: "2026-11-30".into(), bucket: "week".into(), task: Some("协议确认".into()), mediator: Some("zm".into()), dispute: Some("tenancy".into()) };
         let html = filters_html(Locale::zh_CN.strings(), &q);
         assert!(html.contains("<input type=\"date\" id=\"ins-from\" value=\"2026-11-01\">"), "{html}");
         assert!(html.contains("<option value=\"week\" selected>按周</option>"), "{html}");
         assert!(html.contains("<input type=\"text\" id=\"ins-task\" list=\"ins-tasks\" placeholder=\"全部任务\" maxlength=\"64\" value=\"协议确认\">"), "{html}");
         assert_eq!(tasks_html(&["履约回访".into()]), "<datalist id=\"ins-tasks\"><option value=\"履约回访\"></option></datalist>");
         assert!(html.contains("id=\"ins-mediator\" maxlength=\"64\" value=\"zm\">"), "{html}");
+        assert!(html.contains("<select id=\"ins-dispute\"><option value=\"\">全部纠纷类型</option><option value=\"wage_arrears\">劳动报酬</option>"), "{html}");
+        assert!(html.contains("<option value=\"tenancy\" selected>房屋租赁</option></select>"), "{html}");
     }
 }
