@@ -46,6 +46,7 @@ fn Embedded() -> impl IntoView {
     provide_context(live);
     crate::services::board_data::provide(session, live);
     crate::services::attention::provide(session, live);
+    crate::services::dead_letters::provide(session);
     view! {
         <div class="embedded">
             <crate::services::embed::HostBridge/>
@@ -74,6 +75,7 @@ fn AppRoutes() -> impl IntoView {
         Screen::Board => view! { <Board/> }.into_any(),
         Screen::Attention => on_demand::screen(on_demand::attention_screen),
         Screen::Insights => on_demand::screen(on_demand::insights_screen),
+        Screen::DeadLetters => on_demand::screen(on_demand::dead_letters_screen),
         Screen::Case => on_demand::screen(on_demand::case_screen),
         Screen::Call => on_demand::screen(on_demand::transcript_screen),
         Screen::NotFound => view! { <p>{tr!(i18n, not_found)}</p> }.into_any(),
@@ -90,6 +92,7 @@ pub fn Frame() -> impl IntoView {
     provide_context(live);
     crate::services::board_data::provide(session, live);
     crate::services::attention::provide(session, live);
+    crate::services::dead_letters::provide(session);
     let kb_open = RwSignal::new(false);
     let online = online_signal();
 
@@ -144,6 +147,8 @@ fn PageLinks() -> impl IntoView {
     let embedded = crate::services::embed::is_embed_path();
     // Insights are for those who oversee; the edge refuses everyone else anyway.
     let overseer = move || session.info.with(|i| i.as_ref().is_some_and(|i| shared::wire::access::Op::QaInsights.allows(&i.role)));
+    let admin = move || session.info.with(|i| i.as_ref().is_some_and(|i| shared::wire::access::Op::DeadLetters.allows(&i.role)));
+    let dead_letters = expect_context::<crate::services::dead_letters::DeadLetterCount>();
     view! {
         <nav class="pages" aria-label=move || t_string!(i18n, board.heading)>
             <a href=Page::Board.href(embedded) id="nav-board">{tr!(i18n, board.heading)}</a>
@@ -152,6 +157,12 @@ fn PageLinks() -> impl IntoView {
                 {move || attention.count().filter(|n| *n > 0).map(|n| view! { " " <span class="badge" id="nav-attention-count">{n}</span> })}
             </a>
             {move || overseer().then(|| view! { <a href=Page::Insights.href(embedded) id="nav-insights">{tr!(i18n, insights.nav)}</a> })}
+            {move || admin().then(|| view! {
+                <a href=Page::DeadLetters.href(embedded) id="nav-dead-letters">
+                    {tr!(i18n, dead_letters.nav)}
+                    {move || dead_letters.get().filter(|n| *n > 0).map(|n| view! { " " <span class="badge" id="nav-dead-letters-count">{n}</span> })}
+                </a>
+            })}
         </nav>
     }
 }

@@ -1,11 +1,11 @@
-//! Operator routes (admin only): list dead-lettered note records and replay
-//! one once it is fixed; and, for roles that see raw data, the kept versions
+//! Operator routes (admin only): list dead-lettered note records, replay
+//! one once it is fixed or discard it with a reason (both audited); and, for roles that see raw data, the kept versions
 //! of a note record.
 
 use shared::wire::api::ErrorCode;
 use base64::Engine as _;
 use shared::wire::access::Op;
-use shared::wire::api::{DeadLettersResponse, NoteHistory, ReplayRequest};
+use shared::wire::api::{DeadLettersResponse, DiscardRequest, DiscardResponse, NoteHistory, ReplayRequest, ReplayResponse};
 use shared::wire::note::{content_digest, read_record};
 use worker::{Context, Request, RouteContext};
 
@@ -51,6 +51,9 @@ pub async fn replay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     if letter.replayed_at.is_some() {
         return Err(Failure::new(409, ErrorCode::AlreadyReplayed, "这条死信已经重放过 (already replayed)"));
     }
+    if letter.discarded_at.is_some() {
+        return Err(already_discarded());
+    }
     let raw = match body.record {
         Some(r) => r,
         None => {
@@ -71,6 +74,10 @@ pub async fn replay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
         Replayed::Stored { shown } => shown,
         Replayed::AlreadyReplayed => return Err(Failure::new(409, ErrorCode::AlreadyReplayed, "这条死信已经重放过 (already replayed)")),
     };
+    let outcome = if shown { "stored" } else { "kept as an older version" };
+    if let Err(e) = store::audit(&db, &claims, "dead_letter_replay", None, Some(&format!("dead-letter:{id}")), 200, outcome).await {
+        worker::console_error!("audit write failed for dead_letter_replay: {e}");
+    }
     if shown {
         // A replayed record counts like a pushed one: judged, and in the insights.
         let events = crate::attention::judge_push(&db, &[(&good.record, &good.outcome)]).await;
@@ -79,7 +86,36 @@ pub async fn replay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
         let stored = crate::insights::stored_events(&db, vec![(job_id.clone(), vec![record])]).await;
         crate::live::announce_all(&ctx, stored.into_iter().chain(events).collect());
     }
-    http::ok(&serde_json::json!({ "id": id, "replayed": true, "stored": shown }))
+    http::ok(&ReplayResponse { id, replayed: true, stored: shown })
+}
+
+fn already_discarded() -> Failure {
+    Failure::new(409, ErrorCode::AlreadyDiscarded, "这条死信已经丢弃 (already discarded)")
+}
+
+/// `POST /api/admin/dead-letters/{id}/discard` with `{ "reason": "…" }`:
+/// sets an open dead letter aside (kept, with who and why), audited. Once
+/// only, and never after a replay.
+pub async fn discard(mut req: Request, ctx: RouteContext<Context>) -> Reply {
+    let claims = auth::gate(&req, &ctx.env, Op::DiscardDeadLetter)?;
+    let id: i64 = ctx.param("id").and_then(|v| v.parse().ok()).ok_or_else(|| Failure::field(&shared::FieldError::new("id", "must be a number")))?;
+    let body: DiscardRequest = http::read_json(&mut req, 16 * 1024).await?;
+    body.validate().map_err(|e| Failure::field(&e))?;
+    let reason = body.reason.trim();
+    let db = store::db(&ctx.env)?;
+    let Some(letter) = store::dead_letter(&db, id).await? else {
+        return Err(Failure::not_found("没有这条死信 (no such dead letter)"));
+    };
+    if letter.replayed_at.is_some() {
+        return Err(Failure::new(409, ErrorCode::AlreadyReplayed, "这条死信已经重放过 (already replayed)"));
+    }
+    if !store::discard(&db, id, &claims.sub, reason).await? {
+        return Err(already_discarded());
+    }
+    if let Err(e) = store::audit(&db, &claims, "dead_letter_discard", None, Some(&format!("dead-letter:{id}")), 200, reason).await {
+        worker::console_error!("audit write failed for dead_letter_discard: {e}");
+    }
+    http::ok(&DiscardResponse { id, discarded: true })
 }
 
 /// `GET /api/notes/history?callId=&bizId=&type=`: every kept version of one

@@ -79,6 +79,7 @@ fn router(ctx: Context) -> Router<'static, Context> {
         .post_async("/api/clink/*path", |r, c| run(clink::relay(r, c)))
         .get_async("/api/admin/dead-letters", |r, c| run(admin::dead_letters(r, c)))
         .post_async("/api/admin/dead-letters/:id/replay", |r, c| run(admin::replay(r, c)))
+        .post_async("/api/admin/dead-letters/:id/discard", |r, c| run(admin::discard(r, c)))
         .get_async("/api/live", |r, c| async move { live::connect(r, &c.env).await })
         .post_async("/webhooks/note-agent/:token", webhook::receive);
     #[cfg(feature = "demo")]

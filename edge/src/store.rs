@@ -285,6 +285,10 @@ struct DeadRow {
     reason: String,
     received_at: f64,
     replayed_at: Option<f64>,
+    replayed_by: Option<String>,
+    discarded_at: Option<f64>,
+    discarded_by: Option<String>,
+    discard_reason: Option<String>,
 }
 
 impl From<DeadRow> for DeadLetter {
@@ -297,27 +301,37 @@ impl From<DeadRow> for DeadLetter {
             reason: r.reason,
             received_at: r.received_at as i64,
             replayed_at: r.replayed_at.map(|v| v as i64),
+            replayed_by: r.replayed_by,
+            discarded_at: r.discarded_at.map(|v| v as i64),
+            discarded_by: r.discarded_by,
+            discard_reason: r.discard_reason,
         }
     }
 }
 
-pub async fn dead_letters(db: &D1Database, include_replayed: bool) -> worker::Result<Vec<DeadLetter>> {
-    let sql = if include_replayed {
-        "SELECT id, raw, encoding, field, reason, received_at, replayed_at FROM dead_letters ORDER BY id DESC LIMIT 500"
-    } else {
-        "SELECT id, raw, encoding, field, reason, received_at, replayed_at FROM dead_letters WHERE replayed_at IS NULL ORDER BY id DESC LIMIT 500"
-    };
-    let rows: Vec<DeadRow> = db.prepare(sql).all().await?.results()?;
+const DEAD_COLUMNS: &str = "id, raw, encoding, field, reason, received_at, replayed_at, replayed_by, discarded_at, discarded_by, discard_reason";
+
+/// The open dead letters (neither replayed nor discarded), or all of them, newest first.
+pub async fn dead_letters(db: &D1Database, include_handled: bool) -> worker::Result<Vec<DeadLetter>> {
+    let filter = if include_handled { "" } else { "WHERE replayed_at IS NULL AND discarded_at IS NULL" };
+    let sql = format!("SELECT {DEAD_COLUMNS} FROM dead_letters {filter} ORDER BY id DESC LIMIT 500");
+    let rows: Vec<DeadRow> = db.prepare(&sql).all().await?.results()?;
     Ok(rows.into_iter().map(DeadLetter::from).collect())
 }
 
 pub async fn dead_letter(db: &D1Database, id: i64) -> worker::Result<Option<DeadLetter>> {
-    let row: Option<DeadRow> = db
-        .prepare("SELECT id, raw, encoding, field, reason, received_at, replayed_at FROM dead_letters WHERE id = ?1")
-        .bind(&[n(id)])?
-        .first(None)
-        .await?;
+    let row: Option<DeadRow> = db.prepare(&format!("SELECT {DEAD_COLUMNS} FROM dead_letters WHERE id = ?1")).bind(&[n(id)])?.first(None).await?;
     Ok(row.map(DeadLetter::from))
+}
+
+/// Sets an open dead letter aside; false when it was replayed or discarded first.
+pub async fn discard(db: &D1Database, id: i64, who: &str, reason: &str) -> worker::Result<bool> {
+    let result = db
+        .prepare("UPDATE dead_letters SET discarded_at = ?1, discarded_by = ?2, discard_reason = ?3 WHERE id = ?4 AND replayed_at IS NULL AND discarded_at IS NULL")
+        .bind(&[n(now_ms()), s(who), s(reason), n(id)])?
+        .run()
+        .await?;
+    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
 }
 
 /// What replaying a dead letter did.
@@ -335,7 +349,7 @@ pub enum Replayed {
 pub async fn replay(db: &D1Database, id: i64, good: &GoodRecord, token: &str, who: &str) -> worker::Result<Replayed> {
     let at = now_ms();
     let mark = db
-        .prepare("UPDATE dead_letters SET replayed_at = ?1, replay_token = ?2, replayed_by = ?3 WHERE id = ?4 AND replayed_at IS NULL")
+        .prepare("UPDATE dead_letters SET replayed_at = ?1, replay_token = ?2, replayed_by = ?3 WHERE id = ?4 AND replayed_at IS NULL AND discarded_at IS NULL")
         .bind(&[n(at), s(token), s(who), n(id)])?;
     let [version, current] = keep_record(db, good, at, at * 1000, Some((id, token)))?;
     let results = db.batch(vec![mark, version, current]).await?;

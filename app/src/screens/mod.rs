@@ -3,6 +3,7 @@
 pub mod attention;
 pub mod board;
 pub mod case;
+pub mod dead_letters;
 pub mod insights;
 pub mod on_demand;
 pub mod sign_in;

@@ -1,4 +1,4 @@
-//! The screens a mediator does not need to see the board: each is its own
+//! The screens a mediator does not need to see the board (and the admins'): each is its own
 //! wasm module in the release build, fetched the first time it opens, so
 //! what loads first is the board alone (docs/benchmarks.md has both sizes).
 //!
@@ -43,6 +43,7 @@ on_demand! {
     transcript_screen => super::transcript::TranscriptPage;
     attention_screen => super::attention::AttentionPage;
     insights_screen => super::insights::InsightsPage;
+    dead_letters_screen => super::dead_letters::DeadLettersPage;
 }
 
 /// Shows what `load` brings once its module is here: "加载中…" until then, a

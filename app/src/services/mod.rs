@@ -5,6 +5,7 @@
 pub mod api;
 pub mod attention;
 pub mod board_data;
+pub mod dead_letters;
 pub mod embed;
 pub mod live;
 pub mod nav;

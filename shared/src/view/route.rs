@@ -1,5 +1,6 @@
-//! The board's own pages and their paths: `/` (the board), `/cases/{caseId}`
-//! and `/cases/{caseId}/calls/{jobId}`, each also under `/embed` when the
+//! The board's own pages and their paths: `/` (the board), `/attention`,
+//! `/insights`, `/dead-letters`, `/cases/{caseId}` and
+//! `/cases/{caseId}/calls/{jobId}`, each also under `/embed` when the
 //! board runs inside a portal's iframe. The app navigates with these; the
 //! edge serves the app for any of them.
 
@@ -13,6 +14,8 @@ pub enum Page {
     Attention,
     /// QA insights (质检分析).
     Insights,
+    /// Dead letters (死信, admins): the note agent's records the edge could not read.
+    DeadLetters,
     Case { case_id: String },
     Call { case_id: String, job_id: String },
     NotFound,
@@ -24,6 +27,7 @@ pub enum Screen {
     Board,
     Attention,
     Insights,
+    DeadLetters,
     Case,
     Call,
     NotFound,
@@ -49,6 +53,7 @@ impl Page {
             (None, ..) => Page::Board,
             (Some("attention"), None, ..) => Page::Attention,
             (Some("insights"), None, ..) => Page::Insights,
+            (Some("dead-letters"), None, ..) => Page::DeadLetters,
             (Some("cases"), Some(case), None, ..) => match decoded(case) {
                 Some(case_id) => Page::Case { case_id },
                 None => Page::NotFound,
@@ -68,6 +73,7 @@ impl Page {
             Page::Board => Screen::Board,
             Page::Attention => Screen::Attention,
             Page::Insights => Screen::Insights,
+            Page::DeadLetters => Screen::DeadLetters,
             Page::Case { .. } => Screen::Case,
             Page::Call { .. } => Screen::Call,
             Page::NotFound => Screen::NotFound,
@@ -103,6 +109,7 @@ impl Page {
             }
             Page::Attention => format!("{prefix}/attention"),
             Page::Insights => format!("{prefix}/insights"),
+            Page::DeadLetters => format!("{prefix}/dead-letters"),
             Page::Case { case_id } => format!("{prefix}/cases/{}", encode_component(case_id)),
             Page::Call { case_id, job_id } => format!(
                 "{prefix}/cases/{}/calls/{}",
@@ -133,6 +140,8 @@ mod tests {
         assert_eq!(Page::parse("/attention"), Page::Attention);
         assert_eq!(Page::parse("/embed/attention/"), Page::Attention);
         assert_eq!(Page::parse("/insights"), Page::Insights);
+        assert_eq!(Page::parse("/embed/dead-letters"), Page::DeadLetters);
+        assert_eq!((Page::DeadLetters.href(false), Page::DeadLetters.screen()), ("/dead-letters".into(), Screen::DeadLetters));
         assert_eq!((Page::Attention.href(true), Page::Insights.href(false)), ("/embed/attention".into(), "/insights".into()));
         let call = Page::Call {
             case_id: "C-1".into(),
@@ -154,6 +163,7 @@ mod tests {
             "/api/board",
             "/cases/%zz",
             "/attention/x",
+            "/dead-letters/1",
         ] {
             assert_eq!(Page::parse(path), Page::NotFound, "{path}");
         }

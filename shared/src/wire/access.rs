@@ -72,12 +72,13 @@ pub enum Op {
     ClinkManage,
     DeadLetters,
     ReplayDeadLetter,
+    DiscardDeadLetter,
     Live,
     Webhook,
 }
 
 impl Op {
-    pub const ALL: [Op; 41] = [
+    pub const ALL: [Op; 42] = [
         Op::Health,
         Op::OpenApi,
         Op::Session,
@@ -117,6 +118,7 @@ impl Op {
         Op::ClinkManage,
         Op::DeadLetters,
         Op::ReplayDeadLetter,
+        Op::DiscardDeadLetter,
         Op::Live,
         Op::Webhook,
     ];
@@ -129,7 +131,7 @@ impl Op {
             Takeover | Agreement | StartOcr | PlaceCall | UpdateCallStatus | AddCaseNote | CompleteCaseNote | AckAttention => Access::Roles(WORKERS),
             // The whole team's trail, raw note versions and asking by number: those who oversee.
             Audit | NoteHistory | CallStatusByNumber | RevealTexts | AssignAttention | QaInsights => Access::Roles(OVERSEERS),
-            ClinkManage | DeadLetters | ReplayDeadLetter | SaveAttentionRule => Access::Roles(ADMINS),
+            ClinkManage | DeadLetters | ReplayDeadLetter | DiscardDeadLetter | SaveAttentionRule => Access::Roles(ADMINS),
             Session | Board | Attention | AttentionRules | OcrState | CaseAudit | CaseNotes | Reminders | CallStatus | Conversations | Notes | SearchTurns | Presets | SavePreset | DeletePreset | Recording | RecordingLink | ClinkRead | Live => {
                 Access::Signed
             }
@@ -179,6 +181,7 @@ impl Op {
             ClinkManage => ("GET, POST", "/api/clink/{path}"),
             DeadLetters => ("GET", "/api/admin/dead-letters"),
             ReplayDeadLetter => ("POST", "/api/admin/dead-letters/{id}/replay"),
+            DiscardDeadLetter => ("POST", "/api/admin/dead-letters/{id}/discard"),
             Live => ("GET", "/api/live"),
             Webhook => ("POST", "/webhooks/note-agent/{token}"),
         }

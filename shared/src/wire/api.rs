@@ -360,6 +360,16 @@ pub struct DeadLetter {
     pub reason: String,
     pub received_at: i64,
     pub replayed_at: Option<i64>,
+    /// Who replayed it.
+    #[serde(default)]
+    pub replayed_by: Option<String>,
+    /// Set aside without a replay: when, by whom, and why.
+    #[serde(default)]
+    pub discarded_at: Option<i64>,
+    #[serde(default)]
+    pub discarded_by: Option<String>,
+    #[serde(default)]
+    pub discard_reason: Option<String>,
 }
 
 fn utf8() -> String {
@@ -378,6 +388,46 @@ pub struct DeadLettersResponse {
 #[serde(default, rename_all = "camelCase")]
 pub struct ReplayRequest {
     pub record: Option<Value>,
+}
+
+/// `POST /api/admin/dead-letters/{id}/replay` answer: `stored` is whether
+/// the record became the shown version (false: a newer one was kept).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplayResponse {
+    pub id: i64,
+    pub replayed: bool,
+    pub stored: bool,
+}
+
+/// `POST /api/admin/dead-letters/{id}/discard` answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiscardResponse {
+    pub id: i64,
+    pub discarded: bool,
+}
+
+/// Longest reason for discarding a dead letter, in characters.
+pub const MAX_DISCARD_REASON: usize = 200;
+
+/// `POST /api/admin/dead-letters/{id}/discard` body: why it is set aside.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiscardRequest {
+    pub reason: String,
+}
+
+impl DiscardRequest {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        if self.reason.trim().is_empty() {
+            return Err(FieldError::new("reason", "must say why the record is set aside"));
+        }
+        if self.reason.chars().count() > MAX_DISCARD_REASON {
+            return Err(FieldError::new("reason", format!("must be at most {MAX_DISCARD_REASON} characters")));
+        }
+        Ok(())
+    }
 }
 
 /// What happened, pushed to open boards over `/api/live`. The edge writes
@@ -632,6 +682,8 @@ crate::open_enum::open_enum! {
         InFlight = "in_flight",
         IdempotencyKeyReused = "idempotency_key_reused",
         AlreadyReplayed = "already_replayed",
+        /// The dead letter was discarded before (it can be neither replayed nor discarded again).
+        AlreadyDiscarded = "already_discarded",
         /// The attention entry was acknowledged before.
         AlreadyDone = "already_done",
         /// The call's case is not known yet, so it cannot be assigned.
@@ -759,6 +811,15 @@ pub fn connected_job_ids(calls: &[CallView]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_discard_needs_a_reason_of_at_most_two_hundred_characters() {
+        let r = |s: &str| DiscardRequest { reason: s.into() }.validate().map_err(|e| e.field);
+        assert_eq!(r("字段错了,已人工补录"), Ok(()));
+        assert_eq!(r("  "), Err("reason".into()));
+        assert_eq!(r(&"因".repeat(200)), Ok(()));
+        assert_eq!(r(&"因".repeat(201)), Err("reason".into()));
+    }
 
     #[test]
     fn records_without_out_id_go_to_the_call_of_their_number_and_time() {

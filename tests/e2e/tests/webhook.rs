@@ -249,3 +249,73 @@ async fn the_sandbox_note_agent_delivers_through_the_edge_with_faults() {
         assert!(!s["outcome"].to_string().contains("旧版本"), "the late older summary did not win: {s}");
     }
 }
+
+/// A dead letter of its own (a record without `biz_id`); its id.
+async fn a_dead_letter() -> (i64, String) {
+    let keyless = unique("keyless-");
+    let (status, _) = push(&json!([{ "call_id": keyless, "success": true, "error_code": "success", "type": "通话质检", "result": "[]" }])).await;
+    assert_eq!(status, 200);
+    let mine = dead_letters_with(&keyless).await;
+    assert_eq!(mine.len(), 1);
+    (mine[0]["id"].as_i64().unwrap(), keyless)
+}
+
+async fn audit_of(id: i64) -> Vec<Value> {
+    let (status, body) = get("/api/audit", &admin()).await;
+    assert_eq!(status, 200, "{body}");
+    let target = format!("dead-letter:{id}");
+    body["entries"].as_array().unwrap().iter().filter(|e| e["target"] == target.as_str()).cloned().collect()
+}
+
+#[tokio::test]
+async fn a_dead_letter_discarded_with_a_reason_leaves_the_open_list_is_audited_and_cannot_be_replayed() {
+    let (id, keyless) = a_dead_letter().await;
+    let path = format!("/api/admin/dead-letters/{id}/discard");
+    // Only admins; a reason is required, at most 200 characters; nothing changes on a refusal.
+    assert_eq!(post(&path, &mediator(), json!({ "reason": "x" })).await.0, 403);
+    for bad in [json!({ "reason": "   " }), json!({ "reason": "因".repeat(201) }), json!({})] {
+        let (status, body) = post(&path, &admin(), bad.clone()).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+        if bad.get("reason").is_some() {
+            assert_eq!(body["error"]["field"], "reason", "{body}");
+        }
+    }
+    assert_eq!(dead_letters_with(&keyless).await.len(), 1, "still open after the refusals");
+    assert_eq!(audit_of(id).await.len(), 0);
+    assert_eq!(post("/api/admin/dead-letters/999999999/discard", &admin(), json!({ "reason": "x" })).await.0, 404);
+
+    let (status, body) = post(&path, &admin(), json!({ "reason": " 测试推送,无需保存 " })).await;
+    assert_eq!((status, body), (200, json!({ "id": id, "discarded": true })));
+    assert_eq!(dead_letters_with(&keyless).await.len(), 0, "no longer open");
+    let (_, all) = get("/api/admin/dead-letters?all=true", &admin()).await;
+    let kept = all["deadLetters"].as_array().unwrap().iter().find(|l| l["id"] == id).expect("kept").clone();
+    assert_eq!((kept["discardedBy"].clone(), kept["discardReason"].clone(), kept["replayedAt"].clone()), (json!("admin"), json!("测试推送,无需保存"), Value::Null));
+    assert!(kept["discardedAt"].as_i64().unwrap() > 0, "{kept}");
+    let audit = audit_of(id).await;
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert_eq!((audit[0]["action"].clone(), audit[0]["user"].clone(), audit[0]["outcome"].clone()), (json!("dead_letter_discard"), json!("admin"), json!("测试推送,无需保存")));
+
+    // Once only; and a discarded letter is not replayed.
+    let (status, body) = post(&path, &admin(), json!({ "reason": "again" })).await;
+    assert_eq!((status, body["error"]["code"].clone()), (409, json!("already_discarded")), "{body}");
+    let (status, body) = post(&format!("/api/admin/dead-letters/{id}/replay"), &admin(), json!({})).await;
+    assert_eq!((status, body["error"]["code"].clone()), (409, json!("already_discarded")), "{body}");
+    assert_eq!(audit_of(id).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_replayed_dead_letter_is_audited_and_can_no_longer_be_discarded() {
+    let (id, keyless) = a_dead_letter().await;
+    let job = unique("job-");
+    let fixed = record(&keyless, "通话质检", "2026-11-22 10:00:00", qi(9), &job);
+    let (status, body) = post(&format!("/api/admin/dead-letters/{id}/replay"), &admin(), json!({ "record": fixed })).await;
+    assert_eq!((status, body), (200, json!({ "id": id, "replayed": true, "stored": true })));
+    let audit = audit_of(id).await;
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert_eq!((audit[0]["action"].clone(), audit[0]["outcome"].clone()), (json!("dead_letter_replay"), json!("stored")));
+    let (_, all) = get("/api/admin/dead-letters?all=true", &admin()).await;
+    let kept = all["deadLetters"].as_array().unwrap().iter().find(|l| l["id"] == id).expect("kept").clone();
+    assert_eq!((kept["replayedBy"].clone(), kept["discardedAt"].clone()), (json!("admin"), Value::Null));
+    let (status, body) = post(&format!("/api/admin/dead-letters/{id}/discard"), &admin(), json!({ "reason": "late" })).await;
+    assert_eq!((status, body["error"]["code"].clone()), (409, json!("already_replayed")), "{body}");
+}

@@ -13,6 +13,7 @@ pub mod attention;
 pub mod board;
 pub mod bulk;
 pub mod case;
+pub mod dead_letters;
 pub mod followups;
 pub mod insights;
 pub mod format;
@@ -74,6 +75,10 @@ pub const ATTENTION_ACK: Hook = Hook { attr: "data-attention-ack", selector: "bu
 pub const ATTENTION_ASSIGN: Hook = Hook { attr: "data-attention-assign", selector: "button[data-attention-assign]" };
 /// Save an attention rule (its fields `#rule-{id}-…`).
 pub const RULE_SAVE: Hook = Hook { attr: "data-rule-save", selector: "button[data-rule-save]" };
+/// Replay a dead letter (the edited copy in `#dl-{id}-record`).
+pub const DEAD_LETTER_REPLAY: Hook = Hook { attr: "data-dead-letter-replay", selector: "button[data-dead-letter-replay]" };
+/// Discard a dead letter (the reason in `#dl-{id}-reason`).
+pub const DEAD_LETTER_DISCARD: Hook = Hook { attr: "data-dead-letter-discard", selector: "button[data-dead-letter-discard]" };
 /// Export one insights view as CSV (`data-csv="total|items|item_trend|lowest|tags"`).
 pub const CSV_EXPORT: Hook = Hook { attr: "data-csv", selector: "button[data-csv]" };
 pub const TURN: Hook = Hook { attr: "data-turn", selector: "[data-turn]" };
@@ -84,7 +89,7 @@ mod tests {
 
     #[test]
     fn each_hook_selector_matches_its_attribute() {
-        for hook in [CASE_ROW, STATUS_BUTTON, CALL_ITEM, FILE_BUTTON, NOTE_HISTORY, REVEAL_BUTTON, TURN] {
+        for hook in [CASE_ROW, STATUS_BUTTON, CALL_ITEM, FILE_BUTTON, NOTE_HISTORY, REVEAL_BUTTON, TURN, DEAD_LETTER_REPLAY, DEAD_LETTER_DISCARD] {
             assert!(hook.selector.ends_with(&format!("[{}]", hook.attr)), "{hook:?}");
         }
     }
