@@ -86,6 +86,21 @@ try {
   console.log('docs/screenshots/insights.png');
   await boss.close();
 
+  // A record the note agent sent without its biz_id, as an admin finds it.
+  const report = '2026-11-30 10:12:00';
+  await fetch(`${EDGE}/webhooks/note-agent/sandbox-webhook-token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify([{ call_id: 'c-20261130-0042', out_id: jobId, cell_number: '13922111489', success: true, error_code: 'success', error_msg: 'success',
+      content_length: 96, duration: 88, start_time: report, report_time: report, type: '通话质检',
+      result: JSON.stringify([{ item: '开场规范', full_score: 10, score: 8, problem: '未报机构全称', suggestion: '开场说明调解委员会全称' }]) }]),
+  });
+  const admin = await signedInPage(browser, 'admin1', 'admin', { viewport: { width: 1360, height: 860 } });
+  await admin.goto(`${EDGE}/dead-letters`);
+  await admin.locator('li.dead-letter').first().waitFor({ timeout: 20000 });
+  await shot(admin, 'dead-letters');
+  await admin.close();
+
   const en = await signedInPage(browser, 'zhangmin', 'mediator', { viewport: { width: 1360, height: 860 } });
   await openBoard(en);
   await en.selectOption('#language', 'en');
