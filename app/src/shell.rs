@@ -76,6 +76,7 @@ fn AppRoutes() -> impl IntoView {
         Screen::Attention => on_demand::screen(on_demand::attention_screen),
         Screen::Insights => on_demand::screen(on_demand::insights_screen),
         Screen::DeadLetters => on_demand::screen(on_demand::dead_letters_screen),
+        Screen::Audit => on_demand::screen(on_demand::audit_screen),
         Screen::Case => on_demand::screen(on_demand::case_screen),
         Screen::Call => on_demand::screen(on_demand::transcript_screen),
         Screen::NotFound => view! { <p>{tr!(i18n, not_found)}</p> }.into_any(),
@@ -156,7 +157,10 @@ fn PageLinks() -> impl IntoView {
                 {tr!(i18n, attention.nav)}
                 {move || attention.count().filter(|n| *n > 0).map(|n| view! { " " <span class="badge" id="nav-attention-count">{n}</span> })}
             </a>
-            {move || overseer().then(|| view! { <a href=Page::Insights.href(embedded) id="nav-insights">{tr!(i18n, insights.nav)}</a> })}
+            {move || overseer().then(|| view! {
+                <a href=Page::Insights.href(embedded) id="nav-insights">{tr!(i18n, insights.nav)}</a>
+                <a href=Page::Audit.href(embedded) id="nav-audit">{tr!(i18n, audit_log.nav)}</a>
+            })}
             {move || admin().then(|| view! {
                 <a href=Page::DeadLetters.href(embedded) id="nav-dead-letters">
                     {tr!(i18n, dead_letters.nav)}

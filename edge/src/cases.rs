@@ -3,6 +3,7 @@
 //! when, upstream outcome) and announced to open boards.
 
 use shared::wire::access::Op;
+use shared::wire::audit::AuditQuery;
 use shared::wire::api::{AuditResponse, EventData, EventKind, OcrOutcome, RowPatch, TakeoverOutcome};
 use shared::wire::mediation::answer::{Answered, Shape};
 use shared::wire::mediation::{paths, require_id, AgreementRequest, AgreementResult, OcrRequest, OcrResult, TakeoverRequest, TakeoverResult};
@@ -94,15 +95,22 @@ pub async fn ocr_state(req: Request, ctx: RouteContext<Context>) -> Reply {
     http::ok(&ocr_outcome(&case_id, answered))
 }
 
-/// `GET /api/cases/{caseId}/audit` (the case's team), or `GET /api/audit`
-/// for everything (supervisors and admins).
+/// `GET /api/cases/{caseId}/audit` (the case's team: its latest 200).
 pub async fn audit_log(req: Request, ctx: RouteContext<Context>) -> Reply {
-    auth::gate(&req, &ctx.env, if ctx.param("case_id").is_some() { Op::CaseAudit } else { Op::Audit })?;
-    let case_id = match ctx.param("case_id") {
-        Some(_) => Some(case_id(&ctx)?),
-        None => None,
-    };
+    auth::gate(&req, &ctx.env, Op::CaseAudit)?;
+    let case_id = case_id(&ctx)?;
     let db = store::db(&ctx.env)?;
-    let entries = store::audit_entries(&db, case_id.as_deref(), 200).await?;
-    http::ok(&AuditResponse { entries })
+    let entries = store::audit_entries(&db, &AuditQuery { case_id: Some(case_id), ..AuditQuery::default() }.with_limit(200)).await?;
+    http::ok(&AuditResponse { entries, next_before: None })
+}
+
+/// `GET /api/audit?user=&action=&caseId=&from=&to=&before=&limit=`: the
+/// whole trail (supervisors and admins), newest first, a page at a time.
+pub async fn team_audit_log(req: Request, ctx: RouteContext<Context>) -> Reply {
+    auth::gate(&req, &ctx.env, Op::Audit)?;
+    let q = AuditQuery::from_query(req.url()?.query().unwrap_or_default()).map_err(|e| Failure::field(&e))?;
+    let db = store::db(&ctx.env)?;
+    let entries = store::audit_entries(&db, &q).await?;
+    let next_before = (entries.len() as i64 == q.limit).then(|| entries.last().map(|e| e.id)).flatten();
+    http::ok(&AuditResponse { entries, next_before })
 }

@@ -62,7 +62,7 @@ fn router(ctx: Context) -> Router<'static, Context> {
         .get_async("/api/attention/rules", |r, c| run(attention::list_rules(r, c)))
         .put_async("/api/attention/rules/:id", |r, c| run(attention::save_rule(r, c)))
         .get_async("/api/insights/qa", |r, c| run(insights::qa(r, c)))
-        .get_async("/api/audit", |r, c| run(cases::audit_log(r, c)))
+        .get_async("/api/audit", |r, c| run(cases::team_audit_log(r, c)))
         .post_async("/api/calls", |r, c| run(calls::place(r, c)))
         .get_async("/api/calls/status", |r, c| run(calls::status(r, c)))
         .post_async("/api/calls/:job_id/status", |r, c| run(calls::update_status(r, c)))

@@ -4,6 +4,7 @@
 use shared::wire::api::ErrorCode;
 use serde::Deserialize;
 use shared::wire::api::{AuditEntry, DeadLetter, NoteVersion, NoteView};
+use shared::wire::audit::AuditQuery;
 use shared::wire::followup::CaseNote;
 use shared::wire::note::{NoteOutcome, PushRecord, RejectedRecord};
 use shared::wire::session::Claims;
@@ -403,14 +404,15 @@ struct AuditRow {
     outcome: Option<String>,
 }
 
-pub async fn audit_entries(db: &D1Database, case_id: Option<&str>, limit: i64) -> worker::Result<Vec<AuditEntry>> {
-    let (sql, args) = match case_id {
-        Some(c) => (
-            "SELECT id, at, user_name, role, action, case_id, target, status, outcome FROM audit_log WHERE case_id = ?1 ORDER BY id DESC LIMIT ?2",
-            vec![s(c), n(limit)],
-        ),
-        None => ("SELECT id, at, user_name, role, action, case_id, target, status, outcome FROM audit_log ORDER BY id DESC LIMIT ?1", vec![n(limit)]),
-    };
+/// Audit entries matching `q`, newest first (a page of `q.limit`).
+pub async fn audit_entries(db: &D1Database, q: &AuditQuery) -> worker::Result<Vec<AuditEntry>> {
+    let (from, to) = q.range_ms();
+    let num = |v: Option<i64>| v.map(n).unwrap_or(JsValue::NULL);
+    let args = [opt(q.user.as_deref()), opt(q.action.as_deref()), opt(q.case_id.as_deref()), num(from), num(to), num(q.before), n(q.limit)];
+    let sql = "SELECT id, at, user_name, role, action, case_id, target, status, outcome FROM audit_log
+                WHERE (?1 IS NULL OR user_name = ?1) AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR case_id = ?3)
+                  AND (?4 IS NULL OR at >= ?4) AND (?5 IS NULL OR at < ?5) AND (?6 IS NULL OR id < ?6)
+                ORDER BY id DESC LIMIT ?7";
     let rows: Vec<AuditRow> = db.prepare(sql).bind(&args)?.all().await?.results()?;
     Ok(rows
         .into_iter()

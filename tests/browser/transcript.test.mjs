@@ -212,7 +212,7 @@ test('a mediator sees personal data masked; a supervisor can reveal it, and the 
   await sup.goto(`${EDGE}/cases/${caseId}`);
   const entry = sup.locator('.audit li[data-action="reveal"]').first();
   await entry.waitFor({ timeout: 15000 });
-  assert.match(await entry.innerText(), /wanglei reveal · 1769760284652-4b3e-87db-ae561726fcd8 → 200/);
+  assert.match(await entry.innerText(), /wanglei 查看未遮盖内容 · 1769760284652-4b3e-87db-ae561726fcd8 → 200/);
   assert.deepEqual(sup.errors, []);
   await sup.close();
 });

@@ -6,21 +6,11 @@ use leptos::prelude::*;
 use shared::view::render::insights::{filters_html, insights_html, tasks_html, view_rows};
 use shared::view::render::CSV_EXPORT;
 use shared::wire::insights::{csv, InsightsQuery, QaInsights};
-use wasm_bindgen::JsCast;
 
 use crate::i18n::*;
 use crate::services::api::use_api;
 use crate::widgets::followups::today;
-use crate::widgets::markup::{clicked, ctx, value_of};
-
-/// Saves `text` as a file named `name` (a link with `download`, clicked).
-fn download(name: &str, text: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-    let Some(a) = doc.create_element("a").ok().and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok()) else { return };
-    a.set_href(&format!("data:text/csv;charset=utf-8,{}", js_sys::encode_uri_component(text)));
-    a.set_download(name);
-    a.click();
-}
+use crate::widgets::markup::{clicked, ctx, download, value_of};
 
 #[component]
 pub fn InsightsPage() -> impl IntoView {

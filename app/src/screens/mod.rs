@@ -1,6 +1,7 @@
 //! One file per route: what a user sees at each address.
 
 pub mod attention;
+pub mod audit;
 pub mod board;
 pub mod case;
 pub mod dead_letters;

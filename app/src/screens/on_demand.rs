@@ -44,6 +44,7 @@ on_demand! {
     attention_screen => super::attention::AttentionPage;
     insights_screen => super::insights::InsightsPage;
     dead_letters_screen => super::dead_letters::DeadLettersPage;
+    audit_screen => super::audit::AuditPage;
 }
 
 /// Shows what `load` brings once its module is here: "加载中…" until then, a

@@ -74,3 +74,12 @@ pub fn value_of(id: &str) -> String {
         el.dyn_ref::<web_sys::HtmlSelectElement>().map(|s| s.value()).unwrap_or_default()
     }
 }
+
+/// Saves `text` as a file named `name` (a link with `download`, clicked).
+pub fn download(name: &str, text: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(a) = doc.create_element("a").ok().and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok()) else { return };
+    a.set_href(&format!("data:text/csv;charset=utf-8,{}", js_sys::encode_uri_component(text)));
+    a.set_download(name);
+    a.click();
+}

@@ -1,5 +1,5 @@
 //! The board's own pages and their paths: `/` (the board), `/attention`,
-//! `/insights`, `/dead-letters`, `/cases/{caseId}` and
+//! `/insights`, `/dead-letters`, `/audit`, `/cases/{caseId}` and
 //! `/cases/{caseId}/calls/{jobId}`, each also under `/embed` when the
 //! board runs inside a portal's iframe. The app navigates with these; the
 //! edge serves the app for any of them.
@@ -16,6 +16,8 @@ pub enum Page {
     Insights,
     /// Dead letters (死信, admins): the note agent's records the edge could not read.
     DeadLetters,
+    /// The whole audit trail (操作记录, supervisors and admins).
+    Audit,
     Case { case_id: String },
     Call { case_id: String, job_id: String },
     NotFound,
@@ -28,6 +30,7 @@ pub enum Screen {
     Attention,
     Insights,
     DeadLetters,
+    Audit,
     Case,
     Call,
     NotFound,
@@ -54,6 +57,7 @@ impl Page {
             (Some("attention"), None, ..) => Page::Attention,
             (Some("insights"), None, ..) => Page::Insights,
             (Some("dead-letters"), None, ..) => Page::DeadLetters,
+            (Some("audit"), None, ..) => Page::Audit,
             (Some("cases"), Some(case), None, ..) => match decoded(case) {
                 Some(case_id) => Page::Case { case_id },
                 None => Page::NotFound,
@@ -74,6 +78,7 @@ impl Page {
             Page::Attention => Screen::Attention,
             Page::Insights => Screen::Insights,
             Page::DeadLetters => Screen::DeadLetters,
+            Page::Audit => Screen::Audit,
             Page::Case { .. } => Screen::Case,
             Page::Call { .. } => Screen::Call,
             Page::NotFound => Screen::NotFound,
@@ -110,6 +115,7 @@ impl Page {
             Page::Attention => format!("{prefix}/attention"),
             Page::Insights => format!("{prefix}/insights"),
             Page::DeadLetters => format!("{prefix}/dead-letters"),
+            Page::Audit => format!("{prefix}/audit"),
             Page::Case { case_id } => format!("{prefix}/cases/{}", encode_component(case_id)),
             Page::Call { case_id, job_id } => format!(
                 "{prefix}/cases/{}/calls/{}",
@@ -142,6 +148,7 @@ mod tests {
         assert_eq!(Page::parse("/insights"), Page::Insights);
         assert_eq!(Page::parse("/embed/dead-letters"), Page::DeadLetters);
         assert_eq!((Page::DeadLetters.href(false), Page::DeadLetters.screen()), ("/dead-letters".into(), Screen::DeadLetters));
+        assert_eq!((Page::parse("/audit/"), Page::Audit.href(true)), (Page::Audit, "/embed/audit".into()));
         assert_eq!((Page::Attention.href(true), Page::Insights.href(false)), ("/embed/attention".into(), "/insights".into()));
         let call = Page::Call {
             case_id: "C-1".into(),

@@ -331,7 +331,7 @@ pub struct AuditEntry {
     pub at: i64,
     pub user: String,
     pub role: String,
-    /// `takeover`, `call`, `update_status`, `agreement`, `ocr`.
+    /// One of `shared::wire::audit::ACTIONS` (`takeover`, `call`, …).
     pub action: String,
     pub case_id: Option<String>,
     pub target: Option<String>,
@@ -344,6 +344,10 @@ pub struct AuditEntry {
 #[serde(rename_all = "camelCase")]
 pub struct AuditResponse {
     pub entries: Vec<AuditEntry>,
+    /// The whole trail only: when the page is full, the `before` that asks for
+    /// the next (older) one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_before: Option<i64>,
 }
 
 /// A record the webhook could not read, kept with the reason.

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod api;
 pub mod attention;
+pub mod audit;
 pub mod clink;
 pub mod embed;
 pub mod error;

@@ -126,7 +126,7 @@ pub fn audit_html(t: &Strings, entries: &[AuditEntry]) -> String {
     h.tag("ul").class("audit").body(|h| {
         for e in entries {
             h.tag("li").attr("data-action", &e.action).body(|h| {
-                h.el("time", "", &datetime(e.at)).text(" ").el("b", "", &e.user).text(" ").el("span", "", &e.action);
+                h.el("time", "", &datetime(e.at)).text(" ").el("b", "", &e.user).text(" ").el("span", "", &super::audit::action_label(t, &e.action));
                 if let Some(target) = &e.target {
                     h.el("span", "muted", &format!(" · {target}"));
                 }
@@ -266,7 +266,7 @@ mod tests {
             outcome: "ok".into(),
         };
         let html = audit_html(t, &[entry(200), entry(0)]);
-        assert!(html.contains("<b>张&lt;调解员&gt;</b>"), "{html}");
+        assert!(html.contains("<b>张&lt;调解员&gt;</b> <span>Take over</span>"), "{html}");
         assert!(html.contains("<span class=\"ok\"> → 200 ok</span>"), "{html}");
         assert!(html.contains("<span class=\"bad\"> → 0 ok</span>"), "{html}");
     }

@@ -10,6 +10,7 @@
 //! listener matches, declared once here and used on both sides.
 
 pub mod attention;
+pub mod audit;
 pub mod board;
 pub mod bulk;
 pub mod case;
