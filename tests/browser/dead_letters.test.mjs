@@ -46,7 +46,8 @@ test('an admin fixes a dead letter and replays it, the board shows its QA total,
     result: JSON.stringify([{ item: '开场规范', full_score: 25, score: 19, problem: '无', suggestion: '无' }]) };
   const { biz_id: _, ...broken } = good;
   const junk = `dl-junk-${Date.now()}`;
-  await push([broken, { call_id: junk, success: true, type: '通话质检', result: '[]' }]);
+  // A third stays open, so the header's count never drops to none here.
+  await push([broken, { call_id: junk, success: true, type: '通话质检', result: '[]' }, { call_id: `dl-keep-${Date.now()}`, success: true, type: '通话质检', result: '[]' }]);
   const { letter, open } = await letterWith(callId);
   const { letter: other } = await letterWith(junk);
 
