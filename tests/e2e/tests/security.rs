@@ -381,6 +381,7 @@ fn request_for(op: Op, token: Option<&str>) -> Option<reqwest::RequestBuilder> {
         Op::ClinkManage => (Method::GET, "/api/clink/kb/list_corpus".into(), None),
         Op::DeadLetters => (Method::GET, "/api/admin/dead-letters".into(), None),
         Op::ReplayDeadLetter => (Method::POST, "/api/admin/dead-letters/999999999/replay".into(), Some(json!({}))),
+        Op::DiscardDeadLetter => (Method::POST, "/api/admin/dead-letters/999999999/discard".into(), Some(json!({ "reason": "x" }))),
     };
     let mut r = client().request(method, format!("{}{path}", edge()));
     if let Some(t) = token {
@@ -418,7 +419,7 @@ async fn every_cell_of_the_role_table_holds() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 3 * 36, "every signed route, every role");
+    assert_eq!(checked, 3 * 37, "every signed route, every role");
 }
 
 // ---- 8. every Clink request is signed once ------------------------------------
