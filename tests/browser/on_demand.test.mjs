@@ -65,3 +65,37 @@ test('a screen whose module cannot be fetched says so, and the retry opens it', 
   await page.locator('table.board tbody tr.row').first().waitFor({ timeout: 20000 });
   await page.close();
 });
+
+test('a screen loaded on demand stays in the page while its own data reloads: a call placed keeps its dialog and outcomes', async () => {
+  await control('/control/reset', {});
+  const c = await openCase();
+  const page = await signedInPage(browser);
+  await page.goto(`${EDGE}/cases/${c.caseId}`);
+  await page.locator('#case-title').waitFor({ timeout: 20000 });
+  // Counts every time the screen is taken out of the page (the loading
+  // placeholder swapped in while the case's calls and audit reload).
+  await page.evaluate(() => {
+    window.screenRemoved = 0;
+    new MutationObserver((records) => {
+      for (const r of records) {
+        for (const n of r.removedNodes) {
+          if (n.nodeType === 1 && (n.matches('section.case-screen') || n.querySelector('section.case-screen'))) window.screenRemoved += 1;
+        }
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  await page.click('#action-call');
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  for (const box of await dialog.locator('input[name=party]').all()) {
+    if (!(await box.isChecked())) await box.check();
+  }
+  await dialog.getByRole('button', { name: '开始外呼' }).click();
+  await dialog.locator('.outcomes li').first().waitFor({ timeout: 20000 });
+  // The placement reloads the case's calls and audit trail; the screen and its dialog stay.
+  await page.locator('.audit li[data-action="call"]').first().waitFor({ timeout: 20000 });
+  await page.waitForTimeout(1000);
+  assert.equal(await dialog.locator('.outcomes li').count(), c.parties.length);
+  assert.equal(await page.evaluate(() => window.screenRemoved), 0);
+  await page.close();
+});

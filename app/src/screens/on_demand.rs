@@ -25,15 +25,17 @@ impl From<leptos::wasm_split::SplitLoaderError> for LoadFailed {
 
 macro_rules! on_demand {
     ($($name:ident => $screen:path;)*) => {$(
+        // Built untracked: it runs inside the `Suspend`, which would otherwise
+        // build the whole screen again whenever a signal its setup read changed.
         #[cfg(feature = "split")]
         #[leptos::wasm_split::wasm_split($name, wasm_split_path = ::leptos::wasm_split, fallible)]
         pub fn $name() -> Result<AnyView, LoadFailed> {
-            Ok(view! { <$screen/> }.into_any())
+            Ok(untrack(|| view! { <$screen/> }.into_any()))
         }
 
         #[cfg(not(feature = "split"))]
         pub async fn $name() -> Result<AnyView, LoadFailed> {
-            Ok(view! { <$screen/> }.into_any())
+            Ok(untrack(|| view! { <$screen/> }.into_any()))
         }
     )*};
 }
@@ -56,7 +58,10 @@ where
     let i18n = use_i18n();
     let attempt = RwSignal::new(0u32);
     view! {
-        <Suspense fallback=move || view! { <p class="loading" role="status" aria-busy="true">{tr!(i18n, loading)}</p> }>
+        // A Transition, not a Suspense: the screen's own resources reloading
+        // (a case's calls after a call is placed) must not swap it out for
+        // the fallback and back, which takes its open dialog out of the page.
+        <Transition fallback=move || view! { <p class="loading" role="status" aria-busy="true">{tr!(i18n, loading)}</p> }>
             {move || {
                 attempt.track();
                 Suspend::new(send_wrapper::SendWrapper::new(async move {
@@ -71,7 +76,7 @@ where
                     }
                 }))
             }}
-        </Suspense>
+        </Transition>
     }
     .into_any()
 }
