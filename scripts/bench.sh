@@ -24,13 +24,15 @@ printf 'edge worker: %s bytes wasm, %s bytes gzipped; index.js %s bytes\n' \
 gz() { gzip -9 -c "$1" | wc -c; }
 first=0
 for f in "$ROOT"/dist/*.css "$ROOT"/dist/pkg-*/app.js "$ROOT"/dist/pkg-*/__wasm_split.js "$ROOT"/dist/pkg-*/app_bg.wasm; do
-  first=$((first + $(gz "$f")))
-  printf '  app first load %-32s %8s bytes, %7s gzipped\n' "$(basename "$f")" "$(wc -c <"$f")" "$(gz "$f")"
+  n=$(gz "$f")
+  first=$((first + n))
+  printf '  app first load %-32s %8s bytes, %7s gzipped\n' "$(basename "$f")" "$(wc -c <"$f")" "$n"
 done
 later=0
 for f in "$ROOT"/dist/pkg-*/split_*.wasm; do
-  later=$((later + $(gz "$f")))
-  printf '  app on demand  %-32s %8s bytes, %7s gzipped\n' "$(basename "$f" .wasm | sed 's/^split_//')" "$(wc -c <"$f")" "$(gz "$f")"
+  n=$(gz "$f")
+  later=$((later + n))
+  printf '  app on demand  %-32s %8s bytes, %7s gzipped\n' "$(basename "$f" .wasm | sed 's/^split_//')" "$(wc -c <"$f")" "$n"
 done
 shared=0
 for f in "$ROOT"/dist/pkg-*/chunk_*.wasm; do shared=$((shared + $(gz "$f"))); done

@@ -1,6 +1,6 @@
 //! Operator routes (admin only): list dead-lettered note records, replay
-//! one once it is fixed or discard it with a reason (both audited); and, for roles that see raw data, the kept versions
-//! of a note record.
+//! one once it is fixed or discard it with a reason (both audited); and,
+//! for roles that see raw data, the kept versions of a note record.
 
 use shared::wire::api::ErrorCode;
 use base64::Engine as _;
@@ -49,7 +49,7 @@ pub async fn replay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
         return Err(Failure::not_found("没有这条死信 (no such dead letter)"));
     };
     if letter.replayed_at.is_some() {
-        return Err(Failure::new(409, ErrorCode::AlreadyReplayed, "这条死信已经重放过 (already replayed)"));
+        return Err(already_replayed());
     }
     if letter.discarded_at.is_some() {
         return Err(already_discarded());
@@ -72,7 +72,7 @@ pub async fn replay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     let good = GoodRecord { digest: content_digest(&raw), raw: raw.to_string(), record, outcome };
     let shown = match store::replay(&db, id, &good, &replay_token(), &claims.sub).await? {
         Replayed::Stored { shown } => shown,
-        Replayed::AlreadyReplayed => return Err(Failure::new(409, ErrorCode::AlreadyReplayed, "这条死信已经重放过 (already replayed)")),
+        Replayed::AlreadyReplayed => return Err(already_replayed()),
     };
     let outcome = if shown { "stored" } else { "kept as an older version" };
     if let Err(e) = store::audit(&db, &claims, "dead_letter_replay", None, Some(&format!("dead-letter:{id}")), 200, outcome).await {
@@ -87,6 +87,10 @@ pub async fn replay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
         crate::live::announce_all(&ctx, stored.into_iter().chain(events).collect());
     }
     http::ok(&ReplayResponse { id, replayed: true, stored: shown })
+}
+
+fn already_replayed() -> Failure {
+    Failure::new(409, ErrorCode::AlreadyReplayed, "这条死信已经重放过 (already replayed)")
 }
 
 fn already_discarded() -> Failure {
@@ -107,7 +111,7 @@ pub async fn discard(mut req: Request, ctx: RouteContext<Context>) -> Reply {
         return Err(Failure::not_found("没有这条死信 (no such dead letter)"));
     };
     if letter.replayed_at.is_some() {
-        return Err(Failure::new(409, ErrorCode::AlreadyReplayed, "这条死信已经重放过 (already replayed)"));
+        return Err(already_replayed());
     }
     if !store::discard(&db, id, &claims.sub, reason).await? {
         return Err(already_discarded());

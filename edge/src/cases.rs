@@ -100,7 +100,7 @@ pub async fn audit_log(req: Request, ctx: RouteContext<Context>) -> Reply {
     auth::gate(&req, &ctx.env, Op::CaseAudit)?;
     let case_id = case_id(&ctx)?;
     let db = store::db(&ctx.env)?;
-    let entries = store::audit_entries(&db, &AuditQuery { case_id: Some(case_id), ..AuditQuery::default() }.with_limit(200)).await?;
+    let entries = store::audit_entries(&db, &AuditQuery { case_id: Some(case_id), limit: 200, ..AuditQuery::default() }).await?;
     http::ok(&AuditResponse { entries, next_before: None })
 }
 

@@ -11,18 +11,13 @@ use shared::view::render::{ATTENTION_ACK, ATTENTION_ASSIGN, RULE_SAVE};
 use shared::wire::access::Op;
 use shared::wire::attention::{Acknowledge, Assign, AttentionEntry, AttentionList, Rule, Rules, Severity};
 use shared::wire::session::Role;
-use wasm_bindgen::JsCast;
 
 use crate::i18n::*;
 use crate::services::api::use_api;
 use crate::services::attention::Attention;
 use crate::services::board_data::BoardState;
 use crate::services::session::Session;
-use crate::widgets::markup::{by_id, clicked, ctx, value_of};
-
-fn checked(id: &str) -> bool {
-    by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some_and(|i| i.checked())
-}
+use crate::widgets::markup::{by_id, checked, clicked, ctx, value_of};
 
 #[component]
 pub fn AttentionPage() -> impl IntoView {

@@ -12,11 +12,7 @@ use wasm_bindgen::JsCast;
 use crate::i18n::*;
 use crate::services::api::use_api;
 use crate::services::dead_letters::DeadLetterCount;
-use crate::widgets::markup::{by_id, clicked, value_of};
-
-fn checked(id: &str) -> bool {
-    by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some_and(|i| i.checked())
-}
+use crate::widgets::markup::{by_id, checked, clicked, value_of};
 
 #[component]
 pub fn DeadLettersPage() -> impl IntoView {

@@ -75,6 +75,11 @@ pub fn value_of(id: &str) -> String {
     }
 }
 
+/// Whether the checkbox `#id` is ticked (false when there is none).
+pub fn checked(id: &str) -> bool {
+    by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some_and(|i| i.checked())
+}
+
 /// Saves `text` as a file named `name` (a link with `download`, clicked).
 pub fn download(name: &str, text: &str) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };

@@ -4,7 +4,7 @@
 
 use crate::time::day_number;
 use crate::wire::mediation::require_id;
-use crate::wire::url::{decode_component, encode_component};
+use crate::wire::url::{encode_component, query_pairs};
 use crate::FieldError;
 
 /// Rows per page unless asked otherwise, and at most.
@@ -49,10 +49,7 @@ impl AuditQuery {
     /// refused naming its parameter. Unknown parameters are ignored.
     pub fn from_query(query: &str) -> Result<Self, FieldError> {
         let mut q = AuditQuery { limit: DEFAULT_LIMIT, ..AuditQuery::default() };
-        for pair in query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let v = decode_component(&v.replace('+', " ")).ok_or_else(|| FieldError::new(k, "is not valid percent-encoding"))?;
-            let v = v.trim().to_owned();
+        for (k, v) in query_pairs(query)? {
             let given = (!v.is_empty()).then_some(v.clone());
             match k {
                 "user" => q.user = given,
@@ -88,10 +85,6 @@ impl AuditQuery {
             }
         }
         Ok(q)
-    }
-
-    pub fn with_limit(self, limit: i64) -> Self {
-        AuditQuery { limit, ..self }
     }
 
     /// Milliseconds since the epoch: the first moment of `from`, and the

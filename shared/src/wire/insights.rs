@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::time::{day_number, day_text};
-use crate::wire::url::{decode_component, encode_component};
+use crate::wire::url::{encode_component, query_pairs};
 use crate::FieldError;
 
 /// Longest range, in days.
@@ -35,10 +35,7 @@ impl InsightsQuery {
         let mut q = InsightsQuery { from: String::new(), to: String::new(), bucket: "day".into(), task: None, mediator: None, dispute: None };
         // Absent is the default; present, a date (an empty one is no date).
         let (mut from_given, mut to_given) = (false, false);
-        for pair in query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let v = decode_component(&v.replace('+', " ")).ok_or_else(|| FieldError::new(k, "is not valid percent-encoding"))?;
-            let v = v.trim().to_owned();
+        for (k, v) in query_pairs(query)? {
             match k {
                 "from" => (q.from, from_given) = (v, true),
                 "to" => (q.to, to_given) = (v, true),

@@ -42,6 +42,22 @@ pub fn decode_component(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// A query string's `name=value` pairs (a leading `?` ignored, a name
+/// without `=` has an empty value), each value decoded and trimmed. A broken
+/// escape is refused naming its parameter.
+pub fn query_pairs(query: &str) -> Result<Vec<(&str, String)>, crate::FieldError> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let v = decode_component(v).ok_or_else(|| crate::FieldError::new(k, "is not valid percent-encoding"))?;
+            Ok((k, v.trim().to_owned()))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,6 +68,13 @@ mod tests {
         assert_eq!(encode_component("a b/c?d&e=f"), "a%20b%2Fc%3Fd%26e%3Df");
         assert_eq!(encode_component("通话质检"), "%E9%80%9A%E8%AF%9D%E8%B4%A8%E6%A3%80");
         assert_eq!(encode_component("^*'"), "%5E%2A%27");
+    }
+
+    #[test]
+    fn a_query_reads_as_decoded_trimmed_pairs_and_a_broken_escape_names_its_parameter() {
+        assert_eq!(query_pairs("?a=%E5%88%98+x&b&c= 1 &&").unwrap(), [("a", "刘 x".to_owned()), ("b", String::new()), ("c", "1".to_owned())]);
+        assert_eq!(query_pairs("").unwrap(), []);
+        assert_eq!(query_pairs("ok=1&user=%zz").unwrap_err().field, "user");
     }
 
     #[test]
