@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, control, EDGE, signedInPage, openCase, token, assertAccessible } from './harness.mjs';
+import { launch, control, EDGE, signedInPage, openCase, assertAccessible, edgeApi } from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -12,21 +12,12 @@ after(async () => {
   await browser?.close();
 });
 
-async function api(method, path, user, role, body) {
-  const res = await fetch(`${EDGE}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await token(user, role)}`, 'content-type': 'application/json', 'idempotency-key': `attention-${Date.now()}-${Math.random()}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
-
 /** A call placed through the edge on an open case (so the edge knows its case), then ended connected. */
 async function finishedCall() {
   // A new day in the sandbox: the party may be called again.
   await control('/control/time', { advanceMs: 86_400_000 + (Date.now() % 10_000_000) });
   const c = await openCase();
-  const placed = await api('POST', '/api/calls', 'zhangmin', 'mediator', { caseId: c.caseId, mediationId: String(c.mediationId), callAuto: 0, callPersonId: c.parties[0].personId });
+  const placed = await edgeApi('POST', '/api/calls', 'zhangmin', 'mediator', { caseId: c.caseId, mediationId: String(c.mediationId), callAuto: 0, callPersonId: c.parties[0].personId });
   assert.equal(placed.status, 201, JSON.stringify(placed.body));
   const job = placed.body.results[0].jobId;
   assert.ok(job, JSON.stringify(placed.body));
@@ -112,7 +103,7 @@ test('a supervisor sees the queue fill live from a low-score push, opens the evi
 test('a mediator reads the rules but cannot edit them; an admin edits one on the page', async () => {
   const id = `page-rule-${Date.now()}`;
   const rule = { id, name: '摘要提到投诉', severity: 'low', enabled: true, condition: { kind: 'tag', tag: '通话摘要', values: ['投诉'] } };
-  assert.equal((await api('PUT', `/api/attention/rules/${id}`, 'root', 'admin', rule)).status, 200);
+  assert.equal((await edgeApi('PUT', `/api/attention/rules/${id}`, 'root', 'admin', rule)).status, 200);
 
   const page = await signedInPage(browser, 'zhangmin', 'mediator');
   await openQueue(page);
@@ -121,7 +112,7 @@ test('a mediator reads the rules but cannot edit them; an admin edits one on the
   assert.equal(await row.innerText(), '摘要提到投诉\t低\t✓\t摘要「通话摘要」为:投诉');
   assert.equal(await page.locator('#attention-rules input, #attention-rules button').count(), 0);
   // And the edge refuses a mediator's edit whatever the page shows.
-  assert.equal((await api('PUT', `/api/attention/rules/${id}`, 'zhangmin', 'mediator', rule)).status, 403);
+  assert.equal((await edgeApi('PUT', `/api/attention/rules/${id}`, 'zhangmin', 'mediator', rule)).status, 403);
 
   const admin = await signedInPage(browser, 'root', 'admin');
   await openQueue(admin);
@@ -129,14 +120,14 @@ test('a mediator reads the rules but cannot edit them; an admin edits one on the
   await admin.locator(`#rule-${id}-values`).fill('投诉, 举报');
   await admin.locator(`button[data-rule-save="${id}"]`).click();
   await admin.locator('#attention-status', { hasText: '已保存规则“摘要提到投诉”' }).waitFor();
-  const saved = (await api('GET', '/api/attention/rules', 'zhangmin', 'mediator')).body.rules.find((r) => r.id === id);
+  const saved = (await edgeApi('GET', '/api/attention/rules', 'zhangmin', 'mediator')).body.rules.find((r) => r.id === id);
   assert.deepEqual(saved, { ...rule, severity: 'high', condition: { kind: 'tag', tag: '通话摘要', values: ['投诉', '举报'] } });
   // A threshold that is no number is refused by field, and nothing changes.
   await admin.locator('#rule-qa-total-low-percent').fill('');
   await admin.locator('button[data-rule-save="qa-total-low"]').click();
   await admin.locator('#attention-status', { hasText: '操作失败' }).waitFor();
   assert.match(await admin.locator('#attention-status').innerText(), /condition\.percent/);
-  const total = (await api('GET', '/api/attention/rules', 'zhangmin', 'mediator')).body.rules.find((r) => r.id === 'qa-total-low');
+  const total = (await edgeApi('GET', '/api/attention/rules', 'zhangmin', 'mediator')).body.rules.find((r) => r.id === 'qa-total-low');
   assert.equal(total.condition.percent, 60);
   await assertAccessible(admin, 'the rules editor');
   assert.deepEqual(page.errors, []);
@@ -148,7 +139,7 @@ test('a mediator reads the rules but cannot edit them; an admin edits one on the
 test('the board shows each case\'s latest QA total, and the low-score filter keeps the low ones', async () => {
   await control('/control/time', { advanceMs: 86_400_000 + (Date.now() % 10_000_000) });
   const c = await openCase();
-  const placed = await api('POST', '/api/calls', 'zhangmin', 'mediator', { caseId: c.caseId, mediationId: String(c.mediationId), callAuto: 0, callPersonId: c.parties[0].personId });
+  const placed = await edgeApi('POST', '/api/calls', 'zhangmin', 'mediator', { caseId: c.caseId, mediationId: String(c.mediationId), callAuto: 0, callPersonId: c.parties[0].personId });
   assert.equal(placed.status, 201, JSON.stringify(placed.body));
   const job = placed.body.results[0].jobId;
   // Later than any other result of the case: it is the case's latest; 2 of 25 is 8%.

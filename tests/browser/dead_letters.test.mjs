@@ -3,29 +3,15 @@
 // reason; a mediator has neither the link nor the list.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, control, EDGE, signedInPage, openCase, token, assertAccessible } from './harness.mjs';
+import { launch, control, EDGE, signedInPage, openCase, assertAccessible, edgeApi, pushNotes } from './harness.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => browser?.close());
 
-async function api(method, path, user, role, body) {
-  const res = await fetch(`${EDGE}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await token(user, role)}`, 'content-type': 'application/json', 'idempotency-key': `dl-${Date.now()}-${Math.random()}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-async function push(records) {
-  const res = await fetch(`${EDGE}/webhooks/note-agent/sandbox-webhook-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(records) });
-  assert.equal(res.status, 200, await res.text());
-}
-
 /** The open dead letter whose raw record holds `needle`. */
 async function letterWith(needle) {
-  const { status, body } = await api('GET', '/api/admin/dead-letters', 'admin1', 'admin');
+  const { status, body } = await edgeApi('GET', '/api/admin/dead-letters', 'admin1', 'admin');
   assert.equal(status, 200);
   const mine = body.deadLetters.filter((l) => l.raw.includes(needle));
   assert.equal(mine.length, 1, JSON.stringify(mine));
@@ -35,7 +21,7 @@ async function letterWith(needle) {
 test('an admin fixes a dead letter and replays it, the board shows its QA total, and discards another with a reason', async () => {
   await control('/control/time', { advanceMs: 86_400_000 + (Date.now() % 10_000_000) });
   const c = await openCase();
-  const placed = await api('POST', '/api/calls', 'zhangmin', 'mediator', { caseId: c.caseId, mediationId: String(c.mediationId), callAuto: 0, callPersonId: c.parties[0].personId });
+  const placed = await edgeApi('POST', '/api/calls', 'zhangmin', 'mediator', { caseId: c.caseId, mediationId: String(c.mediationId), callAuto: 0, callPersonId: c.parties[0].personId });
   assert.equal(placed.status, 201, JSON.stringify(placed.body));
   const job = placed.body.results[0].jobId;
   // Later than any other result of the case, so it becomes the case's QA total: 19 of 25 is 76%.
@@ -47,7 +33,7 @@ test('an admin fixes a dead letter and replays it, the board shows its QA total,
   const { biz_id: _, ...broken } = good;
   const junk = `dl-junk-${Date.now()}`;
   // A third stays open, so the header's count never drops to none here.
-  await push([broken, { call_id: junk, success: true, type: '通话质检', result: '[]' }, { call_id: `dl-keep-${Date.now()}`, success: true, type: '通话质检', result: '[]' }]);
+  await pushNotes([broken, { call_id: junk, success: true, type: '通话质检', result: '[]' }, { call_id: `dl-keep-${Date.now()}`, success: true, type: '通话质检', result: '[]' }]);
   const { letter, open } = await letterWith(callId);
   const { letter: other } = await letterWith(junk);
 

@@ -143,3 +143,19 @@ export async function callDirectly(c) {
   });
   return { status: res.status, body: await res.json() };
 }
+
+/** A request to the edge as `user` (with an idempotency key for POSTs that want one); status and JSON body. */
+export async function edgeApi(method, path, user, role, body) {
+  const res = await fetch(`${EDGE}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${await token(user, role)}`, 'content-type': 'application/json', 'idempotency-key': `test-${Date.now()}-${Math.random()}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/** Records pushed to the edge as the note agent does; the push must be acknowledged. */
+export async function pushNotes(records) {
+  const res = await fetch(`${EDGE}/webhooks/note-agent/sandbox-webhook-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(records) });
+  assert.equal(res.status, 200, await res.text());
+}

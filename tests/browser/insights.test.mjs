@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, control, EDGE, signedInPage, openCase, token, assertAccessible } from './harness.mjs';
+import { launch, control, EDGE, signedInPage, openCase, token, assertAccessible, pushNotes } from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -15,11 +15,6 @@ function record(callId, type, report, result, job) {
     call_id: callId, biz_id: '60001', out_id: job, cell_number: '13922111489', success: true, error_code: 'success', error_msg: 'success',
     content_length: 100, duration: 50, start_time: report, report_time: report, type, result: JSON.stringify(result),
   };
-}
-
-async function push(records) {
-  const res = await fetch(`${EDGE}/webhooks/note-agent/sandbox-webhook-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(records) });
-  assert.equal(res.status, 200, await res.text());
 }
 
 /** A call placed through the edge by `user` (so insights know who placed it). */
@@ -45,7 +40,7 @@ test('a supervisor reads QA insights as charts with tables, exports a view, and 
     { item: '开场规范', full_score: 10, score: opening, problem: '未报机构名称', suggestion: '先说明身份' },
     { item: '身份核实', full_score: 15, score: identity, problem: '未核对姓名', suggestion: '核对姓名和案号' },
   ];
-  await push([
+  await pushNotes([
     record(`ia${user}`, '通话质检', '2026-10-05 10:00:00', qa(2, 15), a.job),
     record(`ia${user}`, '通话摘要', '2026-10-05 10:00:00', { 履约情况: ['未支付'] }, a.job),
     record(`ib${user}`, '通话质检', '2026-10-06 10:00:00', qa(8, 6), b.job),
