@@ -27,7 +27,10 @@ test('the board loads only the main module; the case screen\'s module arrives wh
   await page.locator('#nav-attention').waitFor();
   assert.deepEqual(fetched, ['app_bg.wasm']);
   // The board's own link to a case, as a mediator follows it.
-  const link = page.locator('table.board tbody tr.row a[href^="/cases/"]').first();
+  // That case's own link (rows may reorder as live changes arrive).
+  const first = page.locator('table.board tbody tr.row a[href^="/cases/"]').first();
+  const href = await first.getAttribute('href');
+  const link = page.locator(`table.board tbody tr.row a[href="${href}"]`);
   const name = await link.innerText();
   await link.click();
   await page.locator('#case-title').waitFor({ timeout: 20000 });
