@@ -31,8 +31,12 @@ build() {
   wasm-bindgen --target web --keep-lld-exports --no-typescript --out-name app --out-dir "$PKG.new" "$out/app_split.wasm"
   cp "$out/__wasm_split.js" "$out"/split_*.wasm "$PKG.new/"
   for f in "$out"/chunk_*.wasm; do [ -e "$f" ] && cp "$f" "$PKG.new/"; done
+  # APP_WASM_NAMES=1 keeps the functions' names, so that a trap's stack in
+  # the browser names where it happened (bigger files; for diagnosis only).
+  local names=()
+  [ "${APP_WASM_NAMES:-}" = 1 ] && names=(-g)
   for f in "$PKG.new"/*.wasm; do
-    "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext "$f" -o "$f"
+    "$WASM_OPT" -Oz "${names[@]}" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext "$f" -o "$f"
   done
   for f in "$PKG.new"/*.js; do
     "$ESBUILD" "$f" --minify --format=esm --log-level=warning --allow-overwrite --outfile="$f"

@@ -18,7 +18,12 @@ const watched = [];
 function watch(page) {
   if (page.errors) return;
   const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('pageerror', (e) => {
+    errors.push(e.message);
+    // The message of a wasm trap is only "unreachable"; where it happened is
+    // in the stack (module and function index), kept for the failure report.
+    console.error(`page error at ${page.url()}: ${e.stack ?? e.message}`);
+  });
   page.errors = errors;
   watched.push(page);
 }
