@@ -54,6 +54,16 @@ pub struct FileDoc {
     pub kind: String,
     pub object_key: String,
     pub content: String,
+    /// An uploaded file's own bytes (the seed's files are their `content`).
+    #[serde(skip)]
+    pub bytes: Option<Vec<u8>>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Seconds since the epoch, as the file library lists them.
+    #[serde(default)]
+    pub created_s: Option<i64>,
+    #[serde(default)]
+    pub updated_s: Option<i64>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -157,7 +167,7 @@ impl Knowledge {
                     return Err(("InvalidParameter", "title: 标题不能重复".into()));
                 }
                 let object_key = format!("kb/articles/{id}.txt");
-                self.files.push(FileDoc { id, repository_id: input.kb_id, directory_id: input.directory_id, name: title, kind: "txt".into(), object_key, content });
+                self.files.push(FileDoc { id, repository_id: input.kb_id, directory_id: input.directory_id, name: title, kind: "txt".into(), object_key, content, bytes: None, description: None, created_s: None, updated_s: None });
             }
             other => return Err(("InvalidParameter", format!("kbType: 应为 0 或 1,实际为 {other}"))),
         }

@@ -175,9 +175,46 @@ async fn knowledge_browsing_endpoints() {
     let (status, media) = h.clink_get("/kb/media_url", &[("fileKey", &key)]).await;
     assert_eq!(status, 200);
     assert!(media["mediaUrl"].as_str().unwrap().contains("/media/"));
-    // Management paths the sandbox key may not use.
+    // The bot's knowledge is the bot repository's: another botId is not found.
     let (status, body) = h.clink_post("/kb/create_standard_question", json!({ "botId": "1", "title": "x" })).await;
-    assert_eq!((status, body["error"]["code"].clone()), (403, json!("UnauthorizedOperation")));
+    assert_eq!((status, body["error"]["code"].clone()), (404, json!("ResourceNotFound")));
+}
+
+#[tokio::test]
+async fn the_bots_questions_answers_phrases_and_categories_keep_their_state() {
+    let h = common::start().await;
+    h.control("/control/faults/clink", json!({ "rateLimitPerSec": 0 })).await;
+    let (_, bot) = h.clink_get("/aikb/describe_bot_repository", &[]).await;
+    let bot_id = bot["result"]["id"].as_i64().unwrap().to_string();
+    let (status, category) = h.clink_post("/kb/create_category", json!({ "botId": bot_id, "parentId": 0, "name": "工资" })).await;
+    assert_eq!(status, 200, "{category}");
+    let top = category["category"]["id"].as_i64().unwrap();
+    let (_, sub) = h.clink_post("/kb/create_category", json!({ "botId": bot_id, "parentId": top, "name": "分期" })).await;
+    assert_eq!((sub["category"]["level"].as_i64(), sub["category"]["path"].clone()), (Some(2), json!([top, sub["category"]["id"]])));
+    let (status, sq) = h.clink_post("/kb/create_standard_question", json!({ "botId": bot_id, "title": "工资什么时候到账", "categoryId": top })).await;
+    assert_eq!(status, 200, "{sq}");
+    let sq_id = sq["standardQuestion"]["id"].as_i64().unwrap();
+    let (status, _) = h.clink_post("/kb/create_standard_question", json!({ "botId": bot_id, "title": "工资什么时候到账" })).await;
+    assert_eq!(status, 400, "a title once");
+    let (_, answer) = h.clink_post("/kb/create_answer", json!({ "botId": bot_id, "sqId": sq_id, "answer": "按协议分期到账" })).await;
+    let answer_id = answer["answer"]["id"].as_i64().unwrap();
+    let (_, ok) = h.clink_post("/kb/update_answer", json!({ "id": answer_id, "botId": bot_id, "sqId": sq_id, "answer": "按协议每月 15 日到账", "periodType": 1 })).await;
+    assert_eq!(ok["result"], "OK");
+    let (_, answers) = h.clink_get("/kb/list_answer", &[("botId", &bot_id), ("sqId", &sq_id.to_string())]).await;
+    assert_eq!((answers["answers"][0]["answer"].as_str(), answers["answers"][0]["periodType"].as_i64()), (Some("按协议每月 15 日到账"), Some(1)));
+    h.clink_post("/kb/create_corpus", json!({ "botId": bot_id, "records": [{ "sqId": sq_id, "corpusList": [{ "corpusName": "钱哪天到" }, { "corpusName": "几号发工资" }] }] })).await;
+    h.clink_post("/kb/update_corpus", json!({ "botId": bot_id, "sqId": sq_id, "sourceCorpusName": "钱哪天到", "targetCorpusName": "钱哪天能到" })).await;
+    let (_, corpora) = h.clink_get("/kb/list_corpus", &[("botId", &bot_id), ("sqId", &sq_id.to_string()), ("keyword", "钱"), ("offset", "0"), ("limit", "1000")]).await;
+    assert_eq!(corpora["corpora"].as_array().unwrap().iter().map(|c| c["corpusName"].as_str().unwrap()).collect::<Vec<_>>(), ["钱哪天能到"]);
+    let (_, list) = h.clink_get("/kb/list_standard_question", &[("botId", &bot_id)]).await;
+    assert_eq!((list["standardQuestions"][0]["corpusCount"].as_i64(), list["standardQuestions"][0]["status"].as_i64()), (Some(2), Some(0)));
+    let (status, _) = h.clink_post("/kb/delete_category", json!({ "id": top, "botId": bot_id })).await;
+    assert_eq!(status, 400, "a category with a sub-category stays");
+    h.clink_post("/kb/delete_standard_question", json!({ "ids": [sq_id], "botId": bot_id })).await;
+    let (_, page) = h.clink_get("/kb/page_standard_question", &[("botId", &bot_id), ("offset", "0"), ("limit", "10")]).await;
+    assert_eq!((page["totalCount"].as_i64(), page["standardQuestions"][0]["sqIsDelete"].as_bool()), (Some(1), Some(true)));
+    let (status, _) = h.clink_get("/kb/list_answer", &[("botId", &bot_id), ("sqId", &sq_id.to_string())]).await;
+    assert_eq!(status, 404);
 }
 
 #[tokio::test]

@@ -2,6 +2,8 @@
 //! request's signature checked, Expires/Timestamp enforced, Clink's error codes
 //! and statuses, a per-path rate limit, and switchable faults.
 
+pub mod bot;
+pub mod files;
 pub mod verify;
 
 use std::collections::{HashMap, VecDeque};
@@ -50,6 +52,8 @@ pub struct Conversation {
 
 pub struct ClinkState {
     pub knowledge: Knowledge,
+    /// Section 10: the bot's questions, answers, phrases and categories.
+    pub bot: bot::Bot,
     pub conversations: Vec<Conversation>,
     pub faults: ClinkFaults,
     /// (AccessKeyId, AccessKeySecret) pairs the sandbox accepts.
@@ -66,8 +70,11 @@ pub struct ClinkState {
 
 impl ClinkState {
     pub fn new(keys: Vec<(String, String)>) -> Self {
+        let knowledge = Knowledge::load();
+        let bot_id = knowledge.repositories.iter().find(|r| r.bot).map(|r| r.id.to_string()).unwrap_or_default();
         Self {
-            knowledge: Knowledge::load(),
+            bot: bot::Bot::new(bot_id),
+            knowledge,
             conversations: vec![],
             faults: ClinkFaults { rate_limit_per_sec: 3, ..Default::default() },
             keys,
@@ -104,6 +111,12 @@ pub fn router(state: Shared) -> Router {
         .with_state(state)
 }
 
+/// A request's body: JSON, or an upload's form parts.
+enum Body {
+    Json(Value),
+    Form(Vec<files::Part>),
+}
+
 fn request_id(rng: &mut Rng) -> String {
     rng.uuid()
 }
@@ -118,7 +131,7 @@ fn error(request_id: String, r: &Refusal) -> Response {
     response
 }
 
-fn refusal(code: &'static str, status: u16, message: impl Into<String>) -> Refusal {
+pub(crate) fn refusal(code: &'static str, status: u16, message: impl Into<String>) -> Refusal {
     Refusal { code, status, message: message.into() }
 }
 
@@ -166,8 +179,15 @@ async fn handle(State(state): State<Shared>, method: Method, uri: Uri, headers: 
             clink.faults.fail_500 -= 1;
             return Err(refusal("InternalError", 500, "发生内部错误。 重试您的请求,但如果问题仍然存在,请联系技术支持。"));
         }
+        let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        if files::UPLOADS.contains(&path.as_str()) {
+            if !content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
+                return Err(refusal("HttpMediaTypeNotSupported", 400, "上传文件请使用 multipart/form-data"));
+            }
+            let parts = files::parse_form(content_type, &body).map_err(|e| refusal("InvalidParameter", 400, e))?;
+            return Ok((Body::Form(parts), HashMap::new()));
+        }
         let json_body = if method == Method::POST {
-            let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
             if !content_type.to_ascii_lowercase().starts_with("application/json") {
                 return Err(refusal("HttpMediaTypeNotSupported", 400, "HttpMediaType不支持,只支持application/json"));
             }
@@ -180,9 +200,9 @@ async fn handle(State(state): State<Shared>, method: Method, uri: Uri, headers: 
         };
         let query: HashMap<String, String> = verify::decode_query(&raw_query)?.into_iter().collect();
         let _ = verified;
-        Ok((json_body, query))
+        Ok((Body::Json(json_body), query))
     })();
-    let (json_body, query) = match outcome {
+    let (body, query) = match outcome {
         Ok(v) => v,
         Err(r) => {
             *clink.rejected.entry(r.code.to_owned()).or_default() += 1;
@@ -192,7 +212,26 @@ async fn handle(State(state): State<Shared>, method: Method, uri: Uri, headers: 
     clink.requests_served += 1;
     let now = shared::time::format_shanghai(crate::clock::wall_ms());
     let media_base = format!("http://{host}");
-    match dispatch(&mut s, &path, &query, json_body, &now, &media_base) {
+    let now_s = crate::clock::wall_ms() / 1000;
+    let answer = match body {
+        Body::Form(parts) => files::upload(&mut s.clink.knowledge, &path, &parts, now_s),
+        Body::Json(json_body) if path == "/kb/files_attachment" => {
+            // The doc's answer is the file itself (a byte stream).
+            return match files::attachment(&s.clink.knowledge, json_body) {
+                Ok((name, bytes)) => {
+                    let disposition = format!("attachment; filename*=UTF-8''{}", shared::wire::url::encode_component(&name));
+                    let mut response = ([(header::CONTENT_TYPE, "application/octet-stream".to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response();
+                    response.extensions_mut().insert(Verdict("verified".into()));
+                    response
+                }
+                Err(r) => error(rid, &r),
+            };
+        }
+        Body::Json(json_body) if bot::PATHS.contains(&path.as_str()) => s.clink.bot.dispatch(&path, &query, json_body, &now),
+        Body::Json(json_body) if files::PATHS.contains(&path.as_str()) => files::dispatch(&mut s.clink.knowledge, &path, json_body),
+        Body::Json(json_body) => dispatch(&mut s, &path, &query, json_body, &now, &media_base),
+    };
+    match answer {
         Ok(mut body) => {
             if let Value::Object(map) = &mut body {
                 map.entry("requestId").or_insert(Value::String(rid));
@@ -205,22 +244,22 @@ async fn handle(State(state): State<Shared>, method: Method, uri: Uri, headers: 
     }
 }
 
-fn q_i64(query: &HashMap<String, String>, name: &str, default: Option<i64>) -> Result<i64, Refusal> {
+pub(crate) fn q_i64(query: &HashMap<String, String>, name: &str, default: Option<i64>) -> Result<i64, Refusal> {
     match query.get(name) {
         Some(v) => v.parse().map_err(|_| refusal("InvalidParameter", 400, format!("参数 {name} 应为整数"))),
         None => default.ok_or_else(|| refusal("MissingParameter", 400, format!("请求缺少必需参数: {name}"))),
     }
 }
 
-fn paging(offset: i64, limit: i64) -> Result<(), Refusal> {
+pub(crate) fn paging(offset: i64, limit: i64) -> Result<(), Refusal> {
     kb::validate_paging(offset, limit).map_err(|e| refusal("InvalidParameter", 400, e.to_string()))
 }
 
-fn body_as<T: serde::de::DeserializeOwned>(body: Value) -> Result<T, Refusal> {
+pub(crate) fn body_as<T: serde::de::DeserializeOwned>(body: Value) -> Result<T, Refusal> {
     serde_json::from_value(body).map_err(|e| refusal("InvalidParameter", 400, format!("请求参数无效: {e}")))
 }
 
-fn to_value<T: Serialize>(v: T) -> Value {
+pub(crate) fn to_value<T: Serialize>(v: T) -> Value {
     serde_json::to_value(v).expect("serialisable")
 }
 
@@ -437,7 +476,14 @@ fn chat(s: &mut crate::state::Sandbox, body: Value, now: &str) -> Result<Value, 
 async fn media(State(state): State<Shared>, axum::extract::Path(key): axum::extract::Path<String>) -> Response {
     let s = state.lock();
     match s.clink.knowledge.files.iter().find(|f| f.object_key == key) {
-        Some(f) => ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{}\n\n{}", f.name, f.content)).into_response(),
+        // An uploaded file is served as it came; the seed's as their text.
+        Some(f) => match &f.bytes {
+            Some(bytes) => {
+                let mime = shared::wire::clink::rules::UPLOAD_TYPES.iter().find(|(e, _)| *e == f.kind).map_or("application/octet-stream", |(_, m)| m);
+                ([(header::CONTENT_TYPE, mime)], bytes.clone()).into_response()
+            }
+            None => ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{}\n\n{}", f.name, f.content)).into_response(),
+        },
         None => (StatusCode::NOT_FOUND, "NoSuchKey").into_response(),
     }
 }
