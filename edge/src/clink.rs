@@ -13,7 +13,8 @@ use std::time::Duration;
 use serde_json::Value;
 use shared::wire::api::{ApiError, ErrorCode};
 use shared::wire::clink::sign::{Method as SignMethod, QueryValue, COMMON_PARAMS};
-use shared::wire::clink::{self, find_endpoint, path_is_documented, ErrorResponse};
+use shared::wire::clink::{self, find_endpoint, path_is_documented, rules, ErrorResponse};
+use wasm_bindgen::{JsCast, JsValue};
 use shared::wire::session::Claims;
 use worker::{Context, Delay, Headers, Method, Request, RequestInit, Response, RouteContext};
 
@@ -109,6 +110,13 @@ pub async fn relay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
         }
         query.push((name.into_owned(), QueryValue::One(value.into_owned())));
     }
+    if UPLOADS.contains(&path.as_str()) {
+        if !query.is_empty() {
+            return Err(Failure::field(&shared::FieldError::new("query", "an upload carries its fields in the form")));
+        }
+        let form = read_upload(&req, &path).await?;
+        return forward(&signer, method, &path, &[], Some(Body::Form(&form)), &claims).await;
+    }
     let scoped = USER_SCOPED.contains(&path.as_str());
     let db = crate::store::db(&ctx.env)?;
     let user_id = if scoped { Some(crate::store::clink_user_id(&db, &claims.sub).await?) } else { None };
@@ -162,7 +170,7 @@ pub async fn relay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
         .collect();
     shared::wire::clink::rules::check(&path, &plain, body.as_ref()).map_err(|e| Failure::field(&e))?;
     let body_text = body.as_ref().map(Value::to_string);
-    let response = forward(&signer, method, &path, &query, body_text.as_deref(), &claims).await?;
+    let response = forward(&signer, method, &path, &query, body_text.as_deref().map(Body::Json), &claims).await?;
     match path.as_str() {
         "/aikb/chat_conversation_on_open" | "/aikb/list_conversations" => remember_conversations(&db, response, &claims.sub).await,
         _ => Ok(response),
@@ -195,7 +203,61 @@ async fn remember_conversations(db: &worker::D1Database, mut response: Response,
     Ok(out)
 }
 
-async fn forward(signer: &shared::wire::clink::sign::Signer, method: SignMethod, path: &str, query: &[(String, QueryValue)], body: Option<&str>, _who: &Claims) -> Reply {
+/// The file library's uploads: a multipart form in, the same form out.
+const UPLOADS: [&str; 2] = ["/kb/files", "/kb/files_update"];
+
+/// What a request carries to Clink.
+enum Body<'a> {
+    Json(&'a str),
+    /// The runtime writes the multipart body and its boundary.
+    Form(&'a web_sys::FormData),
+}
+
+/// Reads an upload's form and checks it (`rules::check_upload`) before
+/// anything leaves: its fields by name, the file's name, type and size. The
+/// answer is a new form with the same fields and file.
+async fn read_upload(req: &Request, path: &str) -> Result<web_sys::FormData, Failure> {
+    let refuse = |field: &str, problem: &str| Failure::field(&shared::FieldError::new(field, problem));
+    let content_type = req.headers().get("Content-Type")?.unwrap_or_default();
+    if !content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
+        return Err(refuse("body", "an upload is multipart/form-data with its fields and the file"));
+    }
+    // Refused before it is read, when the sender says how large it is.
+    let declared = req.headers().get("Content-Length")?.and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
+    if declared > rules::MAX_UPLOAD_BYTES + 64 * 1024 {
+        let mut too_large = Failure::new(413, ErrorCode::TooLarge, format!("文件过大,最大 {} MB (the file is too large)", rules::MAX_UPLOAD_BYTES / 1024 / 1024));
+        too_large.body.error.field = Some("file".into());
+        return Err(too_large);
+    }
+    let promise = req.inner().form_data().map_err(|_| refuse("body", "is not a readable multipart form"))?;
+    let form: web_sys::FormData =
+        wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|_| refuse("body", "is not a readable multipart form"))?.unchecked_into();
+    let mut fields = vec![];
+    let mut file = None;
+    let entries = js_sys::try_iter(&form).ok().flatten().ok_or_else(|| refuse("body", "is not a readable multipart form"))?;
+    for entry in entries {
+        let pair: js_sys::Array = entry.map_err(|_| refuse("body", "is not a readable multipart form"))?.unchecked_into();
+        let name = pair.get(0).as_string().unwrap_or_default();
+        let value = pair.get(1);
+        match value.as_string() {
+            Some(text) => fields.push((name, text)),
+            None if name == "file" && file.is_none() => file = Some(value.unchecked_into::<web_sys::File>()),
+            None => return Err(refuse(&name, "is a file; only `file` may be one")),
+        }
+    }
+    let upload = file.as_ref().map(|f| rules::UploadFile { name: f.name(), content_type: f.type_(), size: f.size() as u64 });
+    rules::check_upload(path, &fields, upload.as_ref()).map_err(|e| Failure::field(&e))?;
+    let out = web_sys::FormData::new().map_err(|_| Failure::new(500, ErrorCode::Internal, "form"))?;
+    for (name, value) in &fields {
+        out.append_with_str(name, value.trim()).map_err(|_| Failure::new(500, ErrorCode::Internal, "form"))?;
+    }
+    if let Some(f) = &file {
+        out.append_with_blob_and_filename("file", f, &f.name()).map_err(|_| Failure::new(500, ErrorCode::Internal, "form"))?;
+    }
+    Ok(out)
+}
+
+async fn forward(signer: &shared::wire::clink::sign::Signer, method: SignMethod, path: &str, query: &[(String, QueryValue)], body: Option<Body<'_>>, _who: &Claims) -> Reply {
     pace(path).await?;
     let mut rate_retries = 0;
     let mut resigned = false;
@@ -213,13 +275,19 @@ async fn forward(signer: &shared::wire::clink::sign::Signer, method: SignMethod,
         signer.expires = shared::wire::clink::sign::Expires::new(expires_for(path, now / 1000, signer.expires.seconds())).map_err(|e| Failure::field(&e))?;
         let signed = signer.sign(method, path, query, now / 1000).map_err(|e| Failure::field(&e))?;
         let headers = Headers::new();
-        headers.set("Content-Type", "application/json; charset=UTF-8")?;
         headers.set("Accept", "application/json")?;
         let mut init = RequestInit::new();
-        init.with_method(if method == SignMethod::Get { Method::Get } else { Method::Post }).with_headers(headers);
-        if let Some(b) = body {
-            init.with_body(Some(b.into()));
+        match &body {
+            Some(Body::Json(b)) => {
+                headers.set("Content-Type", "application/json; charset=UTF-8")?;
+                init.with_body(Some((*b).into()));
+            }
+            Some(Body::Form(form)) => {
+                init.with_body(Some(JsValue::from(*form)));
+            }
+            None => headers.set("Content-Type", "application/json; charset=UTF-8")?,
         }
+        init.with_method(if method == SignMethod::Get { Method::Get } else { Method::Post }).with_headers(headers);
         let mut response = fetch_with_timeout(Request::new_with_init(&signed.url, &init)?, TIMEOUT)
             .await
             .map_err(|t| {
