@@ -14,8 +14,8 @@ use serde_json::Value;
 use shared::wire::api::{ApiError, ErrorCode};
 use shared::wire::clink::sign::{Method as SignMethod, QueryValue, COMMON_PARAMS};
 use shared::wire::clink::{self, find_endpoint, path_is_documented, rules, ErrorResponse};
-use wasm_bindgen::{JsCast, JsValue};
 use shared::wire::session::Claims;
+use wasm_bindgen::{JsCast, JsValue};
 use worker::{Context, Delay, Headers, Method, Request, RequestInit, Response, RouteContext};
 
 use crate::auth::{self, now_ms};
@@ -218,6 +218,7 @@ enum Body<'a> {
 /// answer is a new form with the same fields and file.
 async fn read_upload(req: &Request, path: &str) -> Result<web_sys::FormData, Failure> {
     let refuse = |field: &str, problem: &str| Failure::field(&shared::FieldError::new(field, problem));
+    let unreadable = || refuse("body", "is not a readable multipart form");
     let content_type = req.headers().get("Content-Type")?.unwrap_or_default();
     if !content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
         return Err(refuse("body", "an upload is multipart/form-data with its fields and the file"));
@@ -229,14 +230,12 @@ async fn read_upload(req: &Request, path: &str) -> Result<web_sys::FormData, Fai
         too_large.body.error.field = Some("file".into());
         return Err(too_large);
     }
-    let promise = req.inner().form_data().map_err(|_| refuse("body", "is not a readable multipart form"))?;
-    let form: web_sys::FormData =
-        wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|_| refuse("body", "is not a readable multipart form"))?.unchecked_into();
+    let promise = req.inner().form_data().map_err(|_| unreadable())?;
+    let form: web_sys::FormData = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|_| unreadable())?.unchecked_into();
     let mut fields = vec![];
     let mut file = None;
-    let entries = js_sys::try_iter(&form).ok().flatten().ok_or_else(|| refuse("body", "is not a readable multipart form"))?;
-    for entry in entries {
-        let pair: js_sys::Array = entry.map_err(|_| refuse("body", "is not a readable multipart form"))?.unchecked_into();
+    for entry in js_sys::try_iter(&form).ok().flatten().ok_or_else(unreadable)? {
+        let pair: js_sys::Array = entry.map_err(|_| unreadable())?.unchecked_into();
         let name = pair.get(0).as_string().unwrap_or_default();
         let value = pair.get(1);
         match value.as_string() {
@@ -247,14 +246,18 @@ async fn read_upload(req: &Request, path: &str) -> Result<web_sys::FormData, Fai
     }
     let upload = file.as_ref().map(|f| rules::UploadFile { name: f.name(), content_type: f.type_(), size: f.size() as u64 });
     rules::check_upload(path, &fields, upload.as_ref()).map_err(|e| Failure::field(&e))?;
-    let out = web_sys::FormData::new().map_err(|_| Failure::new(500, ErrorCode::Internal, "form"))?;
-    for (name, value) in &fields {
-        out.append_with_str(name, value.trim()).map_err(|_| Failure::new(500, ErrorCode::Internal, "form"))?;
-    }
-    if let Some(f) = &file {
-        out.append_with_blob_and_filename("file", f, &f.name()).map_err(|_| Failure::new(500, ErrorCode::Internal, "form"))?;
-    }
-    Ok(out)
+    // The same fields (trimmed, as checked) and file, in a form of our own.
+    let build = || -> Result<web_sys::FormData, JsValue> {
+        let out = web_sys::FormData::new()?;
+        for (name, value) in &fields {
+            out.append_with_str(name, value.trim())?;
+        }
+        if let Some(f) = &file {
+            out.append_with_blob_and_filename("file", f, &f.name())?;
+        }
+        Ok(out)
+    };
+    build().map_err(|_| Failure::new(500, ErrorCode::Internal, "服务内部错误:无法转发上传的文件 (internal error: the upload could not be forwarded)"))
 }
 
 async fn forward(signer: &shared::wire::clink::sign::Signer, method: SignMethod, path: &str, query: &[(String, QueryValue)], body: Option<Body<'_>>, _who: &Claims) -> Reply {
@@ -278,14 +281,16 @@ async fn forward(signer: &shared::wire::clink::sign::Signer, method: SignMethod,
         headers.set("Accept", "application/json")?;
         let mut init = RequestInit::new();
         match &body {
-            Some(Body::Json(b)) => {
-                headers.set("Content-Type", "application/json; charset=UTF-8")?;
-                init.with_body(Some((*b).into()));
-            }
+            // The runtime sets a form's Content-Type, with its boundary.
             Some(Body::Form(form)) => {
                 init.with_body(Some(JsValue::from(*form)));
             }
-            None => headers.set("Content-Type", "application/json; charset=UTF-8")?,
+            json => {
+                headers.set("Content-Type", "application/json; charset=UTF-8")?;
+                if let Some(Body::Json(b)) = json {
+                    init.with_body(Some((*b).into()));
+                }
+            }
         }
         init.with_method(if method == SignMethod::Get { Method::Get } else { Method::Post }).with_headers(headers);
         let mut response = fetch_with_timeout(Request::new_with_init(&signed.url, &init)?, TIMEOUT)

@@ -79,6 +79,11 @@ impl Knowledge {
         serde_json::from_str(KNOWLEDGE_JSON).expect("data/knowledge.json is valid (checked by the sandbox's tests)")
     }
 
+    /// A new id for an FAQ or a file (they share one sequence, as articles).
+    pub fn next_id(&self) -> i64 {
+        self.faqs.iter().map(|f| f.id).chain(self.files.iter().map(|f| f.id)).max().unwrap_or(0) + 1
+    }
+
     pub fn repository(&self, r: &Repo) -> kb::Repository {
         kb::Repository {
             id: r.id,
@@ -148,7 +153,7 @@ impl Knowledge {
         if !self.directories.iter().any(|d| d.id == input.directory_id && d.repository_id == input.kb_id) {
             return Err(("ResourceNotFound", format!("知识库 {} 下没有目录 {}", input.kb_id, input.directory_id)));
         }
-        let id = self.faqs.iter().map(|f| f.id).chain(self.files.iter().map(|f| f.id)).max().unwrap_or(0) + 1;
+        let id = self.next_id();
         match input.kb_type {
             0 => {
                 let answers: Vec<String> = input.answers.iter().flatten().map(|a| a.answer.clone()).collect();

@@ -57,7 +57,7 @@ pub fn check(path: &str, query: &[(String, String)], body: Option<&Value>) -> Re
             required_text(query, "botId")?;
             paging(query)
         }
-        "/kb/list_standard_question" => required_text(query, "botId"),
+        "/kb/list_standard_question" => required_text(query, "botId").map(drop),
         "/kb/list_answer" => {
             required_text(query, "botId")?;
             required_id(query, "sqId")
@@ -188,7 +188,7 @@ pub fn check(path: &str, query: &[(String, String)], body: Option<&Value>) -> Re
         }
         "/aikb/list_directories" => required_id(query, "repositoryId"),
         "/aikb/describe_file_media_url" => required_id(query, "fileId"),
-        "/aikb/describe_faq_media_url" | "/kb/media_url" => required_text(query, "fileKey"),
+        "/aikb/describe_faq_media_url" | "/kb/media_url" => required_text(query, "fileKey").map(drop),
         _ if query.iter().any(|(n, _)| n == "offset" || n == "limit") => paging(query),
         _ => Ok(()),
     }
@@ -238,9 +238,7 @@ pub fn check_upload(path: &str, fields: &[(String, String)], file: Option<&Uploa
     }
     if path == "/kb/files" {
         required_id(fields, "kbId")?;
-        required_text(fields, "enterpriseId")?;
-        let enterprise = fields.iter().find(|(n, _)| n == "enterpriseId").map(|(_, v)| v.trim()).unwrap_or_default();
-        if !enterprise.bytes().all(|b| b.is_ascii_digit()) {
+        if !required_text(fields, "enterpriseId")?.bytes().all(|b| b.is_ascii_digit()) {
             return Err(FieldError::new("enterpriseId", "must be the enterprise's number"));
         }
         required_id(fields, "directoryId")?;
@@ -298,11 +296,16 @@ fn loose_id(name: &str, value: &kb::Loose) -> Result<(), FieldError> {
     positive(name, Some(n.ok_or_else(|| FieldError::new(name, "must be a positive id"))?))
 }
 
-fn required_text(query: &[(String, String)], name: &str) -> Result<(), FieldError> {
-    match query.iter().find(|(n, _)| n == name) {
-        Some((_, v)) => not_blank(name, v),
-        None => Err(FieldError::new(name, "is required")),
-    }
+/// The value of `name` among a query's (or a form's) pairs.
+fn value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+}
+
+/// A value that must be there and not blank, trimmed.
+fn required_text<'a>(pairs: &'a [(String, String)], name: &str) -> Result<&'a str, FieldError> {
+    let v = value(pairs, name).ok_or_else(|| FieldError::new(name, "is required"))?;
+    not_blank(name, v)?;
+    Ok(v.trim())
 }
 
 fn required_id(query: &[(String, String)], name: &str) -> Result<(), FieldError> {
@@ -322,10 +325,7 @@ fn decode<T: DeserializeOwned>(body: Option<&Value>) -> Result<T, FieldError> {
 }
 
 fn number(query: &[(String, String)], name: &str) -> Result<Option<i64>, FieldError> {
-    match query.iter().find(|(n, _)| n == name) {
-        None => Ok(None),
-        Some((_, v)) => v.trim().parse().map(Some).map_err(|_| FieldError::new(name, "must be a whole number")),
-    }
+    value(query, name).map(|v| v.trim().parse().map_err(|_| FieldError::new(name, "must be a whole number"))).transpose()
 }
 
 fn paging(query: &[(String, String)]) -> Result<(), FieldError> {

@@ -105,11 +105,19 @@ impl Bot {
         }
     }
 
+    fn corpus_count(&self, sq_id: i64) -> usize {
+        self.corpora.iter().filter(|c| c.sq_id == sq_id).count()
+    }
+
+    /// 0 trained (it has training phrases), 1 not trained.
+    fn status(&self, sq_id: i64) -> i64 {
+        if self.corpus_count(sq_id) > 0 { 0 } else { 1 }
+    }
+
     fn question_json(&self, q: &Question) -> Value {
-        let corpus_count = self.corpora.iter().filter(|c| c.sq_id == q.id).count();
         json!({
             "id": q.id, "title": q.title, "createTime": dashed(&q.created), "updateTime": dashed(&q.updated),
-            "status": if corpus_count > 0 { 0 } else { 1 }, "corpusCount": corpus_count, "categoryId": q.category_id,
+            "status": self.status(q.id), "corpusCount": self.corpus_count(q.id), "categoryId": q.category_id,
         })
     }
 
@@ -158,8 +166,7 @@ impl Bot {
                         id
                     }
                 };
-                let status = if self.corpora.iter().any(|c| c.sq_id == id) { 0 } else { 1 };
-                Ok(json!({ "standardQuestion": { "id": id, "title": title, "status": status } }))
+                Ok(json!({ "standardQuestion": { "id": id, "title": title, "status": self.status(id) } }))
             }
             "/kb/delete_standard_question" => {
                 let input: kb::BotIdsRequest = body_as(body)?;
@@ -223,9 +230,6 @@ impl Bot {
                         Ok(ok())
                     }
                     None => {
-                        if self.answers.iter().filter(|a| a.sq_id == input.sq_id).count() >= 20 {
-                            return Err(invalid("一个标准问最多 20 个答案"));
-                        }
                         let id = self.id();
                         self.answers.push(Answer { id, ..answer });
                         Ok(json!({ "answer": { "id": id, "answer": input.answer } }))

@@ -187,7 +187,7 @@ pub fn upload(k: &mut Knowledge, path: &str, parts: &[Part], now_s: i64) -> Resu
         if k.files.iter().any(|f| f.repository_id == kb_id && f.name == name) {
             return Err(refusal("InvalidParameter", 400, format!("文件「{name}」已存在")));
         }
-        let id = k.faqs.iter().map(|f| f.id).chain(k.files.iter().map(|f| f.id)).max().unwrap_or(0) + 1;
+        let id = k.next_id();
         k.files.push(FileDoc {
             id,
             repository_id: kb_id,
