@@ -77,6 +77,7 @@ fn AppRoutes() -> impl IntoView {
         Screen::Insights => on_demand::screen(on_demand::insights_screen),
         Screen::DeadLetters => on_demand::screen(on_demand::dead_letters_screen),
         Screen::Audit => on_demand::screen(on_demand::audit_screen),
+        Screen::KnowledgeAdmin => on_demand::screen(on_demand::kb_admin_screen),
         Screen::Case => on_demand::screen(on_demand::case_screen),
         Screen::Call => on_demand::screen(on_demand::transcript_screen),
         Screen::NotFound => view! { <p>{tr!(i18n, not_found)}</p> }.into_any(),
@@ -149,6 +150,7 @@ fn PageLinks() -> impl IntoView {
     // Insights are for those who oversee; the edge refuses everyone else anyway.
     let overseer = move || session.info.with(|i| i.as_ref().is_some_and(|i| shared::wire::access::Op::QaInsights.allows(&i.role)));
     let admin = move || session.info.with(|i| i.as_ref().is_some_and(|i| shared::wire::access::Op::DeadLetters.allows(&i.role)));
+    let kb_admin = move || session.info.with(|i| i.as_ref().is_some_and(|i| shared::wire::access::Op::ClinkManage.allows(&i.role)));
     let dead_letters = expect_context::<crate::services::dead_letters::DeadLetterCount>();
     view! {
         <nav class="pages" aria-label=move || t_string!(i18n, board.heading)>
@@ -166,6 +168,9 @@ fn PageLinks() -> impl IntoView {
                     {tr!(i18n, dead_letters.nav)}
                     {move || dead_letters.get().filter(|n| *n > 0).map(|n| view! { " " <span class="badge" id="nav-dead-letters-count">{n}</span> })}
                 </a>
+            })}
+            {move || kb_admin().then(|| view! {
+                <a href=Page::KnowledgeAdmin.href(embedded) id="nav-kb-admin">{tr!(i18n, kb_admin.nav)}</a>
             })}
         </nav>
     }

@@ -6,6 +6,7 @@ pub mod board;
 pub mod case;
 pub mod dead_letters;
 pub mod insights;
+pub mod kb_admin;
 pub mod on_demand;
 pub mod sign_in;
 pub mod transcript;

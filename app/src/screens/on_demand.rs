@@ -47,6 +47,7 @@ on_demand! {
     insights_screen => super::insights::InsightsPage;
     dead_letters_screen => super::dead_letters::DeadLettersPage;
     audit_screen => super::audit::AuditPage;
+    kb_admin_screen => super::kb_admin::KbAdminPage;
 }
 
 /// Shows what `load` brings once its module is here: "加载中…" until then, a

@@ -153,6 +153,11 @@ impl Api {
             }
         };
         current.borrow_mut().take();
+        self.answer(status, text)
+    }
+
+    /// A 2xx answer's text, or the edge's error in words (a 401 ends the session).
+    fn answer(&self, status: u16, text: String) -> Result<String, ApiFailure> {
         if (200..300).contains(&status) {
             return Ok(text);
         }
@@ -167,6 +172,68 @@ impl Api {
             self.session.expire(&failure.message);
         }
         Err(failure)
+    }
+
+    /// POSTs a multipart form (a file upload), calling `progress` with the
+    /// share sent so far (0.0–1.0). An `XMLHttpRequest`, as fetch reports
+    /// no upload progress; like every action it runs to the end.
+    pub async fn upload<T: DeserializeOwned>(&self, path: &str, form: &web_sys::FormData, progress: impl Fn(f64) + 'static) -> Result<T, ApiFailure> {
+        use wasm_bindgen::closure::Closure;
+        use wasm_bindgen::JsCast;
+        let xhr = web_sys::XmlHttpRequest::new().map_err(|_| network("XMLHttpRequest"))?;
+        let url = format!("{}{}", crate::services::session::api_base(), path);
+        xhr.open("POST", &url).map_err(|_| network("XMLHttpRequest.open"))?;
+        let _ = xhr.set_request_header("Accept", "application/json");
+        if let Some(token) = self.session.token_untracked() {
+            let _ = xhr.set_request_header("Authorization", &format!("Bearer {token}"));
+        }
+        let on_progress = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |ev: web_sys::ProgressEvent| {
+            if ev.length_computable() && ev.total() > 0.0 {
+                progress(ev.loaded() / ev.total());
+            }
+        });
+        if let Ok(upload) = xhr.upload() {
+            upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        }
+        let (done, finished) = futures_channel::oneshot::channel::<bool>();
+        let done = Rc::new(RefCell::new(Some(done)));
+        let settle = |ok: bool| {
+            let done = done.clone();
+            Closure::<dyn Fn()>::new(move || {
+                if let Some(tx) = done.borrow_mut().take() {
+                    let _ = tx.send(ok);
+                }
+            })
+        };
+        let (on_load, on_error) = (settle(true), settle(false));
+        xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
+        xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        xhr.set_onabort(Some(on_error.as_ref().unchecked_ref()));
+        xhr.send_with_opt_form_data(Some(form)).map_err(|_| network(crate::services::session::offline_message()))?;
+        let loaded = finished.await.unwrap_or(false);
+        drop((on_progress, on_load, on_error));
+        if !loaded {
+            return Err(network(crate::services::session::offline_message()));
+        }
+        let text = self.answer(xhr.status().unwrap_or(0), xhr.response_text().ok().flatten().unwrap_or_default())?;
+        parse(&text)
+    }
+
+    /// POST whose answer is a file (its bytes), e.g. a knowledge file's download.
+    pub async fn post_for_bytes<B: Serialize>(&self, path: &str, body: &B) -> Result<Vec<u8>, ApiFailure> {
+        let body = serde_json::to_string(body).map_err(|e| network(e.to_string()))?;
+        let url = format!("{}{}", crate::services::session::api_base(), path);
+        let mut request = RequestBuilder::new(&url).method(Method::POST).header("Content-Type", "application/json");
+        if let Some(token) = self.session.token_untracked() {
+            request = request.header("Authorization", &format!("Bearer {token}"));
+        }
+        let response = request.body(body).map_err(|e| network(e.to_string()))?.send().await.map_err(|_| network(crate::services::session::offline_message()))?;
+        if (200..300).contains(&response.status()) {
+            return response.binary().await.map_err(|e| network(e.to_string()));
+        }
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        self.answer(status, text).map(String::into_bytes)
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod board;
 pub mod chart;
 pub mod html;
+pub mod knowledge;
 pub mod labels;
 pub mod markdown;
 pub mod notify;

@@ -1,5 +1,5 @@
 //! The board's own pages and their paths: `/` (the board), `/attention`,
-//! `/insights`, `/dead-letters`, `/audit`, `/cases/{caseId}` and
+//! `/insights`, `/dead-letters`, `/audit`, `/knowledge`, `/cases/{caseId}` and
 //! `/cases/{caseId}/calls/{jobId}`, each also under `/embed` when the
 //! board runs inside a portal's iframe. The app navigates with these; the
 //! edge serves the app for any of them.
@@ -18,6 +18,8 @@ pub enum Page {
     DeadLetters,
     /// The whole audit trail (操作记录, supervisors and admins).
     Audit,
+    /// Knowledge-base administration (知识库管理, admins).
+    KnowledgeAdmin,
     Case { case_id: String },
     Call { case_id: String, job_id: String },
     NotFound,
@@ -31,6 +33,7 @@ pub enum Screen {
     Insights,
     DeadLetters,
     Audit,
+    KnowledgeAdmin,
     Case,
     Call,
     NotFound,
@@ -58,6 +61,7 @@ impl Page {
             (Some("insights"), None, ..) => Page::Insights,
             (Some("dead-letters"), None, ..) => Page::DeadLetters,
             (Some("audit"), None, ..) => Page::Audit,
+            (Some("knowledge"), None, ..) => Page::KnowledgeAdmin,
             (Some("cases"), Some(case), None, ..) => match decoded(case) {
                 Some(case_id) => Page::Case { case_id },
                 None => Page::NotFound,
@@ -79,6 +83,7 @@ impl Page {
             Page::Insights => Screen::Insights,
             Page::DeadLetters => Screen::DeadLetters,
             Page::Audit => Screen::Audit,
+            Page::KnowledgeAdmin => Screen::KnowledgeAdmin,
             Page::Case { .. } => Screen::Case,
             Page::Call { .. } => Screen::Call,
             Page::NotFound => Screen::NotFound,
@@ -116,6 +121,7 @@ impl Page {
             Page::Insights => format!("{prefix}/insights"),
             Page::DeadLetters => format!("{prefix}/dead-letters"),
             Page::Audit => format!("{prefix}/audit"),
+            Page::KnowledgeAdmin => format!("{prefix}/knowledge"),
             Page::Case { case_id } => format!("{prefix}/cases/{}", encode_component(case_id)),
             Page::Call { case_id, job_id } => format!(
                 "{prefix}/cases/{}/calls/{}",
@@ -149,6 +155,8 @@ mod tests {
         assert_eq!(Page::parse("/embed/dead-letters"), Page::DeadLetters);
         assert_eq!((Page::DeadLetters.href(false), Page::DeadLetters.screen()), ("/dead-letters".into(), Screen::DeadLetters));
         assert_eq!((Page::parse("/audit/"), Page::Audit.href(true)), (Page::Audit, "/embed/audit".into()));
+        assert_eq!((Page::parse("/knowledge"), Page::KnowledgeAdmin.href(true)), (Page::KnowledgeAdmin, "/embed/knowledge".into()));
+        assert_eq!(Page::KnowledgeAdmin.screen(), Screen::KnowledgeAdmin);
         assert_eq!((Page::Attention.href(true), Page::Insights.href(false)), ("/embed/attention".into(), "/insights".into()));
         let call = Page::Call {
             case_id: "C-1".into(),
