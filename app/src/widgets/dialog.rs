@@ -89,3 +89,27 @@ pub fn Dialog(
         </div>
     }
 }
+
+/// Asks before something is deleted: shows the message of `what` ("Delete
+/// “…”? This cannot be undone.") and runs its callback on 删除.
+#[component]
+pub fn ConfirmDelete(what: RwSignal<Option<(String, Callback<()>)>>) -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
+    let close = Callback::new(move |_| what.set(None));
+    view! {
+        <Show when=move || what.with(|w| w.is_some())>
+            <Dialog title=crate::i18n::tr!(i18n, kb.delete) on_close=close>
+                <p>{move || what.with(|w| w.as_ref().map(|(message, _)| message.clone()).unwrap_or_default())}</p>
+                <div class="dialog-actions">
+                    <button type="button" class="btn" on:click=move |_| close.run(())>{crate::i18n::tr!(i18n, cancel)}</button>
+                    <button type="button" class="btn danger" id="confirm-delete" on:click=move |_| {
+                        if let Some((_, run)) = what.get_untracked() {
+                            what.set(None);
+                            run.run(());
+                        }
+                    }>{crate::i18n::tr!(i18n, kb.delete)}</button>
+                </div>
+            </Dialog>
+        </Show>
+    }
+}

@@ -11,5 +11,6 @@ pub mod load;
 pub mod markup;
 pub mod notes;
 pub mod notices;
+pub mod pager;
 pub mod presets;
 pub mod turn_search;

@@ -324,7 +324,7 @@ async fn add_faq(State(state): State<Shared>, Json(f): Json<NewFaq>) -> Response
     let Some(directory_id) = k.directories.iter().find(|d| d.repository_id == repository_id).map(|d| d.id) else {
         return bad("unknown repositoryId");
     };
-    k.faqs.push(FaqDoc { id, repository_id, directory_id, question: f.question, similars: vec![], answers: vec![f.answer] });
+    k.faqs.push(FaqDoc { id, repository_id, directory_id, question: f.question, similars: vec![], answers: vec![f.answer], attachments: vec![] });
     Json(json!({ "id": id })).into_response()
 }
 

@@ -41,6 +41,9 @@ pub struct FaqDoc {
     #[serde(default)]
     pub similars: Vec<String>,
     pub answers: Vec<String>,
+    /// Files the answer shows (images, forms), by their object key.
+    #[serde(default)]
+    pub attachments: Vec<kb::Attachment>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -164,7 +167,7 @@ impl Knowledge {
                     return Err(("InvalidParameter", "title: 标题不能重复".into()));
                 }
                 let similars = input.similars.clone().unwrap_or_default();
-                self.faqs.push(FaqDoc { id, repository_id: input.kb_id, directory_id: input.directory_id, question: title, similars, answers });
+                self.faqs.push(FaqDoc { id, repository_id: input.kb_id, directory_id: input.directory_id, question: title, similars, answers, attachments: vec![] });
             }
             1 => {
                 let content = input.content.clone().filter(|c| !c.trim().is_empty()).ok_or(("InvalidParameter", "content: 文档库答案不能为空".to_owned()))?;
@@ -281,7 +284,7 @@ impl Knowledge {
                     kind: None,
                     similar_list: Some(f.similars.clone()),
                     knowledge_type: Some("FAQ".into()),
-                    attachments: Some(vec![]),
+                    attachments: Some(f.attachments.clone()),
                 }));
             }
         }

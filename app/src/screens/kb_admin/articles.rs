@@ -9,7 +9,9 @@ use shared::view::labels::fill;
 use shared::wire::clink::kb::{Article, ArticleDetail, ArticlePage, ArticleSaved, IdRequest};
 use shared::wire::url::encode_component;
 
-use super::{ConfirmDelete, DirectorySelect, PagerNav, Workspace};
+use super::{DirectorySelect, Workspace};
+use crate::widgets::pager::PagerNav;
+use crate::widgets::dialog::ConfirmDelete;
 use crate::i18n::*;
 use crate::services::api::use_api;
 
@@ -125,7 +127,7 @@ pub fn Articles() -> impl IntoView {
                 });
             }
         });
-        confirm.set(Some((title, run)));
+        ws.confirm_delete(i18n, confirm, &title, run);
     };
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

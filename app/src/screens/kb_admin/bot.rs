@@ -12,7 +12,9 @@ use shared::wire::clink::kb::{
 };
 use shared::wire::url::encode_component;
 
-use super::{ConfirmDelete, PagerNav, Workspace};
+use super::{Workspace};
+use crate::widgets::pager::PagerNav;
+use crate::widgets::dialog::ConfirmDelete;
 use crate::i18n::*;
 use crate::services::api::use_api;
 
@@ -88,7 +90,7 @@ pub fn Bot() -> impl IntoView {
                 }
             });
         });
-        confirm.set(Some((title, run)));
+        ws.confirm_delete(i18n, confirm, &title, run);
     };
     view! {
         <div class="kba-bot">

@@ -5,11 +5,13 @@
 use leptos::prelude::*;
 use shared::view::knowledge::{file_size, Pager};
 use shared::view::labels::fill;
-use shared::wire::clink::kb::{FileAttachmentRequest, FilePage, FileRecord, FilesDeleteRequest, FilesListRequest, MediaUrl};
+use shared::wire::clink::kb::{FileAttachmentRequest, FilePage, FileRecord, FilesDeleteRequest, FilesListRequest};
 use shared::wire::clink::rules::{MAX_UPLOAD_BYTES, UPLOAD_TYPES};
 use wasm_bindgen::JsCast;
 
-use super::{ConfirmDelete, DirectorySelect, PagerNav, Workspace};
+use super::{DirectorySelect, Workspace};
+use crate::widgets::pager::PagerNav;
+use crate::widgets::dialog::ConfirmDelete;
 use crate::i18n::*;
 use crate::services::api::use_api;
 use crate::widgets::markup::by_id;
@@ -76,25 +78,8 @@ pub fn Files() -> impl IntoView {
     let confirm = RwSignal::new(None::<(String, Callback<()>)>);
     let replacing = RwSignal::new(None::<FileRecord>);
     let preview = move |f: FileRecord| {
-        // Opened now, in the click, then pointed at the URL (a pop-up blocker
-        // allows that); where it is blocked the URL is said instead.
-        let tab = web_sys::window().and_then(|w| w.open_with_url_and_target("about:blank", "_blank").ok().flatten());
-        leptos::task::spawn_local(async move {
-            match api.get::<MediaUrl>(&format!("/api/clink/aikb/describe_file_media_url?fileId={}&inline=true", f.id)).await {
-                Ok(m) => match tab {
-                    Some(t) => {
-                        let _ = t.location().set_href(&m.url);
-                    }
-                    None => ws.say(m.url),
-                },
-                Err(e) => {
-                    if let Some(t) = tab {
-                        let _ = t.close();
-                    }
-                    ws.failed(i18n, &e);
-                }
-            }
-        });
+        let path = format!("/api/clink/aikb/describe_file_media_url?fileId={}&inline=true", shared::wire::url::encode_component(&f.id.to_string()));
+        crate::widgets::knowledge::open_media(api, path, move |m| ws.say(m));
     };
     let download = move |f: FileRecord| {
         let body = FileAttachmentRequest { file_path: f.file_path.clone().unwrap_or_default(), file_name: f.title.clone() };
@@ -125,7 +110,7 @@ pub fn Files() -> impl IntoView {
                 }
             });
         });
-        confirm.set(Some((name, run)));
+        ws.confirm_delete(i18n, confirm, &name, run);
     };
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use shared::view::knowledge::Pager;
 use shared::wire::clink::kb::{BotRepository, Faq, FaqPage, FaqQuery, RepositoryList, Repository};
 
-use super::{PagerNav, Workspace};
+use super::{Workspace};
+use crate::widgets::pager::PagerNav;
 use crate::i18n::*;
 use crate::services::api::use_api;
 

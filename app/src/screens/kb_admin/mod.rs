@@ -10,7 +10,7 @@ mod files;
 mod library;
 
 use leptos::prelude::*;
-use shared::view::knowledge::{directory_choices, DirectoryChoice, Pager};
+use shared::view::knowledge::{directory_choices, DirectoryChoice};
 use shared::view::labels::fill;
 use shared::wire::clink::kb::{DirectoryList, Repository};
 
@@ -44,6 +44,11 @@ impl Workspace {
 
     pub fn field_error(&self, i18n: I18nContext, e: &shared::FieldError) {
         self.say(fill(t_string!(i18n, kb_admin.failed), &[("why", &fill(t_string!(i18n, kb_admin.field_error), &[("field", &e.field), ("why", &e.problem)]))]));
+    }
+
+    /// Asks before deleting `title` (the dialog is `widgets::dialog::ConfirmDelete`).
+    pub fn confirm_delete(&self, i18n: I18nContext, confirm: RwSignal<Option<(String, Callback<()>)>>, title: &str, run: Callback<()>) {
+        confirm.set(Some((fill(t_string!(i18n, kb_admin.delete_confirm), &[("title", title)]), run)));
     }
 
     pub fn directory_path(&self, id: Option<i64>) -> String {
@@ -102,42 +107,6 @@ pub fn KbAdminPage() -> impl IntoView {
             <div role="tabpanel" aria-labelledby="kba-tab-bot" hidden=move || tab.get() != Tab::Bot><bot::Bot/></div>
             <div role="tabpanel" aria-labelledby="kba-tab-files" hidden=move || tab.get() != Tab::Files><files::Files/></div>
         </section>
-    }
-}
-
-/// "Page 2 of 5, 47 in all" with previous and next; `go` gets the new place.
-#[component]
-pub(crate) fn PagerNav(id: &'static str, pager: RwSignal<Pager>, #[prop(into)] go: Callback<Pager>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <nav class="pager" id=id aria-label=move || t_string!(i18n, kb_admin.actions)>
-            <button type="button" class="btn small ghost" disabled=move || !pager.with(|p| p.has_prev()) on:click=move |_| go.run(pager.get_untracked().prev())>{tr!(i18n, kb.prev)}</button>
-            <span class="page-of">{move || pager.with(|p| fill(t_string!(i18n, kb.page_of), &[("page", &p.page().to_string()), ("pages", &p.pages().to_string()), ("total", &p.total.to_string())]))}</span>
-            <button type="button" class="btn small ghost" disabled=move || !pager.with(|p| p.has_next()) on:click=move |_| go.run(pager.get_untracked().next())>{tr!(i18n, kb.next)}</button>
-        </nav>
-    }
-}
-
-/// Asks before something is deleted: "Delete “…”? This cannot be undone."
-#[component]
-pub(crate) fn ConfirmDelete(what: RwSignal<Option<(String, Callback<()>)>>) -> impl IntoView {
-    let i18n = use_i18n();
-    let close = Callback::new(move |_| what.set(None));
-    view! {
-        <Show when=move || what.with(|w| w.is_some())>
-            <crate::widgets::dialog::Dialog title=tr!(i18n, kb_admin.delete) on_close=close>
-                <p>{move || what.with(|w| w.as_ref().map(|(title, _)| fill(t_string!(i18n, kb_admin.delete_confirm), &[("title", title)])).unwrap_or_default())}</p>
-                <div class="dialog-actions">
-                    <button type="button" class="btn" on:click=move |_| close.run(())>{tr!(i18n, cancel)}</button>
-                    <button type="button" class="btn danger" id="kba-confirm-delete" on:click=move |_| {
-                        if let Some((_, run)) = what.get_untracked() {
-                            what.set(None);
-                            run.run(());
-                        }
-                    }>{tr!(i18n, kb_admin.delete)}</button>
-                </div>
-            </crate::widgets::dialog::Dialog>
-        </Show>
     }
 }
 

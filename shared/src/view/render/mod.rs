@@ -52,6 +52,10 @@ pub const STATUS_BUTTON: Hook = Hook { attr: "data-status", selector: "button[da
 pub const CALL_ITEM: Hook = Hook { attr: "data-job-id", selector: "li[data-job-id]" };
 /// A knowledge hit's "open" button: the file id.
 pub const FILE_BUTTON: Hook = Hook { attr: "data-file-id", selector: "button[data-file-id]" };
+/// An FAQ hit's attachment: its file key (opened through the FAQ media URL).
+pub const FAQ_MEDIA: Hook = Hook { attr: "data-faq-media", selector: "button[data-faq-media]" };
+/// An answer's FAQ source: the FAQ's question (shown by searching for it).
+pub const FAQ_SOURCE: Hook = Hook { attr: "data-faq-source", selector: "button[data-faq-source]" };
 /// A note record kept in several versions: its call id (with `data-biz`, `data-type`).
 pub const NOTE_HISTORY: Hook = Hook { attr: "data-history", selector: "button[data-history]" };
 /// The button that asks for a call's texts unmasked.
@@ -90,7 +94,7 @@ mod tests {
 
     #[test]
     fn each_hook_selector_matches_its_attribute() {
-        for hook in [CASE_ROW, STATUS_BUTTON, CALL_ITEM, FILE_BUTTON, NOTE_HISTORY, REVEAL_BUTTON, TURN, DEAD_LETTER_REPLAY, DEAD_LETTER_DISCARD] {
+        for hook in [CASE_ROW, STATUS_BUTTON, CALL_ITEM, FILE_BUTTON, FAQ_MEDIA, FAQ_SOURCE, NOTE_HISTORY, REVEAL_BUTTON, TURN, DEAD_LETTER_REPLAY, DEAD_LETTER_DISCARD] {
             assert!(hook.selector.ends_with(&format!("[{}]", hook.attr)), "{hook:?}");
         }
     }

@@ -705,6 +705,8 @@ pub struct SearchPage {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct HitList {
     pub result: Vec<HitSummary>,
+    #[serde(default, rename = "totalCount")]
+    pub total_count: i64,
 }
 
 /// One [`SearchHit`] as the board shows it.
@@ -722,6 +724,8 @@ pub struct HitSummary {
     pub content: Option<String>,
     #[serde(default)]
     pub knowledge_type: Option<String>,
+    #[serde(default)]
+    pub attachments: Option<Vec<Attachment>>,
 }
 
 /// The text of a [`HitAnswer`].
