@@ -1,6 +1,8 @@
 // Writes the README's screenshots (docs/screenshots/*.png) from the running
 // stack: the board, a case, a transcript with the note agent's results, the
-// knowledge panel, the supervisor's attention queue and QA insights, the
+// knowledge panel (search, chat with sources, saved conversations), the
+// admins' dead letters and knowledge-base screens, the supervisor's
+// attention queue and QA insights, the
 // English board and the demo portal with two embedded boards. Run by
 // scripts/screenshots.sh, which starts the stack.
 import { mkdirSync } from 'node:fs';
@@ -99,7 +101,35 @@ try {
   await admin.goto(`${EDGE}/dead-letters`);
   await admin.locator('li.dead-letter').first().waitFor({ timeout: 20000 });
   await shot(admin, 'dead-letters');
+  // 知识库管理: a repository's articles, and its file library.
+  await admin.goto(`${EDGE}/knowledge`);
+  await admin.locator('button.repo[data-repo-id="102301"]').click();
+  await admin.locator('#kba-faqs tbody tr').first().waitFor({ timeout: 20000 });
+  await admin.click('#kba-tab-articles');
+  await admin.locator('#kba-articles tbody tr').first().waitFor({ timeout: 20000 });
+  await admin.click('#kba-new-article');
+  await admin.selectOption('#kba-article-directory', '155201');
+  await admin.fill('#kba-article-title', '工资可以分期支付吗?');
+  await admin.fill('#kba-answer-1', '经双方协商一致,可以在调解协议中约定分期支付,并写明每期金额和期限。');
+  await shot(admin, 'kb-admin-articles');
+  await admin.click('#kba-tab-files');
+  await admin.locator('#kba-files tbody tr').first().waitFor({ timeout: 20000 });
+  await shot(admin, 'kb-admin-files');
   await admin.close();
+
+  // The mediator's saved conversations.
+  const asker = await signedInPage(browser, 'zhangmin', 'mediator', { viewport: { width: 1360, height: 860 } });
+  await openBoard(asker);
+  await asker.click('#kb-toggle');
+  await asker.click('#kb-tab-chat');
+  await asker.fill('#kb-question', '单位拖欠工资怎么办?');
+  await asker.keyboard.press('Enter');
+  await asker.locator('.chat .msg.bot').first().waitFor({ timeout: 20000 });
+  await shot(asker, 'knowledge-chat');
+  await asker.click('#kb-tab-conversations');
+  await asker.locator('#kb-conversations li').first().waitFor({ timeout: 20000 });
+  await shot(asker, 'knowledge-conversations');
+  await asker.close();
 
   const en = await signedInPage(browser, 'zhangmin', 'mediator', { viewport: { width: 1360, height: 860 } });
   await openBoard(en);

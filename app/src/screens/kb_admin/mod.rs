@@ -64,8 +64,27 @@ enum Tab {
     Files,
 }
 
+/// Admins only: anyone else is told so, and nothing is asked of the edge
+/// (which refuses every management call to them anyway).
 #[component]
 pub fn KbAdminPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = expect_context::<crate::services::session::Session>();
+    let admin = session.info.with_untracked(|i| i.as_ref().is_some_and(|i| shared::wire::access::Op::ClinkManage.allows(&i.role)));
+    if !admin {
+        return view! {
+            <section class="kb-admin" aria-labelledby="kb-admin-title">
+                <h2 id="kb-admin-title">{tr!(i18n, kb_admin.heading)}</h2>
+                <div class="error" role="alert" id="kb-admin-forbidden"><p>{tr!(i18n, kb_admin.forbidden)}</p></div>
+            </section>
+        }
+        .into_any();
+    }
+    view! { <Workspaces/> }.into_any()
+}
+
+#[component]
+fn Workspaces() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let ws = Workspace { repo: RwSignal::new(None), dirs: RwSignal::new(vec![]), bot_id: RwSignal::new(None), said: RwSignal::new(String::new()) };

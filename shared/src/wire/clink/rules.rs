@@ -66,13 +66,14 @@ pub fn check(path: &str, query: &[(String, String)], body: Option<&Value>) -> Re
         "/kb/list_corpus" => {
             required_text(query, "botId")?;
             required_id(query, "sqId")?;
-            if number(query, "offset")?.is_some_and(|o| o < 0) {
-                return Err(FieldError::new("offset", "must not be negative"));
-            }
-            if number(query, "limit")?.is_some_and(|l| l < 1) {
-                return Err(FieldError::new("limit", "must be at least 1"));
-            }
-            Ok(())
+            open_paging(query)
+        }
+        // Offset and limit are required, with no largest limit (the example asks for 1000).
+        "/aikb/describe_conversation" => {
+            required_text(query, "conversationId")?;
+            number(query, "offset")?.ok_or_else(|| FieldError::new("offset", "is required"))?;
+            number(query, "limit")?.ok_or_else(|| FieldError::new("limit", "is required"))?;
+            open_paging(query)
         }
         "/kb/create_standard_question" | "/kb/update_standard_question" => {
             let input: kb::StandardQuestionInput = decode(body)?;
@@ -328,6 +329,17 @@ fn number(query: &[(String, String)], name: &str) -> Result<Option<i64>, FieldEr
     value(query, name).map(|v| v.trim().parse().map_err(|_| FieldError::new(name, "must be a whole number"))).transpose()
 }
 
+/// Paging where the doc states no largest limit.
+fn open_paging(query: &[(String, String)]) -> Result<(), FieldError> {
+    if number(query, "offset")?.is_some_and(|o| o < 0) {
+        return Err(FieldError::new("offset", "must not be negative"));
+    }
+    if number(query, "limit")?.is_some_and(|l| l < 1) {
+        return Err(FieldError::new("limit", "must be at least 1"));
+    }
+    Ok(())
+}
+
 fn paging(query: &[(String, String)]) -> Result<(), FieldError> {
     let offset = number(query, "offset")?.unwrap_or(0);
     let limit = number(query, "limit")?.unwrap_or(10);
@@ -407,6 +419,10 @@ mod tests {
             ("/kb/list_corpus", q(&[("botId", "123456"), ("sqId", "654321"), ("keyword", "abc"), ("offset", "0"), ("limit", "1000")]), None, None),
             ("/kb/list_corpus", q(&[("botId", "1"), ("sqId", "2"), ("offset", "-1"), ("limit", "10")]), None, Some("offset")),
             ("/kb/list_corpus", q(&[("botId", "1"), ("sqId", "2"), ("offset", "0"), ("limit", "0")]), None, Some("limit")),
+            // The doc's example: a whole conversation, 1000 messages at a time.
+            ("/aikb/describe_conversation", q(&[("conversationId", "a1f3294570a64dc48d153186379cc9ef"), ("offset", "0"), ("limit", "1000")]), None, None),
+            ("/aikb/describe_conversation", q(&[("conversationId", "a1f3"), ("offset", "0")]), None, Some("limit")),
+            ("/aikb/describe_conversation", q(&[("conversationId", "a1f3"), ("offset", "-1"), ("limit", "10")]), None, Some("offset")),
             ("/kb/create_standard_question", q(&[]), Some(json!({ "botId": "1", "title": "标题", "categoryId": -1 })), None),
             ("/kb/create_standard_question", q(&[]), Some(json!({ "botId": "1", "title": " " })), Some("title")),
             ("/kb/create_standard_question", q(&[]), Some(json!({ "title": "标题" })), Some("botId")),
