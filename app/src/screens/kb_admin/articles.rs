@@ -71,6 +71,7 @@ pub fn Articles() -> impl IntoView {
     });
 
     let form = RwSignal::new(None::<ArticleForm>);
+    let editor_open = Memo::new(move |_| form.with(|f| f.as_ref().map(|f| f.id)));
     let viewing = RwSignal::new(None::<Article>);
     let confirm = RwSignal::new(None::<(String, Callback<()>)>);
     let detail = move |id: String, then: fn(Article, RwSignal<Option<ArticleForm>>, RwSignal<Option<Article>>)| {
@@ -154,7 +155,8 @@ pub fn Articles() -> impl IntoView {
                 <button type="submit" class="btn">{tr!(i18n, kb_admin.apply)}</button>
                 <button type="button" class="btn primary" id="kba-new-article" on:click=new_article>{tr!(i18n, kb_admin.new_article)}</button>
             </form>
-            {move || form.get().is_some().then(|| view! { <Editor form=form on_saved=Callback::new(move |_| load(pager.get_untracked()))/> })}
+            // Built once per opening, not on every keystroke in it.
+            {move || editor_open.get().is_some().then(|| view! { <Editor form=form on_saved=Callback::new(move |_| load(pager.get_untracked()))/> })}
             {move || viewing.get().map(|a| view! { <ArticleView article=a on_close=Callback::new(move |_| viewing.set(None))/> })}
             <div aria-busy=move || articles.with(|a| a.is_none()).to_string()>
                 {move || match articles.get() {

@@ -41,7 +41,7 @@ pub fn Conversations() -> impl IntoView {
     let rename = move |id: String| {
         let body = UpdateConversationRequest { conversation_id: id, title: new_title.get_untracked().trim().to_owned() };
         if let Err(e) = body.validate() {
-            return said.set(format!("{}: {}", t_string!(i18n, kb.rename_label), e.problem));
+            return said.set(fill(t_string!(i18n, kb_admin.field_error), &[("field", t_string!(i18n, kb.rename_label)), ("why", &e.problem)]));
         }
         said.set(t_string!(i18n, kb.working).to_owned());
         leptos::task::spawn_local(async move {

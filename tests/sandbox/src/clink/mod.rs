@@ -480,6 +480,8 @@ async fn media(State(state): State<Shared>, axum::extract::Path(key): axum::extr
         Some(f) => match &f.bytes {
             Some(bytes) => {
                 let mime = shared::wire::clink::rules::UPLOAD_TYPES.iter().find(|(e, _)| *e == f.kind).map_or("application/octet-stream", |(_, m)| m);
+                // A text file that is UTF-8 says so, as an object stored with its charset is served.
+                let mime = if mime.starts_with("text/") && std::str::from_utf8(bytes).is_ok() { format!("{mime}; charset=utf-8") } else { mime.to_owned() };
                 ([(header::CONTENT_TYPE, mime)], bytes.clone()).into_response()
             }
             None => ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{}\n\n{}", f.name, f.content)).into_response(),
