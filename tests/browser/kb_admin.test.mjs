@@ -268,3 +268,37 @@ test('a mediator reaches none of the admin screens or routes', async () => {
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('an admin keeps the bot\'s knowledge: a standard question with an answer and a phrase, renamed, then deleted', async () => {
+  const page = await signedInPage(browser, 'admin1', 'admin');
+  await page.goto(`${EDGE}/knowledge`);
+  await page.locator('button.repo[data-repo-id="102303"]').waitFor({ timeout: 20000 });
+  await page.click('#kba-tab-bot');
+  const title = `第二期哪天付${Date.now() % 10000}`;
+  await page.fill('#kba-question-title', title);
+  await page.click('#kba-question-form button[type=submit]');
+  await page.locator('#kb-admin-status', { hasText: `已保存“${title}”` }).waitFor({ timeout: 20000 });
+  const question = page.locator('#kba-questions li', { hasText: title });
+  await question.waitFor({ timeout: 20000 });
+  await question.getByRole('button', { name: '查看' }).click();
+  await page.locator('#kba-question-detail-title', { hasText: title }).waitFor();
+  await page.fill('#kba-new-answer', '按协议 3 月 16 日前付清。');
+  await page.locator('#kba-question-detail form').first().locator('button[type=submit]').click();
+  await page.locator('#kba-bot-answers li', { hasText: '按协议 3 月 16 日前付清。' }).waitFor({ timeout: 20000 });
+  await page.fill('#kba-new-corpus', '第二笔啥时候给');
+  await page.locator('#kba-question-detail form').nth(1).locator('button[type=submit]').click();
+  await page.locator('#kba-corpora li', { hasText: '第二笔啥时候给' }).waitFor({ timeout: 20000 });
+  // Renamed, then deleted after confirming: Clink keeps it in the pages, marked deleted.
+  await question.getByRole('button', { name: '改名' }).click();
+  assert.equal(await page.inputValue('#kba-question-title'), title);
+  await page.fill('#kba-question-title', `${title}?`);
+  await page.click('#kba-question-form button[type=submit]');
+  const renamed = page.locator('#kba-questions li', { hasText: `${title}?` });
+  await renamed.waitFor({ timeout: 20000 });
+  await renamed.getByRole('button', { name: '删除' }).click();
+  await page.click('#confirm-delete');
+  await page.locator('#kba-questions li.deleted', { hasText: `${title}?` }).waitFor({ timeout: 20000 });
+  assert.equal(await page.locator('#kba-questions li.deleted', { hasText: `${title}?` }).locator('.chip').innerText(), '已删除');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
