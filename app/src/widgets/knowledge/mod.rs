@@ -15,6 +15,14 @@ use shared::wire::clink::kb::MediaUrl;
 use crate::i18n::*;
 use crate::services::api::{Api, ApiFailure};
 
+/// Renders text with `<em>` highlights as `<mark>`; nothing else is markup.
+#[component]
+pub fn Highlighted(#[prop(into)] text: String) -> impl IntoView {
+    let mut h = shared::view::html::Html::new();
+    shared::view::render::knowledge::highlighted(&mut h, &text);
+    view! { <span inner_html=h.finish()></span> }
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Tab {
     Search,
