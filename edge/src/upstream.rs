@@ -145,7 +145,18 @@ async fn send(env: &Env, method: Method, path_and_query: &str, json_body: Option
 /// Sends a request and reads the answer by the one rule.
 pub async fn call<T: DeserializeOwned>(env: &Env, method: Method, path_and_query: &str, json_body: Option<String>, shape: Shape) -> Result<Answered<T>, CallFailure> {
     let (status, body) = send(env, method, path_and_query, json_body).await?;
-    answer::read::<T>(status, &body, shape).map_err(|fault| {
+    read(status, &body, shape)
+}
+
+/// A GET whose answer the caller reads later (or not at all, when it has
+/// already read the same bytes): the HTTP status and the body.
+pub async fn get_raw(env: &Env, path_and_query: &str) -> Result<(u16, String), CallFailure> {
+    send(env, Method::Get, path_and_query, None).await
+}
+
+/// Reads an answer by the one rule (what [`call`] does after sending).
+pub fn read<T: DeserializeOwned>(status: u16, body: &str, shape: Shape) -> Result<Answered<T>, CallFailure> {
+    answer::read::<T>(status, body, shape).map_err(|fault| {
         let failure = fault_failure(&fault);
         let attempt = Attempt::Answered(fault);
         log(&attempt, None);

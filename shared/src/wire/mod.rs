@@ -4,6 +4,7 @@ pub mod access;
 pub mod api;
 pub mod attention;
 pub mod audit;
+pub mod board_body;
 pub mod clink;
 pub mod embed;
 pub mod error;

@@ -32,3 +32,56 @@ async fn phone_numbers_are_masked_for_mediators_only() {
     let (_, open) = get("/api/board", &token("wanglei", Role::Supervisor)).await;
     assert_eq!(open["cases"][0]["parties"][0]["phoneNumber"], full.as_str());
 }
+
+/// The board answer's headers that say what it shows and where the time went.
+async fn board_as(token: &str, if_none_match: Option<&str>) -> (u16, String, String, String) {
+    let mut req = api(reqwest::Method::GET, "/api/board", token);
+    if let Some(tag) = if_none_match {
+        req = req.header("If-None-Match", tag);
+    }
+    let res = req.send().await.expect("edge reachable");
+    let header = |name: &str| res.headers().get(name).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    let (status, tag, timing) = (res.status().as_u16(), header("etag"), header("server-timing"));
+    assert_eq!(header("cache-control"), "private, no-cache");
+    (status, tag, timing, res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn an_unchanged_board_is_304_and_is_not_written_again() {
+    reset().await;
+    let m = mediator();
+    let (status, tag, timing, first) = board_as(&m, None).await;
+    assert_eq!(status, 200);
+    assert!(tag.starts_with("W/\"b") && tag.ends_with('"'), "{tag}");
+    assert!(timing.starts_with("upstream;dur=") && timing.contains(", edge;dur=") && timing.contains(", d1;dur="), "{timing}");
+
+    // The same backend answer: the cases as written before, the same tag; 304 to a board that has it.
+    let (status, again, timing, second) = board_as(&m, None).await;
+    assert_eq!((status, again.as_str()), (200, tag.as_str()));
+    assert!(timing.contains("desc=kept"), "{timing}");
+    let without_time = |body: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(body).unwrap();
+        v.as_object_mut().unwrap().remove("fetchedAt");
+        v
+    };
+    assert_eq!(without_time(&first), without_time(&second));
+    let (status, same, _, body) = board_as(&m, Some(&tag)).await;
+    assert_eq!((status, same.as_str(), body.as_str()), (304, tag.as_str(), ""));
+
+    // Who may see phone numbers gets another answer, and another tag.
+    let (status, other, _, unmasked) = board_as(&token("wanglei", Role::Supervisor), Some(&tag)).await;
+    assert_eq!(status, 200);
+    assert_ne!(other, tag);
+    assert!(!unmasked.contains("****"));
+
+    // A change at the backend: the old tag no longer matches.
+    let (case_id, _, _) = open_case().await;
+    let (s, _) = post(&format!("/api/cases/{case_id}/takeover"), &token("lihua", Role::Mediator), serde_json::json!({})).await;
+    assert_eq!(s, 200);
+    let (status, changed, timing, body) = board_as(&m, Some(&tag)).await;
+    assert_eq!(status, 200);
+    assert_ne!(changed, tag);
+    assert!(timing.contains("desc=written"), "{timing}");
+    let board: BoardResponse = serde_json::from_str(&body).unwrap();
+    assert_eq!(board.cases.iter().find(|c| c.case_id == case_id).unwrap().takeover_user.as_deref(), Some("lihua"));
+}
