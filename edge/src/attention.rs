@@ -307,37 +307,23 @@ struct Count {
     open: f64,
 }
 
-/// `GET /api/attention?state=open|acked|all` (default open) `&caseId=&jobId=`,
-/// at most 200, most urgent first; `open` counts all the caller's open entries.
-pub async fn list(req: Request, ctx: RouteContext<Context>) -> Reply {
-    let claims = auth::gate(&req, &ctx.env, Op::Attention)?;
-    let url = req.url()?;
-    let state = url.query_pairs().find(|(k, _)| k == "state").map(|(_, v)| v.into_owned()).unwrap_or_else(|| "open".into());
-    let state_sql = match state.as_str() {
+/// The queue's read and its open count for `state` (open, acked or all),
+/// `scoped` to the mediator `?1`; `?2` a case, `?3` a call. None for another state.
+pub(crate) fn queue_sql(scoped: bool, state: &str) -> Option<(String, String)> {
+    let state_sql = match state {
         "open" => "e.acked_at IS NULL",
         "acked" => "e.acked_at IS NOT NULL",
         "all" => "1 = 1",
-        _ => return Err(Failure::field(&FieldError::new("state", "must be open, acked or all"))),
+        _ => return None,
     };
-    let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
-    let (case_id, job_id) = (param("caseId"), param("jobId"));
-    for (name, v) in [("caseId", &case_id), ("jobId", &job_id)] {
-        if let Some(v) = v {
-            shared::wire::mediation::require_id(name, v).map_err(|e| Failure::field(&e))?;
-        }
-    }
-    let scope = if scoped(&claims) { MINE } else { "?1 = ?1" };
-    let db = store::db(&ctx.env)?;
+    let scope = if scoped { MINE } else { "?1 = ?1" };
     let order = if state == "open" { "e.severity_rank, e.created_at DESC, e.id DESC" } else { "e.created_at DESC, e.id DESC" };
     let sql = format!(
         "{ENTRIES} WHERE {state_sql} AND {scope} AND (?2 IS NULL OR COALESCE(e.case_id, sc.case_id) = ?2) AND (?3 IS NULL OR e.job_id = ?3)
           ORDER BY {order} LIMIT 200"
     );
-    let me = s(&claims.sub);
-    let t0 = now_ms();
-
     // Everyone's count needs no joins (the partial index answers it).
-    let count_sql = if scoped(&claims) {
+    let count_sql = if scoped {
         format!(
             "SELECT COUNT(*) AS open FROM attention_entries e LEFT JOIN search_calls sc ON sc.job_id = e.job_id
                LEFT JOIN case_assignments a ON a.case_id = COALESCE(e.case_id, sc.case_id)
@@ -346,6 +332,29 @@ pub async fn list(req: Request, ctx: RouteContext<Context>) -> Reply {
     } else {
         "SELECT COUNT(*) AS open FROM attention_entries e WHERE e.acked_at IS NULL AND ?1 = ?1".to_owned()
     };
+    Some((sql, count_sql))
+}
+
+/// `GET /api/attention?state=open|acked|all` (default open) `&caseId=&jobId=`,
+/// at most 200, most urgent first; `open` counts all the caller's open entries.
+pub async fn list(req: Request, ctx: RouteContext<Context>) -> Reply {
+    let claims = auth::gate(&req, &ctx.env, Op::Attention)?;
+    let url = req.url()?;
+    let state = url.query_pairs().find(|(k, _)| k == "state").map(|(_, v)| v.into_owned()).unwrap_or_else(|| "open".into());
+    let Some((sql, count_sql)) = queue_sql(scoped(&claims), &state) else {
+        return Err(Failure::field(&FieldError::new("state", "must be open, acked or all")));
+    };
+    let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    let (case_id, job_id) = (param("caseId"), param("jobId"));
+    for (name, v) in [("caseId", &case_id), ("jobId", &job_id)] {
+        if let Some(v) = v {
+            shared::wire::mediation::require_id(name, v).map_err(|e| Failure::field(&e))?;
+        }
+    }
+    let db = store::db(&ctx.env)?;
+    let me = s(&claims.sub);
+    let t0 = now_ms();
+
     // One round trip for both.
     let answers = db.batch(vec![db.prepare(&sql).bind(&[me.clone(), opt(case_id.as_deref()), opt(job_id.as_deref())])?, db.prepare(&count_sql).bind(&[me])?]).await?;
     let rows: Vec<EntryRow> = answers.first().map(|r| r.results()).transpose()?.unwrap_or_default();

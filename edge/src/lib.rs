@@ -19,6 +19,8 @@ mod insights;
 mod live;
 mod pages;
 mod presets;
+#[cfg(test)]
+mod query_plans;
 mod search;
 mod session;
 mod store;

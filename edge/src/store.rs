@@ -214,12 +214,28 @@ impl NoteRow {
 const NOTE_COLUMNS: &str = "call_id, biz_id, type, out_id, cell_number, success, error_code, error_msg, start_time, report_time, outcome, received_at,
     (SELECT COUNT(*) FROM note_versions v WHERE v.call_id = note_results.call_id AND v.biz_id = note_results.biz_id AND v.type = note_results.type) AS versions";
 
+/// The read of the notes of `n` calls by their job ids.
+pub(crate) fn notes_for_jobs_sql(n: usize) -> String {
+    let marks: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
+    format!("SELECT {NOTE_COLUMNS} FROM note_results WHERE out_id IN ({}) ORDER BY report_time", marks.join(","))
+}
+
+/// The read of the notes without a usable `out_id` in a span of start times.
+pub(crate) fn orphan_notes_sql() -> String {
+    format!("SELECT {NOTE_COLUMNS} FROM note_results WHERE (out_id IS NULL OR out_id = '') AND start_time BETWEEN ?1 AND ?2 LIMIT 200")
+}
+
+/// Every kept version of one record.
+pub(crate) const NOTE_HISTORY_SQL: &str = "SELECT v.report_time, v.report_ms, v.received_at, v.outcome, v.raw,
+                    (v.digest = (SELECT n.digest FROM note_results n WHERE n.call_id = v.call_id AND n.biz_id = v.biz_id AND n.type = v.type)) AS current
+               FROM note_versions v WHERE v.call_id = ?1 AND v.biz_id = ?2 AND v.type = ?3
+              ORDER BY COALESCE(v.report_ms, -1) DESC, v.arrival DESC LIMIT 100";
+
 /// Notes whose `out_id` is one of the job ids (at most 90 per query).
 pub async fn notes_for_jobs(db: &D1Database, job_ids: &[String]) -> worker::Result<Vec<NoteView>> {
     let mut out = vec![];
     for chunk in job_ids.chunks(90) {
-        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("?{i}")).collect();
-        let sql = format!("SELECT {NOTE_COLUMNS} FROM note_results WHERE out_id IN ({}) ORDER BY report_time", marks.join(","));
+        let sql = notes_for_jobs_sql(chunk.len());
         let args: Vec<JsValue> = chunk.iter().map(|j| s(j)).collect();
         let rows: Vec<NoteRow> = db.prepare(sql).bind(&args)?.all().await?.results()?;
         out.extend(rows.into_iter().filter_map(NoteRow::view));
@@ -230,10 +246,7 @@ pub async fn notes_for_jobs(db: &D1Database, job_ids: &[String]) -> worker::Resu
 /// Notes without a usable `out_id` whose start time lies in `[from, to]`
 /// (Asia/Shanghai `yyyy-MM-dd HH:mm:ss`), for linking by number and time.
 pub async fn orphan_notes(db: &D1Database, from: &str, to: &str) -> worker::Result<Vec<NoteView>> {
-    let sql = format!(
-        "SELECT {NOTE_COLUMNS} FROM note_results WHERE (out_id IS NULL OR out_id = '') AND start_time BETWEEN ?1 AND ?2 LIMIT 200"
-    );
-    let rows: Vec<NoteRow> = db.prepare(sql).bind(&[s(from), s(to)])?.all().await?.results()?;
+    let rows: Vec<NoteRow> = db.prepare(orphan_notes_sql()).bind(&[s(from), s(to)])?.all().await?.results()?;
     Ok(rows.into_iter().filter_map(NoteRow::view).collect())
 }
 
@@ -250,12 +263,7 @@ struct VersionRow {
 /// Every kept version of one record, newest first (the order that decides which is shown).
 pub async fn note_history(db: &D1Database, call_id: &str, biz_id: &str, note_type: &str) -> worker::Result<Vec<NoteVersion>> {
     let rows: Vec<VersionRow> = db
-        .prepare(
-            "SELECT v.report_time, v.report_ms, v.received_at, v.outcome, v.raw,
-                    (v.digest = (SELECT n.digest FROM note_results n WHERE n.call_id = v.call_id AND n.biz_id = v.biz_id AND n.type = v.type)) AS current
-               FROM note_versions v WHERE v.call_id = ?1 AND v.biz_id = ?2 AND v.type = ?3
-              ORDER BY COALESCE(v.report_ms, -1) DESC, v.arrival DESC LIMIT 100",
-        )
+        .prepare(NOTE_HISTORY_SQL)
         .bind(&[s(call_id), s(biz_id), s(note_type)])?
         .all()
         .await?
