@@ -42,7 +42,7 @@ printf 'app first load (what a mediator loads for the board; wasm + js + css, gz
 printf 'app on demand (every other screen, all of them; gzip -9): %s bytes\n' "$later"
 
 echo
-(cd "$ROOT" && cargo build --quiet --profile native-release -p e2e --bin bench --bin search_bench --bin insights_bench)
+(cd "$ROOT" && cargo build --quiet --profile native-release -p e2e --bin bench --bin search_bench --bin insights_bench --bin board_bench --bin fanout_bench)
 start_stack 28787 28788 28789 28790 "$STATE_DIR" --deterministic
 say "edge benchmarks (wrangler dev on loopback)"
 E2E_EDGE=http://127.0.0.1:28787 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
@@ -54,7 +54,17 @@ say "attention queue and QA insights over stored note results (local D1 through 
 E2E_EDGE=http://127.0.0.1:28787 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
   "$ROOT/target/native-release/insights_bench"
 
+say "the board as the work grows (1,000 / 10,000 / 100,000 cases; Server-Timing, bytes, workerd memory)"
+E2E_EDGE=http://127.0.0.1:28787 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
+  "$ROOT/target/native-release/board_bench"
+say "live fan-out (1,000 WebSockets on one hub)"
+E2E_EDGE=http://127.0.0.1:28787 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
+  "$ROOT/target/native-release/fanout_bench"
+
 echo
 say "app rendering (headless Chromium; performance.measure entries)"
 E2E_EDGE=http://127.0.0.1:28787 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
   node "$ROOT/tests/browser/bench/app-bench.mjs"
+say "the board over a county office line (Chromium network emulation: 4 Mbit/s, 60 ms RTT; cold and warm)"
+E2E_EDGE=http://127.0.0.1:28787 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
+  node "$ROOT/tests/browser/bench/network-bench.mjs"

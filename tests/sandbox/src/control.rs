@@ -335,8 +335,8 @@ struct Scale {
 
 /// Grows the board to `cases` cases (copies of the data set), for benchmarks.
 async fn scale(State(state): State<Shared>, Json(req): Json<Scale>) -> Response {
-    if req.cases > 50_000 {
-        return bad("at most 50000 cases");
+    if req.cases > 100_000 {
+        return bad("at most 100000 cases");
     }
     let mut s = state.lock();
     let n = s.world.scale_to(req.cases);
