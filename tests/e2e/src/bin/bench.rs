@@ -1,6 +1,7 @@
 //! Edge benchmarks against the running stack (scripts/bench.sh starts it):
 //! webhook ingest (10-record batches, new then duplicate) and relay overhead
-//! (the same board request through the edge and straight to the sandbox).
+//! (the same board request, and a Clink search, through the edge and
+//! straight to the sandbox), and JWT verification's share of a request.
 //! Prints figures; asserts nothing (targets are compared in docs/benchmarks.md).
 
 use std::time::{Duration, Instant};
@@ -103,6 +104,58 @@ async fn main() {
     let (e50, d50) = (percentile(&via_edge, 0.5), percentile(&direct, 0.5));
     println!(
         "relay overhead, GET board ({n} sequential): edge p50 {:.2} ms, p99 {:.2} ms | sandbox direct p50 {:.2} ms, p99 {:.2} ms | added at p50 {:.2} ms (ratio {:.2})",
+        ms(e50),
+        ms(percentile(&via_edge, 0.99)),
+        ms(d50),
+        ms(percentile(&direct, 0.99)),
+        ms(e50) - ms(d50),
+        ms(e50) / ms(d50)
+    );
+    println!(
+        "JWT verification in the Worker (GET /api/session minus GET /api/health, p50): {:.2} ms",
+        ms(percentile(&session, 0.5)) - ms(percentile(&floor, 0.5))
+    );
+    clink_search_relay().await;
+}
+
+/// A Clink knowledge search through the edge and signed straight to the
+/// sandbox's Clink, alternating, 400 ms apart (the edge paces each Clink path
+/// to about 3 requests a second, as the doc asks: closer requests would
+/// measure the pacing).
+async fn clink_search_relay() {
+    use shared::wire::clink::sign::{BaseUrl, Credentials, Expires, Method, Signer};
+    let clink = std::env::var("E2E_CLINK").unwrap_or_else(|_| "http://127.0.0.1:18789".into());
+    let signer = Signer::new(Credentials::new("sandbox-access-key-id", "sandbox-clink-secret").unwrap(), Expires::default(), BaseUrl::parse(&clink).unwrap());
+    let body = json!({ "keyword": "拖欠工资", "offset": 0, "limit": 10 });
+    let http = client();
+    let (mut via_edge, mut direct) = (vec![], vec![]);
+    for i in 0..50 {
+        let t = Instant::now();
+        let res = api(reqwest::Method::POST, "/api/clink/aikb/search_knowledge_on_open", &mediator()).json(&body).send().await.expect("edge");
+        assert_eq!(res.status(), 200);
+        let _ = res.bytes().await;
+        if i >= 5 {
+            via_edge.push(t.elapsed());
+        }
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+        let signed = signer.sign(Method::Post, "/aikb/search_knowledge_on_open", &[], now).unwrap();
+        let mut direct_body = body.clone();
+        direct_body["userId"] = json!(1);
+        let t = Instant::now();
+        let res = http.post(&signed.url).json(&direct_body).send().await.expect("sandbox clink");
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+        let _ = res.bytes().await;
+        if i >= 5 {
+            direct.push(t.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(400)).await;
+    }
+    via_edge.sort();
+    direct.sort();
+    let (e50, d50) = (percentile(&via_edge, 0.5), percentile(&direct, 0.5));
+    println!(
+        "relay overhead, Clink search ({} alternating, 400 ms apart): edge p50 {:.2} ms, p99 {:.2} ms | Clink direct p50 {:.2} ms, p99 {:.2} ms | added at p50 {:.2} ms (ratio {:.2})",
+        via_edge.len(),
         ms(e50),
         ms(percentile(&via_edge, 0.99)),
         ms(d50),
