@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Prints the project's performance figures (recorded in docs/benchmarks.md):
-# native signing throughput, the edge's wasm size, webhook ingest and relay
-# overhead against a stack it starts on :28787-28790, and the app's transfer
-# size. Installs whatever is missing first.
+# native signing and JWT throughput, the edge's wasm size, the app's transfer
+# size; against a stack it starts on :28787-28790 (edge under wrangler dev)
+# and the same Worker in workerd directly on :28795: webhook ingest, relay
+# overhead (board, Clink search), the board at 1,000-100,000 cases, live
+# fan-out to 1,000 sockets; the app's render times, and its cold and warm
+# loads over an emulated county office line. Installs whatever is missing
+# first. It notes the machine's load as it starts.
 set -euo pipefail
 SCRIPT_NAME=bench
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 prepare_throwaway_stack bench
+say "machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
 
 echo
 say "signing (native, --profile native-release)"
@@ -45,7 +50,7 @@ echo
 (cd "$ROOT" && cargo build --quiet --profile native-release -p e2e --bin bench --bin search_bench --bin insights_bench --bin board_bench --bin fanout_bench)
 start_stack 28787 28788 28789 28790 "$STATE_DIR" --deterministic
 say "edge benchmarks (wrangler dev on loopback)"
-E2E_EDGE=http://127.0.0.1:28787 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
+E2E_EDGE=http://127.0.0.1:28787 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CLINK=http://127.0.0.1:28789 E2E_CONTROL=http://127.0.0.1:28790 \
   "$ROOT/target/native-release/bench"
 say "search over stored turns (local D1 through wrangler dev)"
 E2E_EDGE=http://127.0.0.1:28787 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
@@ -59,6 +64,20 @@ E2E_EDGE=http://127.0.0.1:28787 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL
   "$ROOT/target/native-release/board_bench"
 say "live fan-out (1,000 WebSockets on one hub)"
 E2E_EDGE=http://127.0.0.1:28787 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
+  "$ROOT/target/native-release/fanout_bench"
+
+# The same Worker in workerd directly (Miniflare's API, no development proxy
+# or inspector), its own local D1 and Durable Object, the same sandbox.
+say "the same edge figures with the Worker in workerd directly (no wrangler dev proxy)"
+DIRECT_STATE="$STATE_DIR/direct"
+(cd "$ROOT/edge" && wrangler d1 migrations apply DB --local --persist-to "$DIRECT_STATE" >"$ROOT/.tmp/logs/d1-direct.log" 2>&1)
+start_bg "$ROOT/.tmp/logs/edge-direct.log" node "$ROOT/tests/bench/workerd-edge.mjs" 28795 "$DIRECT_STATE" 28788 28789 28790
+wait_for "http://127.0.0.1:28795/api/health" 60 "the edge in workerd" || { tail -20 "$ROOT/.tmp/logs/edge-direct.log"; exit 1; }
+E2E_EDGE=http://127.0.0.1:28795 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CLINK=http://127.0.0.1:28789 E2E_CONTROL=http://127.0.0.1:28790 \
+  "$ROOT/target/native-release/bench"
+E2E_EDGE=http://127.0.0.1:28795 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
+  "$ROOT/target/native-release/board_bench"
+E2E_EDGE=http://127.0.0.1:28795 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
   "$ROOT/target/native-release/fanout_bench"
 
 echo

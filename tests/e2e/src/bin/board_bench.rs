@@ -34,19 +34,24 @@ fn timing(header: &str, name: &str) -> f64 {
 }
 
 /// workerd's (VmHWM, VmRSS) in MB: the runtime process holding the Worker.
+/// The one listening on the edge's port when that is workerd itself (the
+/// Worker run directly); otherwise (wrangler dev's proxy in front) the
+/// largest workerd process, the only one while those figures are taken.
 fn workerd_memory() -> Option<(f64, f64)> {
-    let out = Command::new("pgrep").args(["-f", "workerd serve"]).output().ok()?;
-    let pids: Vec<String> = String::from_utf8_lossy(&out.stdout).split_whitespace().map(str::to_owned).collect();
-    let mut best = None;
-    for pid in pids {
+    let memory = |pid: &str| -> Option<(f64, f64)> {
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
         let kb = |key: &str| status.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-        let (hwm, rss) = (kb("VmHWM:") / 1024.0, kb("VmRSS:") / 1024.0);
-        if best.is_none_or(|(h, _)| hwm > h) {
-            best = Some((hwm, rss));
+        Some((kb("VmHWM:") / 1024.0, kb("VmRSS:") / 1024.0))
+    };
+    let port = edge().rsplit(':').next().unwrap_or_default().trim_end_matches('/').to_owned();
+    let listening = Command::new("ss").args(["-ltnpH", &format!("sport = :{port}")]).output().ok().map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default();
+    if listening.contains("\"workerd\"") {
+        if let Some(pid) = listening.split("pid=").nth(1).and_then(|r| r.split(',').next()) {
+            return memory(pid);
         }
     }
-    best
+    let out = Command::new("pgrep").args(["-x", "workerd"]).output().ok()?;
+    String::from_utf8_lossy(&out.stdout).split_whitespace().filter_map(memory).max_by(|a, b| a.0.total_cmp(&b.0))
 }
 
 #[tokio::main]
