@@ -1,5 +1,5 @@
-//! Live fan-out (scripts/bench.sh starts the stack): 1,000 open boards on
-//! one hub (WebSockets on loopback), one change, and how long each board
+//! Live fan-out (scripts/bench.sh starts the stack): 1,000 open boards (of
+//! 1,000 users) on one hub (WebSockets on loopback), one change, and how long each board
 //! waited from the event's publication (its `at`, stamped by the edge) to
 //! receiving it: p50, p99, max. Prints figures; asserts nothing.
 
@@ -20,10 +20,11 @@ fn now_ms() -> f64 {
 async fn main() {
     reset().await;
     let url = format!("{}/api/live", edge().replace("http://", "ws://"));
-    let token = mediator();
     let opened = std::time::Instant::now();
     let mut sockets = Vec::with_capacity(BOARDS);
-    for _ in 0..BOARDS {
+    for i in 0..BOARDS {
+        // One user per board: the hub keeps at most a few sockets per user.
+        let token = token(&format!("bench{i:04}"), shared::wire::session::Role::Mediator);
         let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.expect("websocket");
         ws.send(Message::text(json!({ "type": "hello", "token": token, "since": null }).to_string())).await.unwrap();
         sockets.push(ws);
