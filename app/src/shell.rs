@@ -8,7 +8,7 @@ use shared::view::route::{Page, Screen};
 use crate::screens::board::Board;
 use crate::screens::on_demand;
 use crate::i18n::*;
-use crate::widgets::knowledge::KnowledgePanel;
+use crate::widgets::knowledge::PanelOpen;
 use crate::services::live::{self, LiveState};
 use crate::services::nav;
 use crate::screens::sign_in::SignIn;
@@ -96,6 +96,7 @@ pub fn Frame() -> impl IntoView {
     crate::services::attention::provide(session, live);
     crate::services::dead_letters::provide(session);
     let kb_open = RwSignal::new(false);
+    provide_context(PanelOpen(kb_open));
     let online = online_signal();
 
     view! {
@@ -133,7 +134,7 @@ pub fn Frame() -> impl IntoView {
                     <AppRoutes/>
                 </main>
                 <Show when=move || kb_open.get()>
-                    <KnowledgePanel on_close=Callback::new(move |_| kb_open.set(false))/>
+                    {move || on_demand::screen(on_demand::knowledge_panel)}
                 </Show>
             </div>
         </Show>

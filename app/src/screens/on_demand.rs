@@ -1,4 +1,5 @@
-//! The screens a mediator does not need to see the board (and the admins'): each is its own
+//! The screens a mediator does not need to see the board (and the admins'),
+//! and the knowledge panel (opened from the header): each is its own
 //! wasm module in the release build, fetched the first time it opens, so
 //! what loads first is the board alone (docs/benchmarks.md has both sizes).
 //!
@@ -48,6 +49,7 @@ on_demand! {
     dead_letters_screen => super::dead_letters::DeadLettersPage;
     audit_screen => super::audit::AuditPage;
     kb_admin_screen => super::kb_admin::KbAdminPage;
+    knowledge_panel => crate::widgets::knowledge::KnowledgePanel;
 }
 
 /// Shows what `load` brings once its module is here: "加载中…" until then, a

@@ -40,9 +40,16 @@ struct Panel {
     reopen: RwSignal<Option<(String, String)>>,
 }
 
+/// Whether the panel is open (the page frame's toggle; the panel's × closes it).
+#[derive(Clone, Copy)]
+pub struct PanelOpen(pub RwSignal<bool>);
+
+/// The panel, loaded on demand the first time it opens (`screens::on_demand`).
 #[component]
-pub fn KnowledgePanel(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
+pub fn KnowledgePanel() -> impl IntoView {
     let i18n = use_i18n();
+    let open = expect_context::<PanelOpen>();
+    let on_close = Callback::new(move |_| open.0.set(false));
     let panel = Panel { tab: RwSignal::new(Tab::Search), lookup: RwSignal::new(None), reopen: RwSignal::new(None) };
     provide_context(panel);
     let tab = panel.tab;
