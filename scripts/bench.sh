@@ -4,7 +4,8 @@
 # size; against a stack it starts on :28787-28790 (edge under wrangler dev)
 # and the same Worker in workerd directly on :28795: webhook ingest, relay
 # overhead (board, Clink search), the board at 1,000-100,000 cases, live
-# fan-out to 1,000 sockets; the app's render times, and its cold and warm
+# fan-out to 1,000 sockets, D1 at 10,000 to 1,000,000 note results (on
+# :28796); the app's render times, and its cold and warm
 # loads over an emulated county office line. Installs whatever is missing
 # first. It notes the machine's load as it starts.
 set -euo pipefail
@@ -47,7 +48,7 @@ printf 'app first load (what a mediator loads for the board; wasm + js + css, gz
 printf 'app on demand (every other screen, all of them; gzip -9): %s bytes\n' "$later"
 
 echo
-(cd "$ROOT" && cargo build --quiet --profile native-release -p e2e --bin bench --bin search_bench --bin insights_bench --bin board_bench --bin fanout_bench)
+(cd "$ROOT" && cargo build --quiet --profile native-release -p e2e --bin bench --bin search_bench --bin insights_bench --bin board_bench --bin fanout_bench --bin d1_growth_bench)
 start_stack 28787 28788 28789 28790 "$STATE_DIR" --deterministic
 say "edge benchmarks (wrangler dev on loopback)"
 E2E_EDGE=http://127.0.0.1:28787 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CLINK=http://127.0.0.1:28789 E2E_CONTROL=http://127.0.0.1:28790 \
@@ -79,6 +80,38 @@ E2E_EDGE=http://127.0.0.1:28795 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL
   "$ROOT/target/native-release/board_bench"
 E2E_EDGE=http://127.0.0.1:28795 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
   "$ROOT/target/native-release/fanout_bench"
+
+# D1 growth: the note results table at about 10,000, 100,000 and 1,000,000
+# rows. The first 10,000 are stored through the webhook; d1-fill.py copies
+# them (and every table that grows with them) while this Worker is stopped.
+say "D1 growth: note results at 10,000 / 100,000 / 1,000,000 rows (the Worker in workerd directly)"
+GROWTH_STATE="$STATE_DIR/growth"
+GROWTH_PID=
+(cd "$ROOT/edge" && wrangler d1 migrations apply DB --local --persist-to "$GROWTH_STATE" >"$ROOT/.tmp/logs/d1-growth.log" 2>&1)
+growth_edge() {
+  start_bg "$ROOT/.tmp/logs/edge-growth.log" node "$ROOT/tests/bench/workerd-edge.mjs" 28796 "$GROWTH_STATE" 28788 28789 28790
+  GROWTH_PID="${STARTED_PIDS[-1]}"
+  wait_for "http://127.0.0.1:28796/api/health" 120 "the edge in workerd (growth)" || { tail -20 "$ROOT/.tmp/logs/edge-growth.log"; exit 1; }
+}
+stop_growth_edge() {
+  kill -TERM -- "-$GROWTH_PID" 2>/dev/null || true
+  while kill -0 "$GROWTH_PID" 2>/dev/null; do sleep 0.2; done
+}
+growth_edge
+say "  storing the first 10,000 results through the webhook (and the insight queries over them)"
+E2E_EDGE=http://127.0.0.1:28796 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 BENCH_RESULTS=10000 \
+  "$ROOT/target/native-release/insights_bench"
+for target in 0 100000 1000000; do
+  stop_growth_edge
+  t0=$SECONDS
+  rows=$(python3 "$ROOT/tests/bench/d1-fill.py" "$GROWTH_STATE" "$target")
+  size=$(du -sm "$GROWTH_STATE/v3/d1" | cut -f1)
+  say "  note results: $rows rows (D1 files $size MB; grown in $((SECONDS - t0)) s)"
+  growth_edge
+  E2E_EDGE=http://127.0.0.1:28796 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 BENCH_ROWS="$rows" \
+    "$ROOT/target/native-release/d1_growth_bench"
+done
+stop_growth_edge
 
 echo
 say "app rendering (headless Chromium; performance.measure entries)"

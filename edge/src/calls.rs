@@ -315,13 +315,17 @@ pub async fn notes(req: Request, ctx: RouteContext<Context>) -> Reply {
     let job_id = query.get("jobId").cloned().unwrap_or_default();
     require_id("jobId", &job_id).map_err(|e| Failure::field(&e))?;
     let db = store::db(&ctx.env)?;
+    let t0 = auth::now_ms();
     let mut notes = store::notes_for_jobs(&db, &[job_id]).await?;
+    let d1_ms = auth::now_ms() - t0;
     mask_notes(&mut notes, &claims);
     // As in the call's conversation: personal data in the texts masked.
     for n in &mut notes {
         privacy::mask_note(&mut n.outcome);
     }
-    http::ok(&NotesResponse { notes })
+    let r = http::ok(&NotesResponse { notes })?;
+    r.headers().set("Server-Timing", &format!("d1;dur={d1_ms}"))?;
+    Ok(r)
 }
 
 /// `GET /api/recordings/{jobId}/link`: a short-lived link that plays the

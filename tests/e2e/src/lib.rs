@@ -159,3 +159,101 @@ pub async fn spec_literal() -> bool {
 pub async fn calls_placed() -> u64 {
     control_get("/control/state").await["calls"].as_u64().unwrap()
 }
+
+/// What the benchmark binaries (`src/bin/*_bench.rs`) share.
+pub mod figures {
+    use std::time::Instant;
+
+    use serde_json::{json, Value};
+
+    /// A small deterministic generator (the figures must not depend on luck).
+    pub struct Lcg(pub u64);
+
+    impl Lcg {
+        pub fn next(&mut self, n: u64) -> u64 {
+            self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (self.0 >> 33) % n
+        }
+    }
+
+    /// Calls arrive in day order, as they would: a push touches a day or two.
+    fn day_of(call: u64, calls: u64) -> String {
+        shared::time::day_text(shared::time::day_number("2026-01-01").unwrap() + (call * 365 / calls.max(1)) as i64)
+    }
+
+    /// `count` note-agent records from the `from`-th of `total`, as the agent
+    /// pushes them: a quality inspection and a summary per call (`{run}-{call}`,
+    /// job `{run}-job-{call}`), calls in day order over 2026, a fifth of them
+    /// low-scoring or refusing.
+    pub fn note_records(run: &str, from: usize, count: usize, total: usize, rng: &mut Lcg) -> Vec<Value> {
+        let items = [("开场规范", 10), ("身份核实", 15), ("协议内容准确性", 25), ("违规敏感词", 15), ("情绪安抚", 15), ("结束语规范", 20)];
+        let mut out = Vec::with_capacity(count);
+        for i in from..from + count {
+            let call = i / 2;
+            let day = day_of(call as u64, total as u64 / 2);
+            let low = rng.next(5) == 0;
+            let report = format!("{day} {:02}:{:02}:00", 8 + rng.next(10), rng.next(60));
+            let (kind, result) = if i % 2 == 0 {
+                let scored: Vec<Value> = items
+                    .iter()
+                    .map(|(item, full)| {
+                        let share = if low { 20 + rng.next(30) } else { 60 + rng.next(41) };
+                        json!({ "item": item, "full_score": full, "score": (*full as u64 * share / 100), "problem": "无", "suggestion": "继续保持" })
+                    })
+                    .collect();
+                ("通话质检", Value::Array(scored).to_string())
+            } else {
+                let result = if low { "拒绝协议" } else { "同意协议" };
+                let paid = ["已全额支付", "部分支付", "未支付", "未知"][rng.next(4) as usize];
+                ("通话摘要", json!({ "通话结果": [result], "履约情况": [paid], "当事人情绪": ["平稳"], "通话摘要": "调解助理宣读了协议草案。" }).to_string())
+            };
+            out.push(json!({
+                "call_id": format!("{run}-{call}"), "biz_id": "1", "out_id": format!("{run}-job-{call}"), "cell_number": "13900000000",
+                "success": true, "error_code": "success", "error_msg": "success", "content_length": 300, "duration": 90,
+                "start_time": report, "report_time": report, "type": kind, "result": result
+            }));
+        }
+        out
+    }
+
+    /// The `p` quantile (0–1) of figures sorted ascending (nearest rank).
+    pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+        let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+        sorted[i.min(sorted.len() - 1)]
+    }
+
+    /// A GET through the edge that must succeed: the edge's own time in D1
+    /// (`Server-Timing: d1;dur=`), the whole request's time in ms, the body.
+    pub async fn timed_d1(path: &str, token: &str) -> (f64, f64, Value) {
+        let t = Instant::now();
+        let res = super::client().get(format!("{}{path}", super::edge())).bearer_auth(token).send().await.expect("reachable");
+        assert!(res.status().is_success(), "{path} answered {}", res.status());
+        let d1: f64 = res
+            .headers()
+            .get("server-timing")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("d1;dur="))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{path} answered without Server-Timing d1"));
+        let body: Value = res.json().await.expect("json");
+        (d1, t.elapsed().as_secs_f64() * 1000.0, body)
+    }
+
+    /// `n` sequential timed GETs after 5 unmeasured ones: D1's and the whole
+    /// request's times (each sorted), and the last body.
+    pub async fn timed_d1_series(path: &str, token: &str, n: usize) -> (Vec<f64>, Vec<f64>, Value) {
+        let (mut d1, mut whole) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut last = Value::Null;
+        for i in 0..n + 5 {
+            let (d, w, body) = timed_d1(path, token).await;
+            if i >= 5 {
+                d1.push(d);
+                whole.push(w);
+            }
+            last = body;
+        }
+        d1.sort_by(f64::total_cmp);
+        whole.sort_by(f64::total_cmp);
+        (d1, whole, last)
+    }
+}

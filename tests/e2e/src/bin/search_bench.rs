@@ -8,16 +8,12 @@
 
 use std::time::{Duration, Instant};
 
+use e2e::figures::percentile;
 use e2e::*;
 use serde_json::{json, Value};
 
 /// Turns per seeded call: 1,000 indexed, plus its begin and end markers.
 const TURNS_PER_CALL: usize = 1002;
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
 
 fn encode(s: &str) -> String {
     s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()

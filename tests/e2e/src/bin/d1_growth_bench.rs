@@ -1,0 +1,145 @@
+//! How the edge's D1 work grows with the note results it keeps, against a
+//! running edge (scripts/bench.sh runs it at each size, the Worker in workerd
+//! directly, after tests/bench/d1-fill.py grew the tables). BENCH_ROWS says
+//! how many note results the table holds, for the printout only.
+//!
+//! At each size: webhook ingest of new 10-record batches (concurrency 8,
+//! batches/s, p50, p99, and the store's own time from `Server-Timing:
+//! store`), then the board's reads of what is stored, each with the edge's
+//! time in D1 (`Server-Timing: d1`) and the whole request's: a call's notes
+//! (`GET /api/notes?jobId`), a supervisor's attention queue, and the QA
+//! insights for a month and for the year. Asserts nothing; docs/benchmarks.md
+//! compares the sizes.
+
+use std::time::Instant;
+
+use e2e::figures::{note_records, percentile, timed_d1_series, Lcg};
+use e2e::*;
+use futures_util::stream::{self, StreamExt};
+use serde_json::Value;
+use shared::wire::session::Role;
+
+const BATCHES: usize = 300;
+const PER_BATCH: usize = 10;
+const CONCURRENCY: usize = 8;
+
+fn line(label: &str, rows: &str, d1: &[f64], whole: &[f64], n: usize) {
+    println!(
+        "  {label} at {rows} rows ({n} sequential): D1 p50 {:.1} ms, p99 {:.1} ms | whole request p50 {:.1} ms, p99 {:.1} ms",
+        percentile(d1, 0.5),
+        percentile(d1, 0.99),
+        percentile(whole, 0.5),
+        percentile(whole, 0.99)
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let rows = std::env::var("BENCH_ROWS").unwrap_or_else(|_| "?".into());
+    let run = unique("growth");
+    let mut rng = Lcg(11);
+    let total = BATCHES * PER_BATCH;
+    let bodies: Vec<String> = (0..BATCHES)
+        .map(|b| {
+            Value::Array(note_records(
+                &run,
+                b * PER_BATCH,
+                PER_BATCH,
+                total,
+                &mut rng,
+            ))
+            .to_string()
+        })
+        .collect();
+
+    let url = format!("{}/webhooks/note-agent/{WEBHOOK_TOKEN}", edge());
+    let http = client();
+    let started = Instant::now();
+    let timings: Vec<(f64, f64)> = stream::iter(bodies)
+        .map(|body| {
+            let (http, url) = (http.clone(), url.clone());
+            async move {
+                let t = Instant::now();
+                let res = http
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("edge");
+                let store: f64 = res
+                    .headers()
+                    .get("server-timing")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.strip_prefix("store;dur="))
+                    .and_then(|v| v.parse().ok())
+                    .expect("Server-Timing store");
+                assert_eq!(
+                    res.status(),
+                    200,
+                    "{}",
+                    res.text().await.unwrap_or_default()
+                );
+                (t.elapsed().as_secs_f64() * 1000.0, store)
+            }
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
+    let secs = started.elapsed().as_secs_f64();
+    let mut whole: Vec<f64> = timings.iter().map(|t| t.0).collect();
+    let mut store: Vec<f64> = timings.iter().map(|t| t.1).collect();
+    whole.sort_by(f64::total_cmp);
+    store.sort_by(f64::total_cmp);
+    println!(
+        "  webhook ingest at {rows} rows, {BATCHES} new batches x {PER_BATCH} records, concurrency {CONCURRENCY}: {:.0} batches/s ({:.0} results/s), p50 {:.1} ms, p99 {:.1} ms; the store's own time p50 {:.1} ms, p99 {:.1} ms",
+        BATCHES as f64 / secs,
+        total as f64 / secs,
+        percentile(&whole, 0.5),
+        percentile(&whole, 0.99),
+        percentile(&store, 0.5),
+        percentile(&store, 0.99)
+    );
+
+    let boss = token("bench-supervisor", Role::Supervisor);
+    let n = 50;
+    // A call stored just now, and one of the first this run stored.
+    for (label, job) in [
+        (
+            "a call's notes (GET /api/notes), a call just stored",
+            format!("{run}-job-{}", total / 2 - 1),
+        ),
+        ("a call's notes, another", format!("{run}-job-0")),
+    ] {
+        let (d1, whole, body) = timed_d1_series(&format!("/api/notes?jobId={job}"), &boss, n).await;
+        assert_eq!(
+            body["notes"].as_array().map(Vec::len),
+            Some(2),
+            "{job}: {body}"
+        );
+        line(label, &rows, &d1, &whole, n);
+    }
+    let queries = [
+        (
+            "attention queue, a supervisor's open entries",
+            "/api/attention",
+        ),
+        (
+            "QA insights, one month (2026-11)",
+            "/api/insights/qa?from=2026-11-01&to=2026-11-30",
+        ),
+        (
+            "QA insights, the year by week",
+            "/api/insights/qa?from=2026-01-01&to=2026-12-31&bucket=week",
+        ),
+    ];
+    for (label, path) in queries {
+        let (d1, whole, body) = timed_d1_series(path, &boss, n).await;
+        let what = if path.starts_with("/api/attention") {
+            format!("{} open", body["open"])
+        } else {
+            format!("{} calls", body["total"]["count"])
+        };
+        line(&format!("{label} ({what})"), &rows, &d1, &whole, n);
+    }
+}
