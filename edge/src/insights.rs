@@ -16,15 +16,16 @@ use shared::wire::api::{EventData, EventKind, StoredRecord};
 use crate::auth;
 use crate::http::{self, Failure, Reply};
 use crate::live::NewEvent;
+use crate::rollups::{self, Facts};
 use crate::store::{self, opt, s};
 
 const DAY: &str = "date(COALESCE(n.report_ms, n.received_at) / 1000 + 28800, 'unixepoch')";
 
-/// The statements that rewrite one record's facts from its shown row.
+/// The statements that rewrite one record's facts from its shown row (and
+/// move its share of the rollups).
 fn rewrite(db: &D1Database, call_id: &str, biz_id: &str) -> worker::Result<Vec<D1PreparedStatement>> {
     let key = [s(call_id), s(biz_id)];
-    Ok(vec![
-        db.prepare(DIRTY).bind(&key)?,
+    let change = vec![
         db.prepare("DELETE FROM qa_items WHERE call_id = ?1 AND biz_id = ?2").bind(&key)?,
         db.prepare(&format!(
             "INSERT INTO qa_items (call_id, biz_id, position, job_id, day, item, score, full_score, problem, suggestion)
@@ -63,44 +64,16 @@ fn rewrite(db: &D1Database, call_id: &str, biz_id: &str) -> worker::Result<Vec<D
                 AND t.type = 'array' AND v.type = 'text'"
         ))
         .bind(&key)?,
-        db.prepare(DIRTY).bind(&key)?,
-    ])
+    ];
+    rollups::around(db, Facts::Record, &key, change)
 }
-
-/// Marks the days a record's facts are on (before and after a rewrite).
-const DIRTY: &str = "INSERT OR IGNORE INTO qa_dirty_days (day)
-    SELECT day FROM qa_calls WHERE call_id = ?1 AND biz_id = ?2 UNION SELECT day FROM summary_tags WHERE call_id = ?1 AND biz_id = ?2";
-
-/// Rebuilds the rollups of the marked days (the same as migration 0012's backfill).
-const REBUILD: [&str; 5] = [
-    "DELETE FROM qa_daily WHERE day IN (SELECT day FROM qa_dirty_days)",
-    "INSERT INTO qa_daily (day, item, task, placed_by, dispute, n, sum_share, b0, b1, b2, b3, b4)
-     SELECT x.day, x.item, COALESCE(sc.task, ''), COALESCE(sc.placed_by, ''), COALESCE(cd.dispute, ''), COUNT(*), SUM(x.pct),
-            SUM(x.bin = 0), SUM(x.bin = 1), SUM(x.bin = 2), SUM(x.bin = 3), SUM(x.bin = 4)
-       FROM (SELECT day, item, job_id, score * 100.0 / full_score AS pct, MIN(CAST(score * 5 / full_score AS INTEGER), 4) AS bin
-               FROM qa_items WHERE full_score > 0 AND day IN (SELECT day FROM qa_dirty_days)
-             UNION ALL
-             SELECT day, '', job_id, share * 100, MIN(CAST(share * 5 AS INTEGER), 4)
-               FROM qa_calls WHERE full_score > 0 AND day IN (SELECT day FROM qa_dirty_days)) x
-       LEFT JOIN search_calls sc ON sc.job_id = x.job_id
-       LEFT JOIN case_disputes cd ON cd.case_id = sc.case_id
-      GROUP BY x.day, x.item, COALESCE(sc.task, ''), COALESCE(sc.placed_by, ''), COALESCE(cd.dispute, '')",
-    "DELETE FROM tag_daily WHERE day IN (SELECT day FROM qa_dirty_days)",
-    "INSERT INTO tag_daily (day, tag, value, task, placed_by, dispute, n)
-     SELECT t.day, t.tag, t.value, COALESCE(sc.task, ''), COALESCE(sc.placed_by, ''), COALESCE(cd.dispute, ''), COUNT(*)
-       FROM summary_tags t LEFT JOIN search_calls sc ON sc.job_id = t.job_id
-       LEFT JOIN case_disputes cd ON cd.case_id = sc.case_id
-      WHERE t.day IN (SELECT day FROM qa_dirty_days)
-      GROUP BY t.day, t.tag, t.value, COALESCE(sc.task, ''), COALESCE(sc.placed_by, ''), COALESCE(cd.dispute, '')",
-    "DELETE FROM qa_dirty_days",
-];
 
 /// Cases per statement when noting their dispute kinds (a bound JSON list).
 const DISPUTES_PER_STATEMENT: usize = 500;
 
 /// Notes each case's dispute kind as the board shows it, `(case, kind)`.
-/// A case whose kind is new or changed marks the days of its calls' facts,
-/// whose rollups are then rebuilt, all in one batch.
+/// The calls of a case whose kind is new or changed move their share of the
+/// rollups to the new kind, all in one batch.
 pub async fn note_disputes(db: &D1Database, cases: &[(String, String)]) -> worker::Result<()> {
     if cases.is_empty() {
         return Ok(());
@@ -113,22 +86,21 @@ pub async fn note_disputes(db: &D1Database, cases: &[(String, String)]) -> worke
                 "WITH given AS (SELECT json_extract(value, '$[0]') AS case_id, json_extract(value, '$[1]') AS dispute FROM json_each(?1)),
                       changed AS (SELECT g.case_id FROM given g LEFT JOIN case_disputes cd ON cd.case_id = g.case_id WHERE cd.dispute IS NOT g.dispute),
                       jobs AS (SELECT sc.job_id FROM search_calls sc WHERE sc.case_id IN (SELECT case_id FROM changed))
-                 INSERT OR IGNORE INTO qa_dirty_days (day)
-                 SELECT day FROM qa_calls WHERE job_id IN (SELECT job_id FROM jobs)
-                 UNION SELECT day FROM summary_tags WHERE job_id IN (SELECT job_id FROM jobs)",
+                 INSERT OR IGNORE INTO qa_moving_jobs (job_id) SELECT job_id FROM jobs",
             )
             .bind(&list)?,
         );
-        statements.push(
-            db.prepare(
+        let kinds = db
+            .prepare(
                 "INSERT INTO case_disputes (case_id, dispute)
                  SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1) WHERE true
                  ON CONFLICT (case_id) DO UPDATE SET dispute = excluded.dispute WHERE case_disputes.dispute IS NOT excluded.dispute",
             )
-            .bind(&list)?,
-        );
+            .bind(&list)?;
+        statements.extend(rollups::around(db, Facts::Moving, &[], vec![kinds])?);
+        statements.push(db.prepare("DELETE FROM qa_moving_jobs"));
     }
-    statements.extend(REBUILD.iter().map(|sql| db.prepare(*sql)));
+    statements.extend(rollups::tidy(db));
     db.batch(statements).await.map(|_| ())
 }
 
@@ -151,7 +123,7 @@ pub async fn refresh(db: &D1Database, keys: &[(&str, &str)]) {
     if statements.is_empty() {
         return;
     }
-    statements.extend(REBUILD.iter().map(|sql| db.prepare(*sql)));
+    statements.extend(rollups::tidy(db));
     if let Err(e) = db.batch(statements).await {
         worker::console_error!("insights: could not rewrite the facts of {} records: {e}", seen.len());
     }
@@ -203,8 +175,8 @@ pub async fn stored_events(db: &D1Database, per_job: Vec<(Option<String>, Vec<St
 }
 
 /// After a call is placed through the board: who placed it and the
-/// backend's task name, and (for results reported before, which is rare)
-/// the rollups of their days, in one batch.
+/// backend's task name (moving the share of results reported before, which
+/// is rare), in one batch.
 pub async fn note_placement(db: &D1Database, placed: &[(String, Option<String>)], user: &str) {
     if placed.is_empty() {
         return;
@@ -212,13 +184,10 @@ pub async fn note_placement(db: &D1Database, placed: &[(String, Option<String>)]
     let statements = || -> worker::Result<Vec<D1PreparedStatement>> {
         let mut out = vec![];
         for (job, task) in placed {
-            out.push(db.prepare("UPDATE search_calls SET task = COALESCE(?2, task), placed_by = ?3 WHERE job_id = ?1").bind(&[s(job), opt(task.as_deref()), s(user)])?);
-            out.push(
-                db.prepare("INSERT OR IGNORE INTO qa_dirty_days (day) SELECT day FROM qa_calls WHERE job_id = ?1 UNION SELECT day FROM summary_tags WHERE job_id = ?1")
-                    .bind(&[s(job)])?,
-            );
+            let placed = db.prepare("UPDATE search_calls SET task = COALESCE(?2, task), placed_by = ?3 WHERE job_id = ?1").bind(&[s(job), opt(task.as_deref()), s(user)])?;
+            out.extend(rollups::around_job(db, job, placed)?);
         }
-        out.extend(REBUILD.iter().map(|sql| db.prepare(*sql)));
+        out.extend(rollups::tidy(db));
         Ok(out)
     };
     let done = match statements() {
@@ -382,18 +351,4 @@ pub async fn qa(req: Request, ctx: RouteContext<Context>) -> Reply {
     })?;
     r.headers().set("Server-Timing", &format!("d1;dur={d1_ms}"))?;
     Ok(r)
-}
-
-#[cfg(test)]
-mod tests {
-    /// The backfill in migration 0012 (the rollups by dispute kind) and the
-    /// per-push rebuild are one SQL.
-    #[test]
-    fn the_migration_rebuilds_the_rollups_as_a_push_does() {
-        let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-        let migration = flat(include_str!("../migrations/0012_insights_by_dispute.sql"));
-        for sql in super::REBUILD.iter().filter(|s| s.starts_with("INSERT")) {
-            assert!(migration.contains(&flat(sql)), "migration 0012 differs from insights::REBUILD:\n{}", flat(sql));
-        }
-    }
 }

@@ -21,6 +21,7 @@ mod pages;
 mod presets;
 #[cfg(test)]
 mod query_plans;
+mod rollups;
 mod search;
 mod session;
 mod store;

@@ -102,17 +102,21 @@ impl CallText {
 }
 
 /// Notes which case each call belongs to (a call placed from the board).
+/// Results already reported for a call move their share of the insights'
+/// rollups to its case's dispute kind.
 pub async fn remember_cases(db: &D1Database, calls: &[(String, String)]) -> worker::Result<()> {
-    let mut statements = Vec::with_capacity(calls.len());
+    if calls.is_empty() {
+        return Ok(());
+    }
+    let mut statements = Vec::with_capacity(calls.len() * 5 + 2);
     for (job_id, case_id) in calls {
-        statements.push(
-            db.prepare("INSERT INTO search_calls (job_id, case_id) VALUES (?1, ?2) ON CONFLICT (job_id) DO NOTHING")
-                .bind(&[JsValue::from_str(job_id), JsValue::from_str(case_id)])?,
-        );
+        let insert = db
+            .prepare("INSERT INTO search_calls (job_id, case_id) VALUES (?1, ?2) ON CONFLICT (job_id) DO NOTHING")
+            .bind(&[JsValue::from_str(job_id), JsValue::from_str(case_id)])?;
+        statements.extend(crate::rollups::around_job(db, job_id, insert)?);
     }
-    if !statements.is_empty() {
-        db.batch(statements).await?;
-    }
+    statements.extend(crate::rollups::tidy(db));
+    db.batch(statements).await?;
     Ok(())
 }
 
@@ -158,13 +162,15 @@ pub async fn index(db: &D1Database, calls: &[CallText]) -> worker::Result<()> {
                 ])?,
             );
         }
-        statements.push(
-            db.prepare(
+        let indexed = db
+            .prepare(
                 "INSERT INTO search_calls (job_id, case_id, indexed_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT (job_id) DO UPDATE SET indexed_at = excluded.indexed_at, case_id = excluded.case_id WHERE indexed_at IS NULL",
             )
-            .bind(&[job.clone(), JsValue::from_str(&call.case_id), JsValue::from_f64(at as f64)])?,
-        );
+            .bind(&[job.clone(), JsValue::from_str(&call.case_id), JsValue::from_f64(at as f64)])?;
+        // The call's case may be new to the edge: its results' share of the rollups moves to the case's kind.
+        statements.extend(crate::rollups::around_job(db, &call.job_id, indexed)?);
+        statements.extend(crate::rollups::tidy(db));
         db.batch(statements).await?;
     }
     Ok(())
