@@ -78,6 +78,11 @@ async fn every_documented_operation_works_through_the_edge() {
     w.post("/kb/update_article", json!({ "id": id, "kbId": 102301, "kbType": 0, "directoryId": 155201, "title": "欠薪调解第一步", "agentEnabled": 1, "answers": [{ "answer": "先核实金额。" }] }), &a).await;
     let listed = w.get("/kb/list_articles", "kbType=0&kbId=102301&keyword=%E6%AC%A0%E8%96%AA%E8%B0%83%E8%A7%A3&offset=0&limit=10", &m).await;
     assert!(listed.to_string().contains("欠薪调解第一步"), "{listed}");
+    // Ordered by likes, most first, across the library's first page.
+    let liked = w.get("/kb/list_articles", "kbType=0&order=LIKE&offset=0&limit=20", &m).await;
+    let likes: Vec<i64> = liked["articles"].as_array().unwrap().iter().map(|a| a["likeCount"].as_i64().unwrap()).collect();
+    assert_eq!(likes.len(), 20, "{liked}");
+    assert!(likes.windows(2).all(|p| p[0] >= p[1]) && likes[0] > likes[19], "{likes:?}");
     let one = w.get("/kb/describe_article", &format!("id={id}"), &m).await;
     assert!(one.to_string().contains("欠薪调解第一步"), "{one}");
     w.post("/kb/delete_article", json!({ "id": id }), &a).await;
@@ -204,7 +209,8 @@ async fn each_rule_refuses_by_field_and_nothing_reaches_clink() {
         let (status, answer) = post(&format!("/api/clink{path}"), &a, body.clone()).await;
         assert_eq!((status, answer["error"]["field"].clone()), (400, json!(field)), "{path} {body}: {answer}");
     }
-    let refused_gets: [(&str, &str); 7] = [
+    let refused_gets: [(&str, &str); 8] = [
+        ("/kb/list_articles?kbType=0&order=likes&offset=0&limit=10", "order"),
         ("/kb/page_standard_question?botId=102303&offset=0&limit=101", "limit"),
         ("/kb/page_standard_question?offset=0&limit=10", "botId"),
         ("/kb/list_answer?botId=102303", "sqId"),

@@ -344,6 +344,8 @@ impl Knowledge {
 }
 
 fn article(id: String, title: &str, content: Option<&str>, directory_id: i64, kb_type: i64, kb_id: i64, answers: Option<&Vec<String>>) -> kb::Article {
+    // Readers' likes and dislikes, made up from the id (as for FAQs).
+    let n = id.parse::<i64>().unwrap_or(0);
     kb::Article {
         id: kb::Loose::Text(id),
         enterprise_id: Some("8000376".into()),
@@ -366,8 +368,8 @@ fn article(id: String, title: &str, content: Option<&str>, directory_id: i64, kb
         update_user: None,
         account_login_name: Some("zhangmin".into()),
         path: None,
-        like_count: None,
-        dislike_count: None,
+        like_count: Some(n % 17),
+        dislike_count: Some(n % 5),
         status: None,
         answers: answers.map(|a| {
             a.iter()

@@ -49,6 +49,9 @@ pub fn check(path: &str, query: &[(String, String)], body: Option<&Value>) -> Re
         "/aikb/search_knowledge_on_open" => decode::<kb::SearchRequest>(body)?.validate(),
         "/kb/list_articles" => {
             number(query, "kbType")?.ok_or_else(|| FieldError::new("kbType", "is required"))?;
+            if value(query, "order").is_some_and(|o| !ARTICLE_ORDERS.contains(&o)) {
+                return Err(FieldError::new("order", "must be one of NONE, HEAT, LIKE, DISLIKE"));
+            }
             paging(query)
         }
         // 10. The bot's knowledge (the doc gives no lengths here: what is
@@ -325,6 +328,9 @@ fn decode<T: DeserializeOwned>(body: Option<&Value>) -> Result<T, FieldError> {
     })
 }
 
+/// `order` of `GET /kb/list_articles`: default, heat, likes, dislikes.
+pub const ARTICLE_ORDERS: [&str; 4] = ["NONE", "HEAT", "LIKE", "DISLIKE"];
+
 fn number(query: &[(String, String)], name: &str) -> Result<Option<i64>, FieldError> {
     value(query, name).map(|v| v.trim().parse().map_err(|_| FieldError::new(name, "must be a whole number"))).transpose()
 }
@@ -407,6 +413,8 @@ mod tests {
             ("/kb/list_articles", q(&[("kbType", "0"), ("offset", "0"), ("limit", "10")]), None, None),
             ("/kb/list_articles", q(&[("offset", "0")]), None, Some("kbType")),
             ("/kb/list_articles", q(&[("kbType", "0"), ("limit", "500")]), None, Some("limit")),
+            ("/kb/list_articles", q(&[("kbType", "0"), ("order", "LIKE"), ("offset", "0"), ("limit", "10")]), None, None),
+            ("/kb/list_articles", q(&[("kbType", "0"), ("order", "likes"), ("offset", "0"), ("limit", "10")]), None, Some("order")),
             ("/kb/page_standard_question", q(&[("botId", "1"), ("offset", "20000"), ("limit", "10")]), None, Some("offset")),
             ("/kb/page_standard_question", q(&[("botId", "1"), ("offset", "0"), ("limit", "101")]), None, Some("limit")),
             ("/kb/page_standard_question", q(&[("offset", "0"), ("limit", "10")]), None, Some("botId")),

@@ -305,6 +305,16 @@ fn dispatch(s: &mut crate::state::Sandbox, path: &str, query: &HashMap<String, S
                 .filter(|a| directory_id.is_none_or(|id| a.directory_id == Some(id)))
                 .filter(|a| keyword.is_empty() || a.title.contains(&keyword))
                 .collect();
+            let mut all = all;
+            // Most first; the doc does not define heat, here likes and dislikes together.
+            let count = |n: Option<i64>| std::cmp::Reverse(n.unwrap_or(0));
+            match query.get("order").map(String::as_str).unwrap_or("NONE") {
+                "NONE" => {}
+                "HEAT" => all.sort_by_key(|a| count(Some(a.like_count.unwrap_or(0) + a.dislike_count.unwrap_or(0)))),
+                "LIKE" => all.sort_by_key(|a| count(a.like_count)),
+                "DISLIKE" => all.sort_by_key(|a| count(a.dislike_count)),
+                _ => return Err(refusal("InvalidParameter", 400, "参数 order 的值无效 (NONE, HEAT, LIKE, DISLIKE)")),
+            }
             let (articles, page_number, total) = page(&all, offset, limit);
             Ok(to_value(kb::ArticlePage { request_id: None, page_number, page_size: limit, total_count: total, articles }))
         }
