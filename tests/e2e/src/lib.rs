@@ -222,6 +222,12 @@ pub mod figures {
         sorted[i.min(sorted.len() - 1)]
     }
 
+    /// One figure of a `Server-Timing` header (`name;dur=12, other;dur=3`).
+    pub fn server_timing(headers: &reqwest::header::HeaderMap, name: &str) -> Option<f64> {
+        let value = headers.get("server-timing")?.to_str().ok()?;
+        value.split(',').find_map(|part| part.trim().strip_prefix(name)?.strip_prefix(";dur=")?.trim().parse().ok())
+    }
+
     /// A GET through the edge that must succeed: the edge's own time in D1
     /// (`Server-Timing: d1;dur=`), the whole request's time in ms, the body.
     pub async fn timed_d1(path: &str, token: &str) -> (f64, f64, Value) {

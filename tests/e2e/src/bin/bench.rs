@@ -39,23 +39,38 @@ fn batch(run: &str, n: usize) -> Value {
     Value::Array(records)
 }
 
+/// The webhook's Server-Timing parts: all of it, then its steps in order.
+const PARTS: [&str; 5] = ["store", "records", "judge", "facts", "events"];
+
 async fn ingest(label: &str, bodies: &[String], concurrency: usize) {
     let url = format!("{}/webhooks/note-agent/{WEBHOOK_TOKEN}", edge());
     let http = client();
     let started = Instant::now();
+    let mut part_ms: [Vec<f64>; 5] = Default::default();
     let mut latencies: Vec<Duration> = stream::iter(bodies.iter().cloned())
         .map(|body| {
             let (http, url) = (http.clone(), url.clone());
             async move {
                 let t = Instant::now();
                 let res = http.post(&url).header("content-type", "application/json").body(body).send().await.expect("edge");
+                let parts = PARTS.map(|p| e2e::figures::server_timing(res.headers(), p));
                 assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
-                t.elapsed()
+                (t.elapsed(), parts)
             }
         })
         .buffer_unordered(concurrency)
-        .collect()
-        .await;
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .map(|(elapsed, parts)| {
+            for (i, p) in parts.into_iter().enumerate() {
+                if let Some(p) = p {
+                    part_ms[i].push(p);
+                }
+            }
+            elapsed
+        })
+        .collect();
     let total = started.elapsed();
     latencies.sort();
     println!(
@@ -65,6 +80,19 @@ async fn ingest(label: &str, bodies: &[String], concurrency: usize) {
         ms(percentile(&latencies, 0.5)),
         ms(percentile(&latencies, 0.99))
     );
+    // Where the time goes inside the Worker (its Server-Timing, in order).
+    let said: Vec<String> = PARTS
+        .iter()
+        .zip(part_ms.iter_mut())
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(name, v)| {
+            v.sort_by(f64::total_cmp);
+            format!("{name} p50 {:.0} ms, p99 {:.0} ms", e2e::figures::percentile(v, 0.5), e2e::figures::percentile(v, 0.99))
+        })
+        .collect();
+    if !said.is_empty() {
+        println!("  in the Worker ({label}): {}", said.join("; "));
+    }
 }
 
 async fn timed_gets(url: &str, bearer: &str, n: usize) -> Vec<Duration> {

@@ -67,13 +67,7 @@ async fn main() {
                     .send()
                     .await
                     .expect("edge");
-                let store: f64 = res
-                    .headers()
-                    .get("server-timing")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.strip_prefix("store;dur="))
-                    .and_then(|v| v.parse().ok())
-                    .expect("Server-Timing store");
+                let store = e2e::figures::server_timing(res.headers(), "store").expect("Server-Timing store");
                 assert_eq!(
                     res.status(),
                     200,
