@@ -25,16 +25,32 @@ async fn main() {
     let seeded = Instant::now();
     let hook = format!("{}/webhooks/note-agent/{WEBHOOK_TOKEN}", edge());
     let mut from = 0;
+    let mut restarts = 0;
     while from < total {
         let n = BATCH.min(total - from);
         let body = Value::Array(note_records(&run, from, n, total, &mut rng));
-        let res = client().post(&hook).json(&body).send().await.expect("webhook reachable");
-        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+        // `wrangler dev` sometimes restarts its runtime under this load and
+        // answers 503; the note agent would send the batch again (a batch
+        // stored before the restart is then a duplicate, which changes nothing).
+        let mut tries = 0;
+        loop {
+            let res = client().post(&hook).json(&body).send().await.expect("webhook reachable");
+            let status = res.status().as_u16();
+            let text = res.text().await.unwrap_or_default();
+            if status == 503 && tries < 5 {
+                tries += 1;
+                restarts += 1;
+                tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                continue;
+            }
+            assert_eq!(status, 200, "{text}");
+            break;
+        }
         from += n;
     }
     let secs = seeded.elapsed().as_secs_f64();
     if total > 0 {
-        println!("stored {total} note results in {secs:.1} s ({:.0} results/s, batches of {BATCH}, judged and their insight facts written)", total as f64 / secs);
+        println!("stored {total} note results in {secs:.1} s ({:.0} results/s, batches of {BATCH}, judged and their insight facts written; {restarts} batches sent again after a 503)", total as f64 / secs);
     }
 
     let boss = token("bench-supervisor", Role::Supervisor);
