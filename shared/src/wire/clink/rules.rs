@@ -50,7 +50,7 @@ pub fn check(path: &str, query: &[(String, String)], body: Option<&Value>) -> Re
         "/kb/list_articles" => {
             number(query, "kbType")?.ok_or_else(|| FieldError::new("kbType", "is required"))?;
             if value(query, "order").is_some_and(|o| !ARTICLE_ORDERS.contains(&o)) {
-                return Err(FieldError::new("order", "must be one of NONE, HEAT, LIKE, DISLIKE"));
+                return Err(FieldError::new("order", format!("must be one of {}", ARTICLE_ORDERS.join(", "))));
             }
             paging(query)
         }

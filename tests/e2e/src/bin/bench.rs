@@ -46,7 +46,7 @@ async fn ingest(label: &str, bodies: &[String], concurrency: usize) {
     let url = format!("{}/webhooks/note-agent/{WEBHOOK_TOKEN}", edge());
     let http = client();
     let started = Instant::now();
-    let mut part_ms: [Vec<f64>; 5] = Default::default();
+    let mut part_ms = PARTS.map(|_| Vec::<f64>::new());
     let mut latencies: Vec<Duration> = stream::iter(bodies.iter().cloned())
         .map(|body| {
             let (http, url) = (http.clone(), url.clone());

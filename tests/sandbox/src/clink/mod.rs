@@ -313,7 +313,7 @@ fn dispatch(s: &mut crate::state::Sandbox, path: &str, query: &HashMap<String, S
                 "HEAT" => all.sort_by_key(|a| count(Some(a.like_count.unwrap_or(0) + a.dislike_count.unwrap_or(0)))),
                 "LIKE" => all.sort_by_key(|a| count(a.like_count)),
                 "DISLIKE" => all.sort_by_key(|a| count(a.dislike_count)),
-                _ => return Err(refusal("InvalidParameter", 400, "参数 order 的值无效 (NONE, HEAT, LIKE, DISLIKE)")),
+                _ => return Err(refusal("InvalidParameter", 400, format!("参数 order 的值无效 ({})", shared::wire::clink::rules::ARTICLE_ORDERS.join(", ")))),
             }
             let (articles, page_number, total) = page(&all, offset, limit);
             Ok(to_value(kb::ArticlePage { request_id: None, page_number, page_size: limit, total_count: total, articles }))
