@@ -4,7 +4,7 @@
 //! cases stay smooth; live events patch rows as they arrive.
 
 use leptos::prelude::*;
-use shared::view::board::{filter_rows, BoardFilter, SortKey, Taken};
+use shared::view::board::{BoardFilter, BoardSearch, SortKey, Taken};
 use shared::view::render::board::{chips_html, more_filters_html, rows_html, ROW_HEIGHT};
 use shared::view::render::format::stage_label;
 use shared::view::render::{CASE_ROW, PICK, STATUS_BUTTON};
@@ -64,11 +64,13 @@ pub fn Board() -> impl IntoView {
         }
     });
 
-    // Rows and per-status counts come from one scan of the cases.
+    // Rows and per-status counts come from one scan of the cases, or of the
+    // last result when the search only grew.
+    let search_state = StoredValue::new_local(BoardSearch::default());
     let filtered = Memo::new(move |_| {
         let me = session.user();
         let f = filter.get();
-        state.records.with(|r| state.index.with(|idx| filter_rows(&f, r, idx, &me)))
+        state.records.with(|r| state.index.with(|idx| search_state.try_update_value(|s| s.filter(&f, r, idx, &me)).unwrap_or_default()))
     });
     let rows = Memo::new(move |_| filtered.with(|f| f.rows.clone()));
     let counts = Memo::new(move |_| filtered.with(|f| f.counts.clone()));

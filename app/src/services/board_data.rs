@@ -95,6 +95,8 @@ impl BoardState {
             // A new QA total of the case's latest inspected call (the QA column).
             EventKind::NoteStored => {
                 let (Some(case_id), Some(_)) = (&event.case_id, event.data.qa_percent) else { return };
+                // The QA filter reads it: a search as typed starts again from every case.
+                self.index.update(|index| Arc::make_mut(index).values_changed());
                 self.records.update(|records| {
                     if let Some(r) = Arc::make_mut(records).iter_mut().find(|r| &r.case_id == case_id) {
                         event.data.apply(r, None);

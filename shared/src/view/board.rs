@@ -187,6 +187,12 @@ struct Prepared<'a> {
     filter: &'a BoardFilter,
     query: String,
     phone_tail: bool,
+    /// Nothing but the query and the status filters: a scan reads the index only.
+    query_only: bool,
+    /// The query's searcher, made once per scan rather than once per row.
+    finder: memchr::memmem::Finder<'static>,
+    /// The query and the end of a number in [`SearchIndex`]'s `ids`.
+    phone_end_finder: memchr::memmem::Finder<'static>,
 }
 
 impl<'a> Prepared<'a> {
@@ -195,7 +201,23 @@ impl<'a> Prepared<'a> {
         // keeps Unicode's case tables out of the browser bundle.
         let query = filter.query.trim().to_ascii_lowercase();
         let phone_tail = !query.is_empty() && query.len() <= 4 && query.chars().all(|c| c.is_ascii_digit());
-        Self { filter, query, phone_tail }
+        let phone_end = format!("{query}{NUMBER_END}");
+        let query_only = *filter == BoardFilter { query: filter.query.clone(), status: filter.status.clone(), sort: filter.sort, ..BoardFilter::default() };
+        let finder = memchr::memmem::Finder::new(query.as_bytes()).into_owned();
+        let phone_end_finder = memchr::memmem::Finder::new(phone_end.as_bytes()).into_owned();
+        Self { filter, query, phone_tail, query_only, finder, phone_end_finder }
+    }
+
+    /// The query alone, from the index: `text` and `ids` as [`SearchIndex`] keeps them.
+    fn query_ok(&self, text: &str, ids: &str) -> bool {
+        if self.query.is_empty() {
+            return true;
+        }
+        if self.phone_tail {
+            let (case_id, numbers) = ids.split_once(CASE_ID_END).unwrap_or((ids, ""));
+            return self.phone_end_finder.find(numbers.as_bytes()).is_some() || self.finder.find(case_id.as_bytes()).is_some();
+        }
+        self.finder.find(text.as_bytes()).is_some()
     }
 
     /// Everything but the status filter (the per-status counts use this, so a
@@ -261,11 +283,82 @@ impl<'a> Prepared<'a> {
 pub struct SearchIndex {
     // Shared, so that resetting the orders after a live change copies nothing big.
     text: std::sync::Arc<Vec<String>>,
+    /// Each row's case id, then its phone numbers, each ended (`CASE_ID_END`,
+    /// `NUMBER_END`): what the last digits of a number are looked for in.
+    ids: std::sync::Arc<Vec<String>>,
     orders: [OnceLock<Vec<usize>>; 4],
+    statuses: OnceLock<Statuses>,
+    /// Which records this describes: new for each build and each change.
+    generation: u64,
+}
+
+/// Ends the case id in [`SearchIndex`]'s `ids` (never in a case id).
+const CASE_ID_END: char = '\0';
+/// Ends each phone number there (never in a query: it is one line).
+const NUMBER_END: char = '\n';
+
+/// Each row's call status as a small number, for counting without comparing text.
+#[derive(Clone, Debug, Default)]
+struct Statuses {
+    /// Per row, its place in `names`.
+    of_row: Vec<u8>,
+    /// `None`: no call yet ([`NO_CALL`]).
+    names: Vec<Option<String>>,
+}
+
+/// Different statuses told apart; more (never seen) count under the last.
+const MAX_STATUSES: usize = 255;
+
+impl Statuses {
+    fn of(records: &[BoardRecord]) -> Self {
+        let mut names: Vec<Option<String>> = vec![];
+        let of_row = records
+            .iter()
+            .map(|r| {
+                let name = r.call_status.as_ref().map(CallStatus::as_str);
+                match names.iter().position(|n| n.as_deref() == name) {
+                    Some(place) => place as u8,
+                    None if names.len() < MAX_STATUSES => {
+                        names.push(name.map(str::to_owned));
+                        (names.len() - 1) as u8
+                    }
+                    None => (MAX_STATUSES - 1) as u8,
+                }
+            })
+            .collect();
+        Self { of_row, names }
+    }
+
+    /// Whether a row of status `place` passes the status filter `wanted`.
+    fn picks(&self, wanted: Option<&str>, place: u8) -> bool {
+        match (wanted, &self.names[place as usize]) {
+            (None, _) => true,
+            (Some(NO_CALL), name) => name.is_none(),
+            (Some(w), Some(name)) => w == name,
+            (Some(_), None) => false,
+        }
+    }
+}
+
+/// A new [`SearchIndex::generation`].
+fn next_generation() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl SearchIndex {
     pub fn build(records: &[BoardRecord]) -> Self {
+        let ids = records
+            .iter()
+            .map(|r| {
+                let mut s = format!("{}{CASE_ID_END}", r.case_id);
+                for p in &r.parties {
+                    s.push_str(&p.phone_number);
+                    s.push(NUMBER_END);
+                }
+                s
+            })
+            .collect();
         let text = records
             .iter()
             .map(|r| {
@@ -280,17 +373,39 @@ impl SearchIndex {
                 s
             })
             .collect();
-        Self { text: std::sync::Arc::new(text), orders: Default::default() }
+        Self { text: std::sync::Arc::new(text), ids: std::sync::Arc::new(ids), orders: Default::default(), statuses: OnceLock::new(), generation: next_generation() }
     }
 
     pub fn get(&self, i: usize) -> &str {
         self.text.get(i).map(String::as_str).unwrap_or("")
     }
 
+    fn ids(&self, i: usize) -> &str {
+        self.ids.get(i).map(String::as_str).unwrap_or("")
+    }
+
+    /// The rows' statuses (computed on first use, like the orders).
+    fn statuses(&self, records: &[BoardRecord]) -> &Statuses {
+        self.statuses.get_or_init(|| Statuses::of(records))
+    }
+
     /// Call after changing fields of the records in place (live updates):
-    /// the sort orders are computed again when next needed.
+    /// the sort orders are computed again when next needed, and a
+    /// [`BoardSearch`] scans every row again.
     pub fn records_changed(&mut self) {
         self.orders = Default::default();
+        self.statuses = OnceLock::new();
+        self.generation = next_generation();
+    }
+
+    /// Call after changing fields of the records in place that no sort
+    /// order reads (the QA total): a [`BoardSearch`] scans every row again.
+    pub fn values_changed(&mut self) {
+        self.generation = next_generation();
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// Every row index in the order `key` gives (computed on first use; a
@@ -333,37 +448,123 @@ pub struct Filtered {
     pub counts: Vec<(String, usize)>,
 }
 
-/// [`Filtered`] for `filter`. Runs on every keystroke over up to 10,000 rows,
-/// so it is one scan that allocates nothing per row: the order is computed
-/// once per load (see [`SearchIndex::order`]) and the counts come from the
-/// same pass as the rows.
+/// [`Filtered`] for `filter`, scanning every case. Runs over up to 100,000
+/// rows, so it walks them in the order they are kept (memory in sequence;
+/// the sort order jumps about) and allocates nothing per row; the sort order
+/// is computed once per load (see [`SearchIndex::order`]) and only walked at
+/// the end, and the counts come from the same pass as the rows. As the user
+/// types, [`BoardSearch`] scans less.
 pub fn filter_rows(filter: &BoardFilter, records: &[BoardRecord], index: &SearchIndex, me: &str) -> Filtered {
-    let prepared = Prepared::new(filter);
-    let mut rows = vec![];
-    let mut counts: Vec<(&str, usize)> = vec![];
-    let mut visit = |i: usize| {
-        let r = &records[i];
-        if !prepared.passes_except_status(r, index.get(i), me) {
-            return;
-        }
-        let key = r.call_status.as_ref().map(CallStatus::as_str).unwrap_or(NO_CALL);
-        match counts.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((key, 1)),
-        }
-        if prepared.status_ok(r) {
-            rows.push(i);
+    scan(&Prepared::new(filter), records, index, me, None, None)
+}
+
+/// The rows of `only` (ascending; every row when `None`) that pass
+/// `prepared`, in the filter's order, with the per-status counts; into
+/// `passed` go the rows that pass all but the status filter, ascending.
+/// With nothing but a query (the common case) it reads the index alone.
+fn scan(prepared: &Prepared, records: &[BoardRecord], index: &SearchIndex, me: &str, only: Option<&[usize]>, mut passed: Option<&mut Vec<usize>>) -> Filtered {
+    let n = records.len();
+    let fresh;
+    let statuses = match index.statuses(records) {
+        s if s.of_row.len() == n => s,
+        // Records replaced without a new index.
+        _ => {
+            fresh = Statuses::of(records);
+            &fresh
         }
     };
-    let order = index.order(filter.sort, records);
-    if order.len() == records.len() {
-        order.iter().for_each(|&i| visit(i));
-    } else {
-        sorted(filter.sort, records).into_iter().for_each(visit);
+    let indexed = index.text.len() == n && index.ids.len() == n;
+    let mut kept = vec![false; n];
+    let mut per_status = vec![0usize; statuses.names.len()];
+    let mut visit = |i: usize| {
+        let pass = if prepared.query_only && indexed {
+            prepared.query_ok(index.get(i), index.ids(i))
+        } else {
+            prepared.passes_except_status(&records[i], index.get(i), me)
+        };
+        if pass {
+            kept[i] = true;
+            per_status[statuses.of_row[i] as usize] += 1;
+            if let Some(passed) = passed.as_deref_mut() {
+                passed.push(i);
+            }
+        }
+    };
+    match only {
+        Some(rows) => rows.iter().for_each(|&i| visit(i)),
+        None => (0..n).for_each(visit),
     }
-    let mut counts: Vec<(String, usize)> = counts.into_iter().map(|(k, n)| (k.to_owned(), n)).collect();
+    let wanted = prepared.filter.status.as_deref();
+    let shown = |i: &usize| kept[*i] && statuses.picks(wanted, statuses.of_row[*i]);
+    let order = index.order(prepared.filter.sort, records);
+    let rows = if order.len() == n {
+        order.iter().copied().filter(shown).collect()
+    } else {
+        sorted(prepared.filter.sort, records).into_iter().filter(shown).collect()
+    };
+    let mut counts: Vec<(String, usize)> = vec![];
+    for (name, count) in statuses.names.iter().zip(per_status).filter(|(_, c)| *c > 0) {
+        let key = name.as_deref().unwrap_or(NO_CALL);
+        match counts.iter_mut().find(|(k, _)| k == key) {
+            Some((_, c)) => *c += count,
+            None => counts.push((key.to_owned(), count)),
+        }
+    }
     counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     Filtered { rows, counts }
+}
+
+/// The board's search as it is typed: [`filter_rows`], remembering which rows
+/// passed everything but the status, so that when only the query changed and
+/// every row it can match also matched the last one (it grew around the
+/// last query, or the last was empty), only those rows are scanned. A
+/// keystroke that adds a character to a search then walks the last result
+/// instead of every case.
+#[derive(Debug, Default)]
+pub struct BoardSearch {
+    last: Option<LastScan>,
+    scanned: usize,
+}
+
+#[derive(Debug)]
+struct LastScan {
+    /// The filter scanned, its status left out (the rows kept ignore it).
+    filter: BoardFilter,
+    me: String,
+    generation: u64,
+    passed: Vec<usize>,
+}
+
+impl BoardSearch {
+    pub fn filter(&mut self, filter: &BoardFilter, records: &[BoardRecord], index: &SearchIndex, me: &str) -> Filtered {
+        let prepared = Prepared::new(filter);
+        let unstatused = BoardFilter { status: None, query: String::new(), ..filter.clone() };
+        let narrows = |last: &LastScan| {
+            let before = Prepared::new(&last.filter);
+            last.generation == index.generation()
+                && last.me == me
+                && BoardFilter { query: String::new(), ..last.filter.clone() } == unstatused
+                && (before.query.is_empty() || !before.phone_tail && !prepared.phone_tail && prepared.query.contains(&before.query))
+        };
+        let mut passed = Vec::new();
+        let result = match self.last.take().filter(narrows) {
+            Some(last) => {
+                self.scanned = last.passed.len();
+                scan(&prepared, records, index, me, Some(&last.passed), Some(&mut passed))
+            }
+            None => {
+                self.scanned = records.len();
+                scan(&prepared, records, index, me, None, Some(&mut passed))
+            }
+        };
+        self.last = Some(LastScan { filter: BoardFilter { status: None, ..filter.clone() }, me: me.to_owned(), generation: index.generation(), passed });
+        result
+    }
+
+    /// How many rows the last [`BoardSearch::filter`] looked at.
+    pub fn scanned(&self) -> usize {
+        self.scanned
+    }
 }
 
 #[cfg(test)]
@@ -514,5 +715,93 @@ mod tests {
         let response = crate::wire::api::BoardResponse { cases: data(), fetched_at: 0, qa: vec![crate::wire::api::CaseQa { case_id: "B2".into(), percent: 38 }] };
         let cases = response.into_cases();
         assert_eq!(cases.iter().map(|c| c.qa_percent).collect::<Vec<_>>()[..2], [None, Some(38)]);
+    }
+
+    #[test]
+    fn a_search_as_typed_shows_what_a_full_scan_shows_and_narrows_only_when_it_may() {
+        let mut d = data();
+        d.push(rec("D4", "刘树", "135****0148", Stage::Mediating, Some("Succeeded"), None, "2026-11-22 08:00:00", "10"));
+        d.push(rec("E5", "王芳芳", "136****1480", Stage::FollowUp, None, Some("zhangmin"), "2026-11-22 07:00:00", "20"));
+        d.push(rec("F6", "Li Huang", "137****4148", Stage::Accepted, Some("Executing"), None, "2026-11-22 06:00:00", "5"));
+        let mut idx = SearchIndex::build(&d);
+        let mut board = BoardSearch::default();
+        let check = |board: &mut BoardSearch, idx: &SearchIndex, d: &[BoardRecord], f: BoardFilter| {
+            let typed = board.filter(&f, d, idx, "zhangmin");
+            assert_eq!(typed, filter_rows(&f, d, idx, "zhangmin"), "{f:?}");
+            board.scanned()
+        };
+        let q = |query: &str| BoardFilter { query: query.into(), ..BoardFilter::default() };
+        let n = d.len();
+        // From nothing, and from an empty query: every row.
+        assert_eq!(check(&mut board, &idx, &d, q("")), n);
+        assert_eq!(check(&mut board, &idx, &d, q("刘")), n);
+        // The query grew: only the last result (A1, D4).
+        assert_eq!(check(&mut board, &idx, &d, q("刘树")), 2);
+        assert_eq!(check(&mut board, &idx, &d, q("刘树杰")), 2);
+        // It shrank: every row again.
+        assert_eq!(check(&mut board, &idx, &d, q("刘")), n);
+        // A status only picks among the rows kept; the counts stay the same.
+        assert_eq!(check(&mut board, &idx, &d, BoardFilter { status: Some("Succeeded".into()), query: "刘树".into(), ..BoardFilter::default() }), 2);
+        // Another filter changed: every row.
+        assert_eq!(check(&mut board, &idx, &d, BoardFilter { stage: Some(Stage::Mediating), query: "刘树".into(), ..BoardFilter::default() }), n);
+        assert_eq!(check(&mut board, &idx, &d, BoardFilter { sort: SortKey::CaseId, stage: Some(Stage::Mediating), query: "刘树".into(), ..BoardFilter::default() }), n);
+        // Digits of a phone's end match differently from text: "148" then
+        // "1480" is no narrowing (D4 ends in 0148 and not in 1480; E5 the other way).
+        assert_eq!(check(&mut board, &idx, &d, q("14")), n);
+        assert_eq!(check(&mut board, &idx, &d, q("148")), n);
+        assert_eq!(check(&mut board, &idx, &d, q("1480")), n);
+        // Five digits are text again, and not within the phone-end result either.
+        assert_eq!(check(&mut board, &idx, &d, q("41480")), n);
+        assert_eq!(check(&mut board, &idx, &d, q("li")), n);
+        assert_eq!(check(&mut board, &idx, &d, q("li hua")), 2);
+        // Another user, or changed records: every row.
+        assert_eq!(board.filter(&q("li huan"), &d, &idx, "lihua"), filter_rows(&q("li huan"), &d, &idx, "lihua"));
+        assert_eq!(board.scanned(), n);
+        d[5].case_name = "Li Huang纠纷".into();
+        d[0].takeover_user = Some("zhangmin".into());
+        idx.records_changed();
+        assert_eq!(check(&mut board, &idx, &d, BoardFilter { taken: Some(Taken::Yes), query: "li huang".into(), ..BoardFilter::default() }), n);
+        assert_eq!(check(&mut board, &idx, &d, BoardFilter { taken: Some(Taken::Yes), query: "li huangz".into(), ..BoardFilter::default() }), 0);
+        // A new load is a new index.
+        let idx = SearchIndex::build(&d);
+        assert_eq!(check(&mut board, &idx, &d, BoardFilter { taken: Some(Taken::Yes), query: "li huangzz".into(), ..BoardFilter::default() }), n);
+    }
+
+    /// What the board shows, worked out the plain way: every record through
+    /// [`BoardFilter::matches`], in the sort order, counted one by one.
+    fn reference(f: &BoardFilter, d: &[BoardRecord], idx: &SearchIndex, me: &str) -> Filtered {
+        let rows = sorted(f.sort, d).into_iter().filter(|&i| f.matches(&d[i], idx.get(i), me)).collect();
+        let unstatused = BoardFilter { status: None, ..f.clone() };
+        let mut counts: Vec<(String, usize)> = vec![];
+        for (_, r) in d.iter().enumerate().filter(|(i, r)| unstatused.matches(r, idx.get(*i), me)) {
+            let key = r.call_status.as_ref().map(CallStatus::as_str).unwrap_or(NO_CALL).to_owned();
+            match counts.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((key, 1)),
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Filtered { rows, counts }
+    }
+
+    #[test]
+    fn the_scan_from_the_index_shows_what_each_record_passing_the_filter_shows() {
+        let mut d = data();
+        d.push(rec("2026A0148", "刘树", "135****0148", Stage::Mediating, Some("Succeeded"), None, "2026-11-22 08:00:00", "10"));
+        d.push(rec("X 14", "王芳芳", "136****1480", Stage::FollowUp, None, Some("zhangmin"), "2026-11-22 07:00:00", "20"));
+        d.push(rec("F6", "Li Huang 148", "137****4148", Stage::Accepted, Some("Executing"), None, "2026-11-22 06:00:00", "5"));
+        d.push(rec("G7", "无号码", "", Stage::Accepted, Some("Failed"), None, "2026-11-21 06:00:00", "5"));
+        d[1].parties.push(Party { person_id: "pB2b".into(), name: "某公司".into(), person_type: 1, phone_number: "0755****0148".into() });
+        let idx = SearchIndex::build(&d);
+        let queries = ["", "刘", "刘树杰", "1", "14", "148", "0148", "1480", "a0", "2026", " X 1", "li huang", "LI", "zz", "某公司 0755"];
+        let statuses = [None, Some("Succeeded"), Some(NO_CALL), Some("Failed"), Some("Nope")];
+        for q in queries {
+            for status in statuses {
+                for (stage, sort) in [(None, SortKey::Updated), (Some(Stage::Mediating), SortKey::CaseId), (None, SortKey::Duration)] {
+                    let f = BoardFilter { query: q.into(), status: status.map(Into::into), stage: stage.clone(), sort, ..BoardFilter::default() };
+                    assert_eq!(filter_rows(&f, &d, &idx, "zhangmin"), reference(&f, &d, &idx, "zhangmin"), "{f:?}");
+                }
+            }
+        }
     }
 }
