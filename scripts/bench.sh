@@ -17,6 +17,7 @@ say "machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg) (1, 
 echo
 say "signing (native, --profile native-release)"
 (cd "$ROOT" && cargo run --quiet --profile native-release -p mediation-shared --example sign_bench)
+say "the board's filter per keystroke (native, --profile native-release; the browser's figure is app-bench's)"
 (cd "$ROOT" && cargo run --quiet --profile native-release -p mediation-shared --example board_filter_bench)
 
 echo

@@ -80,11 +80,9 @@ pub async fn replay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     }
     if shown {
         // A replayed record counts like a pushed one: judged, and in the insights.
-        let events = crate::attention::judge_push(&db, &[(&good.record, &good.outcome)]).await;
-        crate::insights::refresh(&db, &[(good.record.call_id.as_str(), good.record.biz_id.as_str())]).await;
         let record = shared::wire::api::StoredRecord { note_type, replayed: Some(id), ..Default::default() };
-        let stored = crate::insights::stored_events(&db, vec![(job_id.clone(), vec![record])]).await;
-        crate::live::announce_all(&ctx, stored.into_iter().chain(events).collect());
+        let derived = crate::derived::write(&db, &[(&good.record, &good.outcome)], vec![(job_id.clone(), vec![record])]).await;
+        crate::live::announce_all(&ctx, derived.events);
     }
     http::ok(&ReplayResponse { id, replayed: true, stored: shown })
 }

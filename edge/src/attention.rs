@@ -69,25 +69,15 @@ fn wrote(r: &worker::D1Result) -> bool {
     r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0) > 0
 }
 
-/// Judges the note records a push changed against the rules and writes
-/// what they met, in one batch; returns one event per call with a new
-/// entry. A failure is logged: the records themselves are already stored.
-pub async fn judge_push(db: &D1Database, records: &[(&PushRecord, &NoteOutcome)]) -> Vec<NewEvent> {
-    if records.is_empty() {
-        return vec![];
-    }
-    let rules = match rules(db).await {
-        Ok(r) => r,
-        Err(e) => {
-            worker::console_error!("attention: could not read the rules: {e}");
-            return vec![];
-        }
-    };
-    // Each statement's call, to tell which calls got a new entry.
+/// The entries the note records a push changed call for under `rules`, as
+/// statements, and the call each statement is about (to tell from the
+/// batch's answers which calls got a new entry, [`judged_events`]). A record
+/// whose entries cannot be prepared is logged and left out.
+pub fn judge_statements(db: &D1Database, rules: &[Rule], records: &[(&PushRecord, &NoteOutcome)]) -> (Vec<D1PreparedStatement>, Vec<Option<String>>) {
     let mut statements = vec![];
     let mut jobs: Vec<Option<String>> = vec![];
     for (record, outcome) in records {
-        let findings = attention::evaluate(&rules, outcome);
+        let findings = attention::evaluate(rules, outcome);
         let (call, biz, kind) = record.key();
         match entry_statements(db, &format!("{call}|{biz}|{kind}"), record.out_id.as_deref(), None, &findings) {
             Ok(st) => {
@@ -97,18 +87,14 @@ pub async fn judge_push(db: &D1Database, records: &[(&PushRecord, &NoteOutcome)]
             Err(e) => worker::console_error!("attention: could not prepare the entries of {call}|{biz}|{kind}: {e}"),
         }
     }
-    if statements.is_empty() {
-        return vec![];
-    }
-    let results = match db.batch(statements).await {
-        Ok(r) => r,
-        Err(e) => {
-            worker::console_error!("attention: could not write the entries of {} records: {e}", records.len());
-            return vec![];
-        }
-    };
+    (statements, jobs)
+}
+
+/// One event per call with a new entry, from the answers to
+/// [`judge_statements`] (`jobs` and `results` in the same order).
+pub fn judged_events(jobs: Vec<Option<String>>, results: &[worker::D1Result]) -> Vec<NewEvent> {
     let mut events: Vec<NewEvent> = vec![];
-    for (job_id, _) in jobs.into_iter().zip(&results).filter(|(_, r)| wrote(r)) {
+    for (job_id, _) in jobs.into_iter().zip(results).filter(|(_, r)| wrote(r)) {
         if !events.iter().any(|e| e.job_id == job_id) {
             events.push(NewEvent { kind: EventKind::AttentionChanged, case_id: None, job_id, data: EventData::default() });
         }

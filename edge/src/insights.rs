@@ -104,10 +104,9 @@ pub async fn note_disputes(db: &D1Database, cases: &[(String, String)]) -> worke
     db.batch(statements).await.map(|_| ())
 }
 
-/// Rewrites the facts of the records whose shown version changed (one
-/// batch). A failure is logged: the records themselves are stored, and the
-/// next change of each rewrites its facts.
-pub async fn refresh(db: &D1Database, keys: &[(&str, &str)]) {
+/// The statements that rewrite the facts of the records whose shown version
+/// changed (each key once), and tidy the rollups after them.
+pub fn refresh_statements(db: &D1Database, keys: &[(&str, &str)]) -> worker::Result<Vec<D1PreparedStatement>> {
     let mut seen: Vec<(&str, &str)> = vec![];
     let mut statements = vec![];
     for k in keys {
@@ -115,18 +114,12 @@ pub async fn refresh(db: &D1Database, keys: &[(&str, &str)]) {
             continue;
         }
         seen.push(*k);
-        match rewrite(db, k.0, k.1) {
-            Ok(st) => statements.extend(st),
-            Err(e) => return worker::console_error!("insights: could not prepare the facts of {}|{}: {e}", k.0, k.1),
-        }
+        statements.extend(rewrite(db, k.0, k.1)?);
     }
-    if statements.is_empty() {
-        return;
+    if !statements.is_empty() {
+        statements.extend(rollups::tidy(db));
     }
-    statements.extend(rollups::tidy(db));
-    if let Err(e) = db.batch(statements).await {
-        worker::console_error!("insights: could not rewrite the facts of {} records: {e}", seen.len());
-    }
+    Ok(statements)
 }
 
 /// The QA total of each case's latest inspected call, for the board.
@@ -140,29 +133,31 @@ pub async fn case_totals(db: &D1Database) -> worker::Result<Vec<shared::wire::ap
     Ok(rows.into_iter().map(|r| shared::wire::api::CaseQa { case_id: r.case_id, percent: r.percent as i64 }).collect())
 }
 
+/// The read of the QA totals [`stored_events`] needs: `None` when no call is named.
+pub fn totals_statement(db: &D1Database, per_job: &[(Option<String>, Vec<StoredRecord>)]) -> worker::Result<Option<D1PreparedStatement>> {
+    let jobs: Vec<&String> = per_job.iter().filter_map(|(job, _)| job.as_ref()).collect();
+    if jobs.is_empty() {
+        return Ok(None);
+    }
+    let list = serde_json::to_string(&jobs).expect("serialises");
+    Ok(Some(db.prepare("SELECT job_id, case_id, percent FROM case_qa WHERE job_id IN (SELECT value FROM json_each(?1))").bind(&[s(&list)])?))
+}
+
 /// One `note_stored` event per call whose shown results changed. When a
 /// call is now its case's latest inspected one, its event names the case and
-/// carries the QA total, so open boards' QA column follows without a reload.
-pub async fn stored_events(db: &D1Database, per_job: Vec<(Option<String>, Vec<StoredRecord>)>) -> Vec<NewEvent> {
+/// carries the QA total (the answer to [`totals_statement`]), so open boards'
+/// QA column follows without a reload.
+pub fn stored_events(per_job: Vec<(Option<String>, Vec<StoredRecord>)>, totals: Option<&worker::D1Result>) -> Vec<NewEvent> {
     #[derive(Deserialize)]
     struct Row {
         job_id: String,
         case_id: String,
         percent: f64,
     }
-    let jobs: Vec<&String> = per_job.iter().filter_map(|(job, _)| job.as_ref()).collect();
-    let totals: Vec<Row> = if jobs.is_empty() {
-        vec![]
-    } else {
-        let list = serde_json::to_string(&jobs).expect("serialises");
-        let read = async {
-            db.prepare("SELECT job_id, case_id, percent FROM case_qa WHERE job_id IN (SELECT value FROM json_each(?1))").bind(&[s(&list)])?.all().await?.results::<Row>()
-        };
-        read.await.unwrap_or_else(|e| {
-            worker::console_warn!("insights: could not read the QA totals of {} calls: {e}", jobs.len());
-            vec![]
-        })
-    };
+    let totals: Vec<Row> = totals.map(|r| r.results::<Row>()).transpose().unwrap_or_else(|e| {
+        worker::console_warn!("insights: could not read the QA totals of {} calls: {e}", per_job.len());
+        None
+    }).unwrap_or_default();
     per_job
         .into_iter()
         .map(|(job_id, records)| {

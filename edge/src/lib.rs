@@ -12,6 +12,7 @@ mod clink;
 mod config;
 #[cfg(feature = "demo")]
 mod demo;
+mod derived;
 mod followups;
 mod http;
 mod hub;

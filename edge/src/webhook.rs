@@ -84,26 +84,17 @@ pub async fn receive(mut req: Request, ctx: RouteContext<Context>) -> Result<Res
     // Judged before the answer: an entry is as much kept data as the record it comes from.
     let judged: Vec<_> = good.iter().zip(&changed).filter(|(_, c)| **c).map(|(g, _)| (&g.record, &g.outcome)).collect();
     let t_records = crate::auth::now_ms();
-    let attention_events = crate::attention::judge_push(&db, &judged).await;
-    let t_judged = crate::auth::now_ms();
-    let keys: Vec<(&str, &str)> = judged.iter().map(|(r, _)| (r.call_id.as_str(), r.biz_id.as_str())).collect();
-    crate::insights::refresh(&db, &keys).await;
-    let t_facts = crate::auth::now_ms();
-    let events = crate::insights::stored_events(&db, per_job)
-        .await
-        .into_iter()
-        .chain(attention_events)
-        .collect();
+    let derived = crate::derived::write(&db, &judged, per_job).await;
+    let events = derived.events;
     // Stored: answer now; tell open boards after the answer has gone.
     let t_stored = crate::auth::now_ms();
     // `store` is all of it; the rest are its parts, in order (where the time goes).
     let timing = format!(
-        "store;dur={}, records;dur={}, judge;dur={}, facts;dur={}, events;dur={}",
+        "store;dur={}, records;dur={}, rules;dur={}, derived;dur={}",
         t_stored - t0,
         t_records - t0,
-        t_judged - t_records,
-        t_facts - t_judged,
-        t_stored - t_facts
+        derived.rules_ms,
+        derived.batch_ms
     );
     live::announce_all(&ctx, events);
     if !reported.is_empty() {

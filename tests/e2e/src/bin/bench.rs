@@ -40,7 +40,7 @@ fn batch(run: &str, n: usize) -> Value {
 }
 
 /// The webhook's Server-Timing parts: all of it, then its steps in order.
-const PARTS: [&str; 5] = ["store", "records", "judge", "facts", "events"];
+const PARTS: [&str; 4] = ["store", "records", "rules", "derived"];
 
 async fn ingest(label: &str, bodies: &[String], concurrency: usize) {
     let url = format!("{}/webhooks/note-agent/{WEBHOOK_TOKEN}", edge());
