@@ -537,9 +537,24 @@ pub async fn release(db: &D1Database, key: &str) -> worker::Result<()> {
 
 // ---- Clink conversation ownership -----------------------------------------
 
+thread_local! {
+    /// Clink user ids this isolate has read: an id never changes once
+    /// allocated, so each user costs D1 one write per isolate, not one per request.
+    static CLINK_USER_IDS: std::cell::RefCell<std::collections::HashMap<String, i64>> = std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 /// The Clink `userId` of a board user: allocated the first time, then the
 /// same for good (two names never share one, unlike a hash of the name).
 pub async fn clink_user_id(db: &D1Database, user: &str) -> worker::Result<i64> {
+    if let Some(id) = CLINK_USER_IDS.with(|ids| ids.borrow().get(user).copied()) {
+        return Ok(id);
+    }
+    let id = allocate_clink_user_id(db, user).await?;
+    CLINK_USER_IDS.with(|ids| ids.borrow_mut().insert(user.to_owned(), id));
+    Ok(id)
+}
+
+async fn allocate_clink_user_id(db: &D1Database, user: &str) -> worker::Result<i64> {
     #[derive(Deserialize)]
     struct Row {
         user_id: f64,
