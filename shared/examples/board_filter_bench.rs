@@ -51,7 +51,8 @@ fn main() {
     let searches = ["刘树杰", "王", "1489", "zhang", "拖欠工资纠纷", "2026012"];
     for size in [10_000, 100_000] {
         let records: Vec<BoardRecord> = (0..size).map(record).collect();
-        let index = SearchIndex::build(&records);
+        let index = SearchIndex::new();
+        index.warm(&records);
         let mut board = BoardSearch::default();
         let mut times = vec![];
         let mut shown = 0;

@@ -67,10 +67,20 @@ impl BoardState {
 
     pub fn set(&self, cases: Vec<BoardRecord>) {
         perf::mark("board-render:start");
-        self.index.set(Arc::new(SearchIndex::build(&cases)));
+        self.index.set(Arc::new(SearchIndex::new()));
         self.records.set(Arc::new(cases));
         self.load.set(Load::Ready);
         perf::measure_after_paint("board-render", "board-render:start");
+        // Once the rows are painted: what a search reads, before the first keystroke.
+        let state = *self;
+        leptos::prelude::request_animation_frame(move || {
+            leptos::prelude::set_timeout(
+                move || {
+                    let _ = state.index.try_with_untracked(|index| state.records.try_with_untracked(|records| index.warm(records)));
+                },
+                std::time::Duration::ZERO,
+            );
+        });
     }
 
     /// Applies a live event to the rows it concerns.

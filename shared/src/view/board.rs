@@ -276,16 +276,18 @@ impl<'a> Prepared<'a> {
     }
 }
 
-/// What the board precomputes per load so that a keystroke only scans: the
-/// lower-cased searchable text of each row (case id, case name, party names
-/// and numbers) and, once asked for, the rows in each sort order.
+/// What the board works out once per load so that a keystroke only scans:
+/// the lower-cased searchable text of each row (case id, case name, party
+/// names and numbers), the rows in each sort order, each row's status. Each
+/// is made when first needed (the first render needs none but one order), or
+/// ahead of the first keystroke by [`SearchIndex::warm`].
 #[derive(Clone, Debug, Default)]
 pub struct SearchIndex {
-    // Shared, so that resetting the orders after a live change copies nothing big.
-    text: std::sync::Arc<Vec<String>>,
+    // Shared, so that a copy made for a live change copies nothing big.
+    text: OnceLock<std::sync::Arc<Vec<String>>>,
     /// Each row's case id, then its phone numbers, each ended (`CASE_ID_END`,
     /// `NUMBER_END`): what the last digits of a number are looked for in.
-    ids: std::sync::Arc<Vec<String>>,
+    ids: OnceLock<std::sync::Arc<Vec<String>>>,
     orders: [OnceLock<Vec<usize>>; 4],
     statuses: OnceLock<Statuses>,
     /// Which records this describes: new for each build and each change.
@@ -347,41 +349,53 @@ fn next_generation() -> u64 {
 }
 
 impl SearchIndex {
-    pub fn build(records: &[BoardRecord]) -> Self {
-        let ids = records
-            .iter()
-            .map(|r| {
-                let mut s = format!("{}{CASE_ID_END}", r.case_id);
-                for p in &r.parties {
-                    s.push_str(&p.phone_number);
-                    s.push(NUMBER_END);
-                }
-                s
-            })
-            .collect();
-        let text = records
-            .iter()
-            .map(|r| {
-                let mut s = format!("{} {}", r.case_id, r.case_name);
-                for p in &r.parties {
-                    s.push(' ');
-                    s.push_str(&p.name);
-                    s.push(' ');
-                    s.push_str(&p.phone_number);
-                }
-                s.make_ascii_lowercase();
-                s
-            })
-            .collect();
-        Self { text: std::sync::Arc::new(text), ids: std::sync::Arc::new(ids), orders: Default::default(), statuses: OnceLock::new(), generation: next_generation() }
+    /// The index of a newly loaded list.
+    pub fn new() -> Self {
+        Self { generation: next_generation(), ..Self::default() }
     }
 
-    pub fn get(&self, i: usize) -> &str {
-        self.text.get(i).map(String::as_str).unwrap_or("")
+    /// Makes what a search reads, so that the first keystroke does not wait for it.
+    pub fn warm(&self, records: &[BoardRecord]) {
+        self.text(records);
+        self.ids(records);
     }
 
-    fn ids(&self, i: usize) -> &str {
-        self.ids.get(i).map(String::as_str).unwrap_or("")
+    /// Each row's searchable text, lower-cased.
+    pub fn text(&self, records: &[BoardRecord]) -> &[String] {
+        self.text.get_or_init(|| {
+            let text = records
+                .iter()
+                .map(|r| {
+                    let mut s = format!("{} {}", r.case_id, r.case_name);
+                    for p in &r.parties {
+                        s.push(' ');
+                        s.push_str(&p.name);
+                        s.push(' ');
+                        s.push_str(&p.phone_number);
+                    }
+                    s.make_ascii_lowercase();
+                    s
+                })
+                .collect();
+            std::sync::Arc::new(text)
+        })
+    }
+
+    fn ids(&self, records: &[BoardRecord]) -> &[String] {
+        self.ids.get_or_init(|| {
+            let ids = records
+                .iter()
+                .map(|r| {
+                    let mut s = format!("{}{CASE_ID_END}", r.case_id);
+                    for p in &r.parties {
+                        s.push_str(&p.phone_number);
+                        s.push(NUMBER_END);
+                    }
+                    s
+                })
+                .collect();
+            std::sync::Arc::new(ids)
+        })
     }
 
     /// The rows' statuses (computed on first use, like the orders).
@@ -473,14 +487,22 @@ fn scan(prepared: &Prepared, records: &[BoardRecord], index: &SearchIndex, me: &
             &fresh
         }
     };
-    let indexed = index.text.len() == n && index.ids.len() == n;
+    // Only what this query reads is made (an empty query reads nothing).
+    let none: &[String] = &[];
+    let text = if prepared.query.is_empty() || prepared.phone_tail { none } else { index.text(records) };
+    let ids = if prepared.query_only && prepared.phone_tail { index.ids(records) } else { none };
+    fn at(rows: &[String], i: usize) -> &str {
+        rows.get(i).map(String::as_str).unwrap_or("")
+    }
+    // From the index alone, unless it was made for other records (replaced without a new index).
+    let indexed = prepared.query_only && (prepared.query.is_empty() || (if prepared.phone_tail { ids.len() } else { text.len() }) == n);
     let mut kept = vec![false; n];
     let mut per_status = vec![0usize; statuses.names.len()];
     let mut visit = |i: usize| {
-        let pass = if prepared.query_only && indexed {
-            prepared.query_ok(index.get(i), index.ids(i))
+        let pass = if indexed {
+            prepared.query_ok(at(text, i), at(ids, i))
         } else {
-            prepared.passes_except_status(&records[i], index.get(i), me)
+            prepared.passes_except_status(&records[i], at(text, i), me)
         };
         if pass {
             kept[i] = true;
@@ -655,7 +677,7 @@ mod tests {
     #[test]
     fn filters_search_and_sorts() {
         let d = data();
-        let idx = SearchIndex::build(&d);
+        let idx = SearchIndex::new();
         let ids = |f: &BoardFilter| filter_rows(f, &d, &idx, "zhangmin").rows.into_iter().map(|i| d[i].case_id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&BoardFilter::default()), ["B2", "A1", "C3"]);
         assert_eq!(ids(&BoardFilter { query: "刘树".into(), ..Default::default() }), ["A1"]);
@@ -673,7 +695,7 @@ mod tests {
     #[test]
     fn counts_ignore_the_status_filter_itself() {
         let d = data();
-        let idx = SearchIndex::build(&d);
+        let idx = SearchIndex::new();
         let f = BoardFilter { status: Some("Succeeded".into()), ..Default::default() };
         let counts = filter_rows(&f, &d, &idx, "me").counts;
         assert_eq!(counts.len(), 3);
@@ -687,7 +709,7 @@ mod tests {
             rec("A", "甲", "13900000001", Stage::Mediating, Some("Succeeded"), None, "2026-02-01 10:00:00", "0:10"),
             rec("B", "乙", "13900000002", Stage::Mediating, Some("Succeeded"), None, "2026-02-02 10:00:00", "0:20"),
         ];
-        let mut idx = SearchIndex::build(&d);
+        let mut idx = SearchIndex::new();
         let ids = |rows: Vec<usize>, d: &[BoardRecord]| rows.into_iter().map(|i| d[i].case_id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(filter_rows(&BoardFilter::default(), &d, &idx, "me").rows, &d), ["B", "A"]);
         d[0].update_time = "2026-02-03 10:00:00".into();
@@ -723,7 +745,7 @@ mod tests {
         d.push(rec("D4", "刘树", "135****0148", Stage::Mediating, Some("Succeeded"), None, "2026-11-22 08:00:00", "10"));
         d.push(rec("E5", "王芳芳", "136****1480", Stage::FollowUp, None, Some("zhangmin"), "2026-11-22 07:00:00", "20"));
         d.push(rec("F6", "Li Huang", "137****4148", Stage::Accepted, Some("Executing"), None, "2026-11-22 06:00:00", "5"));
-        let mut idx = SearchIndex::build(&d);
+        let mut idx = SearchIndex::new();
         let mut board = BoardSearch::default();
         let check = |board: &mut BoardSearch, idx: &SearchIndex, d: &[BoardRecord], f: BoardFilter| {
             let typed = board.filter(&f, d, idx, "zhangmin");
@@ -763,17 +785,17 @@ mod tests {
         assert_eq!(check(&mut board, &idx, &d, BoardFilter { taken: Some(Taken::Yes), query: "li huang".into(), ..BoardFilter::default() }), n);
         assert_eq!(check(&mut board, &idx, &d, BoardFilter { taken: Some(Taken::Yes), query: "li huangz".into(), ..BoardFilter::default() }), 0);
         // A new load is a new index.
-        let idx = SearchIndex::build(&d);
+        let idx = SearchIndex::new();
         assert_eq!(check(&mut board, &idx, &d, BoardFilter { taken: Some(Taken::Yes), query: "li huangzz".into(), ..BoardFilter::default() }), n);
     }
 
     /// What the board shows, worked out the plain way: every record through
     /// [`BoardFilter::matches`], in the sort order, counted one by one.
     fn reference(f: &BoardFilter, d: &[BoardRecord], idx: &SearchIndex, me: &str) -> Filtered {
-        let rows = sorted(f.sort, d).into_iter().filter(|&i| f.matches(&d[i], idx.get(i), me)).collect();
+        let rows = sorted(f.sort, d).into_iter().filter(|&i| f.matches(&d[i], idx.text(d).get(i).map(String::as_str).unwrap_or(""), me)).collect();
         let unstatused = BoardFilter { status: None, ..f.clone() };
         let mut counts: Vec<(String, usize)> = vec![];
-        for (_, r) in d.iter().enumerate().filter(|(i, r)| unstatused.matches(r, idx.get(*i), me)) {
+        for (_, r) in d.iter().enumerate().filter(|(i, r)| unstatused.matches(r, idx.text(d).get(*i).map(String::as_str).unwrap_or(""), me)) {
             let key = r.call_status.as_ref().map(CallStatus::as_str).unwrap_or(NO_CALL).to_owned();
             match counts.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, n)) => *n += 1,
@@ -792,7 +814,7 @@ mod tests {
         d.push(rec("F6", "Li Huang 148", "137****4148", Stage::Accepted, Some("Executing"), None, "2026-11-22 06:00:00", "5"));
         d.push(rec("G7", "无号码", "", Stage::Accepted, Some("Failed"), None, "2026-11-21 06:00:00", "5"));
         d[1].parties.push(Party { person_id: "pB2b".into(), name: "某公司".into(), person_type: 1, phone_number: "0755****0148".into() });
-        let idx = SearchIndex::build(&d);
+        let idx = SearchIndex::new();
         let queries = ["", "刘", "刘树杰", "1", "14", "148", "0148", "1480", "a0", "2026", " X 1", "li huang", "LI", "zz", "某公司 0755"];
         let statuses = [None, Some("Succeeded"), Some(NO_CALL), Some("Failed"), Some("Nope")];
         for q in queries {
