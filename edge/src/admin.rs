@@ -81,7 +81,7 @@ pub async fn replay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     if shown {
         // A replayed record counts like a pushed one: judged, and in the insights.
         let record = shared::wire::api::StoredRecord { note_type, replayed: Some(id), ..Default::default() };
-        let derived = crate::derived::write(&db, &[(&good.record, &good.outcome)], vec![(job_id.clone(), vec![record])]).await;
+        let derived = crate::derived::write(&db, None, &[(&good.record, &good.outcome)], vec![(job_id.clone(), vec![record])]).await;
         crate::live::announce_all(&ctx, derived.events);
     }
     http::ok(&ReplayResponse { id, replayed: true, stored: shown })

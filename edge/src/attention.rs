@@ -31,9 +31,21 @@ struct RuleRow {
     condition: String,
 }
 
+const RULES_SQL: &str = "SELECT id, name, severity, enabled, condition FROM attention_rules ORDER BY position, id";
+
 /// The rules in their order; a row whose condition cannot be read is skipped (and logged).
 pub async fn rules(db: &D1Database) -> worker::Result<Vec<Rule>> {
-    let rows: Vec<RuleRow> = db.prepare("SELECT id, name, severity, enabled, condition FROM attention_rules ORDER BY position, id").all().await?.results()?;
+    rules_from(&db.prepare(RULES_SQL).all().await?)
+}
+
+/// The read of the rules, for a batch that has other work (the webhook's records).
+pub fn rules_statement(db: &D1Database) -> D1PreparedStatement {
+    db.prepare(RULES_SQL)
+}
+
+/// The rules in the answer to [`rules_statement`].
+pub fn rules_from(answer: &worker::D1Result) -> worker::Result<Vec<Rule>> {
+    let rows: Vec<RuleRow> = answer.results()?;
     Ok(rows
         .into_iter()
         .filter_map(|r| match serde_json::from_str::<Condition>(&r.condition) {

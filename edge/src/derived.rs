@@ -3,7 +3,8 @@
 //! outcomes call for (`attention`), their insight facts and rollups
 //! (`insights`, `rollups`), and the read of the QA totals their live events
 //! carry — in one D1 batch. Local D1 (and a D1 database's primary) runs one
-//! writer at a time, so each batch is a turn waited for; this was three.
+//! writer at a time, so each round trip is a turn waited for: a push makes
+//! two (the records with the rules read, then this), where it made five.
 //!
 //! A failure is logged, never answered with an error: the records are
 //! stored, and the next change of each rewrites its facts. When the one
@@ -18,12 +19,10 @@ use worker::{D1Database, D1PreparedStatement};
 use crate::auth::now_ms;
 use crate::live::NewEvent;
 
-/// The events to announce, and where the time went (milliseconds).
+/// The events to announce, and how long writing took (milliseconds).
 pub struct Derived {
     pub events: Vec<NewEvent>,
-    /// Reading the attention rules.
-    pub rules_ms: i64,
-    /// The batch of entries, facts and totals.
+    /// Reading the attention rules when not given, and the batch of entries, facts and totals.
     pub batch_ms: i64,
 }
 
@@ -50,18 +49,19 @@ fn statements(db: &D1Database, rules: &[Rule], judged: &[(&PushRecord, &NoteOutc
 }
 
 /// Writes what `judged` (the records whose shown version changed) bring with
-/// them; `per_job` are their calls' `note_stored` events to be.
-pub async fn write(db: &D1Database, judged: &[(&PushRecord, &NoteOutcome)], per_job: Vec<(Option<String>, Vec<StoredRecord>)>) -> Derived {
+/// them under the attention `rules` (read here when not given); `per_job`
+/// are their calls' `note_stored` events to be.
+pub async fn write(db: &D1Database, rules: Option<worker::Result<Vec<Rule>>>, judged: &[(&PushRecord, &NoteOutcome)], per_job: Vec<(Option<String>, Vec<StoredRecord>)>) -> Derived {
     let t0 = now_ms();
-    let rules = if judged.is_empty() {
-        vec![]
-    } else {
-        crate::attention::rules(db).await.unwrap_or_else(|e| {
-            worker::console_error!("attention: could not read the rules: {e}");
-            vec![]
-        })
+    let rules = match rules {
+        _ if judged.is_empty() => Ok(vec![]),
+        Some(given) => given,
+        None => crate::attention::rules(db).await,
     };
-    let t_rules = now_ms();
+    let rules = rules.unwrap_or_else(|e| {
+        worker::console_error!("attention: could not read the rules: {e}");
+        vec![]
+    });
     let Statements { judge, jobs, facts, totals } = statements(db, &rules, judged, &per_job);
     let (n_judge, n_facts, has_totals) = (judge.len(), facts.len(), totals.is_some());
     let all: Vec<D1PreparedStatement> = judge.into_iter().chain(facts).chain(totals).collect();
@@ -94,5 +94,5 @@ pub async fn write(db: &D1Database, judged: &[(&PushRecord, &NoteOutcome)], per_
             }
         }
     }
-    Derived { events, rules_ms: t_rules - t0, batch_ms: now_ms() - t_rules }
+    Derived { events, batch_ms: now_ms() - t0 }
 }

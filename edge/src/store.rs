@@ -146,9 +146,10 @@ fn dead_letter_statement(db: &D1Database, b: &RejectedRecord, at: i64) -> worker
 
 /// Stores a push in one transaction (a D1 batch): every record's version
 /// and, when it is the newest, its shown row; everything unreadable as a
-/// dead letter. Returns, per record, whether the shown row changed.
+/// dead letter. Returns, per record, whether the shown row changed, and the
+/// answer to `also`, a read that rides in the same round trip.
 /// `break_storage` makes the batch fail (sandbox fault switch).
-pub async fn store_push(db: &D1Database, good: &[GoodRecord], bad: &[RejectedRecord], break_storage: bool) -> worker::Result<Vec<bool>> {
+pub async fn store_push(db: &D1Database, good: &[GoodRecord], bad: &[RejectedRecord], break_storage: bool, also: Option<D1PreparedStatement>) -> worker::Result<(Vec<bool>, Option<worker::D1Result>)> {
     let at = now_ms();
     let mut statements = Vec::with_capacity(2 * good.len() + bad.len() + 1);
     for (i, g) in good.iter().enumerate() {
@@ -157,20 +158,24 @@ pub async fn store_push(db: &D1Database, good: &[GoodRecord], bad: &[RejectedRec
     for b in bad {
         statements.push(dead_letter_statement(db, b, at)?);
     }
+    let also_at = also.is_some().then_some(statements.len());
+    statements.extend(also);
     if break_storage {
         statements.push(db.prepare("INSERT INTO storage_fault_injected (x) VALUES (1)"));
     }
     if statements.is_empty() {
-        return Ok(vec![]);
+        return Ok((vec![], None));
     }
-    let results = db.batch(statements).await?;
-    Ok(results
+    let mut results = db.batch(statements).await?;
+    let changed = results
         .iter()
         .take(2 * good.len())
         .skip(1)
         .step_by(2)
         .map(|r| r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0) > 0)
-        .collect())
+        .collect();
+    let also = also_at.filter(|i| *i < results.len()).map(|i| results.swap_remove(i));
+    Ok((changed, also))
 }
 
 #[derive(Deserialize)]

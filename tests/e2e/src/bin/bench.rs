@@ -40,7 +40,7 @@ fn batch(run: &str, n: usize) -> Value {
 }
 
 /// The webhook's Server-Timing parts: all of it, then its steps in order.
-const PARTS: [&str; 4] = ["store", "records", "rules", "derived"];
+const PARTS: [&str; 3] = ["store", "records", "derived"];
 
 async fn ingest(label: &str, bodies: &[String], concurrency: usize) {
     let url = format!("{}/webhooks/note-agent/{WEBHOOK_TOKEN}", edge());
