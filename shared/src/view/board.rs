@@ -208,16 +208,25 @@ impl<'a> Prepared<'a> {
         Self { filter, query, phone_tail, query_only, finder, phone_end_finder }
     }
 
-    /// The query alone, from the index: `text` and `ids` as [`SearchIndex`] keeps them.
-    fn query_ok(&self, text: &str, ids: &str) -> bool {
+    /// The query alone, for row `i`, from the index.
+    fn query_ok(&self, index: &Columns, i: usize) -> bool {
         if self.query.is_empty() {
             return true;
         }
         if self.phone_tail {
-            let (case_id, numbers) = ids.split_once(CASE_ID_END).unwrap_or((ids, ""));
-            return self.phone_end_finder.find(numbers.as_bytes()).is_some() || self.finder.find(case_id.as_bytes()).is_some();
+            return self.phone_end_finder.find(index.phones.row(i).as_bytes()).is_some() || self.finder.find(index.case_ids.row(i).as_bytes()).is_some();
         }
-        self.finder.find(text.as_bytes()).is_some()
+        self.finder.find(index.text.row(i).as_bytes()).is_some()
+    }
+
+    /// The query alone, for every row, from the index: one pass over each column.
+    fn mark_all(&self, index: &Columns, marks: &mut [bool]) {
+        if self.phone_tail {
+            index.phones.mark(&self.phone_end_finder, marks);
+            index.case_ids.mark(&self.finder, marks);
+        } else {
+            index.text.mark(&self.finder, marks);
+        }
     }
 
     /// Everything but the status filter (the per-status counts use this, so a
@@ -284,20 +293,67 @@ impl<'a> Prepared<'a> {
 #[derive(Clone, Debug, Default)]
 pub struct SearchIndex {
     // Shared, so that a copy made for a live change copies nothing big.
-    text: OnceLock<std::sync::Arc<Vec<String>>>,
-    /// Each row's case id, then its phone numbers, each ended (`CASE_ID_END`,
-    /// `NUMBER_END`): what the last digits of a number are looked for in.
-    ids: OnceLock<std::sync::Arc<Vec<String>>>,
+    text: OnceLock<std::sync::Arc<Column>>,
+    /// Each row's case id, and its phone numbers each ended by `NUMBER_END`:
+    /// what the digits of a short numeric query are looked for in.
+    case_ids: OnceLock<std::sync::Arc<Column>>,
+    phones: OnceLock<std::sync::Arc<Column>>,
     orders: [OnceLock<Vec<usize>>; 4],
     statuses: OnceLock<Statuses>,
     /// Which records this describes: new for each build and each change.
     generation: u64,
 }
 
-/// Ends the case id in [`SearchIndex`]'s `ids` (never in a case id).
-const CASE_ID_END: char = '\0';
-/// Ends each phone number there (never in a query: it is one line).
+/// Ends each row's part of a [`Column`], and each phone number (never in a
+/// query: it is one line).
 const NUMBER_END: char = '\n';
+
+/// One searchable field of every row end to end in one string, each row's
+/// part ended by [`NUMBER_END`], so that a search over every row is one pass
+/// of one searcher rather than one search per row.
+#[derive(Debug, Default)]
+struct Column {
+    all: String,
+    /// Where each row's part starts, and where the last one ends.
+    starts: Vec<u32>,
+}
+
+impl Column {
+    fn build(records: &[BoardRecord], part: impl Fn(&BoardRecord, &mut String)) -> Self {
+        let mut all = String::new();
+        let mut starts = Vec::with_capacity(records.len() + 1);
+        for r in records {
+            starts.push(all.len() as u32);
+            part(r, &mut all);
+            all.push(NUMBER_END);
+        }
+        starts.push(all.len() as u32);
+        Self { all, starts }
+    }
+
+    fn rows(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    fn row(&self, i: usize) -> &str {
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(&from), Some(&to)) => &self.all[from as usize..to as usize - 1],
+            _ => "",
+        }
+    }
+
+    /// Marks the rows a match of `finder` lies in (a needle never spans two:
+    /// it holds no [`NUMBER_END`], or ends with it).
+    fn mark(&self, finder: &memchr::memmem::Finder, marks: &mut [bool]) {
+        let mut row = 0;
+        for at in finder.find_iter(self.all.as_bytes()) {
+            while self.starts[row + 1] as usize <= at {
+                row += 1;
+            }
+            marks[row] = true;
+        }
+    }
+}
 
 /// Each row's call status as a small number, for counting without comparing text.
 #[derive(Clone, Debug, Default)]
@@ -357,44 +413,48 @@ impl SearchIndex {
     /// Makes what a search reads, so that the first keystroke does not wait for it.
     pub fn warm(&self, records: &[BoardRecord]) {
         self.text(records);
-        self.ids(records);
+        self.case_ids(records);
+        self.phones(records);
     }
 
-    /// Each row's searchable text, lower-cased.
-    pub fn text(&self, records: &[BoardRecord]) -> &[String] {
+    /// Row `i`'s searchable text, lower-cased: case id, case name, party names and numbers.
+    pub fn search_text(&self, records: &[BoardRecord], i: usize) -> &str {
+        self.text(records).row(i)
+    }
+
+    fn text(&self, records: &[BoardRecord]) -> &Column {
         self.text.get_or_init(|| {
-            let text = records
-                .iter()
-                .map(|r| {
-                    let mut s = format!("{} {}", r.case_id, r.case_name);
-                    for p in &r.parties {
-                        s.push(' ');
-                        s.push_str(&p.name);
-                        s.push(' ');
-                        s.push_str(&p.phone_number);
-                    }
-                    s.make_ascii_lowercase();
-                    s
-                })
-                .collect();
-            std::sync::Arc::new(text)
+            std::sync::Arc::new(Column::build(records, |r, s| {
+                let from = s.len();
+                s.push_str(&r.case_id);
+                s.push(' ');
+                s.push_str(&r.case_name);
+                for p in &r.parties {
+                    s.push(' ');
+                    s.push_str(&p.name);
+                    s.push(' ');
+                    s.push_str(&p.phone_number);
+                }
+                // A line break inside a name would look like the row's end.
+                let lowered = s[from..].to_ascii_lowercase().replace(NUMBER_END, " ");
+                s.truncate(from);
+                s.push_str(&lowered);
+            }))
         })
     }
 
-    fn ids(&self, records: &[BoardRecord]) -> &[String] {
-        self.ids.get_or_init(|| {
-            let ids = records
-                .iter()
-                .map(|r| {
-                    let mut s = format!("{}{CASE_ID_END}", r.case_id);
-                    for p in &r.parties {
-                        s.push_str(&p.phone_number);
-                        s.push(NUMBER_END);
-                    }
-                    s
-                })
-                .collect();
-            std::sync::Arc::new(ids)
+    fn case_ids(&self, records: &[BoardRecord]) -> &Column {
+        self.case_ids.get_or_init(|| std::sync::Arc::new(Column::build(records, |r, s| s.push_str(&r.case_id.replace(NUMBER_END, " ")))))
+    }
+
+    fn phones(&self, records: &[BoardRecord]) -> &Column {
+        self.phones.get_or_init(|| {
+            std::sync::Arc::new(Column::build(records, |r, s| {
+                for p in &r.parties {
+                    s.push_str(&p.phone_number.replace(NUMBER_END, " "));
+                    s.push(NUMBER_END);
+                }
+            }))
         })
     }
 
@@ -472,6 +532,13 @@ pub fn filter_rows(filter: &BoardFilter, records: &[BoardRecord], index: &Search
     scan(&Prepared::new(filter), records, index, me, None, None)
 }
 
+/// The columns a scan reads (empty where its query does not read one).
+struct Columns<'a> {
+    text: &'a Column,
+    case_ids: &'a Column,
+    phones: &'a Column,
+}
+
 /// The rows of `only` (ascending; every row when `None`) that pass
 /// `prepared`, in the filter's order, with the per-status counts; into
 /// `passed` go the rows that pass all but the status filter, ascending.
@@ -488,21 +555,26 @@ fn scan(prepared: &Prepared, records: &[BoardRecord], index: &SearchIndex, me: &
         }
     };
     // Only what this query reads is made (an empty query reads nothing).
-    let none: &[String] = &[];
-    let text = if prepared.query.is_empty() || prepared.phone_tail { none } else { index.text(records) };
-    let ids = if prepared.query_only && prepared.phone_tail { index.ids(records) } else { none };
-    fn at(rows: &[String], i: usize) -> &str {
-        rows.get(i).map(String::as_str).unwrap_or("")
-    }
+    let empty = Column::default();
+    let text = if prepared.query.is_empty() || prepared.phone_tail { &empty } else { index.text(records) };
+    let (case_ids, phones) = if prepared.query_only && prepared.phone_tail { (index.case_ids(records), index.phones(records)) } else { (&empty, &empty) };
+    let columns = Columns { text, case_ids, phones };
     // From the index alone, unless it was made for other records (replaced without a new index).
-    let indexed = prepared.query_only && (prepared.query.is_empty() || (if prepared.phone_tail { ids.len() } else { text.len() }) == n);
+    let indexed = prepared.query_only
+        && (prepared.query.is_empty() || if prepared.phone_tail { case_ids.rows() == n && phones.rows() == n } else { text.rows() == n });
+    // Every row at once: one pass of the searcher over each column.
+    let marks = (indexed && only.is_none() && !prepared.query.is_empty()).then(|| {
+        let mut marks = vec![false; n];
+        prepared.mark_all(&columns, &mut marks);
+        marks
+    });
     let mut kept = vec![false; n];
     let mut per_status = vec![0usize; statuses.names.len()];
     let mut visit = |i: usize| {
-        let pass = if indexed {
-            prepared.query_ok(at(text, i), at(ids, i))
-        } else {
-            prepared.passes_except_status(&records[i], at(text, i), me)
+        let pass = match &marks {
+            Some(marks) => marks[i],
+            None if indexed => prepared.query_ok(&columns, i),
+            None => prepared.passes_except_status(&records[i], text.row(i), me),
         };
         if pass {
             kept[i] = true;
@@ -792,10 +864,10 @@ mod tests {
     /// What the board shows, worked out the plain way: every record through
     /// [`BoardFilter::matches`], in the sort order, counted one by one.
     fn reference(f: &BoardFilter, d: &[BoardRecord], idx: &SearchIndex, me: &str) -> Filtered {
-        let rows = sorted(f.sort, d).into_iter().filter(|&i| f.matches(&d[i], idx.text(d).get(i).map(String::as_str).unwrap_or(""), me)).collect();
+        let rows = sorted(f.sort, d).into_iter().filter(|&i| f.matches(&d[i], idx.search_text(d, i), me)).collect();
         let unstatused = BoardFilter { status: None, ..f.clone() };
         let mut counts: Vec<(String, usize)> = vec![];
-        for (_, r) in d.iter().enumerate().filter(|(i, r)| unstatused.matches(r, idx.text(d).get(*i).map(String::as_str).unwrap_or(""), me)) {
+        for (_, r) in d.iter().enumerate().filter(|(i, r)| unstatused.matches(r, idx.search_text(d, *i), me)) {
             let key = r.call_status.as_ref().map(CallStatus::as_str).unwrap_or(NO_CALL).to_owned();
             match counts.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, n)) => *n += 1,
