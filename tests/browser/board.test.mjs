@@ -40,6 +40,23 @@ test('the board lists every case with stage, party, status, time and duration', 
   assert.deepEqual(page.errors, []);
 });
 
+test("a board answer slower than a stalled read's 15 s is waited for, not asked again", async () => {
+  // The whole board grows with the centre's cases: at 100,000 the backend
+  // takes seconds to write it, and it must not be abandoned as stalled.
+  const page = await signedInPage(browser);
+  const reads = [];
+  await page.route('**/api/board', async (route) => {
+    reads.push(Date.now());
+    if (reads.length === 1) await new Promise((resolve) => setTimeout(resolve, 17000));
+    await route.continue();
+  });
+  await page.goto(EDGE);
+  await page.locator('table.board tbody tr.row').first().waitFor({ timeout: 45000 });
+  assert.equal(reads.length, 1, 'the board was asked for once');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('filters and search live in the URL and can be shared', async () => {
   const page = await signedInPage(browser);
   await openBoard(page);

@@ -39,6 +39,9 @@ impl std::error::Error for ApiFailure {}
 /// How long a read may take before it is asked once more: longer than the
 /// edge's own wait for the backend, so only a stalled connection hits it.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(15);
+/// The same for the whole board, whose answer grows with the centre's cases
+/// (3 MB compressed at 100,000, which the backend takes seconds to write).
+pub const LARGE_READ_TIMEOUT: Duration = Duration::from_secs(60);
 
 fn network(message: impl Into<String>) -> ApiFailure {
     ApiFailure { status: 0, message: message.into(), field: None, code: ErrorCode::default() }
@@ -61,39 +64,47 @@ impl Api {
 
     /// GET for a view: aborted if the view that asked is cleaned up first.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiFailure> {
-        let text = self.send(Method::GET, path, None, None, None, true).await?;
+        let text = self.send(Method::GET, path, None, None, None, Some(READ_TIMEOUT)).await?;
+        parse(&text)
+    }
+
+    /// [`Api::get`] for an answer that grows with the data (the whole board):
+    /// asked once more only after [`LARGE_READ_TIMEOUT`].
+    pub async fn get_large<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiFailure> {
+        let text = self.send(Method::GET, path, None, None, None, Some(LARGE_READ_TIMEOUT)).await?;
         parse(&text)
     }
 
     pub async fn post<T: DeserializeOwned, B: Serialize>(&self, path: &str, body: &B) -> Result<T, ApiFailure> {
         let body = serde_json::to_string(body).map_err(|e| network(e.to_string()))?;
-        let text = self.send(Method::POST, path, Some(body), None, None, false).await?;
+        let text = self.send(Method::POST, path, Some(body), None, None, None).await?;
         parse(&text)
     }
 
     pub async fn put<T: DeserializeOwned, B: Serialize>(&self, path: &str, body: &B) -> Result<T, ApiFailure> {
         let body = serde_json::to_string(body).map_err(|e| network(e.to_string()))?;
-        let text = self.send(Method::PUT, path, Some(body), None, None, false).await?;
+        let text = self.send(Method::PUT, path, Some(body), None, None, None).await?;
         parse(&text)
     }
 
     /// DELETE; the answer's body is not read.
     pub async fn delete(&self, path: &str) -> Result<(), ApiFailure> {
-        self.send(Method::DELETE, path, None, None, None, false).await.map(|_| ())
+        self.send(Method::DELETE, path, None, None, None, None).await.map(|_| ())
     }
 
     /// POST with an `Idempotency-Key` (placing a call), and the bulk run it is part of.
     pub async fn post_once<T: DeserializeOwned, B: Serialize>(&self, path: &str, body: &B, key: &str, run: Option<&str>) -> Result<T, ApiFailure> {
         let body = serde_json::to_string(body).map_err(|e| network(e.to_string()))?;
-        let text = self.send(Method::POST, path, Some(body), Some(key), run, false).await?;
+        let text = self.send(Method::POST, path, Some(body), Some(key), run, None).await?;
         parse(&text)
     }
 
-    /// `abortable`: reads are aborted when the view that asked goes away, and
-    /// one that gets no whole answer within [`READ_TIMEOUT`] (a stalled
-    /// connection) is asked once more; actions (POSTs) always run to the
-    /// end, so their outcome is never lost.
-    async fn send(&self, method: Method, path: &str, body: Option<String>, key: Option<&str>, run: Option<&str>, abortable: bool) -> Result<String, ApiFailure> {
+    /// `read` (a read's timeout): reads are aborted when the view that asked
+    /// goes away, and one that gets no whole answer within its timeout (a
+    /// stalled connection) is asked once more; actions (`None`: POSTs)
+    /// always run to the end, so their outcome is never lost.
+    async fn send(&self, method: Method, path: &str, body: Option<String>, key: Option<&str>, run: Option<&str>, read: Option<Duration>) -> Result<String, ApiFailure> {
+        let abortable = read.is_some();
         // The attempt under way, aborted when the view that asked is cleaned up.
         let current = Rc::new(RefCell::new(None::<web_sys::AbortController>));
         if abortable {
@@ -120,7 +131,7 @@ impl Api {
                         timed_out.set(true);
                         c.abort();
                     },
-                    READ_TIMEOUT,
+                    read.unwrap_or(READ_TIMEOUT),
                 )
                 .ok()
             });

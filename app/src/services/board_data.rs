@@ -42,7 +42,7 @@ impl BoardState {
         let Some(api) = self.api.get_value() else { return };
         let state = *self;
         leptos::task::spawn_local(async move {
-            match api.get::<BoardResponse>("/api/board").await {
+            match api.get_large::<BoardResponse>("/api/board").await {
                 Ok(b) => state.set(b.into_cases()),
                 Err(e) => {
                     // Keep showing what we have; only an empty board shows the error.
