@@ -478,9 +478,6 @@ impl SearchIndex {
         self.generation = next_generation();
     }
 
-    pub fn generation(&self) -> u64 {
-        self.generation
-    }
 
     /// Every row index in the order `key` gives (computed on first use; a
     /// caller that replaced the records without a new index gets an order of
@@ -622,8 +619,12 @@ pub struct BoardSearch {
 
 #[derive(Debug)]
 struct LastScan {
-    /// The filter scanned, its status left out (the rows kept ignore it).
-    filter: BoardFilter,
+    /// The filter scanned, its status and query left out (the rows kept
+    /// ignore the status; the query is compared on its own).
+    rest: BoardFilter,
+    /// The query as scanned (normalised), and whether it was a phone number's end.
+    query: String,
+    phone_tail: bool,
     me: String,
     generation: u64,
     passed: Vec<usize>,
@@ -632,13 +633,12 @@ struct LastScan {
 impl BoardSearch {
     pub fn filter(&mut self, filter: &BoardFilter, records: &[BoardRecord], index: &SearchIndex, me: &str) -> Filtered {
         let prepared = Prepared::new(filter);
-        let unstatused = BoardFilter { status: None, query: String::new(), ..filter.clone() };
+        let rest = BoardFilter { status: None, query: String::new(), ..filter.clone() };
         let narrows = |last: &LastScan| {
-            let before = Prepared::new(&last.filter);
-            last.generation == index.generation()
+            last.generation == index.generation
                 && last.me == me
-                && BoardFilter { query: String::new(), ..last.filter.clone() } == unstatused
-                && (before.query.is_empty() || !before.phone_tail && !prepared.phone_tail && prepared.query.contains(&before.query))
+                && last.rest == rest
+                && (last.query.is_empty() || !last.phone_tail && !prepared.phone_tail && prepared.query.contains(&last.query))
         };
         let mut passed = Vec::new();
         let result = match self.last.take().filter(narrows) {
@@ -651,7 +651,7 @@ impl BoardSearch {
                 scan(&prepared, records, index, me, None, Some(&mut passed))
             }
         };
-        self.last = Some(LastScan { filter: BoardFilter { status: None, ..filter.clone() }, me: me.to_owned(), generation: index.generation(), passed });
+        self.last = Some(LastScan { rest, query: prepared.query.clone(), phone_tail: prepared.phone_tail, me: me.to_owned(), generation: index.generation, passed });
         result
     }
 
