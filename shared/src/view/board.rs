@@ -1,9 +1,11 @@
 //! What the board screen does with the list: filter, search, sort and count.
 //! The filter lives in the page's URL (`?stage=…&status=…`), so a link shares it.
 
-use std::sync::OnceLock;
+mod index;
 
-use crate::wire::mediation::{BoardRecord, CallStatus, CallType, DisputeType, Stage};
+use crate::wire::mediation::{BoardRecord, CallType, DisputeType, Stage};
+use index::{sorted, Column, Signatures, Statuses, Tails};
+pub use index::SearchIndex;
 
 /// Sort orders offered on the board.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -186,13 +188,14 @@ impl BoardFilter {
 struct Prepared<'a> {
     filter: &'a BoardFilter,
     query: String,
+    /// The query is the last digits of a phone number, or part of a case id.
     phone_tail: bool,
     /// Nothing but the query and the status filters: a scan reads the index only.
     query_only: bool,
     /// The query's searcher, made once per scan rather than once per row.
     finder: memchr::memmem::Finder<'static>,
-    /// The query and the end of a number in [`SearchIndex`]'s `ids`.
-    phone_end_finder: memchr::memmem::Finder<'static>,
+    /// The query's characters, to pass over rows that lack one.
+    signature: index::Signature,
 }
 
 impl<'a> Prepared<'a> {
@@ -200,12 +203,11 @@ impl<'a> Prepared<'a> {
         // ASCII folding is enough (case ids and pinyin; Chinese has no case) and
         // keeps Unicode's case tables out of the browser bundle.
         let query = filter.query.trim().to_ascii_lowercase();
-        let phone_tail = !query.is_empty() && query.len() <= 4 && query.chars().all(|c| c.is_ascii_digit());
-        let phone_end = format!("{query}{NUMBER_END}");
+        let phone_tail = !query.is_empty() && query.len() <= index::TAIL_DIGITS && query.chars().all(|c| c.is_ascii_digit());
         let query_only = *filter == BoardFilter { query: filter.query.clone(), status: filter.status.clone(), sort: filter.sort, ..BoardFilter::default() };
         let finder = memchr::memmem::Finder::new(query.as_bytes()).into_owned();
-        let phone_end_finder = memchr::memmem::Finder::new(phone_end.as_bytes()).into_owned();
-        Self { filter, query, phone_tail, query_only, finder, phone_end_finder }
+        let signature = index::signature(&query);
+        Self { filter, query, phone_tail, query_only, finder, signature }
     }
 
     /// The query alone, for row `i`, from the index.
@@ -214,19 +216,32 @@ impl<'a> Prepared<'a> {
             return true;
         }
         if self.phone_tail {
-            return self.phone_end_finder.find(index.phones.row(i).as_bytes()).is_some() || self.finder.find(index.case_ids.row(i).as_bytes()).is_some();
+            return index.tails.row_ends_with(i, &self.query) || self.finder.find(index.case_ids.row(i).as_bytes()).is_some();
         }
         self.finder.find(index.text.row(i).as_bytes()).is_some()
     }
 
-    /// The query alone, for every row, from the index: one pass over each column.
-    fn mark_all(&self, index: &Columns, marks: &mut [bool]) {
+    /// The column that [`Hits`] of this query are places in.
+    fn searched<'c>(&self, columns: &Columns<'c>) -> &'c Column {
         if self.phone_tail {
-            index.phones.mark(&self.phone_end_finder, marks);
-            index.case_ids.mark(&self.finder, marks);
+            columns.case_ids
         } else {
-            index.text.mark(&self.finder, marks);
+            columns.text
         }
+    }
+
+    /// Every place the query occurs in the column it is searched in: in
+    /// the rows that hold each of its characters when those are few, else
+    /// in one pass over every row.
+    fn hits(&self, columns: &Columns) -> Vec<u32> {
+        let column = self.searched(columns);
+        if !self.phone_tail && columns.signatures.rows() == column.rows() {
+            let rows = columns.signatures.candidates(&self.signature);
+            if rows.len() * 2 < column.rows() {
+                return column.hits_in_rows(&self.finder, &rows);
+            }
+        }
+        column.hits(&self.finder)
     }
 
     /// Everything but the status filter (the per-status counts use this, so a
@@ -285,230 +300,6 @@ impl<'a> Prepared<'a> {
     }
 }
 
-/// What the board works out once per load so that a keystroke only scans:
-/// the lower-cased searchable text of each row (case id, case name, party
-/// names and numbers), the rows in each sort order, each row's status. Each
-/// is made when first needed (the first render needs none but one order), or
-/// ahead of the first keystroke by [`SearchIndex::warm`].
-#[derive(Clone, Debug, Default)]
-pub struct SearchIndex {
-    // Shared, so that a copy made for a live change copies nothing big.
-    text: OnceLock<std::sync::Arc<Column>>,
-    /// Each row's case id, and its phone numbers each ended by `NUMBER_END`:
-    /// what the digits of a short numeric query are looked for in.
-    case_ids: OnceLock<std::sync::Arc<Column>>,
-    phones: OnceLock<std::sync::Arc<Column>>,
-    orders: [OnceLock<Vec<usize>>; 4],
-    statuses: OnceLock<Statuses>,
-    /// Which records this describes: new for each build and each change.
-    generation: u64,
-}
-
-/// Ends each row's part of a [`Column`], and each phone number (never in a
-/// query: it is one line).
-const NUMBER_END: char = '\n';
-
-/// One searchable field of every row end to end in one string, each row's
-/// part ended by [`NUMBER_END`], so that a search over every row is one pass
-/// of one searcher rather than one search per row.
-#[derive(Debug, Default)]
-struct Column {
-    all: String,
-    /// Where each row's part starts, and where the last one ends.
-    starts: Vec<u32>,
-}
-
-impl Column {
-    fn build(records: &[BoardRecord], part: impl Fn(&BoardRecord, &mut String)) -> Self {
-        let mut all = String::new();
-        let mut starts = Vec::with_capacity(records.len() + 1);
-        for r in records {
-            starts.push(all.len() as u32);
-            part(r, &mut all);
-            all.push(NUMBER_END);
-        }
-        starts.push(all.len() as u32);
-        Self { all, starts }
-    }
-
-    fn rows(&self) -> usize {
-        self.starts.len().saturating_sub(1)
-    }
-
-    fn row(&self, i: usize) -> &str {
-        match (self.starts.get(i), self.starts.get(i + 1)) {
-            (Some(&from), Some(&to)) => &self.all[from as usize..to as usize - 1],
-            _ => "",
-        }
-    }
-
-    /// Marks the rows a match of `finder` lies in (a needle never spans two:
-    /// it holds no [`NUMBER_END`], or ends with it).
-    fn mark(&self, finder: &memchr::memmem::Finder, marks: &mut [bool]) {
-        let mut row = 0;
-        for at in finder.find_iter(self.all.as_bytes()) {
-            while self.starts[row + 1] as usize <= at {
-                row += 1;
-            }
-            marks[row] = true;
-        }
-    }
-}
-
-/// Each row's call status as a small number, for counting without comparing text.
-#[derive(Clone, Debug, Default)]
-struct Statuses {
-    /// Per row, its place in `names`.
-    of_row: Vec<u8>,
-    /// `None`: no call yet ([`NO_CALL`]).
-    names: Vec<Option<String>>,
-}
-
-/// Different statuses told apart; more (never seen) count under the last.
-const MAX_STATUSES: usize = 255;
-
-impl Statuses {
-    fn of(records: &[BoardRecord]) -> Self {
-        let mut names: Vec<Option<String>> = vec![];
-        let of_row = records
-            .iter()
-            .map(|r| {
-                let name = r.call_status.as_ref().map(CallStatus::as_str);
-                match names.iter().position(|n| n.as_deref() == name) {
-                    Some(place) => place as u8,
-                    None if names.len() < MAX_STATUSES => {
-                        names.push(name.map(str::to_owned));
-                        (names.len() - 1) as u8
-                    }
-                    None => (MAX_STATUSES - 1) as u8,
-                }
-            })
-            .collect();
-        Self { of_row, names }
-    }
-
-    /// Whether a row of status `place` passes the status filter `wanted`.
-    fn picks(&self, wanted: Option<&str>, place: u8) -> bool {
-        match (wanted, &self.names[place as usize]) {
-            (None, _) => true,
-            (Some(NO_CALL), name) => name.is_none(),
-            (Some(w), Some(name)) => w == name,
-            (Some(_), None) => false,
-        }
-    }
-}
-
-/// A new [`SearchIndex::generation`].
-fn next_generation() -> u64 {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-}
-
-impl SearchIndex {
-    /// The index of a newly loaded list.
-    pub fn new() -> Self {
-        Self { generation: next_generation(), ..Self::default() }
-    }
-
-    /// Makes what a search reads, so that the first keystroke does not wait for it.
-    pub fn warm(&self, records: &[BoardRecord]) {
-        self.text(records);
-        self.case_ids(records);
-        self.phones(records);
-    }
-
-    /// Row `i`'s searchable text, lower-cased: case id, case name, party names and numbers.
-    pub fn search_text(&self, records: &[BoardRecord], i: usize) -> &str {
-        self.text(records).row(i)
-    }
-
-    fn text(&self, records: &[BoardRecord]) -> &Column {
-        self.text.get_or_init(|| {
-            std::sync::Arc::new(Column::build(records, |r, s| {
-                let from = s.len();
-                s.push_str(&r.case_id);
-                s.push(' ');
-                s.push_str(&r.case_name);
-                for p in &r.parties {
-                    s.push(' ');
-                    s.push_str(&p.name);
-                    s.push(' ');
-                    s.push_str(&p.phone_number);
-                }
-                // A line break inside a name would look like the row's end.
-                let lowered = s[from..].to_ascii_lowercase().replace(NUMBER_END, " ");
-                s.truncate(from);
-                s.push_str(&lowered);
-            }))
-        })
-    }
-
-    fn case_ids(&self, records: &[BoardRecord]) -> &Column {
-        self.case_ids.get_or_init(|| std::sync::Arc::new(Column::build(records, |r, s| s.push_str(&r.case_id.replace(NUMBER_END, " ")))))
-    }
-
-    fn phones(&self, records: &[BoardRecord]) -> &Column {
-        self.phones.get_or_init(|| {
-            std::sync::Arc::new(Column::build(records, |r, s| {
-                for p in &r.parties {
-                    s.push_str(&p.phone_number.replace(NUMBER_END, " "));
-                    s.push(NUMBER_END);
-                }
-            }))
-        })
-    }
-
-    /// The rows' statuses (computed on first use, like the orders).
-    fn statuses(&self, records: &[BoardRecord]) -> &Statuses {
-        self.statuses.get_or_init(|| Statuses::of(records))
-    }
-
-    /// Call after changing fields of the records in place (live updates):
-    /// the sort orders are computed again when next needed, and a
-    /// [`BoardSearch`] scans every row again.
-    pub fn records_changed(&mut self) {
-        self.orders = Default::default();
-        self.statuses = OnceLock::new();
-        self.generation = next_generation();
-    }
-
-    /// Call after changing fields of the records in place that no sort
-    /// order reads (the QA total): a [`BoardSearch`] scans every row again.
-    pub fn values_changed(&mut self) {
-        self.generation = next_generation();
-    }
-
-
-    /// Every row index in the order `key` gives (computed on first use; a
-    /// caller that replaced the records without a new index gets an order of
-    /// the wrong length, which [`filter_rows`] does not use).
-    pub fn order(&self, key: SortKey, records: &[BoardRecord]) -> &[usize] {
-        let slot = &self.orders[SortKey::ALL.iter().position(|k| *k == key).unwrap_or(0)];
-        slot.get_or_init(|| sorted(key, records))
-    }
-}
-
-fn sorted(key: SortKey, records: &[BoardRecord]) -> Vec<usize> {
-    let mut rows: Vec<usize> = (0..records.len()).collect();
-    let secs: Vec<i64> = match key {
-        SortKey::Duration => records.iter().map(|r| r.duration_seconds().map(i64::from).unwrap_or(-1)).collect(),
-        _ => vec![],
-    };
-    // One comparator for every order: the board's wasm then holds one copy
-    // of the sort instead of one per order.
-    rows.sort_by(|&a, &b| {
-        let (ra, rb) = (&records[a], &records[b]);
-        let first = match key {
-            SortKey::CaseId => std::cmp::Ordering::Equal,
-            SortKey::Updated => rb.update_time.cmp(&ra.update_time),
-            SortKey::Started => rb.start_time.cmp(&ra.start_time),
-            SortKey::Duration => secs[b].cmp(&secs[a]),
-        };
-        first.then_with(|| ra.case_id.cmp(&rb.case_id))
-    });
-    rows
-}
-
 /// What the board shows for a filter: the rows that pass it, as indices
 /// into the records in the chosen order, and how many rows would show for
 /// each status value (and [`NO_CALL`]) given the rest of the filter, most
@@ -526,21 +317,49 @@ pub struct Filtered {
 /// the end, and the counts come from the same pass as the rows. As the user
 /// types, [`BoardSearch`] scans less.
 pub fn filter_rows(filter: &BoardFilter, records: &[BoardRecord], index: &SearchIndex, me: &str) -> Filtered {
-    scan(&Prepared::new(filter), records, index, me, None, None)
+    scan(&Prepared::new(filter), records, index, me, Source::Every).0
 }
 
-/// The columns a scan reads (empty where its query does not read one).
+/// What a scan reads from the index (empty where its query reads nothing).
 struct Columns<'a> {
     text: &'a Column,
+    signatures: &'a Signatures,
     case_ids: &'a Column,
-    phones: &'a Column,
+    tails: &'a Tails,
 }
 
-/// The rows of `only` (ascending; every row when `None`) that pass
-/// `prepared`, in the filter's order, with the per-status counts; into
-/// `passed` go the rows that pass all but the status filter, ascending.
+/// Which rows a scan looks at.
+enum Source<'a> {
+    Every,
+    /// These (ascending): a query that the last one's result holds all matches of.
+    Rows(&'a [usize]),
+    /// Where a query that this one begins with occurs (all of it also
+    /// occurs only there; for the digits of a phone's end, this is the
+    /// case ids alone: every number's end is compared again).
+    Grown(&'a Hits),
+}
+
+/// Where a query occurs in the column it is searched in (see [`Prepared::hits`]).
+#[derive(Debug)]
+struct Hits {
+    query: String,
+    phone_tail: bool,
+    at: Vec<u32>,
+}
+
+/// What a scan found besides what it shows, for the next keystroke: the
+/// rows that pass all but the status filter (ascending), and where the
+/// query occurs when the scan read the index alone.
+#[derive(Debug, Default)]
+struct Found {
+    passed: Vec<usize>,
+    hits: Option<Hits>,
+}
+
+/// The rows of `source` that pass `prepared`, in the filter's order, with
+/// the per-status counts, and what the next keystroke may start from.
 /// With nothing but a query (the common case) it reads the index alone.
-fn scan(prepared: &Prepared, records: &[BoardRecord], index: &SearchIndex, me: &str, only: Option<&[usize]>, mut passed: Option<&mut Vec<usize>>) -> Filtered {
+fn scan(prepared: &Prepared, records: &[BoardRecord], index: &SearchIndex, me: &str, source: Source) -> (Filtered, Found) {
     let n = records.len();
     let fresh;
     let statuses = match index.statuses(records) {
@@ -552,21 +371,34 @@ fn scan(prepared: &Prepared, records: &[BoardRecord], index: &SearchIndex, me: &
         }
     };
     // Only what this query reads is made (an empty query reads nothing).
-    let empty = Column::default();
-    let text = if prepared.query.is_empty() || prepared.phone_tail { &empty } else { index.text(records) };
-    let (case_ids, phones) = if prepared.query_only && prepared.phone_tail { (index.case_ids(records), index.phones(records)) } else { (&empty, &empty) };
-    let columns = Columns { text, case_ids, phones };
+    let (empty, no_signatures, no_tails) = (Column::default(), Signatures::default(), Tails::default());
+    let reads_text = !prepared.query.is_empty() && !prepared.phone_tail;
+    let text = if reads_text { index.text(records) } else { &empty };
+    let signatures = if reads_text && prepared.query_only { index.signatures(records) } else { &no_signatures };
+    let (case_ids, tails) = if prepared.query_only && prepared.phone_tail { (index.case_ids(records), index.tails(records)) } else { (&empty, &no_tails) };
+    let columns = Columns { text, signatures, case_ids, tails };
     // From the index alone, unless it was made for other records (replaced without a new index).
     let indexed = prepared.query_only
-        && (prepared.query.is_empty() || if prepared.phone_tail { case_ids.rows() == n && phones.rows() == n } else { text.rows() == n });
-    // Every row at once: one pass of the searcher over each column.
-    let marks = (indexed && only.is_none() && !prepared.query.is_empty()).then(|| {
+        && (prepared.query.is_empty() || if prepared.phone_tail { case_ids.rows() == n && tails.rows() == n } else { text.rows() == n });
+    // Every row at once: where the query occurs, then the rows it lies in.
+    let hits = (indexed && !prepared.query.is_empty())
+        .then(|| match source {
+            Source::Every => Some(prepared.hits(&columns)),
+            Source::Grown(last) => Some(prepared.searched(&columns).grow(&last.at, last.query.len(), prepared.query.as_bytes())),
+            Source::Rows(_) => None,
+        })
+        .flatten();
+    let marks = hits.as_ref().map(|at| {
         let mut marks = vec![false; n];
-        prepared.mark_all(&columns, &mut marks);
+        prepared.searched(&columns).mark(at, &mut marks);
+        if prepared.phone_tail {
+            tails.mark(&prepared.query, &mut marks);
+        }
         marks
     });
     let mut kept = vec![false; n];
     let mut per_status = vec![0usize; statuses.names.len()];
+    let mut passed = Vec::new();
     let mut visit = |i: usize| {
         let pass = match &marks {
             Some(marks) => marks[i],
@@ -576,14 +408,12 @@ fn scan(prepared: &Prepared, records: &[BoardRecord], index: &SearchIndex, me: &
         if pass {
             kept[i] = true;
             per_status[statuses.of_row[i] as usize] += 1;
-            if let Some(passed) = passed.as_deref_mut() {
-                passed.push(i);
-            }
+            passed.push(i);
         }
     };
-    match only {
-        Some(rows) => rows.iter().for_each(|&i| visit(i)),
-        None => (0..n).for_each(visit),
+    match source {
+        Source::Rows(rows) => rows.iter().for_each(|&i| visit(i)),
+        Source::Every | Source::Grown(_) => (0..n).for_each(visit),
     }
     let wanted = prepared.filter.status.as_deref();
     let shown = |i: &usize| kept[*i] && statuses.picks(wanted, statuses.of_row[*i]);
@@ -602,15 +432,15 @@ fn scan(prepared: &Prepared, records: &[BoardRecord], index: &SearchIndex, me: &
         }
     }
     counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    Filtered { rows, counts }
+    let hits = hits.map(|at| Hits { query: prepared.query.clone(), phone_tail: prepared.phone_tail, at });
+    (Filtered { rows, counts }, Found { passed, hits })
 }
 
-/// The board's search as it is typed: [`filter_rows`], remembering which rows
-/// passed everything but the status, so that when only the query changed and
-/// every row it can match also matched the last one (it grew around the
-/// last query, or the last was empty), only those rows are scanned. A
-/// keystroke that adds a character to a search then walks the last result
-/// instead of every case.
+/// The board's search as it is typed: [`filter_rows`], remembering what the
+/// last keystroke found. When only the query changed: if it grew at its end,
+/// only the places where the last query occurred are read again; if every
+/// row it can match matched the last one (it grew around the last query, or
+/// the last was empty) and those rows are few, only they are scanned.
 #[derive(Debug, Default)]
 pub struct BoardSearch {
     last: Option<LastScan>,
@@ -628,30 +458,47 @@ struct LastScan {
     me: String,
     generation: u64,
     passed: Vec<usize>,
+    hits: Option<Hits>,
 }
 
 impl BoardSearch {
     pub fn filter(&mut self, filter: &BoardFilter, records: &[BoardRecord], index: &SearchIndex, me: &str) -> Filtered {
         let prepared = Prepared::new(filter);
         let rest = BoardFilter { status: None, query: String::new(), ..filter.clone() };
-        let narrows = |last: &LastScan| {
-            last.generation == index.generation
-                && last.me == me
-                && last.rest == rest
-                && (last.query.is_empty() || !last.phone_tail && !prepared.phone_tail && prepared.query.contains(&last.query))
-        };
-        let mut passed = Vec::new();
-        let result = match self.last.take().filter(narrows) {
-            Some(last) => {
+        let n = records.len();
+        let last = self.last.take().filter(|last| last.generation == index.generation && last.me == me && last.rest == rest);
+        let grown = last.as_ref().and_then(|last| last.hits.as_ref()).filter(|hits| {
+            hits.phone_tail == prepared.phone_tail && prepared.query.len() > hits.query.len() && prepared.query.starts_with(&hits.query)
+        });
+        // The last result's rows, unless the index answers faster (they are most rows).
+        let within = last.as_ref().filter(|last| {
+            (last.query.is_empty() || !last.phone_tail && !prepared.phone_tail && prepared.query.contains(&last.query))
+                && (!prepared.query_only || last.passed.len() * 2 < n)
+        });
+        let (result, found) = match (grown, within, &last) {
+            (Some(hits), _, Some(last)) => {
+                // A phone's end is compared again for every row.
+                self.scanned = if prepared.phone_tail { n } else { last.passed.len() };
+                scan(&prepared, records, index, me, Source::Grown(hits))
+            }
+            (None, Some(last), _) => {
                 self.scanned = last.passed.len();
-                scan(&prepared, records, index, me, Some(&last.passed), Some(&mut passed))
+                scan(&prepared, records, index, me, Source::Rows(&last.passed))
             }
-            None => {
-                self.scanned = records.len();
-                scan(&prepared, records, index, me, None, Some(&mut passed))
+            _ => {
+                self.scanned = n;
+                scan(&prepared, records, index, me, Source::Every)
             }
         };
-        self.last = Some(LastScan { rest, query: prepared.query.clone(), phone_tail: prepared.phone_tail, me: me.to_owned(), generation: index.generation, passed });
+        self.last = Some(LastScan {
+            rest,
+            query: prepared.query.clone(),
+            phone_tail: prepared.phone_tail,
+            me: me.to_owned(),
+            generation: index.generation,
+            passed: found.passed,
+            hits: found.hits,
+        });
         result
     }
 
@@ -664,7 +511,7 @@ impl BoardSearch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::mediation::{DisputeType, Party};
+    use crate::wire::mediation::{CallStatus, DisputeType, Party};
 
     fn rec(id: &str, name: &str, phone: &str, stage: Stage, status: Option<&str>, taken: Option<&str>, update: &str, duration: &str) -> BoardRecord {
         BoardRecord {
@@ -895,6 +742,17 @@ mod tests {
                     let f = BoardFilter { query: q.into(), status: status.map(Into::into), stage: stage.clone(), sort, ..BoardFilter::default() };
                     assert_eq!(filter_rows(&f, &d, &idx, "zhangmin"), reference(&f, &d, &idx, "zhangmin"), "{f:?}");
                 }
+            }
+        }
+        // As typed, one character at a time (each keystroke starting from
+        // the last one's places or rows), and edited in the middle.
+        let typed = queries.iter().flat_map(|q| q.char_indices().map(|(at, c)| &q[..at + c.len_utf8()]).chain([""]));
+        let edits = ["树", "刘树", "杰", "a1\n2026", "a1\n", "148", "14801", "x 14", "x 1", "某公司 0755"];
+        for status in [None, Some("Succeeded")] {
+            let mut board = BoardSearch::default();
+            for q in typed.clone().chain(edits) {
+                let f = BoardFilter { query: q.into(), status: status.map(Into::into), ..BoardFilter::default() };
+                assert_eq!(board.filter(&f, &d, &idx, "zhangmin"), reference(&f, &d, &idx, "zhangmin"), "{f:?}");
             }
         }
     }

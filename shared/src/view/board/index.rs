@@ -1,0 +1,424 @@
+//! What the board works out once per load so that a keystroke only scans
+//! (see [`SearchIndex`]), and the ways a scan reads it.
+
+use std::sync::{Arc, OnceLock};
+
+use crate::wire::mediation::{BoardRecord, CallStatus};
+
+use super::{SortKey, NO_CALL};
+
+/// What the board works out once per load so that a keystroke only scans:
+/// the lower-cased searchable text of each row (case id, case name, party
+/// names and numbers) with a signature of the characters in it, the case
+/// ids, the phone numbers' last digits, the rows in each sort order, each
+/// row's status. Each is made when first needed (the first render needs
+/// none but one order), or ahead of the first keystroke by [`SearchIndex::warm`].
+#[derive(Clone, Debug, Default)]
+pub struct SearchIndex {
+    // Shared, so that a copy made for a live change copies nothing big.
+    text: OnceLock<Arc<Column>>,
+    signatures: OnceLock<Arc<Signatures>>,
+    /// What the digits of a short numeric query are looked for in: each
+    /// row's case id (anywhere) and its phone numbers' ends.
+    case_ids: OnceLock<Arc<Column>>,
+    tails: OnceLock<Arc<Tails>>,
+    orders: [OnceLock<Vec<usize>>; 4],
+    statuses: OnceLock<Statuses>,
+    /// Which records this describes: new for each build and each change.
+    pub(super) generation: u64,
+}
+
+/// Ends each row's part of a [`Column`] (never in a query: it is one line).
+pub(super) const ROW_END: char = '\n';
+
+/// One searchable field of every row end to end in one string, each row's
+/// part ended by [`ROW_END`], so that a search over every row is one pass
+/// of one searcher rather than one search per row.
+#[derive(Debug, Default)]
+pub(super) struct Column {
+    all: String,
+    /// Where each row's part starts, and where the last one ends.
+    starts: Vec<u32>,
+}
+
+impl Column {
+    fn build(records: &[BoardRecord], part: impl Fn(&BoardRecord, &mut String)) -> Self {
+        let mut all = String::new();
+        let mut starts = Vec::with_capacity(records.len() + 1);
+        for r in records {
+            starts.push(all.len() as u32);
+            part(r, &mut all);
+            all.push(ROW_END);
+        }
+        starts.push(all.len() as u32);
+        Self { all, starts }
+    }
+
+    pub(super) fn rows(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    pub(super) fn row(&self, i: usize) -> &str {
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(&from), Some(&to)) => &self.all[from as usize..to as usize - 1],
+            _ => "",
+        }
+    }
+
+    /// Every place `finder`'s needle occurs, in one pass over every row (a
+    /// needle holding [`ROW_END`] would span two rows: it is in none).
+    pub(super) fn hits(&self, finder: &memchr::memmem::Finder) -> Vec<u32> {
+        if finder.needle().contains(&(ROW_END as u8)) {
+            return vec![];
+        }
+        finder.find_iter(self.all.as_bytes()).map(|at| at as u32).collect()
+    }
+
+    /// [`Column::hits`] within the rows `rows` (ascending) only.
+    pub(super) fn hits_in_rows(&self, finder: &memchr::memmem::Finder, rows: &[u32]) -> Vec<u32> {
+        if finder.needle().contains(&(ROW_END as u8)) {
+            return vec![];
+        }
+        let mut at = vec![];
+        for &i in rows {
+            let from = self.starts[i as usize];
+            at.extend(finder.find_iter(self.row(i as usize).as_bytes()).map(|p| from + p as u32));
+        }
+        at
+    }
+
+    /// Where `needle` occurs, from where its first `known` bytes occur
+    /// (`hits`, as from [`Column::hits`]): those places followed by the rest.
+    pub(super) fn grow(&self, hits: &[u32], known: usize, needle: &[u8]) -> Vec<u32> {
+        let rest = &needle[known.min(needle.len())..];
+        if rest.contains(&(ROW_END as u8)) {
+            return vec![];
+        }
+        let all = self.all.as_bytes();
+        hits.iter().copied().filter(|&at| all.get(at as usize + known..).is_some_and(|after| after.starts_with(rest))).collect()
+    }
+
+    /// Marks the rows that `hits` (ascending) lie in.
+    pub(super) fn mark(&self, hits: &[u32], marks: &mut [bool]) {
+        let mut row = 0;
+        for &at in hits {
+            while self.starts[row + 1] <= at {
+                row += 1;
+            }
+            marks[row] = true;
+        }
+    }
+}
+
+/// Per row, a set of the characters in its text, as bits: a row whose
+/// signature lacks a bit of a query's cannot hold the query, so a search
+/// for rare characters reads few rows. Digits and ASCII letters each have
+/// their own bit; other characters share the rest by a hash.
+#[derive(Debug, Default)]
+pub(super) struct Signatures {
+    of_row: Vec<Signature>,
+}
+
+pub(super) type Signature = [u64; 4];
+
+/// The bit of a character in a [`Signature`].
+fn signature_bit(c: char) -> usize {
+    match c {
+        '0'..='9' => c as usize - '0' as usize,
+        'a'..='z' => 10 + (c as usize - 'a' as usize),
+        c if c.is_ascii() => 36 + c as usize % 28,
+        c => 64 + ((c as u32).wrapping_mul(0x9E37_79B1) >> 16) as usize % 192,
+    }
+}
+
+/// The characters of `text` as a [`Signature`].
+pub(super) fn signature(text: &str) -> Signature {
+    let mut sig = [0; 4];
+    for c in text.chars() {
+        let bit = signature_bit(c);
+        sig[bit / 64] |= 1 << (bit % 64);
+    }
+    sig
+}
+
+impl Signatures {
+    fn of(text: &Column) -> Self {
+        Self { of_row: (0..text.rows()).map(|i| signature(text.row(i))).collect() }
+    }
+
+    pub(super) fn rows(&self) -> usize {
+        self.of_row.len()
+    }
+
+    /// The rows (ascending) whose text may hold every character of `wanted`.
+    pub(super) fn candidates(&self, wanted: &Signature) -> Vec<u32> {
+        let mut rows = vec![];
+        for (i, sig) in self.of_row.iter().enumerate() {
+            if (0..4).all(|w| sig[w] & wanted[w] == wanted[w]) {
+                rows.push(i as u32);
+            }
+        }
+        rows
+    }
+}
+
+/// Each row's phone numbers by their last digits (up to four, as a
+/// number, with how many there are), so that "ends with these digits" is a
+/// comparison of numbers rather than a search.
+#[derive(Debug, Default)]
+pub(super) struct Tails {
+    /// Per number: its last digits' value, and their count above it (`count << 16 | value`).
+    ends: Vec<u32>,
+    /// Where each row's numbers start in `ends`, and where the last one's end.
+    starts: Vec<u32>,
+}
+
+/// The most digits of a phone number's end that a query is compared with.
+pub(super) const TAIL_DIGITS: usize = 4;
+
+/// A phone number's last digits, as [`Tails`] keeps them.
+fn tail_of(number: &str) -> u32 {
+    let (mut value, mut count, mut scale) = (0u32, 0u32, 1u32);
+    for b in number.bytes().rev().take(TAIL_DIGITS).take_while(u8::is_ascii_digit) {
+        value += u32::from(b - b'0') * scale;
+        scale *= 10;
+        count += 1;
+    }
+    count << 16 | value
+}
+
+impl Tails {
+    fn of(records: &[BoardRecord]) -> Self {
+        let mut ends = vec![];
+        let mut starts = Vec::with_capacity(records.len() + 1);
+        for r in records {
+            starts.push(ends.len() as u32);
+            ends.extend(r.parties.iter().map(|p| tail_of(&p.phone_number)));
+        }
+        starts.push(ends.len() as u32);
+        Self { ends, starts }
+    }
+
+    pub(super) fn rows(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    /// Whether one of row `i`'s numbers ends with `digits` (at most
+    /// [`TAIL_DIGITS`] ASCII digits).
+    pub(super) fn row_ends_with(&self, i: usize, digits: &str) -> bool {
+        let wanted = Tail::of(digits);
+        self.ends[self.starts[i] as usize..self.starts[i + 1] as usize].iter().any(|&end| wanted.ends(end))
+    }
+
+    /// Marks the rows one of whose numbers ends with `digits`.
+    pub(super) fn mark(&self, digits: &str, marks: &mut [bool]) {
+        let wanted = Tail::of(digits);
+        for (i, mark) in marks.iter_mut().enumerate().take(self.rows()) {
+            if !*mark && self.ends[self.starts[i] as usize..self.starts[i + 1] as usize].iter().any(|&end| wanted.ends(end)) {
+                *mark = true;
+            }
+        }
+    }
+}
+
+/// Digits a number's end is compared with.
+struct Tail {
+    count: u32,
+    value: u32,
+    modulus: u32,
+}
+
+impl Tail {
+    fn of(digits: &str) -> Self {
+        let end = tail_of(digits);
+        let count = end >> 16;
+        Self { count, value: end & 0xFFFF, modulus: 10u32.pow(count) }
+    }
+
+    fn ends(&self, end: u32) -> bool {
+        end >> 16 >= self.count && (end & 0xFFFF) % self.modulus == self.value
+    }
+}
+
+/// Each row's call status as a small number, for counting without comparing text.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Statuses {
+    /// Per row, its place in `names`.
+    pub(super) of_row: Vec<u8>,
+    /// `None`: no call yet ([`NO_CALL`]).
+    pub(super) names: Vec<Option<String>>,
+}
+
+/// Different statuses told apart; more (never seen) count under the last.
+const MAX_STATUSES: usize = 255;
+
+impl Statuses {
+    pub(super) fn of(records: &[BoardRecord]) -> Self {
+        let mut names: Vec<Option<String>> = vec![];
+        let of_row = records
+            .iter()
+            .map(|r| {
+                let name = r.call_status.as_ref().map(CallStatus::as_str);
+                match names.iter().position(|n| n.as_deref() == name) {
+                    Some(place) => place as u8,
+                    None if names.len() < MAX_STATUSES => {
+                        names.push(name.map(str::to_owned));
+                        (names.len() - 1) as u8
+                    }
+                    None => (MAX_STATUSES - 1) as u8,
+                }
+            })
+            .collect();
+        Self { of_row, names }
+    }
+
+    /// Whether a row of status `place` passes the status filter `wanted`.
+    pub(super) fn picks(&self, wanted: Option<&str>, place: u8) -> bool {
+        match (wanted, &self.names[place as usize]) {
+            (None, _) => true,
+            (Some(NO_CALL), name) => name.is_none(),
+            (Some(w), Some(name)) => w == name,
+            (Some(_), None) => false,
+        }
+    }
+}
+
+/// A new [`SearchIndex`] generation.
+fn next_generation() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+impl SearchIndex {
+    /// The index of a newly loaded list.
+    pub fn new() -> Self {
+        Self { generation: next_generation(), ..Self::default() }
+    }
+
+    /// Makes what a search reads, so that the first keystroke does not wait for it.
+    pub fn warm(&self, records: &[BoardRecord]) {
+        self.signatures(records);
+        self.case_ids(records);
+        self.tails(records);
+    }
+
+    /// Row `i`'s searchable text, lower-cased: case id, case name, party names and numbers.
+    pub fn search_text(&self, records: &[BoardRecord], i: usize) -> &str {
+        self.text(records).row(i)
+    }
+
+    pub(super) fn text(&self, records: &[BoardRecord]) -> &Column {
+        self.text.get_or_init(|| {
+            Arc::new(Column::build(records, |r, s| {
+                let from = s.len();
+                s.push_str(&r.case_id);
+                s.push(' ');
+                s.push_str(&r.case_name);
+                for p in &r.parties {
+                    s.push(' ');
+                    s.push_str(&p.name);
+                    s.push(' ');
+                    s.push_str(&p.phone_number);
+                }
+                // A line break inside a name would look like the row's end.
+                let lowered = s[from..].to_ascii_lowercase().replace(ROW_END, " ");
+                s.truncate(from);
+                s.push_str(&lowered);
+            }))
+        })
+    }
+
+    pub(super) fn signatures(&self, records: &[BoardRecord]) -> &Signatures {
+        self.signatures.get_or_init(|| Arc::new(Signatures::of(self.text(records))))
+    }
+
+    pub(super) fn case_ids(&self, records: &[BoardRecord]) -> &Column {
+        self.case_ids.get_or_init(|| Arc::new(Column::build(records, |r, s| s.push_str(&r.case_id.replace(ROW_END, " ")))))
+    }
+
+    pub(super) fn tails(&self, records: &[BoardRecord]) -> &Tails {
+        self.tails.get_or_init(|| Arc::new(Tails::of(records)))
+    }
+
+    /// The rows' statuses (computed on first use, like the orders).
+    pub(super) fn statuses(&self, records: &[BoardRecord]) -> &Statuses {
+        self.statuses.get_or_init(|| Statuses::of(records))
+    }
+
+    /// Call after changing fields of the records in place (live updates):
+    /// the sort orders are computed again when next needed, and a
+    /// [`super::BoardSearch`] scans every row again.
+    pub fn records_changed(&mut self) {
+        self.orders = Default::default();
+        self.statuses = OnceLock::new();
+        self.generation = next_generation();
+    }
+
+    /// Call after changing fields of the records in place that no sort
+    /// order reads (the QA total): a [`super::BoardSearch`] scans every row again.
+    pub fn values_changed(&mut self) {
+        self.generation = next_generation();
+    }
+
+    /// Every row index in the order `key` gives (computed on first use; a
+    /// caller that replaced the records without a new index gets an order of
+    /// the wrong length, which [`super::filter_rows`] does not use).
+    pub fn order(&self, key: SortKey, records: &[BoardRecord]) -> &[usize] {
+        let slot = &self.orders[SortKey::ALL.iter().position(|k| *k == key).unwrap_or(0)];
+        slot.get_or_init(|| sorted(key, records))
+    }
+}
+
+pub(super) fn sorted(key: SortKey, records: &[BoardRecord]) -> Vec<usize> {
+    let mut rows: Vec<usize> = (0..records.len()).collect();
+    let secs: Vec<i64> = match key {
+        SortKey::Duration => records.iter().map(|r| r.duration_seconds().map(i64::from).unwrap_or(-1)).collect(),
+        _ => vec![],
+    };
+    // One comparator for every order: the board's wasm then holds one copy
+    // of the sort instead of one per order.
+    rows.sort_by(|&a, &b| {
+        let (ra, rb) = (&records[a], &records[b]);
+        let first = match key {
+            SortKey::CaseId => std::cmp::Ordering::Equal,
+            SortKey::Updated => rb.update_time.cmp(&ra.update_time),
+            SortKey::Started => rb.start_time.cmp(&ra.start_time),
+            SortKey::Duration => secs[b].cmp(&secs[a]),
+        };
+        first.then_with(|| ra.case_id.cmp(&rb.case_id))
+    });
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tail_is_the_numbers_last_digits_up_to_four() {
+        let ends = |number: &str, digits: &str| Tail::of(digits).ends(tail_of(number));
+        assert!(ends("139****1489", "9") && ends("139****1489", "89") && ends("139****1489", "1489"));
+        assert!(!ends("139****1489", "1488") && !ends("139****1489", "4") && !ends("139****1489", "148"));
+        // Leading zeros count: 0148 is four digits, 148 three.
+        assert!(ends("135****0148", "0148") && ends("135****0148", "148") && !ends("137****148", "0148"));
+        // Masked or empty ends end with no digits.
+        assert!(!ends("138****", "8") && !ends("", "0") && ends("12", "12") && !ends("12", "012"));
+    }
+
+    #[test]
+    fn a_row_lacking_a_querys_character_is_never_a_candidate() {
+        let rows = ["刘树杰 139****1489", "王芳 138****2222", "li hua c3"];
+        let sigs = Signatures { of_row: rows.iter().map(|r| signature(r)).collect() };
+        for (query, holds) in [("刘", [0]), ("芳", [1]), ("hu", [2])] {
+            let found = sigs.candidates(&signature(query));
+            for i in holds {
+                assert!(found.contains(&i), "{query} {i}");
+            }
+            for (i, row) in rows.iter().enumerate() {
+                if !query.chars().all(|c| row.contains(c)) {
+                    assert!(!found.contains(&(i as u32)), "{query} {i}");
+                }
+            }
+        }
+    }
+}
