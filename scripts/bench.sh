@@ -19,6 +19,11 @@ say "signing (native, --profile native-release)"
 (cd "$ROOT" && cargo run --quiet --profile native-release -p mediation-shared --example sign_bench)
 say "the board's filter per keystroke (native, --profile native-release; the browser's figure is app-bench's)"
 (cd "$ROOT" && cargo run --quiet --profile native-release -p mediation-shared --example board_filter_bench)
+say "the board's filter per keystroke (wasm in Node, mediation-shared at the app's opt-level, scripts/app-wasm.sh)"
+(cd "$ROOT" && CARGO_TARGET_DIR="$ROOT/target/bench-wasm" cargo build --quiet --offline --release \
+  --config "profile.release.package.mediation-shared.opt-level=${APP_SHARED_OPT_LEVEL:-2}" \
+  --target wasm32-unknown-unknown -p board-filter-wasm &&
+  node tests/bench/board-filter-wasm/run.mjs "$ROOT/target/bench-wasm/wasm32-unknown-unknown/release/board_filter_wasm.wasm")
 
 echo
 say "sizes"
