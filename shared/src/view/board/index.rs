@@ -369,23 +369,64 @@ impl SearchIndex {
     }
 }
 
+/// `yyyy-MM-dd HH:mm:ss` as a number: two of that shape compare as
+/// numbers as they do as strings.
+fn time_key(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    if b.len() != 19 {
+        return None;
+    }
+    let mut key = 0u64;
+    for (i, &c) in b.iter().enumerate() {
+        match (i, c) {
+            (4 | 7, b'-') | (10, b' ') | (13 | 16, b':') => {}
+            (4 | 7 | 10 | 13 | 16, _) => return None,
+            (_, b'0'..=b'9') => key = key * 10 + u64::from(c - b'0'),
+            _ => return None,
+        }
+    }
+    Some(key)
+}
+
+/// A case id of nothing but 1–19 ASCII digits as its length and value:
+/// two of one length compare as numbers as they do as strings.
+fn id_key(s: &str) -> Option<(u8, u64)> {
+    if s.is_empty() || s.len() > 19 || !s.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Some((s.len() as u8, s.bytes().fold(0u64, |n, c| n * 10 + u64::from(c - b'0'))))
+}
+
+/// Every row in the order `key` gives: by that field (latest or longest
+/// first), then by case id. The strings are compared as numbers where
+/// they have the backend's shape (the answer is the same, the sort of
+/// 100,000 rows several times faster), as strings where not.
 pub(super) fn sorted(key: SortKey, records: &[BoardRecord]) -> Vec<usize> {
     let mut rows: Vec<usize> = (0..records.len()).collect();
-    let secs: Vec<i64> = match key {
-        SortKey::Duration => records.iter().map(|r| r.duration_seconds().map(i64::from).unwrap_or(-1)).collect(),
-        _ => vec![],
+    fn time(key: SortKey, r: &BoardRecord) -> &str {
+        match key {
+            SortKey::Started => &r.start_time,
+            _ => &r.update_time,
+        }
+    }
+    let firsts: Vec<Option<u64>> = match key {
+        SortKey::Updated | SortKey::Started => records.iter().map(|r| time_key(time(key, r))).collect(),
+        SortKey::Duration => records.iter().map(|r| Some(r.duration_seconds().map_or(0, |s| u64::from(s) + 1))).collect(),
+        SortKey::CaseId => vec![],
     };
+    let ids: Vec<Option<(u8, u64)>> = records.iter().map(|r| id_key(&r.case_id)).collect();
     // One comparator for every order: the board's wasm then holds one copy
     // of the sort instead of one per order.
     rows.sort_by(|&a, &b| {
-        let (ra, rb) = (&records[a], &records[b]);
-        let first = match key {
-            SortKey::CaseId => std::cmp::Ordering::Equal,
-            SortKey::Updated => rb.update_time.cmp(&ra.update_time),
-            SortKey::Started => rb.start_time.cmp(&ra.start_time),
-            SortKey::Duration => secs[b].cmp(&secs[a]),
+        let first = match (key, firsts.get(b), firsts.get(a)) {
+            (SortKey::CaseId, ..) => std::cmp::Ordering::Equal,
+            (_, Some(Some(x)), Some(Some(y))) => x.cmp(y),
+            _ => time(key, &records[b]).cmp(time(key, &records[a])),
         };
-        first.then_with(|| ra.case_id.cmp(&rb.case_id))
+        first.then_with(|| match (ids[a], ids[b]) {
+            (Some((la, va)), Some((lb, vb))) if la == lb => va.cmp(&vb),
+            _ => records[a].case_id.cmp(&records[b].case_id),
+        })
     });
     rows
 }
@@ -393,6 +434,36 @@ pub(super) fn sorted(key: SortKey, records: &[BoardRecord]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_order_is_the_one_its_strings_give() {
+        let times = ["2026-11-22 10:00:00", "2026-11-22 09:59:59", "", "2026-11-22", "2026-11-22 9:00:00", "2026-11-22T10:00:00", "2026-11-22 10:00:00", "２０２６-11-22 10:00:00", "9999-12-31 23:59:59"];
+        let ids = ["10", "9", "010", "A1", "200", "99999999999999999999", "18446744073709551615", "202602060935121619", "202602060935120001", "", "1"];
+        let durations = ["30", "", "1:30", "00:00:30", "x"];
+        let records: Vec<BoardRecord> = (0..times.len() * ids.len())
+            .map(|n| BoardRecord {
+                case_id: ids[n % ids.len()].into(),
+                update_time: times[n % times.len()].into(),
+                start_time: times[(n / 3) % times.len()].into(),
+                duration: durations[n % durations.len()].into(),
+                ..Default::default()
+            })
+            .collect();
+        for key in SortKey::ALL {
+            let mut plain: Vec<usize> = (0..records.len()).collect();
+            plain.sort_by(|&a, &b| {
+                let (ra, rb) = (&records[a], &records[b]);
+                let first = match key {
+                    SortKey::CaseId => std::cmp::Ordering::Equal,
+                    SortKey::Updated => rb.update_time.cmp(&ra.update_time),
+                    SortKey::Started => rb.start_time.cmp(&ra.start_time),
+                    SortKey::Duration => rb.duration_seconds().map_or(-1, i64::from).cmp(&ra.duration_seconds().map_or(-1, i64::from)),
+                };
+                first.then_with(|| ra.case_id.cmp(&rb.case_id))
+            });
+            assert_eq!(sorted(key, &records), plain, "{key:?}");
+        }
+    }
 
     #[test]
     fn a_tail_is_the_numbers_last_digits_up_to_four() {
