@@ -172,6 +172,38 @@ test('typing in the search, clearing it and opening a case at once raises no err
   await page.close();
 });
 
+test('leaving the board before its next frame raises no error', async () => {
+  const page = await signedInPage(browser);
+  // Frames are held while the board mounts and is left, then let run: the
+  // table's measuring of its height (due at the next frame) must find the
+  // board gone rather than trap.
+  await page.addInitScript(() => {
+    const queued = [];
+    const run = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (cb) => (window.holdFrames ? queued.push(cb) : run(cb));
+    window.releaseFrames = () => {
+      window.holdFrames = false;
+      const held = queued.splice(0);
+      held.forEach((cb) => cb(performance.now()));
+      return held.length;
+    };
+  });
+  await openBoard(page);
+  await page.locator('#nav-attention').click();
+  await page.waitForURL(`${EDGE}/attention`);
+  await page.evaluate(() => { window.holdFrames = true; });
+  await page.locator('#nav-board').click();
+  await page.locator('table.board tbody tr.row').first().waitFor();
+  await page.locator('#nav-attention').click();
+  await page.waitForURL(`${EDGE}/attention`);
+  const held = await page.evaluate(() => window.releaseFrames());
+  assert.ok(held >= 1, `the board asked for a frame as it mounted (${held} held)`);
+  await page.locator('#nav-board').click();
+  await page.locator('table.board tbody tr.row').first().waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('dispute kind, call type, last-call days and amount narrow the board, in the URL', async () => {
   const page = await signedInPage(browser);
   await openBoard(page);

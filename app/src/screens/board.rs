@@ -238,9 +238,10 @@ fn BoardTable(rows: Memo<Vec<usize>>, selected: RwSignal<Vec<String>>) -> impl I
 
     // Read the height after a frame, when layout is already done: reading it
     // while the table is being built would force a layout of the whole page.
+    // By then the board may be gone (another screen opened): nothing to read.
     let measure = move || {
-        if let Some(el) = scroller.get_untracked() {
-            set_viewport.set((el.client_height().max(0) as usize).max(200));
+        if let Some(el) = scroller.try_get_untracked().flatten() {
+            set_viewport.try_set((el.client_height().max(0) as usize).max(200));
         }
     };
     crate::effect(move || {
