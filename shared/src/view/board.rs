@@ -333,27 +333,21 @@ enum Source<'a> {
     Every,
     /// These (ascending): a query that the last one's result holds all matches of.
     Rows(&'a [usize]),
-    /// Where a query that this one begins with occurs (all of it also
-    /// occurs only there; for the digits of a phone's end, this is the
-    /// case ids alone: every number's end is compared again).
-    Grown(&'a Hits),
-}
-
-/// Where a query occurs in the column it is searched in (see [`Prepared::hits`]).
-#[derive(Debug)]
-struct Hits {
-    query: String,
-    phone_tail: bool,
-    at: Vec<u32>,
+    /// Where a query that this one begins with (its first `known` bytes)
+    /// occurs: all of this one also occurs only there. For the digits of a
+    /// phone's end these are places in the case ids alone: every number's
+    /// end is compared again.
+    Grown { known: usize, hits: &'a [u32] },
 }
 
 /// What a scan found besides what it shows, for the next keystroke: the
 /// rows that pass all but the status filter (ascending), and where the
-/// query occurs when the scan read the index alone.
+/// query occurs in the column it is searched in (see [`Prepared::hits`])
+/// when the scan read the index alone.
 #[derive(Debug, Default)]
 struct Found {
     passed: Vec<usize>,
-    hits: Option<Hits>,
+    hits: Option<Vec<u32>>,
 }
 
 /// The rows of `source` that pass `prepared`, in the filter's order, with
@@ -384,7 +378,7 @@ fn scan(prepared: &Prepared, records: &[BoardRecord], index: &SearchIndex, me: &
     let hits = (indexed && !prepared.query.is_empty())
         .then(|| match source {
             Source::Every => Some(prepared.hits(&columns)),
-            Source::Grown(last) => Some(prepared.searched(&columns).grow(&last.at, last.query.len(), prepared.query.as_bytes())),
+            Source::Grown { known, hits } => Some(prepared.searched(&columns).grow(hits, known, prepared.query.as_bytes())),
             Source::Rows(_) => None,
         })
         .flatten();
@@ -413,7 +407,7 @@ fn scan(prepared: &Prepared, records: &[BoardRecord], index: &SearchIndex, me: &
     };
     match source {
         Source::Rows(rows) => rows.iter().for_each(|&i| visit(i)),
-        Source::Every | Source::Grown(_) => (0..n).for_each(visit),
+        Source::Every | Source::Grown { .. } => (0..n).for_each(visit),
     }
     let wanted = prepared.filter.status.as_deref();
     let shown = |i: &usize| kept[*i] && statuses.picks(wanted, statuses.of_row[*i]);
@@ -432,7 +426,6 @@ fn scan(prepared: &Prepared, records: &[BoardRecord], index: &SearchIndex, me: &
         }
     }
     counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let hits = hits.map(|at| Hits { query: prepared.query.clone(), phone_tail: prepared.phone_tail, at });
     (Filtered { rows, counts }, Found { passed, hits })
 }
 
@@ -458,7 +451,8 @@ struct LastScan {
     me: String,
     generation: u64,
     passed: Vec<usize>,
-    hits: Option<Hits>,
+    /// Where the query occurred (see [`Found`]).
+    hits: Option<Vec<u32>>,
 }
 
 impl BoardSearch {
@@ -467,21 +461,21 @@ impl BoardSearch {
         let rest = BoardFilter { status: None, query: String::new(), ..filter.clone() };
         let n = records.len();
         let last = self.last.take().filter(|last| last.generation == index.generation && last.me == me && last.rest == rest);
-        let grown = last.as_ref().and_then(|last| last.hits.as_ref()).filter(|hits| {
-            hits.phone_tail == prepared.phone_tail && prepared.query.len() > hits.query.len() && prepared.query.starts_with(&hits.query)
+        let grown = last.as_ref().filter(|last| {
+            last.phone_tail == prepared.phone_tail && prepared.query.len() > last.query.len() && prepared.query.starts_with(&last.query)
         });
         // The last result's rows, unless the index answers faster (they are most rows).
         let within = last.as_ref().filter(|last| {
             (last.query.is_empty() || !last.phone_tail && !prepared.phone_tail && prepared.query.contains(&last.query))
                 && (!prepared.query_only || last.passed.len() * 2 < n)
         });
-        let (result, found) = match (grown, within, &last) {
-            (Some(hits), _, Some(last)) => {
+        let (result, found) = match (grown.and_then(|last| Some((last, last.hits.as_deref()?))), within) {
+            (Some((last, hits)), _) => {
                 // A phone's end is compared again for every row.
                 self.scanned = if prepared.phone_tail { n } else { last.passed.len() };
-                scan(&prepared, records, index, me, Source::Grown(hits))
+                scan(&prepared, records, index, me, Source::Grown { known: last.query.len(), hits })
             }
-            (None, Some(last), _) => {
+            (None, Some(last)) => {
                 self.scanned = last.passed.len();
                 scan(&prepared, records, index, me, Source::Rows(&last.passed))
             }

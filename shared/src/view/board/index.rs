@@ -206,18 +206,19 @@ impl Tails {
     /// Whether one of row `i`'s numbers ends with `digits` (at most
     /// [`TAIL_DIGITS`] ASCII digits).
     pub(super) fn row_ends_with(&self, i: usize, digits: &str) -> bool {
-        let wanted = Tail::of(digits);
-        self.ends[self.starts[i] as usize..self.starts[i + 1] as usize].iter().any(|&end| wanted.ends(end))
+        self.row_ends(i, &Tail::of(digits))
     }
 
     /// Marks the rows one of whose numbers ends with `digits`.
     pub(super) fn mark(&self, digits: &str, marks: &mut [bool]) {
         let wanted = Tail::of(digits);
         for (i, mark) in marks.iter_mut().enumerate().take(self.rows()) {
-            if !*mark && self.ends[self.starts[i] as usize..self.starts[i + 1] as usize].iter().any(|&end| wanted.ends(end)) {
-                *mark = true;
-            }
+            *mark = *mark || self.row_ends(i, &wanted);
         }
+    }
+
+    fn row_ends(&self, i: usize, wanted: &Tail) -> bool {
+        self.ends[self.starts[i] as usize..self.starts[i + 1] as usize].iter().any(|&end| wanted.ends(end))
     }
 }
 
