@@ -187,13 +187,14 @@ test('a failed action shows the error and can be retried', async () => {
   const c = await openCase();
   const page = await signedInPage(browser);
   await openCasePage(page, c.caseId);
-  // The fault hits the next upstream request, whoever makes it: let the
-  // page's own loading finish first.
   await page.waitForLoadState('networkidle');
-  await control('/control/faults/mediation', { failNext: 1 });
+  // Aimed at the agreement: the edge's live hub reads the board every second
+  // and would otherwise take the fault (a flake seen in CI).
+  await control('/control/faults/mediation', { failNext: 1, onlyPath: '/api/v1/mediation-agreement/generate' });
   await page.click('#action-agreement');
   const d = page.getByRole('dialog');
   await d.locator('.error').waitFor();
+  await control('/control/faults/mediation', { onlyPath: null });
   assert.match(await d.innerText(), /系统繁忙/);
   await d.getByRole('button', { name: '重试' }).click();
   await d.locator('.agreement').waitFor();

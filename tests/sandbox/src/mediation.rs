@@ -38,15 +38,24 @@ pub fn router(state: Shared) -> Router {
         .with_state(state)
 }
 
+tokio::task_local! {
+    /// Whether the counted faults may strike the request being answered
+    /// (`MediationFaults::only_path`).
+    static AIMED_AT: bool;
+}
+
 /// Faults that strike after the backend has acted: the request is carried
 /// out in full, then the answer is late or unreadable.
 async fn answer_faults(state: Shared, req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let response = next.run(req).await;
+    let aimed = state.lock().mediation_faults.only_path.as_ref().is_none_or(|p| p == req.uri().path());
+    let response = AIMED_AT.scope(aimed, next.run(req)).await;
     let (slow, garbage) = {
         let mut s = state.lock();
         let f = &mut s.mediation_faults;
-        let garbage = f.garbage_answer_next > 0;
-        f.garbage_answer_next = f.garbage_answer_next.saturating_sub(1);
+        let garbage = aimed && f.garbage_answer_next > 0;
+        if garbage {
+            f.garbage_answer_next -= 1;
+        }
         (f.slow_answer_ms, garbage)
     };
     if slow > 0 {
@@ -79,14 +88,17 @@ fn fail(status: StatusCode, message: impl AsRef<str>) -> Response {
 async fn admit(state: &Shared, headers: &HeaderMap) -> Result<(), Response> {
     let (token, slow, fail_now, garbage, fail_in_200) = {
         let mut s = state.lock();
+        let aimed = AIMED_AT.try_with(|a| *a).unwrap_or(true);
         let f = &mut s.mediation_faults;
-        let fail_now = f.fail_next > 0;
-        f.fail_next = f.fail_next.saturating_sub(1);
-        let garbage = !fail_now && f.garbage_next > 0;
+        let fail_now = aimed && f.fail_next > 0;
+        if fail_now {
+            f.fail_next -= 1;
+        }
+        let garbage = aimed && !fail_now && f.garbage_next > 0;
         if garbage {
             f.garbage_next -= 1;
         }
-        let fail_in_200 = !fail_now && !garbage && f.envelope_fail_next > 0;
+        let fail_in_200 = aimed && !fail_now && !garbage && f.envelope_fail_next > 0;
         if fail_in_200 {
             f.envelope_fail_next -= 1;
         }

@@ -26,6 +26,10 @@ pub struct MediationFaults {
     pub slow_answer_ms: u64,
     /// Act on this many next requests, then answer with an unreadable body.
     pub garbage_answer_next: u32,
+    /// When set, the counted faults above (`*_next`) strike only requests to
+    /// this path: the edge's live hub reads the board on its own every
+    /// second, and would otherwise take a fault meant for a user's action.
+    pub only_path: Option<String>,
 }
 
 pub struct Sandbox {

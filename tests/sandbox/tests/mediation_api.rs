@@ -224,6 +224,29 @@ async fn mediation_faults_slow_and_fail() {
 }
 
 #[tokio::test]
+async fn a_fault_aimed_at_one_path_spares_the_others() {
+    let h = common::start().await;
+    let (case_id, _, _) = h.first_case().await;
+    let agreement = "/api/v1/mediation-agreement/generate";
+    h.control("/control/faults/mediation", json!({ "failNext": 1, "onlyPath": agreement })).await;
+    // A board read in between (the edge's live hub reads it every second) is answered.
+    let (status, _) = h.med_get("/api/v1/mediation-timeline/v2/board").await;
+    assert_eq!(status, 200);
+    let (status, body) = h.med_send(Method::POST, agreement, json!({ "caseId": case_id })).await;
+    assert_eq!((status, body["message"].clone()), (500, json!("系统繁忙,请稍后重试")));
+    let (status, _) = h.med_send(Method::POST, agreement, json!({ "caseId": case_id })).await;
+    assert_eq!(status, 200);
+    // A fault after the backend acted, likewise.
+    h.control("/control/faults/mediation", json!({ "garbageAnswerNext": 1 })).await;
+    let (status, _) = h.med_get("/api/v1/mediation-timeline/v2/board").await;
+    assert_eq!(status, 200);
+    let res = h.http.post(h.mediation(agreement)).bearer_auth(common::TOKEN).json(&json!({ "caseId": case_id })).send().await.unwrap();
+    assert!(res.text().await.unwrap().ends_with("查询成"));
+    let faults = h.control_get("/control/faults").await;
+    assert_eq!((faults["mediation"]["failNext"].clone(), faults["mediation"]["garbageAnswerNext"].clone()), (json!(0), json!(0)));
+}
+
+#[tokio::test]
 async fn reset_restores_the_seed() {
     let h = common::start().await;
     let (case_id, _, _) = h.first_case().await;
