@@ -148,6 +148,8 @@ pub struct NoteAgent {
     next_id: u64,
     /// Deliveries sent so far (numbers `sent_order`).
     next_sent: u64,
+    /// Shares of the storage and slow faults owed so far (see `fault_for_attempt`).
+    fault_credit: (f64, f64),
 }
 
 impl NoteAgent {
@@ -156,7 +158,28 @@ impl NoteAgent {
         if deterministic {
             settings.push_delay_ms = 0;
         }
-        Self { templates: serde_json::from_str(NOTES_JSON).expect("data/notes.json is valid"), settings, deliveries: vec![], next_id: 1, next_sent: 0 }
+        Self { templates: serde_json::from_str(NOTES_JSON).expect("data/notes.json is valid"), settings, deliveries: vec![], next_id: 1, next_sent: 0, fault_credit: (0.0, 0.0) }
+    }
+
+    /// The fault an attempt carries. Each attempt owes each fault its share;
+    /// a fault strikes once a whole one is owed, so a share of 0.04 strikes
+    /// exactly once in every 25 attempts: a run of a hundred attempts always
+    /// sees it (by chance, about one run in a hundred did not), and no delivery
+    /// can be struck on every retry while the share is below 1.
+    pub fn fault_for_attempt(&mut self) -> Option<&'static str> {
+        let (storage, slow) = (self.settings.storage_faults.clamp(0.0, 1.0), self.settings.slow_answers.clamp(0.0, 1.0));
+        let credit = &mut self.fault_credit;
+        credit.0 = if storage > 0.0 { credit.0 + storage } else { 0.0 };
+        credit.1 = if slow > 0.0 { (credit.1 + slow).min(2.0) } else { 0.0 };
+        if credit.0 >= 1.0 - 1e-9 {
+            credit.0 -= 1.0;
+            Some("storage")
+        } else if credit.1 >= 1.0 - 1e-9 {
+            credit.1 -= 1.0;
+            Some("slow")
+        } else {
+            None
+        }
     }
 
     fn delay(&self, attempt: usize) -> Duration {
@@ -298,20 +321,8 @@ pub async fn run(state: Shared) {
                 .filter(|d| d.state == DeliveryState::Pending && d.due <= now)
                 .map(|d| (d.id, d.body.clone()))
                 .collect();
-            let (storage, slow) = (s.notes.settings.storage_faults, s.notes.settings.slow_answers);
-            let due: Vec<(u64, String, Option<&'static str>)> = due
-                .into_iter()
-                .map(|(id, body)| {
-                    let fault = if s.world.rng.chance(storage) {
-                        Some("storage")
-                    } else if s.world.rng.chance(slow) {
-                        Some("slow")
-                    } else {
-                        None
-                    };
-                    (id, body, fault)
-                })
-                .collect();
+            let due: Vec<(u64, String, Option<&'static str>)> =
+                due.into_iter().map(|(id, body)| (id, body, s.notes.fault_for_attempt())).collect();
             (due, s.config.webhook_url.clone())
         };
         for (id, body, fault) in due {
@@ -361,5 +372,26 @@ pub async fn run(state: Shared) {
             let why = status.map(|s| s.to_string()).or(error).unwrap_or_default();
             println!("[sandbox] note-agent push #{id} job {} attempt {} -> {why} ({verdict})", d.job_id, d.attempts.len());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NoteAgent;
+
+    #[test]
+    fn each_fault_strikes_its_share_of_attempts_and_never_every_retry() {
+        let mut agent = NoteAgent::new(true);
+        agent.settings.storage_faults = 0.3;
+        agent.settings.slow_answers = 0.04;
+        // About as many attempts as the e2e fault run makes; a slow answer
+        // owed on an attempt the storage fault takes comes on the next one.
+        let faults: Vec<_> = (0..110).map(|_| agent.fault_for_attempt()).collect();
+        let count = |f: &str| faults.iter().filter(|x| **x == Some(f)).count();
+        assert_eq!((count("storage"), count("slow")), (33, 4));
+        assert!(faults.windows(2).all(|w| !(w[0] == Some("storage") && w[1] == Some("storage"))), "{faults:?}");
+        agent.settings.slow_answers = 0.0;
+        agent.settings.storage_faults = 0.0;
+        assert!((0..100).all(|_| agent.fault_for_attempt().is_none()));
     }
 }
