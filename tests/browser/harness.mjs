@@ -25,12 +25,29 @@ function watch(page) {
     console.error(`page error at ${page.url()}: ${e.stack ?? e.message}`);
   });
   page.errors = errors;
+  // Diagnostics for a page that does not finish loading in time: a request
+  // slower than 5 s is reported when it ends, and any still open when the
+  // test ends is listed then (neither fails a test on its own).
+  const open = new Map();
+  page.on('request', (r) => open.set(r, Date.now()));
+  const ended = (how) => (r) => {
+    const took = Date.now() - (open.get(r) ?? Date.now());
+    open.delete(r);
+    if (took > 5000) console.error(`slow request (${how} after ${took} ms): ${r.method()} ${r.url()}`);
+  };
+  page.on('requestfinished', ended('finished'));
+  page.on('requestfailed', ended('failed'));
+  page.pendingRequests = () => [...open].map(([r, at]) => `${r.method()} ${r.url()} open for ${Date.now() - at} ms`);
   watched.push(page);
 }
 
 // Every browser test fails on any page error (a Rust panic in the board is
 // one: the release build turns it into `RuntimeError: unreachable`).
 afterEach(() => {
+  for (const p of watched) {
+    const pending = p.pendingRequests().filter((line) => !/\/api\/live/.test(line));
+    if (pending.length) console.error(`requests still open at the end of the test on ${p.url()}:\n  ${pending.join('\n  ')}`);
+  }
   const errors = watched.flatMap((p) => p.errors.map((m) => `${p.url()}: ${m}`));
   watched.length = 0;
   assert.deepEqual(errors, [], 'uncaught errors in the page');
