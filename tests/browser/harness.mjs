@@ -26,8 +26,8 @@ function watch(page) {
   });
   page.errors = errors;
   // Diagnostics for a page that does not finish loading in time: a request
-  // slower than 5 s is reported when it ends, and any still open when the
-  // test ends is listed then (neither fails a test on its own).
+  // slower than 5 s is reported when it ends, and any open for over 2 s when
+  // the test ends is listed then (neither fails a test on its own).
   const open = new Map();
   page.on('request', (r) => open.set(r, Date.now()));
   const ended = (how) => (r) => {
@@ -37,7 +37,8 @@ function watch(page) {
   };
   page.on('requestfinished', ended('finished'));
   page.on('requestfailed', ended('failed'));
-  page.pendingRequests = () => [...open].map(([r, at]) => `${r.method()} ${r.url()} open for ${Date.now() - at} ms`);
+  page.pendingRequests = () =>
+    [...open].filter(([, at]) => Date.now() - at > 2000).map(([r, at]) => `${r.method()} ${r.url()} open for ${Date.now() - at} ms`);
   watched.push(page);
 }
 
