@@ -378,7 +378,7 @@ fn scan(prepared: &Prepared, records: &[BoardRecord], index: &SearchIndex, me: &
     let hits = (indexed && !prepared.query.is_empty())
         .then(|| match source {
             Source::Every => Some(prepared.hits(&columns)),
-            Source::Grown { known, hits } => Some(prepared.searched(&columns).grow(hits, known, prepared.query.as_bytes())),
+            Source::Grown { known, hits } => Some(prepared.searched(&columns).grow(hits, known, &prepared.finder)),
             Source::Rows(_) => None,
         })
         .flatten();
@@ -726,9 +726,11 @@ mod tests {
         d.push(rec("X 14", "王芳芳", "136****1480", Stage::FollowUp, None, Some("zhangmin"), "2026-11-22 07:00:00", "20"));
         d.push(rec("F6", "Li Huang 148", "137****4148", Stage::Accepted, Some("Executing"), None, "2026-11-22 06:00:00", "5"));
         d.push(rec("G7", "无号码", "", Stage::Accepted, Some("Failed"), None, "2026-11-21 06:00:00", "5"));
+        // Where a longer query first occurs later in the row than the shorter one did.
+        d.push(rec("1013", "lia li huang", "138****3013", Stage::Accepted, None, None, "2026-11-20 06:00:00", "5"));
         d[1].parties.push(Party { person_id: "pB2b".into(), name: "某公司".into(), person_type: 1, phone_number: "0755****0148".into() });
         let idx = SearchIndex::new();
-        let queries = ["", "刘", "刘树杰", "1", "14", "148", "0148", "1480", "a0", "2026", " X 1", "li huang", "LI", "zz", "某公司 0755"];
+        let queries = ["", "刘", "刘树杰", "1", "14", "148", "0148", "1480", "a0", "2026", " X 1", "li huang", "LI", "zz", "某公司 0755", "13", "li h"];
         let statuses = [None, Some("Succeeded"), Some(NO_CALL), Some("Failed"), Some("Nope")];
         for q in queries {
             for status in statuses {

@@ -65,13 +65,54 @@ impl Column {
         }
     }
 
-    /// Every place `finder`'s needle occurs, in one pass over every row (a
-    /// needle holding [`ROW_END`] would span two rows: it is in none).
+    /// The row holding byte `at`, searching from row `from` on (`at` is not
+    /// before it): 1, 2, 4, … rows ahead, then halving, so that the next
+    /// row costs one look and a far one a few.
+    fn row_of(&self, at: u32, from: usize) -> usize {
+        // The starts of the rows after `from`: the row is `from` and how many of these `at` has reached.
+        let after = &self.starts[from + 1..];
+        let mut reach = 1;
+        while reach < after.len() && after[reach - 1] <= at {
+            reach *= 2;
+        }
+        let (lo, hi) = (reach / 2, reach.min(after.len()));
+        from + lo + after[lo..hi].partition_point(|&start| start <= at)
+    }
+
+    /// Where `finder`'s needle first occurs in each row that holds it, in one
+    /// pass: after a row's first place the search goes on from the next row
+    /// (a query found at the start of most rows reads a few bytes of each,
+    /// not the whole column). A needle holding [`ROW_END`] would span two
+    /// rows: it is in none.
     pub(super) fn hits(&self, finder: &memchr::memmem::Finder) -> Vec<u32> {
         if finder.needle().contains(&(ROW_END as u8)) {
             return vec![];
         }
-        finder.find_iter(self.all.as_bytes()).map(|at| at as u32).collect()
+        let all = self.all.as_bytes();
+        let needle = finder.needle();
+        // Searching from the start of row `next`; `dense` while each row
+        // searched held the needle (then the next row alone is read, without
+        // a searcher's set-up, until one does not).
+        let (mut at, mut next, mut dense) = (vec![], 0usize, false);
+        while next + 1 < self.starts.len() {
+            let from = self.starts[next];
+            if dense {
+                let row = &all[from as usize..self.starts[next + 1] as usize];
+                match find_short(row, needle) {
+                    Some(found) => at.push(from + found as u32),
+                    None => dense = false,
+                }
+                next += 1;
+                continue;
+            }
+            let Some(found) = finder.find(&all[from as usize..]) else { break };
+            let place = from + found as u32;
+            at.push(place);
+            let row = self.row_of(place, next);
+            dense = row == next;
+            next = row + 1;
+        }
+        at
     }
 
     /// [`Column::hits`] within the rows `rows` (ascending) only.
@@ -79,23 +120,33 @@ impl Column {
         if finder.needle().contains(&(ROW_END as u8)) {
             return vec![];
         }
-        let mut at = vec![];
-        for &i in rows {
-            let from = self.starts[i as usize];
-            at.extend(finder.find_iter(self.row(i as usize).as_bytes()).map(|p| from + p as u32));
-        }
-        at
+        rows.iter().filter_map(|&i| Some(self.starts[i as usize] + finder.find(self.row(i as usize).as_bytes())? as u32)).collect()
     }
 
-    /// Where `needle` occurs, from where its first `known` bytes occur
-    /// (`hits`, as from [`Column::hits`]): those places followed by the rest.
-    pub(super) fn grow(&self, hits: &[u32], known: usize, needle: &[u8]) -> Vec<u32> {
-        let rest = &needle[known.min(needle.len())..];
-        if rest.contains(&(ROW_END as u8)) {
+    /// [`Column::hits`] of `finder`'s needle, from the hits of its first
+    /// `known` bytes: where the longer needle occurs in a row, the shorter
+    /// does, so its first place is at or after the shorter one's. Most often
+    /// it is the same place; otherwise the rest of that row is searched.
+    pub(super) fn grow(&self, hits: &[u32], known: usize, finder: &memchr::memmem::Finder) -> Vec<u32> {
+        let needle = finder.needle();
+        if needle.contains(&(ROW_END as u8)) {
             return vec![];
         }
-        let all = self.all.as_bytes();
-        hits.iter().copied().filter(|&at| all.get(at as usize + known..).is_some_and(|after| after.starts_with(rest))).collect()
+        let (all, rest) = (self.all.as_bytes(), &needle[known.min(needle.len())..]);
+        let mut row = 0;
+        let mut at = Vec::with_capacity(hits.len());
+        for &place in hits {
+            if all.get(place as usize + known..).is_some_and(|after| after.starts_with(rest)) {
+                at.push(place);
+                continue;
+            }
+            row = self.row_of(place, row);
+            let end = self.starts[row + 1] as usize;
+            if let Some(found) = all.get(place as usize + 1..end).and_then(|tail| find_short(tail, needle)) {
+                at.push(place + 1 + found as u32);
+            }
+        }
+        at
     }
 
     /// Marks the rows that `hits` (ascending) lie in.
@@ -108,6 +159,22 @@ impl Column {
             marks[row] = true;
         }
     }
+}
+
+/// Where `needle` first occurs in `hay`, one row or its rest: a substring
+/// searcher's set-up costs more than such a short read, and a keystroke may
+/// make one per row.
+fn find_short(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(first, hay.get(from..)?) {
+        let at = from + i;
+        if hay[at + 1..].starts_with(rest) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Per row, a set of the characters in its text, as bits: a row whose
@@ -435,6 +502,48 @@ pub(super) fn sorted(key: SortKey, records: &[BoardRecord]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_row_of_each_byte_from_any_row_before_it() {
+        let lengths = [3usize, 0, 1, 7, 2, 2, 0, 0, 5, 1, 9, 4, 1, 1, 1, 6, 0, 2];
+        let mut column = Column::default();
+        for len in lengths {
+            column.starts.push(column.all.len() as u32);
+            column.all.push_str(&"x".repeat(len));
+            column.all.push(ROW_END);
+        }
+        column.starts.push(column.all.len() as u32);
+        for row in 0..lengths.len() {
+            for at in column.starts[row]..column.starts[row + 1] {
+                for from in 0..=row {
+                    assert_eq!(column.row_of(at, from), row, "byte {at} from row {from}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn first_places_are_one_per_row_and_grow_to_the_longer_needles() {
+        let rows = ["abcab", "xab", "", "b", "aab", "abab", "ba"];
+        let mut column = Column::default();
+        for r in rows {
+            column.starts.push(column.all.len() as u32);
+            column.all.push_str(r);
+            column.all.push(ROW_END);
+        }
+        column.starts.push(column.all.len() as u32);
+        let first = |needle: &str| -> Vec<u32> {
+            rows.iter().enumerate().filter_map(|(i, r)| Some(column.starts[i] + r.find(needle)? as u32)).collect()
+        };
+        for needle in ["a", "ab", "b", "ba", "abab", "aab", "c", "x"] {
+            let finder = memchr::memmem::Finder::new(needle);
+            assert_eq!(column.hits(&finder), first(needle), "{needle}");
+        }
+        for (short, long) in [("a", "ab"), ("a", "aa"), ("ab", "abab"), ("b", "ba"), ("a", "abc"), ("x", "xab")] {
+            let finder = memchr::memmem::Finder::new(long);
+            assert_eq!(column.grow(&first(short), short.len(), &finder), first(long), "{short} -> {long}");
+        }
+    }
 
     #[test]
     fn each_order_is_the_one_its_strings_give() {
