@@ -216,9 +216,9 @@ impl<'a> Prepared<'a> {
             return true;
         }
         if self.phone_tail {
-            return index.tails.row_ends_with(i, &self.query) || self.finder.find(index.case_ids.row(i).as_bytes()).is_some();
+            return index.tails.row_ends_with(i, &self.query) || index::find_short(index.case_ids.row(i).as_bytes(), self.query.as_bytes()).is_some();
         }
-        self.finder.find(index.text.row(i).as_bytes()).is_some()
+        index::find_short(index.text.row(i).as_bytes(), self.query.as_bytes()).is_some()
     }
 
     /// The column that [`Hits`] of this query are places in.

@@ -120,7 +120,7 @@ impl Column {
         if finder.needle().contains(&(ROW_END as u8)) {
             return vec![];
         }
-        rows.iter().filter_map(|&i| Some(self.starts[i as usize] + finder.find(self.row(i as usize).as_bytes())? as u32)).collect()
+        rows.iter().filter_map(|&i| Some(self.starts[i as usize] + find_short(self.row(i as usize).as_bytes(), finder.needle())? as u32)).collect()
     }
 
     /// [`Column::hits`] of `finder`'s needle, from the hits of its first
@@ -164,15 +164,17 @@ impl Column {
 /// Where `needle` first occurs in `hay`, one row or its rest: a substring
 /// searcher's set-up costs more than such a short read, and a keystroke may
 /// make one per row.
-fn find_short(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    let (&first, rest) = needle.split_first()?;
-    let mut from = 0;
-    while let Some(i) = memchr::memchr(first, hay.get(from..)?) {
-        let at = from + i;
-        if hay[at + 1..].starts_with(rest) {
-            return Some(at);
+pub(super) fn find_short(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    // By its last byte: in Chinese text a character's first byte is one of
+    // a few (most are 0xE4-0xE9), its last one of 64.
+    let (&last, before) = needle.split_last()?;
+    let mut from = before.len();
+    while let Some(i) = memchr::memchr(last, hay.get(from..)?) {
+        let end = from + i;
+        if hay[..end].ends_with(before) {
+            return Some(end - before.len());
         }
-        from = at + 1;
+        from = end + 1;
     }
     None
 }
