@@ -16,19 +16,22 @@ use crate::store::s;
 /// Whose facts a change moves.
 #[derive(Clone, Copy)]
 pub enum Facts {
-    /// One note record's (`?1` call id, `?2` biz id).
-    Record,
+    /// The note records listed in `?1`, a JSON array of `[call id, biz id]` pairs.
+    Records,
     /// One call's (`?1` job id).
     Job,
     /// The calls listed in `qa_moving_jobs`.
     Moving,
 }
 
+/// The `[call id, biz id]` pairs of the JSON array bound to `?1`, as rows.
+pub(crate) const RECORD_KEYS: &str = "(SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))";
+
 impl Facts {
     /// The facts' rows, their table named `t` (or `""`).
     fn filter(self, t: &str) -> String {
         match self {
-            Facts::Record => format!("{t}call_id = ?1 AND {t}biz_id = ?2"),
+            Facts::Records => format!("({t}call_id, {t}biz_id) IN {RECORD_KEYS}"),
             Facts::Job => format!("{t}job_id = ?1"),
             Facts::Moving => format!("{t}job_id IN (SELECT job_id FROM qa_moving_jobs)"),
         }
@@ -110,7 +113,7 @@ mod tests {
         let mut job = job;
         job["migrations"] = files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
         job["rebuild"] = serde_json::json!(include_str!("../migrations/0012_insights_by_dispute.sql"));
-        for (name, facts) in [("record", Facts::Record), ("job", Facts::Job), ("moving", Facts::Moving)] {
+        for (name, facts) in [("record", Facts::Records), ("job", Facts::Job), ("moving", Facts::Moving)] {
             job[format!("{name}-")] = serde_json::json!(share_sql(facts, "-"));
             job[format!("{name}+")] = serde_json::json!(share_sql(facts, ""));
         }
@@ -136,6 +139,9 @@ for sql in job["migrations"]:
     db.executescript(sql)
 
 def around(kind, binds, change):
+    if kind == "record":
+        # One record's key, or a push's several: bound as a JSON list of pairs.
+        binds = [json.dumps(binds if isinstance(binds[0], list) else [binds])]
     for sql in job[kind + "-"]:
         db.execute(sql, binds)
     for sql, args in change:
@@ -182,6 +188,9 @@ step("case c1's kind changed", "moving", [], [("UPDATE case_disputes SET dispute
 db.execute("DELETE FROM qa_moving_jobs")
 step("record 2 emptied (a version without items or tags)", "record", ["r2", "b"], facts("r2", "j1", "2026-03-01", [], []))
 step("record 4 with a zero full score", "record", ["r4", "b"], facts("r4", None, "2026-03-02", [("态度", 0, 0)], []))
+step("records 5 and 6 in one push, record 1 rewritten in it", "record", [["r5", "b"], ["r6", "b"], ["r1", "b"]],
+     facts("r5", "j2", "2026-03-03", [("态度", 6, 10)], [("意愿", "愿意")]) + facts("r6", "j2", "2026-03-03", [("流程", 9, 10)], [])
+     + facts("r1", "j1", "2026-03-01", [("态度", 7, 10)], [("结果", "未达成")]))
 
 text = job["rebuild"]
 start = text.index("INSERT OR IGNORE INTO qa_dirty_days")
@@ -198,7 +207,7 @@ json.dump({"steps": steps, "kept": kept, "rebuilt": snapshot()}, sys.stdout, ens
         assert_eq!(out["kept"], out["rebuilt"], "steps: {:#}", out["steps"]);
         // The steps did change the rollups as they went (a test that moved nothing would pass above).
         let steps = out["steps"].as_array().unwrap();
-        assert_eq!(steps.len(), 10);
+        assert_eq!(steps.len(), 11);
         let qa_rows = |i: usize| steps[i][1][0].as_array().unwrap().clone();
         assert_eq!(
             qa_rows(0),
