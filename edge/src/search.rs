@@ -193,11 +193,16 @@ async fn try_index_reported(env: &Env, job_ids: &[String]) -> Result<(), Failure
         case_id: String,
     }
     let db = store::db(env)?;
-    let todo = unindexed(&db, job_ids).await?;
+    // The calls not indexed yet whose case is known, in one read (a push names up to ten).
+    let list = serde_json::to_string(job_ids).expect("serialises");
+    let todo: Vec<Row> = db
+        .prepare("SELECT job_id, case_id FROM search_calls WHERE indexed_at IS NULL AND job_id IN (SELECT value FROM json_each(?1))")
+        .bind(&[JsValue::from_str(&list)])?
+        .all()
+        .await?
+        .results()?;
     let mut calls = Vec::new();
-    for job_id in todo {
-        let row: Option<Row> = db.prepare("SELECT job_id, case_id FROM search_calls WHERE job_id = ?1").bind(&[JsValue::from_str(&job_id)])?.first(None).await?;
-        let Some(row) = row else { continue };
+    for row in todo {
         let path = format!("{}?jobId={}", paths::CONVERSATION_LOG, q(&row.job_id));
         let logs = upstream::call::<Vec<ConversationLog>>(env, Method::Get, &path, None, Shape::Envelope).await?.data;
         for log in logs.into_iter().filter(|l| l.job_id == row.job_id && l.call_status.is_final()) {

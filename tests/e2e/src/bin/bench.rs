@@ -173,8 +173,19 @@ async fn clink_search_relay() {
         let signed = signer.sign(Method::Post, "/aikb/search_knowledge_on_open", &[], now).unwrap();
         let mut direct_body = body.clone();
         direct_body["userId"] = json!(1);
-        let t = Instant::now();
-        let res = http.post(&signed.url).json(&direct_body).send().await.expect("sandbox clink");
+        let mut t = Instant::now();
+        let mut res = http.post(&signed.url).json(&direct_body).send().await.expect("sandbox clink");
+        if res.status() == 429 {
+            // Refused for the rate (seen once: that second's share of the
+            // path was used up, the edge's request counted): once more in
+            // the next second, with a signature of its own, so the run goes on.
+            tokio::time::sleep(Duration::from_millis(1050)).await;
+            signer.expires = Expires::new(200 + i).unwrap();
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+            let signed = signer.sign(Method::Post, "/aikb/search_knowledge_on_open", &[], now).unwrap();
+            t = Instant::now();
+            res = http.post(&signed.url).json(&direct_body).send().await.expect("sandbox clink");
+        }
         assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
         let _ = res.bytes().await;
         if i >= 5 {
