@@ -5,7 +5,8 @@
 # and the same Worker in workerd directly on :28795: webhook ingest, relay
 # overhead (board, Clink search), the board at 1,000-100,000 cases, live
 # fan-out to 1,000 sockets, D1 at 10,000 to 1,000,000 note results (on
-# :28796); the app's render times, and its cold and warm
+# :28796), where the Worker's thread spends ingest (:28797, inspector
+# :28798); the app's render times, and its cold and warm
 # loads over an emulated county office line. Installs whatever is missing
 # first. It notes the machine's load as it starts.
 set -euo pipefail
@@ -89,6 +90,23 @@ E2E_EDGE=http://127.0.0.1:28795 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL
   "$ROOT/target/native-release/board_bench"
 E2E_EDGE=http://127.0.0.1:28795 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
   "$ROOT/target/native-release/fanout_bench"
+
+# Where the Worker's own thread spends its time while new webhook batches
+# come in: the same Worker with its V8 inspector on (its own D1), new-batch
+# ingest only, sampled for 15 s in the middle.
+say "where the Worker's time goes during webhook ingest (V8's profiler, workerd directly, inspector on)"
+PROFILE_STATE="$STATE_DIR/profile"
+(cd "$ROOT/edge" && wrangler d1 migrations apply DB --local --persist-to "$PROFILE_STATE" >"$ROOT/.tmp/logs/d1-profile.log" 2>&1)
+start_bg "$ROOT/.tmp/logs/edge-profile.log" node "$ROOT/tests/bench/workerd-edge.mjs" 28797 "$PROFILE_STATE" 28788 28789 28790 28798
+PROFILE_PID="${STARTED_PIDS[-1]}"
+wait_for "http://127.0.0.1:28797/api/health" 60 "the edge in workerd (inspector on)" || { tail -20 "$ROOT/.tmp/logs/edge-profile.log"; exit 1; }
+E2E_EDGE=http://127.0.0.1:28797 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
+  BENCH_ONLY_NEW_INGEST=1 BENCH_BATCHES=1500 "$ROOT/target/native-release/bench" &
+INGEST_PID=$!
+sleep 5
+node "$ROOT/tests/bench/worker-profile.mjs" 28798 15 "$ROOT/.tmp/logs/ingest.cpuprofile"
+wait "$INGEST_PID"
+kill -TERM -- "-$PROFILE_PID" 2>/dev/null || true
 
 # D1 growth: the note results table at about 10,000, 100,000 and 1,000,000
 # rows. The first 10,000 are stored through the webhook; d1-fill.py copies

@@ -6,14 +6,16 @@
 // loopback. `wrangler dev` stays the development server; scripts/bench.sh
 // runs its figures against both, side by side.
 //
-//   node tests/bench/workerd-edge.mjs PORT PERSIST_DIR MEDIATION_PORT CLINK_PORT CONTROL_PORT
+//   node tests/bench/workerd-edge.mjs PORT PERSIST_DIR MEDIATION_PORT CLINK_PORT CONTROL_PORT [INSPECTOR_PORT]
 //
 // PERSIST_DIR is a `wrangler d1 migrations apply --local --persist-to` directory.
+// With INSPECTOR_PORT the Worker's V8 inspector listens there (for
+// tests/bench/worker-profile.mjs; it costs a little, so figures are taken without).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
 
-const [port, persist, mediationPort, clinkPort, controlPort] = process.argv.slice(2);
+const [port, persist, mediationPort, clinkPort, controlPort, inspectorPort] = process.argv.slice(2);
 if (!controlPort) {
   console.error('usage: workerd-edge.mjs PORT PERSIST_DIR MEDIATION_PORT CLINK_PORT CONTROL_PORT');
   process.exit(2);
@@ -38,6 +40,7 @@ const compatibilityDate = toml.match(/^compatibility_date\s*=\s*"([^"]+)"/m)[1];
 const databaseId = topLevel.match(/database_id\s*=\s*"([^"]+)"/)[1];
 
 const mf = new Miniflare({
+  ...(inspectorPort ? { inspectorPort: Number(inspectorPort), unsafeInspectorProxy: true } : {}),
   host: '127.0.0.1',
   port: Number(port),
   modules: true,

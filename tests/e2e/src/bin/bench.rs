@@ -119,6 +119,10 @@ async fn main() {
     let bodies: Vec<String> = (0..batches).map(|n| batch(&run, n).to_string()).collect();
     if std::env::var("BENCH_SKIP_INGEST").is_err() {
         ingest("new", &bodies, concurrency).await;
+        // Only the new batches: the load scripts/bench.sh profiles the Worker under.
+        if std::env::var("BENCH_ONLY_NEW_INGEST").is_ok() {
+            return;
+        }
         ingest("duplicate", &bodies, concurrency).await;
     }
 
