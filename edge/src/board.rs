@@ -8,15 +8,26 @@
 //! a board that already has it gets `304 Not Modified`. `Server-Timing` says
 //! where the time went: the backend, the edge's own work (and whether it was
 //! kept from before), D1 (asked while the backend is, so not added to it).
+//!
+//! An answer over [`WHOLE_AT_MOST`] bytes (a centre of some 10,000 cases and
+//! more) cannot be held whole, let alone kept: it is read as it arrives and
+//! written as it goes (`shared::wire::board_stream`), one chunk and one case
+//! at a time, without an `ETag` (the tag would have to precede bytes not yet
+//! read). A fault found after the first bytes went out can no longer change
+//! the status: the answer is then broken off, which the app reads as a failed
+//! load.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use shared::wire::api::mask_board;
+use futures_util::StreamExt;
+use shared::wire::api::{mask_board, CaseQa};
 use shared::wire::board_body::{digest, etag, none_match, response_json};
+use shared::wire::board_stream::StreamedBoard;
 use shared::wire::mediation::answer::Shape;
 use shared::wire::mediation::{paths, BoardRecord};
-use worker::{Context, Request, Response, RouteContext};
+use shared::wire::session::Role;
+use worker::{ByteStream, Context, Env, Method, Request, Response, RouteContext};
 
 use crate::auth::{self, now_ms};
 use crate::http::Reply;
@@ -53,13 +64,101 @@ fn cases_json(status: u16, body: &str, role: &shared::wire::session::Role) -> Re
     Ok((key, written, false))
 }
 
+/// The largest backend answer read whole (and kept). The 10,000-case board
+/// of the sandbox is 7.9 MB; read whole, an answer costs the isolate about
+/// four times its size while it is parsed and written.
+pub const WHOLE_AT_MOST: usize = 8 << 20;
+
+/// The backend's answer: whole, or its first bytes and the rest to come.
+enum Body {
+    Whole(String),
+    Large(Vec<u8>, ByteStream),
+}
+
+async fn read(env: &Env) -> Result<(u16, Body), upstream::CallFailure> {
+    let (status, mut response) = upstream::open(env, Method::Get, paths::BOARD, None).await?;
+    let whole = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    let stream = if (200..300).contains(&status) { response.stream().ok() } else { None };
+    let Some(mut stream) = stream else {
+        let text = response.text().await.map_err(|_| upstream::unreadable_body(status))?;
+        return Ok((status, Body::Whole(text)));
+    };
+    let mut head = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        head.extend_from_slice(&chunk.map_err(|_| upstream::unreadable_body(status))?);
+        if head.len() > WHOLE_AT_MOST {
+            return Ok((status, Body::Large(head, stream)));
+        }
+    }
+    Ok((status, Body::Whole(whole(head))))
+}
+
+/// What the isolate's WebAssembly memory has grown to (it never shrinks):
+/// the high-water mark of the edge's own heap.
+fn wasm_memory_bytes() -> usize {
+    #[cfg(target_arch = "wasm32")]
+    return core::arch::wasm32::memory_size(0) * 65536;
+    #[cfg(not(target_arch = "wasm32"))]
+    0
+}
+
+/// A large answer, written as it arrives (see the module's doc).
+fn streamed(status: u16, head: Vec<u8>, rest: ByteStream, role: Role, qa: Vec<CaseQa>) -> Result<(Response, i64), upstream::CallFailure> {
+    let started = now_ms();
+    let mut board = StreamedBoard::new(status, role);
+    let first = board.push(&head).map_err(upstream::answered)?;
+    let received = head.len();
+    drop(head);
+    let fetched_at = now_ms();
+    let broken_off = |fault: shared::wire::mediation::answer::UpstreamFault| {
+        worker::console_error!("board: the backend's answer went wrong after the first bytes were sent, so the answer is broken off: {fault:?}");
+        worker::Error::RustError("the board's answer was broken off".into())
+    };
+    struct Rest {
+        board: StreamedBoard,
+        bytes: ByteStream,
+        received: usize,
+        qa: Vec<CaseQa>,
+    }
+    let rest = futures_util::stream::unfold(Some(Rest { board, bytes: rest, received, qa }), move |state| async move {
+        let mut rest = state?;
+        loop {
+            match rest.bytes.next().await {
+                Some(Ok(chunk)) => {
+                    rest.received += chunk.len();
+                    match rest.board.push(&chunk) {
+                        Ok(out) if out.is_empty() => continue,
+                        Ok(out) => return Some((Ok(out), Some(rest))),
+                        Err(fault) => return Some((Err(broken_off(fault)), None)),
+                    }
+                }
+                Some(Err(e)) => {
+                    worker::console_error!("board: the backend's answer could not be read to its end: {e}");
+                    return Some((Err(e), None));
+                }
+                None => {
+                    let (cases, received) = (rest.board.cases(), rest.received);
+                    let end = rest.board.finish(fetched_at, &rest.qa).map_err(broken_off);
+                    if end.is_ok() {
+                        worker::console_log!("board: {cases} cases streamed ({received} bytes from the backend); wasm memory {} bytes", wasm_memory_bytes());
+                    }
+                    return Some((end, None));
+                }
+            }
+        }
+    });
+    let body = futures_util::stream::once(async move { Ok::<Vec<u8>, worker::Error>(first) }).chain(rest);
+    let response = Response::from_stream(body).map_err(upstream::CallFailure::from)?;
+    Ok((response, now_ms() - started))
+}
+
 pub async fn list(req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::gate(&req, &ctx.env, shared::wire::access::Op::Board)?;
     // The backend and D1 are asked at the same time: the QA column's read
     // is then off the critical path.
     let started = now_ms();
     let backend = async {
-        let answer = upstream::get_raw(&ctx.env, paths::BOARD).await;
+        let answer = read(&ctx.env).await;
         (answer, now_ms() - started)
     };
     // The QA column: a failure to read it leaves the column empty, not the board.
@@ -75,6 +174,19 @@ pub async fn list(req: Request, ctx: RouteContext<Context>) -> Reply {
     };
     let ((answer, upstream_ms), (qa, d1_ms)) = futures_util::future::join(backend, totals).await;
     let (status, body) = answer?;
+    let body = match body {
+        Body::Whole(body) => body,
+        Body::Large(head, rest) => {
+            let (response, edge_ms) = streamed(status, head, rest, claims.role.clone(), qa)?;
+            let headers = response.headers();
+            headers.set("Content-Type", "application/json")?;
+            headers.set("Cache-Control", "private, no-cache")?;
+            headers.set("Vary", "Authorization")?;
+            let first = WHOLE_AT_MOST >> 20;
+            headers.set("Server-Timing", &format!("upstream;dur={upstream_ms};desc=\"first {first} MB\", edge;dur={edge_ms};desc=streamed, d1;dur={d1_ms}"))?;
+            return Ok(response);
+        }
+    };
     let edge_started = now_ms();
     let (key, cases, kept) = cases_json(status, &body, &claims.role)?;
     drop(body);

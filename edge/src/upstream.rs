@@ -114,6 +114,20 @@ fn log(attempt: &Attempt, transport: Option<&Transport>) {
 /// Sends one request to the backend (`path_and_query` relative to its base)
 /// and returns the HTTP status and body.
 async fn send(env: &Env, method: Method, path_and_query: &str, json_body: Option<String>) -> Result<(u16, String), CallFailure> {
+    let (status, mut response) = open(env, method, path_and_query, json_body).await?;
+    let body = response.text().await.map_err(|_| unreadable_body(status))?;
+    Ok((status, body))
+}
+
+/// The failure of a body that could not be read to its end.
+pub fn unreadable_body(status: u16) -> CallFailure {
+    let fault = UpstreamFault::Unreadable { status, problem: "the body could not be read".into() };
+    CallFailure { failure: fault_failure(&fault), attempt: Attempt::Answered(fault) }
+}
+
+/// Sends one request to the backend and returns its answer with the body
+/// not yet read (the board reads a large one as it arrives).
+pub async fn open(env: &Env, method: Method, path_and_query: &str, json_body: Option<String>) -> Result<(u16, Response), CallFailure> {
     let config = MediationConfig::from_env(env).map_err(|e| CallFailure::not_sent(Failure::setting(&e)))?;
     let headers = Headers::new();
     headers.set("Authorization", &format!("Bearer {}", config.token))?;
@@ -126,7 +140,7 @@ async fn send(env: &Env, method: Method, path_and_query: &str, json_body: Option
     }
     init.with_headers(headers);
     let request = Request::new_with_init(&format!("{}{}", config.base, path_and_query), &init)?;
-    let mut response = fetch_with_timeout(request, TIMEOUT).await.map_err(|t| {
+    let response = fetch_with_timeout(request, TIMEOUT).await.map_err(|t| {
         let attempt = match t {
             Transport::Unreachable(_) => Attempt::Unreachable,
             Transport::TimedOut(_) => Attempt::TimedOut,
@@ -134,12 +148,7 @@ async fn send(env: &Env, method: Method, path_and_query: &str, json_body: Option
         log(&attempt, Some(&t));
         CallFailure { attempt, failure: transport_failure(&t, "调解后台") }
     })?;
-    let status = response.status_code();
-    let body = response.text().await.map_err(|_| {
-        let fault = UpstreamFault::Unreadable { status, problem: "the body could not be read".into() };
-        CallFailure { failure: fault_failure(&fault), attempt: Attempt::Answered(fault) }
-    })?;
-    Ok((status, body))
+    Ok((response.status_code(), response))
 }
 
 /// Sends a request and reads the answer by the one rule.
@@ -148,20 +157,17 @@ pub async fn call<T: DeserializeOwned>(env: &Env, method: Method, path_and_query
     read(status, &body, shape)
 }
 
-/// A GET whose answer the caller reads later (or not at all, when it has
-/// already read the same bytes): the HTTP status and the body.
-pub async fn get_raw(env: &Env, path_and_query: &str) -> Result<(u16, String), CallFailure> {
-    send(env, Method::Get, path_and_query, None).await
-}
-
 /// Reads an answer by the one rule (what [`call`] does after sending).
 pub fn read<T: DeserializeOwned>(status: u16, body: &str, shape: Shape) -> Result<Answered<T>, CallFailure> {
-    answer::read::<T>(status, body, shape).map_err(|fault| {
-        let failure = fault_failure(&fault);
-        let attempt = Attempt::Answered(fault);
-        log(&attempt, None);
-        CallFailure { failure, attempt }
-    })
+    answer::read::<T>(status, body, shape).map_err(answered)
+}
+
+/// The failure of an answer read by the one rule (logged when unreadable).
+pub fn answered(fault: UpstreamFault) -> CallFailure {
+    let failure = fault_failure(&fault);
+    let attempt = Attempt::Answered(fault);
+    log(&attempt, None);
+    CallFailure { failure, attempt }
 }
 
 /// Percent-encodes a query value (the one encoder, `shared::wire::url`).

@@ -24,16 +24,18 @@ pub fn digest(bytes: &[u8]) -> u64 {
 /// The body of [`super::api::BoardResponse`] around cases already written as
 /// a JSON array: the same bytes `serde_json` writes for the whole struct.
 pub fn response_json(cases_json: &str, fetched_at: i64, qa: &[CaseQa]) -> String {
-    let qa = serde_json::to_string(qa).unwrap_or_else(|_| "[]".into());
-    let mut out = String::with_capacity(cases_json.len() + qa.len() + 48);
+    let tail = response_tail(fetched_at, qa);
+    let mut out = String::with_capacity(cases_json.len() + tail.len() + 16);
     out.push_str("{\"cases\":");
     out.push_str(cases_json);
-    out.push_str(",\"fetchedAt\":");
-    out.push_str(&fetched_at.to_string());
-    out.push_str(",\"qa\":");
-    out.push_str(&qa);
-    out.push('}');
+    out.push_str(&tail);
     out
+}
+
+/// What follows the cases' array in the board answer.
+pub fn response_tail(fetched_at: i64, qa: &[CaseQa]) -> String {
+    let qa = serde_json::to_string(qa).unwrap_or_else(|_| "[]".into());
+    format!(",\"fetchedAt\":{fetched_at},\"qa\":{qa}}}")
 }
 
 /// A weak validator for what a board answer shows: the backend's bytes, the

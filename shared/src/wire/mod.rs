@@ -5,6 +5,7 @@ pub mod api;
 pub mod attention;
 pub mod audit;
 pub mod board_body;
+pub mod board_stream;
 pub mod clink;
 pub mod embed;
 pub mod error;

@@ -76,7 +76,7 @@ struct Data<T> {
     data: T,
 }
 
-fn text_of(v: Option<serde_json::Value>) -> String {
+pub(crate) fn text_of(v: Option<serde_json::Value>) -> String {
     match v {
         Some(serde_json::Value::String(s)) => s,
         Some(serde_json::Value::Null) | None => String::new(),
@@ -84,7 +84,7 @@ fn text_of(v: Option<serde_json::Value>) -> String {
     }
 }
 
-fn refusal(status: u16, code: Option<i64>, message: String, http_failure_status: u16) -> UpstreamFault {
+pub(crate) fn refusal(status: u16, code: Option<i64>, message: String, http_failure_status: u16) -> UpstreamFault {
     match status {
         401 | 403 => UpstreamFault::CredentialsRefused { status },
         400..=499 => UpstreamFault::Rejected { status, message },
