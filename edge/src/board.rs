@@ -23,8 +23,8 @@ use std::rc::Rc;
 use futures_util::StreamExt;
 use shared::wire::api::{mask_board, CaseQa};
 use shared::wire::board_body::{digest, etag, none_match, response_json};
-use shared::wire::board_stream::StreamedBoard;
-use shared::wire::mediation::answer::Shape;
+use shared::wire::board_stream::{Cases, StreamedBoard};
+use shared::wire::mediation::answer::{Shape, UpstreamFault};
 use shared::wire::mediation::{paths, BoardRecord};
 use shared::wire::session::Role;
 use worker::{ByteStream, Context, Env, Method, Request, Response, RouteContext};
@@ -93,6 +93,28 @@ async fn read(env: &Env) -> Result<(u16, Body), upstream::CallFailure> {
     Ok((status, Body::Whole(whole(head))))
 }
 
+/// Each case of the backend's board, as it arrives (the live hub's poll):
+/// one case held at a time however large the board.
+pub async fn each_case(env: &Env, each: &mut dyn FnMut(BoardRecord) -> Result<(), String>) -> Result<usize, upstream::CallFailure> {
+    let (status, mut response) = upstream::open(env, Method::Get, paths::BOARD, None).await?;
+    let stream = if (200..300).contains(&status) { response.stream().ok() } else { None };
+    let Some(mut stream) = stream else {
+        let text = response.text().await.map_err(|_| upstream::unreadable_body(status))?;
+        let cases = upstream::read::<Vec<BoardRecord>>(status, &text, Shape::Envelope)?.data;
+        let count = cases.len();
+        for case in cases {
+            each(case).map_err(|problem| upstream::answered(UpstreamFault::Unreadable { status, problem }))?;
+        }
+        return Ok(count);
+    };
+    let mut cases = Cases::new(status);
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| upstream::unreadable_body(status))?;
+        cases.push(&chunk, each).map_err(upstream::answered)?;
+    }
+    cases.finish().map_err(upstream::answered)
+}
+
 /// What the isolate's WebAssembly memory has grown to (it never shrinks):
 /// the high-water mark of the edge's own heap.
 fn wasm_memory_bytes() -> usize {
@@ -110,7 +132,7 @@ fn streamed(status: u16, head: Vec<u8>, rest: ByteStream, role: Role, qa: Vec<Ca
     let received = head.len();
     drop(head);
     let fetched_at = now_ms();
-    let broken_off = |fault: shared::wire::mediation::answer::UpstreamFault| {
+    let broken_off = |fault: UpstreamFault| {
         worker::console_error!("board: the backend's answer went wrong after the first bytes were sent, so the answer is broken off: {fault:?}");
         worker::Error::RustError("the board's answer was broken off".into())
     };

@@ -23,10 +23,9 @@ use shared::wire::api::{ClientMessage, EventData, EventKind, RowPatch};
 /// The hub keeps and sends whole events (the board reads what it needs).
 type LiveEvent = shared::wire::api::LiveEvent<EventData>;
 type ServerMessage = shared::wire::api::ServerMessage<EventData>;
-use shared::wire::mediation::answer::Shape;
-use shared::wire::mediation::{paths, BoardRecord};
+use shared::wire::mediation::BoardRecord;
 use worker::{
-    durable_object, DurableObject, Env, ListOptions, Method, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
+    durable_object, DurableObject, Env, ListOptions, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
     WebSocketPair,
 };
 
@@ -150,35 +149,64 @@ impl BoardHub {
 
     /// Reads the board and publishes what changed since the last look.
     async fn poll_board(&self) -> Result<()> {
-        let Ok(envelope) = crate::upstream::call::<Vec<BoardRecord>>(&self.env, Method::Get, paths::BOARD, None, Shape::Envelope).await else {
+        // The board is read a case at a time (a large one cannot be held
+        // whole), each compared with how it was at the last look.
+        let previous = self.last_board.borrow_mut().take();
+        let mut now: HashMap<String, Snapshot> = HashMap::with_capacity(previous.as_ref().map_or(0, HashMap::len));
+        let mut learnt: Vec<(String, String)> = vec![];
+        let mut disputes: Vec<(String, String)> = vec![];
+        let mut ended: Vec<crate::attention::CallEnded> = vec![];
+        let mut changes: Vec<NewEvent> = vec![];
+        let read = crate::board::each_case(&self.env, &mut |r: BoardRecord| {
+            let snap = Snapshot {
+                job_id: r.job_id.clone(),
+                call_status: r.call_status.as_ref().map(|s| s.to_string()),
+                stage: r.stage.to_string(),
+                takeover_user: r.takeover_user.clone(),
+                dispute: r.dispute_type.as_str().to_owned(),
+            };
+            let before = previous.as_ref().and_then(|p| p.get(&r.case_id));
+            // A case's new call, so the search index can file a call the note
+            // agent reports on even when it was placed outside the board (the
+            // first look learns nothing: a case page files older calls when read).
+            if let (Some(before), Some(job)) = (before, &r.job_id) {
+                if before.job_id.as_ref() != Some(job) {
+                    learnt.push((job.clone(), r.case_id.clone()));
+                }
+            }
+            // Each case's dispute kind for the insights (all of them at the
+            // first look, then the new and the changed).
+            if !snap.dispute.is_empty() && before.is_none_or(|b| b.dispute != snap.dispute) {
+                disputes.push((r.case_id.clone(), snap.dispute.clone()));
+            }
+            if let Some(before) = before.filter(|b| **b != snap) {
+                let call_changed = before.job_id != snap.job_id || before.call_status != snap.call_status;
+                // Calls that ended since the last look, for the runs of calls not connected.
+                if let (true, Some(status), Some(job_id)) = (call_changed, r.call_status.clone().filter(|s| s.is_final()), r.job_id.clone()) {
+                    ended.push(crate::attention::CallEnded {
+                        case_id: r.case_id.clone(),
+                        person_id: r.call_person_id.clone().unwrap_or_default(),
+                        job_id,
+                        status,
+                        started: r.start_time.clone(),
+                    });
+                }
+                let kind = if call_changed { EventKind::CallStatusChanged } else { EventKind::BoardChanged };
+                let data = EventData { row: RowPatch::row(&r), ..EventData::default() };
+                changes.push(NewEvent { kind, case_id: Some(r.case_id.clone()), job_id: r.job_id.clone(), data });
+            }
+            now.insert(r.case_id, snap);
+            Ok(())
+        })
+        .await;
+        if read.is_err() {
+            // Not read whole: the next look compares with the last whole one.
+            self.last_board.replace(previous);
             return Ok(());
-        };
-        let now: HashMap<String, Snapshot> = envelope
-            .data
-            .iter()
-            .map(|r| {
-                (
-                    r.case_id.clone(),
-                    Snapshot {
-                        job_id: r.job_id.clone(),
-                        call_status: r.call_status.as_ref().map(|s| s.to_string()),
-                        stage: r.stage.to_string(),
-                        takeover_user: r.takeover_user.clone(),
-                        dispute: r.dispute_type.as_str().to_owned(),
-                    },
-                )
-            })
-            .collect();
-        let previous = self.last_board.replace(Some(now.clone()));
-        // A case's new call, so the search index can file a call the note
-        // agent reports on even when it was placed outside the board (the
-        // first look learns nothing: a case page files older calls when read).
-        let learnt: Vec<(String, String)> = envelope
-            .data
-            .iter()
-            .filter(|r| previous.as_ref().is_some_and(|p| p.get(&r.case_id).is_some_and(|s| s.job_id != r.job_id)))
-            .filter_map(|r| Some((r.job_id.clone()?, r.case_id.clone())))
-            .collect();
+        }
+        let first_look = previous.is_none();
+        drop(previous);
+        self.last_board.replace(Some(now));
         if !learnt.is_empty() {
             if let Ok(db) = crate::store::db(&self.env) {
                 if let Err(e) = crate::search::remember_cases(&db, &learnt).await {
@@ -186,14 +214,6 @@ impl BoardHub {
                 }
             }
         }
-        // Each case's dispute kind for the insights (all of them at the first
-        // look, then the new and the changed).
-        let disputes: Vec<(String, String)> = now
-            .iter()
-            .filter(|(case, snap)| previous.as_ref().and_then(|p| p.get(*case)).is_none_or(|before| before.dispute != snap.dispute))
-            .filter(|(_, snap)| !snap.dispute.is_empty())
-            .map(|(case, snap)| (case.clone(), snap.dispute.clone()))
-            .collect();
         if !disputes.is_empty() {
             if let Ok(db) = crate::store::db(&self.env) {
                 if let Err(e) = crate::insights::note_disputes(&db, &disputes).await {
@@ -201,39 +221,11 @@ impl BoardHub {
                 }
             }
         }
-        let Some(previous) = previous else { return Ok(()) };
-        // Calls that ended since the last look, for the runs of calls not connected.
-        let ended: Vec<crate::attention::CallEnded> = envelope
-            .data
-            .iter()
-            .filter_map(|r| {
-                let (before, after) = (previous.get(&r.case_id)?, now.get(&r.case_id)?);
-                let status = r.call_status.clone().filter(|s| s.is_final())?;
-                let job_id = r.job_id.clone()?;
-                let changed = before.job_id != after.job_id || before.call_status != after.call_status;
-                changed.then(|| crate::attention::CallEnded {
-                    case_id: r.case_id.clone(),
-                    person_id: r.call_person_id.clone().unwrap_or_default(),
-                    job_id,
-                    status,
-                    started: r.start_time.clone(),
-                })
-            })
-            .collect();
-        for record in &envelope.data {
-            let (Some(before), Some(after)) = (previous.get(&record.case_id), now.get(&record.case_id)) else { continue };
-            if before == after {
-                continue;
-            }
-            let kind = if before.job_id != after.job_id || before.call_status != after.call_status {
-                EventKind::CallStatusChanged
-            } else {
-                EventKind::BoardChanged
-            };
-            let data = EventData { row: RowPatch::row(record), ..EventData::default() };
-            let event = self
-                .append(NewEvent { kind, case_id: Some(record.case_id.clone()), job_id: record.job_id.clone(), data })
-                .await?;
+        if first_look {
+            return Ok(());
+        }
+        for change in changes {
+            let event = self.append(change).await?;
             self.broadcast(&event);
         }
         // After the calls' own events: the queue changed because they ended.

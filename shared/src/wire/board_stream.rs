@@ -50,12 +50,12 @@ struct Scan {
     scalar: bool,
 }
 
+/// Where a value ended, in the bytes [`Scan::run`] was given.
 enum Step {
-    More,
-    /// The value ends with this byte.
-    EndsWith,
-    /// The value ended before this byte (a number, `true`, `false`, `null`).
-    EndedBefore,
+    /// With the byte at this offset.
+    EndsWith(usize),
+    /// Before the byte at this offset (a number, `true`, `false`, `null`).
+    EndedBefore(usize),
 }
 
 impl Scan {
@@ -70,35 +70,54 @@ impl Scan {
         s
     }
 
-    fn step(&mut self, b: u8) -> Step {
-        if self.in_string {
-            if self.escaped {
-                self.escaped = false;
-            } else if b == b'\\' {
-                self.escaped = true;
-            } else if b == b'"' {
-                self.in_string = false;
-                if self.depth == 0 {
-                    return Step::EndsWith;
+    /// Reads on through `bytes` (what follows the value's first byte, or
+    /// the bytes after where the last call stopped): where the value ends in
+    /// them, if it does. Strings, most of a board's bytes, are skipped by
+    /// `memchr` to their next quote or backslash.
+    fn run(&mut self, bytes: &[u8]) -> Option<Step> {
+        let mut i = 0;
+        while i < bytes.len() {
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                    i += 1;
+                    continue;
                 }
-            }
-            return Step::More;
-        }
-        if self.scalar {
-            return if matches!(b, b',' | b']' | b'}') || b.is_ascii_whitespace() { Step::EndedBefore } else { Step::More };
-        }
-        match b {
-            b'"' => self.in_string = true,
-            b'{' | b'[' => self.depth += 1,
-            b'}' | b']' => {
-                self.depth -= 1;
-                if self.depth == 0 {
-                    return Step::EndsWith;
+                let k = memchr::memchr2(b'"', b'\\', &bytes[i..])?;
+                i += k;
+                if bytes[i] == b'\\' {
+                    self.escaped = true;
+                } else {
+                    self.in_string = false;
+                    if self.depth == 0 {
+                        return Some(Step::EndsWith(i));
+                    }
                 }
+                i += 1;
+                continue;
             }
-            _ => {}
+            let b = bytes[i];
+            if self.scalar {
+                if matches!(b, b',' | b']' | b'}') || b.is_ascii_whitespace() {
+                    return Some(Step::EndedBefore(i));
+                }
+                i += 1;
+                continue;
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => {
+                    self.depth -= 1;
+                    if self.depth == 0 {
+                        return Some(Step::EndsWith(i));
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
         }
-        Step::More
+        None
     }
 }
 
@@ -175,12 +194,18 @@ impl Elements {
                 At::AfterItem if b == b',' => self.at = At::NextItem,
                 At::AfterItem if b == b']' => self.at = At::AfterValue,
                 At::Key | At::Value | At::Item => {
-                    let end = match self.scan.step(b) {
-                        Step::More => continue,
-                        Step::EndsWith => i + 1,
-                        Step::EndedBefore => {
-                            self.pos = i; // the byte after a number is read again
-                            i
+                    let end = match self.scan.run(&self.buf[i..]) {
+                        None => {
+                            self.pos = self.buf.len();
+                            break;
+                        }
+                        Some(Step::EndsWith(k)) => {
+                            self.pos = i + k + 1;
+                            i + k + 1
+                        }
+                        Some(Step::EndedBefore(k)) => {
+                            self.pos = i + k; // the byte after a number is read next
+                            i + k
                         }
                     };
                     let value = &self.buf[self.start..end];
@@ -220,25 +245,24 @@ impl Elements {
     }
 }
 
-/// The board answer written as the backend's bytes arrive: `{"cases":[`,
-/// each case masked for `role`, then the rest at [`StreamedBoard::finish`].
-pub struct StreamedBoard {
+/// The cases of the backend's board answer, read as its bytes arrive, one
+/// at a time, by the rule of [`super::mediation::answer::read`] (an envelope
+/// whose `code` is 200 or 201, `data` a list of cases).
+pub struct Cases {
     elements: Elements,
-    role: Role,
     status: u16,
-    cases: usize,
-    started: bool,
+    count: usize,
 }
 
-impl StreamedBoard {
+impl Cases {
     /// For an answer with HTTP status `status` (2xx: other answers are read whole).
-    pub fn new(status: u16, role: Role) -> Self {
-        Self { elements: Elements::default(), role, status, cases: 0, started: false }
+    pub fn new(status: u16) -> Self {
+        Self { elements: Elements::default(), status, count: 0 }
     }
 
-    /// Cases written so far.
-    pub fn cases(&self) -> usize {
-        self.cases
+    /// Cases read so far.
+    pub fn count(&self) -> usize {
+        self.count
     }
 
     fn unreadable(&self, problem: String) -> UpstreamFault {
@@ -262,34 +286,20 @@ impl StreamedBoard {
         Err(refusal(u16::try_from(code).unwrap_or(0), Some(code), message, 502))
     }
 
-    /// Reads the next bytes of the backend's answer; returns what to send on.
-    pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<u8>, UpstreamFault> {
-        let mut out = Vec::with_capacity(chunk.len() + 16);
-        if !self.started {
-            out.extend_from_slice(b"{\"cases\":[");
-            self.started = true;
-        }
-        let (role, cases) = (&self.role, &mut self.cases);
-        let mut write = |item: &[u8]| -> Result<(), String> {
-            let mut case: BoardRecord = serde_json::from_slice(item).map_err(|e| format!("data: {e}"))?;
-            mask_board(std::slice::from_mut(&mut case), role);
-            if *cases > 0 {
-                out.push(b',');
-            }
-            serde_json::to_writer(&mut out, &case).map_err(|e| e.to_string())?;
-            *cases += 1;
-            Ok(())
-        };
-        let fed = self.elements.feed(chunk, &mut write);
+    /// Reads the next bytes, handing `each` every case they complete.
+    pub fn push(&mut self, chunk: &[u8], each: &mut dyn FnMut(BoardRecord) -> Result<(), String>) -> Result<(), UpstreamFault> {
+        let count = &mut self.count;
+        let fed = self.elements.feed(chunk, &mut |item| {
+            let case: BoardRecord = serde_json::from_slice(item).map_err(|e| format!("data: {e}"))?;
+            *count += 1;
+            each(case)
+        });
         self.refused()?;
-        fed.map_err(|p| self.unreadable(p))?;
-        Ok(out)
+        fed.map_err(|p| self.unreadable(p))
     }
 
-    /// The end of the backend's answer: the rest of the board answer, or why
-    /// the whole answer is refused (then what was sent must be abandoned).
-    pub fn finish(mut self, fetched_at: i64, qa: &[CaseQa]) -> Result<Vec<u8>, UpstreamFault> {
-        let mut out = if self.started { Vec::new() } else { self.push(&[])? };
+    /// The end of the answer: whether it was a whole board.
+    pub fn finish(self) -> Result<usize, UpstreamFault> {
         if !self.elements.done() {
             return Err(self.unreadable("the answer ended early".into()));
         }
@@ -301,6 +311,54 @@ impl StreamedBoard {
         if !self.elements.saw_data() {
             return Err(self.unreadable("data: missing field `data`".into()));
         }
+        Ok(self.count)
+    }
+}
+
+/// The board answer written as the backend's bytes arrive: `{"cases":[`,
+/// each case masked for `role`, then the rest at [`StreamedBoard::finish`].
+pub struct StreamedBoard {
+    cases: Cases,
+    role: Role,
+    started: bool,
+}
+
+impl StreamedBoard {
+    /// For an answer with HTTP status `status` (2xx: other answers are read whole).
+    pub fn new(status: u16, role: Role) -> Self {
+        Self { cases: Cases::new(status), role, started: false }
+    }
+
+    /// Cases written so far.
+    pub fn cases(&self) -> usize {
+        self.cases.count()
+    }
+
+    /// Reads the next bytes of the backend's answer; returns what to send on.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<u8>, UpstreamFault> {
+        let mut out = Vec::with_capacity(chunk.len() + 16);
+        if !self.started {
+            out.extend_from_slice(b"{\"cases\":[");
+            self.started = true;
+        }
+        let role = &self.role;
+        let mut first = self.cases.count() == 0;
+        self.cases.push(chunk, &mut |mut case| {
+            mask_board(std::slice::from_mut(&mut case), role);
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            serde_json::to_writer(&mut out, &case).map_err(|e| e.to_string())
+        })?;
+        Ok(out)
+    }
+
+    /// The end of the backend's answer: the rest of the board answer, or why
+    /// the whole answer is refused (then what was sent must be abandoned).
+    pub fn finish(mut self, fetched_at: i64, qa: &[CaseQa]) -> Result<Vec<u8>, UpstreamFault> {
+        let mut out = if self.started { Vec::new() } else { self.push(&[])? };
+        self.cases.finish()?;
         out.push(b']');
         out.extend_from_slice(response_tail(fetched_at, qa).as_bytes());
         Ok(out)

@@ -107,6 +107,26 @@ async fn upstream_changes_become_events() {
     assert!(event["jobId"].is_string(), "{event}");
 }
 
+/// The hub reads a board over what the edge reads whole a case at a time.
+#[tokio::test]
+async fn upstream_changes_on_a_board_too_large_to_read_whole_become_events() {
+    reset().await;
+    let scaled = control("/control/scale", json!({ "cases": 12_000 })).await;
+    assert_eq!(scaled["cases"].as_u64(), Some(12_000), "{scaled}");
+    let (mut ws, _) = open(&mediator(), None).await;
+    // The first look at 12,000 cases, and the wait after it (four times as long as it took).
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    let (case_id, mediation_id, people) = open_case().await;
+    let res = call_directly(&case_id, mediation_id, &people[0]).await;
+    assert_eq!(res.status(), 201);
+    let event = event_where(&mut ws, "call_status_changed", Duration::from_secs(30), |e| {
+        e["caseId"] == case_id.as_str() && e["data"]["callStatus"] == "Scheduling"
+    })
+    .await;
+    assert!(event["jobId"].is_string(), "{event}");
+    reset().await;
+}
+
 #[tokio::test]
 async fn a_bad_token_is_refused() {
     let url = format!("{}/api/live", edge().replace("http://", "ws://"));
