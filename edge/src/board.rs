@@ -27,10 +27,11 @@ use shared::wire::board_stream::{Cases, StreamedBoard};
 use shared::wire::mediation::answer::{Shape, UpstreamFault};
 use shared::wire::mediation::{paths, BoardRecord};
 use shared::wire::session::Role;
-use worker::{ByteStream, Context, Env, Method, Request, Response, RouteContext};
+use worker::{Context, Env, Method, Request, Response, RouteContext};
 
 use crate::auth::{self, now_ms};
 use crate::http::Reply;
+use crate::large_reads::{LargeReads, PIECE};
 use crate::upstream;
 
 /// The cases as last written for one masking: the backend's bytes' digest
@@ -69,36 +70,45 @@ fn cases_json(status: u16, body: &str, role: &shared::wire::session::Role) -> Re
 /// four times its size while it is parsed and written.
 pub const WHOLE_AT_MOST: usize = 8 << 20;
 
-/// The backend's answer: whole, or its first bytes and the rest to come.
+/// The backend's answer: whole, or its first bytes (if read) and the rest to come.
 enum Body {
     Whole(String),
-    Large(Vec<u8>, ByteStream),
+    Large(Vec<u8>, LargeReads),
+}
+
+/// Opens the backend's board and, when it may be read like this, its body in large pieces.
+async fn open_board(env: &Env) -> Result<(u16, Response, Option<LargeReads>), upstream::CallFailure> {
+    let (status, response) = upstream::open(env, Method::Get, paths::BOARD, None).await?;
+    let reads = if (200..300).contains(&status) { LargeReads::of(&response) } else { None };
+    Ok((status, response, reads))
 }
 
 async fn read(env: &Env) -> Result<(u16, Body), upstream::CallFailure> {
-    let (status, mut response) = upstream::open(env, Method::Get, paths::BOARD, None).await?;
-    let whole = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    let stream = if (200..300).contains(&status) { response.stream().ok() } else { None };
-    let Some(mut stream) = stream else {
+    let (status, mut response, reads) = open_board(env).await?;
+    let Some(mut reads) = reads else {
         let text = response.text().await.map_err(|_| upstream::unreadable_body(status))?;
         return Ok((status, Body::Whole(text)));
     };
-    let mut head = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        head.extend_from_slice(&chunk.map_err(|_| upstream::unreadable_body(status))?);
+    let declared = response.headers().get("Content-Length").ok().flatten().and_then(|n| n.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > WHOLE_AT_MOST) {
+        return Ok((status, Body::Large(Vec::new(), reads)));
+    }
+    let mut head = Vec::with_capacity(declared.unwrap_or(0));
+    while let Some(piece) = reads.next().await.map_err(|_| upstream::unreadable_body(status))? {
+        head.extend_from_slice(&piece);
         if head.len() > WHOLE_AT_MOST {
-            return Ok((status, Body::Large(head, stream)));
+            return Ok((status, Body::Large(head, reads)));
         }
     }
-    Ok((status, Body::Whole(whole(head))))
+    let whole = String::from_utf8(head).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    Ok((status, Body::Whole(whole)))
 }
 
 /// Each case of the backend's board, as it arrives (the live hub's poll):
 /// one case held at a time however large the board.
 pub async fn each_case(env: &Env, each: &mut dyn FnMut(BoardRecord) -> Result<(), String>) -> Result<usize, upstream::CallFailure> {
-    let (status, mut response) = upstream::open(env, Method::Get, paths::BOARD, None).await?;
-    let stream = if (200..300).contains(&status) { response.stream().ok() } else { None };
-    let Some(mut stream) = stream else {
+    let (status, mut response, reads) = open_board(env).await?;
+    let Some(mut reads) = reads else {
         let text = response.text().await.map_err(|_| upstream::unreadable_body(status))?;
         let cases = upstream::read::<Vec<BoardRecord>>(status, &text, Shape::Envelope)?.data;
         let count = cases.len();
@@ -108,9 +118,8 @@ pub async fn each_case(env: &Env, each: &mut dyn FnMut(BoardRecord) -> Result<()
         return Ok(count);
     };
     let mut cases = Cases::new(status);
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|_| upstream::unreadable_body(status))?;
-        cases.push(&chunk, each).map_err(upstream::answered)?;
+    while let Some(piece) = reads.next().await.map_err(|_| upstream::unreadable_body(status))? {
+        cases.push(&piece, each).map_err(upstream::answered)?;
     }
     cases.finish().map_err(upstream::answered)
 }
@@ -124,49 +133,93 @@ fn wasm_memory_bytes() -> usize {
     0
 }
 
-/// A large answer, written as it arrives (see the module's doc).
-fn streamed(status: u16, head: Vec<u8>, rest: ByteStream, role: Role, qa: Vec<CaseQa>) -> Result<(Response, i64), upstream::CallFailure> {
+/// The rest of a streamed answer: the first bytes already read (`head`,
+/// written a piece at a time), then the backend's.
+struct Rest {
+    board: StreamedBoard,
+    head: Vec<u8>,
+    head_at: usize,
+    reads: LargeReads,
+    received: usize,
+    pieces: usize,
+    qa: Vec<CaseQa>,
+    fetched_at: i64,
+    finished: bool,
+}
+
+impl Rest {
+    /// The next bytes to send on, or `None` at the end.
+    async fn next(&mut self) -> Option<worker::Result<Vec<u8>>> {
+        let broken_off = |fault: UpstreamFault| {
+            worker::console_error!("board: the backend's answer went wrong after the first bytes were sent, so the answer is broken off: {fault:?}");
+            worker::Error::RustError("the board's answer was broken off".into())
+        };
+        loop {
+            if self.finished {
+                return None;
+            }
+            let pushed = if self.head_at < self.head.len() {
+                let end = (self.head_at + PIECE).min(self.head.len());
+                let out = self.board.push(&self.head[self.head_at..end]);
+                self.head_at = end;
+                if end == self.head.len() {
+                    self.head = Vec::new();
+                    self.head_at = 0;
+                }
+                out
+            } else {
+                match self.reads.next().await {
+                    Ok(Some(piece)) => {
+                        self.received += piece.len();
+                        self.pieces += 1;
+                        self.board.push(&piece)
+                    }
+                    Ok(None) => {
+                        self.finished = true;
+                        let (cases, received, pieces) = (self.board.cases(), self.received, self.pieces);
+                        let end = self.board.finish(self.fetched_at, &self.qa).map_err(broken_off);
+                        if end.is_ok() {
+                            worker::console_log!("board: {cases} cases streamed ({received} bytes from the backend in {pieces} reads); wasm memory {} bytes", wasm_memory_bytes());
+                        }
+                        return Some(end);
+                    }
+                    Err(e) => {
+                        worker::console_error!("board: the backend's answer could not be read to its end: {e}");
+                        return Some(Err(e));
+                    }
+                }
+            };
+            match pushed {
+                Ok(out) if out.is_empty() => continue,
+                Ok(out) => return Some(Ok(out)),
+                Err(fault) => return Some(Err(broken_off(fault))),
+            }
+        }
+    }
+}
+
+/// A large answer, written as it arrives (see the module's doc). The first
+/// piece is read before answering, so a refusal that comes first (the
+/// envelope's `code`) is still answered as one.
+async fn streamed(status: u16, head: Vec<u8>, mut reads: LargeReads, role: Role, qa: Vec<CaseQa>) -> Result<(Response, i64), upstream::CallFailure> {
     let started = now_ms();
     let mut board = StreamedBoard::new(status, role);
-    let first = board.push(&head).map_err(upstream::answered)?;
-    let received = head.len();
-    drop(head);
-    let fetched_at = now_ms();
-    let broken_off = |fault: UpstreamFault| {
-        worker::console_error!("board: the backend's answer went wrong after the first bytes were sent, so the answer is broken off: {fault:?}");
-        worker::Error::RustError("the board's answer was broken off".into())
+    let mut received = head.len();
+    let (first, head_at) = if head.is_empty() {
+        let piece = reads.next().await.map_err(|_| upstream::unreadable_body(status))?.unwrap_or_default();
+        received += piece.len();
+        (board.push(&piece).map_err(upstream::answered)?, 0)
+    } else {
+        let end = PIECE.min(head.len());
+        (board.push(&head[..end]).map_err(upstream::answered)?, end)
     };
-    struct Rest {
-        board: StreamedBoard,
-        bytes: ByteStream,
-        received: usize,
-        qa: Vec<CaseQa>,
-    }
-    let rest = futures_util::stream::unfold(Some(Rest { board, bytes: rest, received, qa }), move |state| async move {
+    let rest = Rest { board, head, head_at, reads, received, pieces: 1, qa, fetched_at: now_ms(), finished: false };
+    let rest = futures_util::stream::unfold(Some(rest), |state| async move {
         let mut rest = state?;
-        loop {
-            match rest.bytes.next().await {
-                Some(Ok(chunk)) => {
-                    rest.received += chunk.len();
-                    match rest.board.push(&chunk) {
-                        Ok(out) if out.is_empty() => continue,
-                        Ok(out) => return Some((Ok(out), Some(rest))),
-                        Err(fault) => return Some((Err(broken_off(fault)), None)),
-                    }
-                }
-                Some(Err(e)) => {
-                    worker::console_error!("board: the backend's answer could not be read to its end: {e}");
-                    return Some((Err(e), None));
-                }
-                None => {
-                    let (cases, received) = (rest.board.cases(), rest.received);
-                    let end = rest.board.finish(fetched_at, &rest.qa).map_err(broken_off);
-                    if end.is_ok() {
-                        worker::console_log!("board: {cases} cases streamed ({received} bytes from the backend); wasm memory {} bytes", wasm_memory_bytes());
-                    }
-                    return Some((end, None));
-                }
-            }
+        match rest.next().await {
+            Some(Ok(out)) => Some((Ok(out), Some(rest))),
+            Some(Err(e)) => Some((Err(e), None)),
+            None => None,
         }
     });
     let body = futures_util::stream::once(async move { Ok::<Vec<u8>, worker::Error>(first) }).chain(rest);
@@ -199,7 +252,7 @@ pub async fn list(req: Request, ctx: RouteContext<Context>) -> Reply {
     let body = match body {
         Body::Whole(body) => body,
         Body::Large(head, rest) => {
-            let (response, edge_ms) = streamed(status, head, rest, claims.role.clone(), qa)?;
+            let (response, edge_ms) = streamed(status, head, rest, claims.role.clone(), qa).await?;
             let headers = response.headers();
             headers.set("Content-Type", "application/json")?;
             headers.set("Cache-Control", "private, no-cache")?;

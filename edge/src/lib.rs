@@ -17,6 +17,7 @@ mod followups;
 mod http;
 mod hub;
 mod insights;
+mod large_reads;
 mod live;
 mod pages;
 mod presets;

@@ -299,7 +299,7 @@ impl Cases {
     }
 
     /// The end of the answer: whether it was a whole board.
-    pub fn finish(self) -> Result<usize, UpstreamFault> {
+    pub fn finish(&self) -> Result<usize, UpstreamFault> {
         if !self.elements.done() {
             return Err(self.unreadable("the answer ended early".into()));
         }
@@ -356,7 +356,7 @@ impl StreamedBoard {
 
     /// The end of the backend's answer: the rest of the board answer, or why
     /// the whole answer is refused (then what was sent must be abandoned).
-    pub fn finish(mut self, fetched_at: i64, qa: &[CaseQa]) -> Result<Vec<u8>, UpstreamFault> {
+    pub fn finish(&mut self, fetched_at: i64, qa: &[CaseQa]) -> Result<Vec<u8>, UpstreamFault> {
         let mut out = if self.started { Vec::new() } else { self.push(&[])? };
         self.cases.finish()?;
         out.push(b']');

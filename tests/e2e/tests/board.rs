@@ -86,33 +86,41 @@ async fn an_unchanged_board_is_304_and_is_not_written_again() {
     assert_eq!(board.cases.iter().find(|c| c.case_id == case_id).unwrap().takeover_user.as_deref(), Some("lihua"));
 }
 
+/// Over 8 MB the edge reads the backend's board as it arrives: told its
+/// length (`Content-Length`) it streams from the first byte; not told (a
+/// server streaming its JSON), it reads the first 8 MB, then streams.
 #[tokio::test]
 async fn a_board_too_large_to_read_whole_is_streamed_whole_and_masked() {
     reset().await;
     let scaled = control("/control/scale", serde_json::json!({ "cases": 12_000 })).await;
     assert_eq!(scaled["cases"].as_u64(), Some(12_000), "{scaled}");
-    let direct = client().get(format!("{}/api/v1/mediation-timeline/v2/board", mediation())).bearer_auth(MEDIATION_TOKEN).send().await.unwrap().bytes().await.unwrap();
-    assert!(direct.len() > 8 << 20, "the backend's answer ({} bytes) must exceed what the edge reads whole", direct.len());
-    let backend_cases = serde_json::from_slice::<serde_json::Value>(&direct).unwrap()["data"].take();
-    let backend_cases: Vec<shared::wire::mediation::BoardRecord> = serde_json::from_value(backend_cases).unwrap();
-    assert_eq!(backend_cases.len(), 12_000);
+    for chunked in [false, true] {
+        control("/control/faults/mediation", serde_json::json!({ "boardChunked": chunked })).await;
+        let direct = client().get(format!("{}/api/v1/mediation-timeline/v2/board", mediation())).bearer_auth(MEDIATION_TOKEN).send().await.unwrap();
+        assert_eq!(direct.content_length().is_none(), chunked, "the sandbox sends its length unless told to stream");
+        let direct = direct.bytes().await.unwrap();
+        assert!(direct.len() > 8 << 20, "the backend's answer ({} bytes) must exceed what the edge reads whole", direct.len());
+        let backend_cases = serde_json::from_slice::<serde_json::Value>(&direct).unwrap()["data"].take();
+        let backend_cases: Vec<shared::wire::mediation::BoardRecord> = serde_json::from_value(backend_cases).unwrap();
+        assert_eq!(backend_cases.len(), 12_000);
 
-    for (role, user) in [(Role::Mediator, "lihua"), (Role::Supervisor, "wanglei")] {
-        let res = api(reqwest::Method::GET, "/api/board", &token(user, role.clone())).send().await.expect("edge reachable");
-        assert_eq!(res.status().as_u16(), 200);
-        let header = |name: &str| res.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
-        assert_eq!(header("etag"), None, "a streamed board has no tag: it would precede bytes not yet read");
-        assert_eq!(header("cache-control").as_deref(), Some("private, no-cache"));
-        assert_eq!(header("content-type").as_deref(), Some("application/json"));
-        let timing = header("server-timing").unwrap();
-        assert!(timing.contains("edge;dur=") && timing.contains("desc=streamed"), "{timing}");
-        let board: BoardResponse = serde_json::from_slice(&res.bytes().await.unwrap()).expect("the streamed answer is one whole board");
-        let mut expected = backend_cases.clone();
-        shared::wire::api::mask_board(&mut expected, &role);
-        assert!(board.cases == expected, "{role:?}: the streamed cases differ from the backend's, masked for the role");
-        assert!(board.fetched_at > 0);
+        for (role, user) in [(Role::Mediator, "lihua"), (Role::Supervisor, "wanglei")] {
+            let res = api(reqwest::Method::GET, "/api/board", &token(user, role.clone())).send().await.expect("edge reachable");
+            assert_eq!(res.status().as_u16(), 200);
+            let header = |name: &str| res.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+            assert_eq!(header("etag"), None, "a streamed board has no tag: it would precede bytes not yet read");
+            assert_eq!(header("cache-control").as_deref(), Some("private, no-cache"));
+            assert_eq!(header("content-type").as_deref(), Some("application/json"));
+            let timing = header("server-timing").unwrap();
+            assert!(timing.contains("edge;dur=") && timing.contains("desc=streamed"), "{timing}");
+            let board: BoardResponse = serde_json::from_slice(&res.bytes().await.unwrap()).expect("the streamed answer is one whole board");
+            let mut expected = backend_cases.clone();
+            shared::wire::api::mask_board(&mut expected, &role);
+            assert!(board.cases == expected, "{role:?} (chunked: {chunked}): the streamed cases differ from the backend's, masked for the role");
+            assert!(board.fetched_at > 0);
+        }
+        let masked = &backend_cases[0].parties[0].phone_number;
+        assert_ne!(shared::wire::api::mask_phone(masked), *masked, "the sample's phones are maskable");
     }
-    let masked = &backend_cases[0].parties[0].phone_number;
-    assert_ne!(shared::wire::api::mask_phone(masked), *masked, "the sample's phones are maskable");
     reset().await;
 }

@@ -30,6 +30,9 @@ pub struct MediationFaults {
     /// this path: the edge's live hub reads the board on its own every
     /// second, and would otherwise take a fault meant for a user's action.
     pub only_path: Option<String>,
+    /// Send the board list in 64 KB pieces without a `Content-Length`, as
+    /// a server that streams its JSON does.
+    pub board_chunked: bool,
 }
 
 pub struct Sandbox {
