@@ -6,7 +6,7 @@
 # overhead (board, Clink search), the board at 1,000-100,000 cases, live
 # fan-out to 1,000 sockets, D1 at 10,000 to 1,000,000 note results (on
 # :28796), where the Worker's thread spends ingest (:28797, inspector
-# :28798); the app's render times, and its cold and warm
+# :28798) and that isolate's memory serving 100,000 cases; the app's render times, and its cold and warm
 # loads over an emulated county office line. Installs whatever is missing
 # first. It notes the machine's load as it starts.
 set -euo pipefail
@@ -20,6 +20,8 @@ say "signing (native, --profile native-release)"
 (cd "$ROOT" && cargo run --quiet --profile native-release -p mediation-shared --example sign_bench)
 say "the board's filter per keystroke (native, --profile native-release; the browser's figure is app-bench's)"
 (cd "$ROOT" && cargo run --quiet --profile native-release -p mediation-shared --example board_filter_bench)
+say "the board answer read and written case by case, natively (what the edge does with a backend answer over 8 MB)"
+(cd "$ROOT" && cargo run --quiet --profile native-release -p mediation-shared --example board_stream_bench)
 say "the board's filter per keystroke (wasm in Node, mediation-shared at the app's opt-level, scripts/app-wasm.sh)"
 (cd "$ROOT" && CARGO_TARGET_DIR="$ROOT/target/bench-wasm" cargo build --quiet --offline --release \
   --config "profile.release.package.mediation-shared.opt-level=${APP_SHARED_OPT_LEVEL:-2}" \
@@ -86,7 +88,7 @@ start_bg "$ROOT/.tmp/logs/edge-direct.log" node "$ROOT/tests/bench/workerd-edge.
 wait_for "http://127.0.0.1:28795/api/health" 60 "the edge in workerd" || { tail -20 "$ROOT/.tmp/logs/edge-direct.log"; exit 1; }
 E2E_EDGE=http://127.0.0.1:28795 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CLINK=http://127.0.0.1:28789 E2E_CONTROL=http://127.0.0.1:28790 \
   "$ROOT/target/native-release/bench"
-E2E_EDGE=http://127.0.0.1:28795 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
+BENCH_EDGE_LOG="$ROOT/.tmp/logs/edge-direct.log" E2E_EDGE=http://127.0.0.1:28795 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
   "$ROOT/target/native-release/board_bench"
 E2E_EDGE=http://127.0.0.1:28795 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
   "$ROOT/target/native-release/fanout_bench"
@@ -106,6 +108,17 @@ INGEST_PID=$!
 sleep 5
 node "$ROOT/tests/bench/worker-profile.mjs" 28798 15 "$ROOT/.tmp/logs/ingest.cpuprofile"
 wait "$INGEST_PID"
+
+# The same isolate serving the board at 100,000 cases (a 79 MB backend
+# answer, streamed case by case): its JavaScript heap, asked over the
+# inspector throughout, and its WebAssembly memory, which the Worker logs.
+say "the Worker isolate's memory while it serves the board at 100,000 cases (workerd directly, inspector on)"
+BENCH_EDGE_LOG="$ROOT/.tmp/logs/edge-profile.log" BENCH_CASES=100000 \
+  E2E_EDGE=http://127.0.0.1:28797 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
+  "$ROOT/target/native-release/board_bench" &
+BOARD_PID=$!
+node "$ROOT/tests/bench/worker-heap.mjs" 28798 110
+wait "$BOARD_PID"
 kill -TERM -- "-$PROFILE_PID" 2>/dev/null || true
 
 # D1 growth: the note results table at about 10,000, 100,000 and 1,000,000
