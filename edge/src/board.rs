@@ -76,24 +76,36 @@ enum Body {
     Large(Vec<u8>, LargeReads),
 }
 
-/// Opens the backend's board and, when it may be read like this, its body in large pieces.
-async fn open_board(env: &Env) -> Result<(u16, Response, Option<LargeReads>), upstream::CallFailure> {
-    let (status, response) = upstream::open(env, Method::Get, paths::BOARD, None).await?;
-    let reads = if (200..300).contains(&status) { LargeReads::of(&response) } else { None };
-    Ok((status, response, reads))
+/// The backend's board answer, opened: read whole already (an error, or a
+/// body whose declared length is at most [`WHOLE_AT_MOST`]: one read, the
+/// cheapest for the common board), or to be read in large pieces, with the
+/// length it declared, if any.
+enum Opened {
+    Read(String),
+    Pieces(LargeReads, Option<usize>),
+}
+
+async fn open_board(env: &Env) -> Result<(u16, Opened), upstream::CallFailure> {
+    let (status, mut response) = upstream::open(env, Method::Get, paths::BOARD, None).await?;
+    let declared = response.headers().get("Content-Length").ok().flatten().and_then(|n| n.parse::<usize>().ok());
+    let large = (200..300).contains(&status) && declared.is_none_or(|n| n > WHOLE_AT_MOST);
+    if let Some(reads) = large.then(|| LargeReads::of(&response)).flatten() {
+        return Ok((status, Opened::Pieces(reads, declared)));
+    }
+    let text = response.text().await.map_err(|_| upstream::unreadable_body(status))?;
+    Ok((status, Opened::Read(text)))
 }
 
 async fn read(env: &Env) -> Result<(u16, Body), upstream::CallFailure> {
-    let (status, mut response, reads) = open_board(env).await?;
-    let Some(mut reads) = reads else {
-        let text = response.text().await.map_err(|_| upstream::unreadable_body(status))?;
-        return Ok((status, Body::Whole(text)));
+    let (status, opened) = open_board(env).await?;
+    let (mut reads, declared) = match opened {
+        Opened::Read(text) => return Ok((status, Body::Whole(text))),
+        Opened::Pieces(reads, declared) => (reads, declared),
     };
-    let declared = response.headers().get("Content-Length").ok().flatten().and_then(|n| n.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > WHOLE_AT_MOST) {
+    if declared.is_some() {
         return Ok((status, Body::Large(Vec::new(), reads)));
     }
-    let mut head = Vec::with_capacity(declared.unwrap_or(0));
+    let mut head = Vec::new();
     while let Some(piece) = reads.next().await.map_err(|_| upstream::unreadable_body(status))? {
         head.extend_from_slice(&piece);
         if head.len() > WHOLE_AT_MOST {
@@ -107,15 +119,17 @@ async fn read(env: &Env) -> Result<(u16, Body), upstream::CallFailure> {
 /// Each case of the backend's board, as it arrives (the live hub's poll):
 /// one case held at a time however large the board.
 pub async fn each_case(env: &Env, each: &mut dyn FnMut(BoardRecord) -> Result<(), String>) -> Result<usize, upstream::CallFailure> {
-    let (status, mut response, reads) = open_board(env).await?;
-    let Some(mut reads) = reads else {
-        let text = response.text().await.map_err(|_| upstream::unreadable_body(status))?;
-        let cases = upstream::read::<Vec<BoardRecord>>(status, &text, Shape::Envelope)?.data;
-        let count = cases.len();
-        for case in cases {
-            each(case).map_err(|problem| upstream::answered(UpstreamFault::Unreadable { status, problem }))?;
+    let (status, opened) = open_board(env).await?;
+    let mut reads = match opened {
+        Opened::Read(text) => {
+            let cases = upstream::read::<Vec<BoardRecord>>(status, &text, Shape::Envelope)?.data;
+            let count = cases.len();
+            for case in cases {
+                each(case).map_err(|problem| upstream::answered(UpstreamFault::Unreadable { status, problem }))?;
+            }
+            return Ok(count);
         }
-        return Ok(count);
+        Opened::Pieces(reads, _) => reads,
     };
     let mut cases = Cases::new(status);
     while let Some(piece) = reads.next().await.map_err(|_| upstream::unreadable_body(status))? {
