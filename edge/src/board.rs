@@ -266,13 +266,16 @@ pub async fn list(req: Request, ctx: RouteContext<Context>) -> Reply {
     let body = match body {
         Body::Whole(body) => body,
         Body::Large(head, rest) => {
+            let declared_large = head.is_empty();
             let (response, edge_ms) = streamed(status, head, rest, claims.role.clone(), qa).await?;
             let headers = response.headers();
             headers.set("Content-Type", "application/json")?;
             headers.set("Cache-Control", "private, no-cache")?;
             headers.set("Vary", "Authorization")?;
-            let first = WHOLE_AT_MOST >> 20;
-            headers.set("Server-Timing", &format!("upstream;dur={upstream_ms};desc=\"first {first} MB\", edge;dur={edge_ms};desc=streamed, d1;dur={d1_ms}"))?;
+            // The backend's time is to its headers when it declared a length,
+            // else to its first 8 MB (read before the answer could be streamed).
+            let backend = if declared_large { "headers".to_owned() } else { format!("\"first {} MB\"", WHOLE_AT_MOST >> 20) };
+            headers.set("Server-Timing", &format!("upstream;dur={upstream_ms};desc={backend}, edge;dur={edge_ms};desc=streamed, d1;dur={d1_ms}"))?;
             return Ok(response);
         }
     };

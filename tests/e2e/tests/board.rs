@@ -113,6 +113,8 @@ async fn a_board_too_large_to_read_whole_is_streamed_whole_and_masked() {
             assert_eq!(header("content-type").as_deref(), Some("application/json"));
             let timing = header("server-timing").unwrap();
             assert!(timing.contains("edge;dur=") && timing.contains("desc=streamed"), "{timing}");
+            let backend = if chunked { "desc=\"first 8 MB\"" } else { "desc=headers" };
+            assert!(timing.starts_with("upstream;dur=") && timing.contains(backend), "{timing}: the backend's time is to {backend}");
             let board: BoardResponse = serde_json::from_slice(&res.bytes().await.unwrap()).expect("the streamed answer is one whole board");
             let mut expected = backend_cases.clone();
             shared::wire::api::mask_board(&mut expected, &role);
