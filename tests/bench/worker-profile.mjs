@@ -6,34 +6,18 @@
 //
 //   node tests/bench/worker-profile.mjs INSPECTOR_PORT SECONDS [OUT.cpuprofile]
 import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { connect } from './inspector.mjs';
 
-const require = createRequire(import.meta.url);
-const WebSocket = require('ws');
 const [port, seconds, out] = process.argv.slice(2);
 if (!seconds) throw new Error('usage: worker-profile.mjs INSPECTOR_PORT SECONDS [OUT.cpuprofile]');
 
-const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
-const ws = new WebSocket(targets[0].webSocketDebuggerUrl);
-await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-let last = 0;
-const waiting = new Map();
-ws.on('message', (m) => {
-  const answer = JSON.parse(m);
-  waiting.get(answer.id)?.(answer);
-  waiting.delete(answer.id);
-});
-const send = (method, params = {}) => new Promise((resolve) => {
-  const id = ++last;
-  waiting.set(id, resolve);
-  ws.send(JSON.stringify({ id, method, params }));
-});
+const { send, close } = await connect(port);
 await send('Profiler.enable');
 await send('Profiler.setSamplingInterval', { interval: 200 });
 await send('Profiler.start');
 await new Promise((r) => setTimeout(r, Number(seconds) * 1000));
 const { profile } = (await send('Profiler.stop')).result;
-ws.close();
+close();
 if (out) writeFileSync(out, JSON.stringify(profile));
 
 const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
