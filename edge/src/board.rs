@@ -70,37 +70,24 @@ fn cases_json(status: u16, body: &str, role: &shared::wire::session::Role) -> Re
 /// four times its size while it is parsed and written.
 pub const WHOLE_AT_MOST: usize = 8 << 20;
 
-/// The backend's answer: whole, or its first bytes (if read) and the rest to come.
+/// The backend's board answer: whole (an error, or a body of at most
+/// [`WHOLE_AT_MOST`] bytes), or its first bytes (none when it declared a
+/// larger length) and the rest, to be read in large pieces.
 enum Body {
     Whole(String),
     Large(Vec<u8>, LargeReads),
 }
 
-/// The backend's board answer, opened: read whole already (an error, or a
-/// body whose declared length is at most [`WHOLE_AT_MOST`]: one read, the
-/// cheapest for the common board), or to be read in large pieces, with the
-/// length it declared, if any.
-enum Opened {
-    Read(String),
-    Pieces(LargeReads, Option<usize>),
-}
-
-async fn open_board(env: &Env) -> Result<(u16, Opened), upstream::CallFailure> {
+/// Asks the backend for the board. A declared length of at most
+/// [`WHOLE_AT_MOST`] is read by one `text()`, the cheapest for the common
+/// board; without a declared length the first [`WHOLE_AT_MOST`] bytes tell.
+async fn read(env: &Env) -> Result<(u16, Body), upstream::CallFailure> {
     let (status, mut response) = upstream::open(env, Method::Get, paths::BOARD, None).await?;
     let declared = response.headers().get("Content-Length").ok().flatten().and_then(|n| n.parse::<usize>().ok());
     let large = (200..300).contains(&status) && declared.is_none_or(|n| n > WHOLE_AT_MOST);
-    if let Some(reads) = large.then(|| LargeReads::of(&response)).flatten() {
-        return Ok((status, Opened::Pieces(reads, declared)));
-    }
-    let text = response.text().await.map_err(|_| upstream::unreadable_body(status))?;
-    Ok((status, Opened::Read(text)))
-}
-
-async fn read(env: &Env) -> Result<(u16, Body), upstream::CallFailure> {
-    let (status, opened) = open_board(env).await?;
-    let (mut reads, declared) = match opened {
-        Opened::Read(text) => return Ok((status, Body::Whole(text))),
-        Opened::Pieces(reads, declared) => (reads, declared),
+    let Some(mut reads) = large.then(|| LargeReads::of(&response)).flatten() else {
+        let text = response.text().await.map_err(|_| upstream::unreadable_body(status))?;
+        return Ok((status, Body::Whole(text)));
     };
     if declared.is_some() {
         return Ok((status, Body::Large(Vec::new(), reads)));
@@ -117,11 +104,11 @@ async fn read(env: &Env) -> Result<(u16, Body), upstream::CallFailure> {
 }
 
 /// Each case of the backend's board, as it arrives (the live hub's poll):
-/// one case held at a time however large the board.
+/// a large board is never held whole.
 pub async fn each_case(env: &Env, each: &mut dyn FnMut(BoardRecord) -> Result<(), String>) -> Result<usize, upstream::CallFailure> {
-    let (status, opened) = open_board(env).await?;
-    let mut reads = match opened {
-        Opened::Read(text) => {
+    let (status, body) = read(env).await?;
+    let (head, mut reads) = match body {
+        Body::Whole(text) => {
             let cases = upstream::read::<Vec<BoardRecord>>(status, &text, Shape::Envelope)?.data;
             let count = cases.len();
             for case in cases {
@@ -129,9 +116,11 @@ pub async fn each_case(env: &Env, each: &mut dyn FnMut(BoardRecord) -> Result<()
             }
             return Ok(count);
         }
-        Opened::Pieces(reads, _) => reads,
+        Body::Large(head, reads) => (head, reads),
     };
     let mut cases = Cases::new(status);
+    cases.push(&head, each).map_err(upstream::answered)?;
+    drop(head);
     while let Some(piece) = reads.next().await.map_err(|_| upstream::unreadable_body(status))? {
         cases.push(&piece, each).map_err(upstream::answered)?;
     }

@@ -121,8 +121,7 @@ async fn send(env: &Env, method: Method, path_and_query: &str, json_body: Option
 
 /// The failure of a body that could not be read to its end.
 pub fn unreadable_body(status: u16) -> CallFailure {
-    let fault = UpstreamFault::Unreadable { status, problem: "the body could not be read".into() };
-    CallFailure { failure: fault_failure(&fault), attempt: Attempt::Answered(fault) }
+    answered(UpstreamFault::Unreadable { status, problem: "the body could not be read to its end".into() })
 }
 
 /// Sends one request to the backend and returns its answer with the body

@@ -10,7 +10,7 @@
 
 use super::api::{mask_board, CaseQa};
 use super::board_body::response_tail;
-use super::mediation::answer::{refusal, text_of, UpstreamFault};
+use super::mediation::answer::{envelope, success, UpstreamFault};
 use super::mediation::BoardRecord;
 use super::session::Role;
 
@@ -247,7 +247,10 @@ impl Elements {
 
 /// The cases of the backend's board answer, read as its bytes arrive, one
 /// at a time, by the rule of [`super::mediation::answer::read`] (an envelope
-/// whose `code` is 200 or 201, `data` a list of cases).
+/// whose `code` is 200 or 201, `data` a list of cases). One answer is
+/// refused differently: a `data` that is neither a list nor `null`, in an
+/// envelope without a `message`, is unreadable here where the whole read
+/// says what the `code` says (a fault either way).
 pub struct Cases {
     elements: Elements,
     status: u16,
@@ -269,21 +272,29 @@ impl Cases {
         UpstreamFault::Unreadable { status: self.status, problem }
     }
 
-    /// The envelope's own refusal, once its `code` (and `message`, or the end) is read.
+    /// The envelope as far as it has been read: its `code` and `message`
+    /// parsed (absent until read whole).
+    fn head(&self) -> (Option<serde_json::Value>, Option<serde_json::Value>) {
+        let parsed = |name| self.elements.field(name).and_then(|v| serde_json::from_slice::<serde_json::Value>(v).ok());
+        (parsed("code"), parsed("message"))
+    }
+
+    /// The envelope's own refusal, as soon as its `code` and `message` are
+    /// read; without a message it is decided at the end ([`Cases::finish`]).
     fn refused(&self) -> Result<(), UpstreamFault> {
-        let Some(code) = self.elements.field("code") else { return Ok(()) };
-        let has_message = self.elements.field("message").is_some();
-        if !(has_message || self.elements.done()) {
+        let (code, message) = self.head();
+        if code.is_none() || !message.as_ref().is_some_and(|m| !m.is_null()) {
             return Ok(());
         }
-        let Some(code) = serde_json::from_slice::<serde_json::Value>(code).ok().and_then(|v| v.as_i64()) else {
-            return Err(self.unreadable("no envelope (code, message, data)".into()));
-        };
-        if code == 200 || code == 201 {
-            return Ok(());
+        self.verdict(code, message)
+    }
+
+    /// [`envelope`] and [`success`], the rule [`super::mediation::answer::read`] applies.
+    fn verdict(&self, code: Option<serde_json::Value>, message: Option<serde_json::Value>) -> Result<(), UpstreamFault> {
+        match envelope(code.as_ref(), message, self.elements.saw_data()) {
+            Some((code, message)) => success(code, message).map(drop),
+            None => Err(self.unreadable("no envelope (code, message, data)".into())),
         }
-        let message = text_of(self.elements.field("message").and_then(|m| serde_json::from_slice(m).ok()));
-        Err(refusal(u16::try_from(code).unwrap_or(0), Some(code), message, 502))
     }
 
     /// Reads the next bytes, handing `each` every case they complete.
@@ -303,11 +314,8 @@ impl Cases {
         if !self.elements.done() {
             return Err(self.unreadable("the answer ended early".into()));
         }
-        self.refused()?;
-        let envelope = self.elements.field("code").is_some() && (self.elements.field("message").is_some() || self.elements.saw_data());
-        if !envelope {
-            return Err(self.unreadable("no envelope (code, message, data)".into()));
-        }
+        let (code, message) = self.head();
+        self.verdict(code, message)?;
         if !self.elements.saw_data() {
             return Err(self.unreadable("data: missing field `data`".into()));
         }
@@ -442,6 +450,12 @@ mod tests {
             r#"{"code":401,"message":"token过期","data":[]}"#.to_owned(),
             r#"{"data":[],"message":"案件不存在","code":404}"#.to_owned(),
             r#"{"code":"E1","message":"x","data":[]}"#.to_owned(),
+            // `null` counts as absent: no message and no data make no envelope.
+            r#"{"code":500,"message":null}"#.to_owned(),
+            r#"{"code":500,"message":null,"data":[]}"#.to_owned(),
+            r#"{"code":500,"data":[]}"#.to_owned(),
+            r#"{"data":[],"code":400}"#.to_owned(),
+            r#"{"code":500,"data":null}"#.to_owned(),
             r#"{"code":200,"message":"ok"}"#.to_owned(),
             r#"{"code":200,"message":"ok","data":{"records":[]}}"#.to_owned(),
             r#"{"code":200,"message":"ok","data":[{"caseId":1}]}"#.to_owned(),

@@ -76,7 +76,7 @@ struct Data<T> {
     data: T,
 }
 
-pub(crate) fn text_of(v: Option<serde_json::Value>) -> String {
+fn text_of(v: Option<serde_json::Value>) -> String {
     match v {
         Some(serde_json::Value::String(s)) => s,
         Some(serde_json::Value::Null) | None => String::new(),
@@ -84,7 +84,7 @@ pub(crate) fn text_of(v: Option<serde_json::Value>) -> String {
     }
 }
 
-pub(crate) fn refusal(status: u16, code: Option<i64>, message: String, http_failure_status: u16) -> UpstreamFault {
+fn refusal(status: u16, code: Option<i64>, message: String, http_failure_status: u16) -> UpstreamFault {
     match status {
         401 | 403 => UpstreamFault::CredentialsRefused { status },
         400..=499 => UpstreamFault::Rejected { status, message },
@@ -92,43 +92,59 @@ pub(crate) fn refusal(status: u16, code: Option<i64>, message: String, http_fail
     }
 }
 
+/// The envelope's `code` and `message`, when the top-level fields make one:
+/// an integer `code` beside a `message` or a `data` (`null` counts as
+/// absent). Both the whole read ([`read`]) and the board read as it arrives
+/// ([`crate::wire::board_stream`]) decide by this and [`success`].
+pub(crate) fn envelope(code: Option<&serde_json::Value>, message: Option<serde_json::Value>, has_data: bool) -> Option<(i64, String)> {
+    let message = message.filter(|m| !m.is_null());
+    let code = code.and_then(serde_json::Value::as_i64)?;
+    (message.is_some() || has_data).then(|| (code, text_of(message)))
+}
+
+/// An envelope on a 2xx answer: a success when its `code` is 200 or 201,
+/// else the refusal or failure its `code` says.
+pub(crate) fn success(code: i64, message: String) -> Result<(i64, String), UpstreamFault> {
+    if code == 200 || code == 201 {
+        Ok((code, message))
+    } else {
+        Err(refusal(u16::try_from(code).unwrap_or(0), Some(code), message, 502))
+    }
+}
+
 /// Reads the backend's answer to one request by the rule above.
 pub fn read<T: DeserializeOwned>(status: u16, body: &str, shape: Shape) -> Result<Answered<T>, UpstreamFault> {
     let head: Option<Head> = serde_json::from_str(body).ok();
-    let code = head.as_ref().and_then(|h| h.code.as_ref()).and_then(serde_json::Value::as_i64);
-    let is_envelope = head.as_ref().is_some_and(|h| code.is_some() && (h.message.is_some() || h.data.is_some()));
     if status == 401 || status == 403 {
         return Err(UpstreamFault::CredentialsRefused { status });
     }
+    // `None`: not a JSON object; `Some(None)`: an object but no envelope.
+    let found = head.map(|h| envelope(h.code.as_ref(), h.message, h.data.is_some()));
     if !(200..300).contains(&status) {
-        return Err(match head {
-            Some(h) if is_envelope => {
+        // The HTTP status decides; the envelope lends its words.
+        return Err(match found {
+            Some(Some((code, message))) => {
                 let failure_status = if (500..600).contains(&status) { status } else { 502 };
-                refusal(status, code, text_of(h.message), failure_status)
+                refusal(status, Some(code), message, failure_status)
             }
             _ => UpstreamFault::Unreadable { status, problem: format!("HTTP {status} without the backend's error envelope") },
         });
     }
-    let Some(head) = head else {
-        return Err(UpstreamFault::Unreadable { status, problem: "the body is not a JSON object".into() });
-    };
-    if !is_envelope {
-        return match shape {
+    match found {
+        None => Err(UpstreamFault::Unreadable { status, problem: "the body is not a JSON object".into() }),
+        Some(None) => match shape {
             Shape::BareOrEnvelope => serde_json::from_str::<T>(body)
                 .map(|data| Answered { status, code: None, message: String::new(), data })
                 .map_err(|e| UpstreamFault::Unreadable { status, problem: e.to_string() }),
             Shape::Envelope => Err(UpstreamFault::Unreadable { status, problem: "no envelope (code, message, data)".into() }),
-        };
+        },
+        Some(Some((code, message))) => {
+            let (code, message) = success(code, message)?;
+            serde_json::from_str::<Data<T>>(body)
+                .map(|d| Answered { status, code: Some(code), message, data: d.data })
+                .map_err(|e| UpstreamFault::Unreadable { status, problem: format!("data: {e}") })
+        }
     }
-    let code = code.expect("an envelope has a code");
-    let message = text_of(head.message);
-    if code != 200 && code != 201 {
-        let as_status = u16::try_from(code).unwrap_or(0);
-        return Err(refusal(as_status, Some(code), message, 502));
-    }
-    serde_json::from_str::<Data<T>>(body)
-        .map(|d| Answered { status, code: Some(code), message, data: d.data })
-        .map_err(|e| UpstreamFault::Unreadable { status, problem: format!("data: {e}") })
 }
 
 /// How one attempt to reach the backend ended, for [`fate_of_key`].
