@@ -31,7 +31,7 @@ use worker::{Context, Env, Method, Request, Response, RouteContext};
 
 use crate::auth::{self, now_ms};
 use crate::http::Reply;
-use crate::large_reads::{LargeReads, PIECE};
+use crate::large_reads::{self, LargeReads, PIECE};
 use crate::upstream;
 
 /// The cases as last written for one masking: the backend's bytes' digest
@@ -79,15 +79,16 @@ enum Body {
 }
 
 /// Asks the backend for the board. A declared length of at most
-/// [`WHOLE_AT_MOST`] is read by one `text()`, the cheapest for the common
-/// board; without a declared length the first [`WHOLE_AT_MOST`] bytes tell.
+/// [`WHOLE_AT_MOST`] is read whole by the runtime in one read, the cheapest
+/// for the common board; without a declared length the first
+/// [`WHOLE_AT_MOST`] bytes tell.
 async fn read(env: &Env) -> Result<(u16, Body), upstream::CallFailure> {
-    let (status, mut response) = upstream::open(env, Method::Get, paths::BOARD, None).await?;
+    let (status, response) = upstream::open(env, Method::Get, paths::BOARD, None).await?;
     let declared = response.headers().get("Content-Length").ok().flatten().and_then(|n| n.parse::<usize>().ok());
     let large = (200..300).contains(&status) && declared.is_none_or(|n| n > WHOLE_AT_MOST);
     let Some(mut reads) = large.then(|| LargeReads::of(&response)).flatten() else {
-        let text = response.text().await.map_err(|_| upstream::unreadable_body(status))?;
-        return Ok((status, Body::Whole(text)));
+        let bytes = large_reads::whole(&response).await.map_err(|_| upstream::unreadable_body(status))?;
+        return Ok((status, Body::Whole(large_reads::text(bytes))));
     };
     if declared.is_some() {
         return Ok((status, Body::Large(Vec::new(), reads)));
@@ -99,8 +100,7 @@ async fn read(env: &Env) -> Result<(u16, Body), upstream::CallFailure> {
             return Ok((status, Body::Large(head, reads)));
         }
     }
-    let whole = String::from_utf8(head).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    Ok((status, Body::Whole(whole)))
+    Ok((status, Body::Whole(large_reads::text(head))))
 }
 
 /// Each case of the backend's board, as it arrives (the live hub's poll):

@@ -1,10 +1,12 @@
-//! An upstream's body read in large pieces. A fetch body arrives in pieces of
+//! An upstream's body read whole in one read, or in large pieces. A fetch body arrives in pieces of
 //! about 4 KB; the backend's board at 100,000 cases (79 MB) is some 18,000
 //! of them, and each read is a promise through the glue and a wake-up of
 //! the Rust future: measured, that was most of a streamed board's time (V8's
 //! profile: 57% in the glue's `read` and `queueMicrotask`). workerd's BYOB
 //! reader has `readAtLeast(min, view)`, which waits until `min` bytes (or
-//! the end) are in a buffer of our size.
+//! the end) are in a buffer of our size. A body read whole goes the same
+//! way through `worker::Response::bytes` (and `text`); [`whole`] lets the
+//! runtime read it instead and hands over one buffer.
 
 use js_sys::{ArrayBuffer, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -62,4 +64,23 @@ impl LargeReads {
         }
         Ok(Some(value.to_vec()))
     }
+}
+
+/// A response's whole body, read by the runtime (`arrayBuffer()` of the body
+/// stream) and copied into the Worker once, instead of in ~4 KB pieces.
+pub async fn whole(response: &Response) -> worker::Result<Vec<u8>> {
+    let stream = match response.body() {
+        ResponseBody::Stream(stream) => stream,
+        ResponseBody::Body(bytes) => return Ok(bytes.clone()),
+        ResponseBody::Empty => return Ok(Vec::new()),
+    };
+    let wrapped = web_sys::Response::new_with_opt_readable_stream(Some(stream))?;
+    let buffer = JsFuture::from(wrapped.array_buffer()?).await?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// A body as text: invalid UTF-8 is replaced, not refused (what can be read
+/// of it still is; the JSON reader then says what is wrong).
+pub fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }

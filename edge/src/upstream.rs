@@ -114,9 +114,9 @@ fn log(attempt: &Attempt, transport: Option<&Transport>) {
 /// Sends one request to the backend (`path_and_query` relative to its base)
 /// and returns the HTTP status and body.
 async fn send(env: &Env, method: Method, path_and_query: &str, json_body: Option<String>) -> Result<(u16, String), CallFailure> {
-    let (status, mut response) = open(env, method, path_and_query, json_body).await?;
-    let body = response.text().await.map_err(|_| unreadable_body(status))?;
-    Ok((status, body))
+    let (status, response) = open(env, method, path_and_query, json_body).await?;
+    let body = crate::large_reads::whole(&response).await.map_err(|_| unreadable_body(status))?;
+    Ok((status, crate::large_reads::text(body)))
 }
 
 /// The failure of a body that could not be read to its end.
