@@ -84,3 +84,14 @@ pub async fn whole(response: &Response) -> worker::Result<Vec<u8>> {
 pub fn text(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::text;
+
+    #[test]
+    fn invalid_utf8_is_replaced_not_refused() {
+        assert_eq!(text("{\"a\":\"中\"}".as_bytes().to_vec()), "{\"a\":\"中\"}");
+        assert_eq!(text(b"{\"a\":\"\xff\xe4\xb8\"}".to_vec()), "{\"a\":\"\u{fffd}\u{fffd}\"}");
+    }
+}

@@ -34,8 +34,8 @@ pub async fn serve(req: Request, env: &Env, allowed_ancestors: &[String]) -> Res
         out.headers().set("Cache-Control", "no-cache")?;
         out
     } else {
-        // Passed on as it comes: the asset's bytes never enter the Worker.
-        let out = Response::from_body(response.body().clone())?.with_status(status).with_headers(headers);
+        let bytes = crate::large_reads::whole(&response).await?;
+        let out = Response::from_bytes(bytes)?.with_status(status).with_headers(headers);
         if status == 200 && content_hashed(&path) {
             out.headers().set("Cache-Control", "public, max-age=31536000, immutable")?;
         }
