@@ -31,7 +31,7 @@ use worker::{Context, Env, Method, Request, Response, RouteContext};
 
 use crate::auth::{self, now_ms};
 use crate::http::Reply;
-use crate::large_reads::{self, LargeReads, PIECE};
+use crate::bodies::{self, LargeReads, PIECE};
 use crate::upstream;
 
 /// The cases as last written for one masking: the backend's bytes' digest
@@ -87,8 +87,8 @@ async fn read(env: &Env) -> Result<(u16, Body), upstream::CallFailure> {
     let declared = response.headers().get("Content-Length").ok().flatten().and_then(|n| n.parse::<usize>().ok());
     let large = (200..300).contains(&status) && declared.is_none_or(|n| n > WHOLE_AT_MOST);
     let Some(mut reads) = large.then(|| LargeReads::of(&response)).flatten() else {
-        let bytes = large_reads::whole(&response).await.map_err(|_| upstream::unreadable_body(status))?;
-        return Ok((status, Body::Whole(large_reads::text(bytes))));
+        let text = bodies::whole_text(&response).await.map_err(|_| upstream::unreadable_body(status))?;
+        return Ok((status, Body::Whole(text)));
     };
     if declared.is_some() {
         return Ok((status, Body::Large(Vec::new(), reads)));
@@ -100,7 +100,7 @@ async fn read(env: &Env) -> Result<(u16, Body), upstream::CallFailure> {
             return Ok((status, Body::Large(head, reads)));
         }
     }
-    Ok((status, Body::Whole(large_reads::text(head))))
+    Ok((status, Body::Whole(bodies::text(head))))
 }
 
 /// Each case of the backend's board, as it arrives (the live hub's poll):

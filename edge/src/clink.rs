@@ -302,13 +302,13 @@ async fn forward(signer: &shared::wire::clink::sign::Signer, method: SignMethod,
         let status = response.status_code();
         if (200..300).contains(&status) {
             let content_type = response.headers().get("Content-Type")?.unwrap_or_default();
-            let bytes = crate::large_reads::whole(&response).await?;
+            let bytes = crate::bodies::whole(&response).await?;
             let out = Response::from_bytes(bytes)?;
             out.headers().set("Content-Type", if content_type.is_empty() { "application/json" } else { &content_type })?;
             out.headers().set("Cache-Control", "no-store")?;
             return Ok(out);
         }
-        let text = crate::large_reads::whole(&response).await.map(crate::large_reads::text).unwrap_or_default();
+        let text = crate::bodies::whole_text(&response).await.unwrap_or_default();
         let error = ErrorResponse::parse(&text);
         let code = error.as_ref().map(|e| e.error.code.clone());
         match code {

@@ -17,7 +17,7 @@ mod followups;
 mod http;
 mod hub;
 mod insights;
-mod large_reads;
+mod bodies;
 mod live;
 mod pages;
 mod presets;

@@ -27,14 +27,14 @@ pub async fn serve(req: Request, env: &Env, allowed_ancestors: &[String]) -> Res
     let headers = response.headers().clone();
     let status = response.status_code();
     let response = if content_type.starts_with("text/html") {
-        let html = with_embed_origins(&crate::large_reads::text(crate::large_reads::whole(&response).await?), allowed_ancestors);
+        let html = with_embed_origins(&crate::bodies::whole_text(&response).await?, allowed_ancestors);
         let csp = page_csp(&inline_script_hashes(&html), allowed_ancestors);
         let out = Response::from_html(html)?.with_status(status);
         out.headers().set("Content-Security-Policy", &csp)?;
         out.headers().set("Cache-Control", "no-cache")?;
         out
     } else {
-        let bytes = crate::large_reads::whole(&response).await?;
+        let bytes = crate::bodies::whole(&response).await?;
         let out = Response::from_bytes(bytes)?.with_status(status).with_headers(headers);
         if status == 200 && content_hashed(&path) {
             out.headers().set("Cache-Control", "public, max-age=31536000, immutable")?;

@@ -115,8 +115,8 @@ fn log(attempt: &Attempt, transport: Option<&Transport>) {
 /// and returns the HTTP status and body.
 async fn send(env: &Env, method: Method, path_and_query: &str, json_body: Option<String>) -> Result<(u16, String), CallFailure> {
     let (status, response) = open(env, method, path_and_query, json_body).await?;
-    let body = crate::large_reads::whole(&response).await.map_err(|_| unreadable_body(status))?;
-    Ok((status, crate::large_reads::text(body)))
+    let body = crate::bodies::whole_text(&response).await.map_err(|_| unreadable_body(status))?;
+    Ok((status, body))
 }
 
 /// The failure of a body that could not be read to its end.

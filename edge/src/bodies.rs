@@ -1,4 +1,5 @@
-//! An upstream's body read whole in one read, or in large pieces. A fetch body arrives in pieces of
+//! Reading an upstream's body: whole in one read, or in large pieces. A
+//! fetch body arrives in pieces of
 //! about 4 KB; the backend's board at 100,000 cases (79 MB) is some 18,000
 //! of them, and each read is a promise through the glue and a wake-up of
 //! the Rust future: measured, that was most of a streamed board's time (V8's
@@ -77,6 +78,11 @@ pub async fn whole(response: &Response) -> worker::Result<Vec<u8>> {
     let wrapped = web_sys::Response::new_with_opt_readable_stream(Some(stream))?;
     let buffer = JsFuture::from(wrapped.array_buffer()?).await?;
     Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// [`whole`] as text (see [`text`]).
+pub async fn whole_text(response: &Response) -> worker::Result<String> {
+    whole(response).await.map(text)
 }
 
 /// A body as text: invalid UTF-8 is replaced, not refused (what can be read
