@@ -25,6 +25,13 @@ const CONCURRENCY: usize = 8;
 /// Batches counted apart as the warm-up after the Worker starts (three per concurrent sender).
 const WARMUP: usize = 3 * CONCURRENCY;
 
+/// One batch: its place in the order sent, the whole request's time and the store's own (ms).
+struct Timing {
+    sent: usize,
+    whole_ms: f64,
+    store_ms: f64,
+}
+
 fn line(label: &str, rows: &str, d1: &[f64], whole: &[f64], n: usize) {
     println!(
         "  {label} at {rows} rows ({n} sequential): D1 p50 {:.1} ms, p99 {:.1} ms | whole request p50 {:.1} ms, p99 {:.1} ms",
@@ -57,7 +64,7 @@ async fn main() {
     let url = format!("{}/webhooks/note-agent/{WEBHOOK_TOKEN}", edge());
     let http = client();
     let started = Instant::now();
-    let timings: Vec<(usize, f64, f64)> = stream::iter(bodies.into_iter().enumerate())
+    let timings: Vec<Timing> = stream::iter(bodies.into_iter().enumerate())
         .map(|(i, body)| {
             let (http, url) = (http.clone(), url.clone());
             async move {
@@ -76,15 +83,15 @@ async fn main() {
                     "{}",
                     res.text().await.unwrap_or_default()
                 );
-                (i, t.elapsed().as_secs_f64() * 1000.0, store)
+                Timing { sent: i, whole_ms: t.elapsed().as_secs_f64() * 1000.0, store_ms: store }
             }
         })
         .buffer_unordered(CONCURRENCY)
         .collect()
         .await;
     let secs = started.elapsed().as_secs_f64();
-    let mut whole: Vec<f64> = timings.iter().map(|t| t.1).collect();
-    let mut store: Vec<f64> = timings.iter().map(|t| t.2).collect();
+    let mut whole: Vec<f64> = timings.iter().map(|t| t.whole_ms).collect();
+    let mut store: Vec<f64> = timings.iter().map(|t| t.store_ms).collect();
     whole.sort_by(f64::total_cmp);
     store.sort_by(f64::total_cmp);
     println!(
@@ -100,13 +107,13 @@ async fn main() {
     // batches find SQLite's page cache cold. Where the slow ones fall says
     // whether the tail is that warm-up or the table's size.
     let part = |from: usize, to: usize| {
-        let mut v: Vec<f64> = timings.iter().filter(|t| (from..to).contains(&t.0)).map(|t| t.2).collect();
+        let mut v: Vec<f64> = timings.iter().filter(|t| (from..to).contains(&t.sent)).map(|t| t.store_ms).collect();
         v.sort_by(f64::total_cmp);
         v
     };
     let (first, rest) = (part(0, WARMUP), part(WARMUP, BATCHES));
-    let mut slowest: Vec<&(usize, f64, f64)> = timings.iter().collect();
-    slowest.sort_by(|a, b| b.2.total_cmp(&a.2));
+    let mut slowest: Vec<&Timing> = timings.iter().collect();
+    slowest.sort_by(|a, b| b.store_ms.total_cmp(&a.store_ms));
     println!(
         "    the store's own time, the first {WARMUP} batches sent: p50 {:.1} ms, max {:.1} ms; the other {}: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; the five slowest were sent {}",
         percentile(&first, 0.5),
@@ -115,7 +122,7 @@ async fn main() {
         percentile(&rest, 0.5),
         percentile(&rest, 0.99),
         rest.last().copied().unwrap_or(0.0),
-        slowest.iter().take(5).map(|t| format!("#{} ({:.0} ms)", t.0 + 1, t.2)).collect::<Vec<_>>().join(", ")
+        slowest.iter().take(5).map(|t| format!("#{} ({:.0} ms)", t.sent + 1, t.store_ms)).collect::<Vec<_>>().join(", ")
     );
 
     let boss = token("bench-supervisor", Role::Supervisor);
