@@ -58,6 +58,14 @@ pub fn rules_from(answer: &worker::D1Result) -> worker::Result<Vec<Rule>> {
         .collect())
 }
 
+/// An entry about `?1` for the rule `?2`; one already written is left alone.
+const ADD_ENTRY: &str = "INSERT INTO attention_entries (source, rule_id, rule_name, severity, severity_rank, job_id, case_id, evidence, created_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, COALESCE(?7, (SELECT case_id FROM search_calls WHERE job_id = ?6)), ?8, ?9)
+     ON CONFLICT (source, rule_id) DO NOTHING";
+
+/// `?4` acknowledged by `?1` at `?2` with the note `?3`, unless it already was.
+const ACK_ENTRY: &str = "UPDATE attention_entries SET acked_by = ?1, acked_at = ?2, ack_note = ?3 WHERE id = ?4 AND acked_at IS NULL";
+
 /// The statements writing the entries of `findings` about `source`; one
 /// already written (the same source and rule) is left alone.
 fn entry_statements(db: &D1Database, source: &str, job_id: Option<&str>, case_id: Option<&str>, findings: &[Finding]) -> worker::Result<Vec<D1PreparedStatement>> {
@@ -66,11 +74,7 @@ fn entry_statements(db: &D1Database, source: &str, job_id: Option<&str>, case_id
         .iter()
         .map(|f| {
             let evidence = serde_json::to_string(&f.evidence).expect("serialises");
-            db.prepare(
-                "INSERT INTO attention_entries (source, rule_id, rule_name, severity, severity_rank, job_id, case_id, evidence, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, COALESCE(?7, (SELECT case_id FROM search_calls WHERE job_id = ?6)), ?8, ?9)
-                 ON CONFLICT (source, rule_id) DO NOTHING",
-            )
+            db.prepare(ADD_ENTRY)
             .bind(&[s(source), s(&f.rule_id), s(&f.rule_name), s(f.severity.as_str()), n(f.severity.rank()), opt(job_id), opt(case_id), s(&evidence), n(at)])
         })
         .collect()
@@ -320,7 +324,8 @@ pub(crate) fn queue_sql(scoped: bool, state: &str) -> Option<(String, String)> {
         "{ENTRIES} WHERE {state_sql} AND {scope} AND (?2 IS NULL OR COALESCE(e.case_id, sc.case_id) = ?2) AND (?3 IS NULL OR e.job_id = ?3)
           ORDER BY {order} LIMIT 200"
     );
-    // Everyone's count needs no joins (the partial index answers it).
+    // Everyone's count is kept as entries change (migration 0016), so it
+    // stays flat however many are open; a mediator's is counted.
     let count_sql = if scoped {
         format!(
             "SELECT COUNT(*) AS open FROM attention_entries e LEFT JOIN search_calls sc ON sc.job_id = e.job_id
@@ -328,7 +333,7 @@ pub(crate) fn queue_sql(scoped: bool, state: &str) -> Option<(String, String)> {
               WHERE e.acked_at IS NULL AND {scope}"
         )
     } else {
-        "SELECT COUNT(*) AS open FROM attention_entries e WHERE e.acked_at IS NULL AND ?1 = ?1".to_owned()
+        "SELECT open FROM attention_open_count WHERE id = 1 AND ?1 = ?1".to_owned()
     };
     Some((sql, count_sql))
 }
@@ -385,7 +390,7 @@ pub async fn acknowledge(mut req: Request, ctx: RouteContext<Context>) -> Reply 
     let entry = entry_for(&db, &ctx, &claims).await?;
     let note = input.note.trim();
     let done = db
-        .prepare("UPDATE attention_entries SET acked_by = ?1, acked_at = ?2, ack_note = ?3 WHERE id = ?4 AND acked_at IS NULL")
+        .prepare(ACK_ENTRY)
         .bind(&[s(&claims.sub), n(now_ms()), s(note), n(entry.id)])?
         .run()
         .await?;
@@ -452,4 +457,60 @@ pub async fn save_rule(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     store::audit(&db, &claims, "rule_update", None, Some(&rule.id), 200, &summary).await?;
     let saved = rules(&db).await?.into_iter().find(|r| r.id == rule.id);
     saved.map_or_else(|| Err(Failure::from(worker::Error::RustError("the rule was not stored".into()))), |r| http::ok(&r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{queue_sql, ACK_ENTRY, ADD_ENTRY};
+
+    /// The kept open count (migration 0016) after every kind of change to the
+    /// entries, beside what counting them finds: the edge's own insert and
+    /// acknowledgement, and what else SQL can do to the table (the bench's
+    /// copies, a reopening, a removal).
+    #[test]
+    fn the_kept_open_count_is_what_counting_finds() {
+        let script = r#"
+import json, sqlite3, sys
+job = json.load(sys.stdin)
+db = sqlite3.connect(":memory:", isolation_level=None)
+*before, last = job["migrations"]
+for sql in before:
+    db.executescript(sql)
+entry = "INSERT INTO attention_entries (source, rule_id, rule_name, severity, severity_rank, evidence, created_at, acked_at) VALUES (?, ?, 'r', 'high', 0, '{}', 1, ?)"
+db.execute(entry, ["old1", "r1", None])
+db.execute(entry, ["old2", "r1", None])
+db.execute(entry, ["old3", "r1", 5])
+db.executescript(last)
+steps = []
+def step(name, sql, args):
+    db.execute(sql, args)
+    kept = db.execute(job["count"], ["someone"]).fetchone()[0]
+    counted = db.execute("SELECT COUNT(*) FROM attention_entries WHERE acked_at IS NULL").fetchone()[0]
+    steps.append([name, kept, counted])
+step("the migration counts what was open", "SELECT 1", [])
+add = lambda source, rule: [source, rule, "r", "high", 0, "j1", "c1", "{}", 10]
+step("an entry added", job["add"], add("s1", "r1"))
+step("the same entry again", job["add"], add("s1", "r1"))
+step("another rule for the same source", job["add"], add("s1", "r2"))
+new_id = db.execute("SELECT id FROM attention_entries WHERE source = 's1' AND rule_id = 'r1'").fetchone()[0]
+step("acknowledged", job["ack"], ["m1", 20, "done", new_id])
+step("acknowledged again", job["ack"], ["m2", 30, "again", new_id])
+step("an entry written already acknowledged", entry, ["s2", "r1", 40])
+step("reopened", "UPDATE attention_entries SET acked_at = NULL WHERE source = 'old3'", [])
+step("renamed, still open", "UPDATE attention_entries SET rule_name = 'x' WHERE source = 'old1'", [])
+step("an acknowledged one's note changed", "UPDATE attention_entries SET ack_note = 'n', acked_at = 50 WHERE id = ?", [new_id])
+step("copied, as the bench's fill does", "INSERT INTO attention_entries (source, rule_id, rule_name, severity, severity_rank, evidence, created_at, acked_at) SELECT source || '.c1', rule_id, rule_name, severity, severity_rank, evidence, created_at, acked_at FROM attention_entries", [])
+step("an open one removed", "DELETE FROM attention_entries WHERE source = 'old1'", [])
+step("an acknowledged one removed", "DELETE FROM attention_entries WHERE source = 's2'", [])
+json.dump(steps, sys.stdout, ensure_ascii=False)
+"#;
+        let (_, count) = queue_sql(false, "open").unwrap();
+        let steps = crate::migrated::run(script, serde_json::json!({ "count": count, "add": ADD_ENTRY, "ack": ACK_ENTRY }));
+        let steps = steps.as_array().unwrap();
+        for s in steps {
+            assert_eq!(s[1], s[2], "{}: kept {} but {} open", s[0], s[1], s[2]);
+        }
+        let kept: Vec<i64> = steps.iter().map(|s| s[1].as_i64().unwrap()).collect();
+        assert_eq!(kept, [2, 3, 3, 4, 3, 3, 3, 4, 4, 4, 8, 7, 7]);
+    }
 }

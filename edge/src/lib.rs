@@ -19,6 +19,8 @@ mod hub;
 mod insights;
 mod bodies;
 mod live;
+#[cfg(test)]
+mod migrated;
 mod pages;
 mod presets;
 #[cfg(test)]

@@ -3,11 +3,8 @@
 //! consults) find their rows through an index, so they stay flat at a
 //! million rows: each query's plan, as SQLite
 //! (what D1 runs) makes it over the migrated schema, searches those tables
-//! and never scans them. The plans come from Python's `sqlite3` (the test
-//! command already needs Python), over `migrations/*.sql` in order.
-
-use std::io::Write;
-use std::process::{Command, Stdio};
+//! and never scans them. The plans come from Python's `sqlite3` over the
+//! migrated schema ([`crate::migrated`]).
 
 const PLANNER: &str = r#"
 import json, re, sqlite3, sys
@@ -29,21 +26,12 @@ json.dump({"plans": out, "partial": partial}, sys.stdout)
 /// rows its `WHERE` keeps (the open attention entries), so reading it in
 /// order is reading those, not the table.
 fn plans(queries: &[String]) -> Vec<Vec<String>> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("migrations").map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "sql")).collect();
-    files.sort();
-    let migrations: Vec<String> = files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
-    let job = serde_json::json!({ "migrations": migrations, "queries": queries });
-    let mut child = Command::new("python3").args(["-c", PLANNER]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("python3 runs");
-    child.stdin.take().unwrap().write_all(job.to_string().as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "the planner failed");
     #[derive(serde::Deserialize)]
     struct Answer {
         plans: Vec<Vec<String>>,
         partial: Vec<String>,
     }
-    let answer: Answer = serde_json::from_slice(&out.stdout).expect("plans as JSON");
+    let answer: Answer = serde_json::from_value(crate::migrated::run(PLANNER, serde_json::json!({ "queries": queries }))).expect("plans as JSON");
     let of_partial = |step: &String| answer.partial.iter().any(|p| step.ends_with(&format!(" INDEX {p}")) || step.contains(&format!(" INDEX {p} ")));
     answer.plans.into_iter().map(|plan| plan.into_iter().filter(|step| !(step.starts_with("SCAN ") && of_partial(step))).collect()).collect()
 }
@@ -102,6 +90,9 @@ fn the_open_attention_queue_and_its_count_search_an_index() {
             assert!(scans(sql, &plan).is_empty(), "scoped {scoped}: {sql}\n  plan: {plan:#?}");
         }
     }
+    // Everyone's count is one kept row, not a count of the open entries.
+    let (_, everyone) = crate::attention::queue_sql(false, "open").unwrap();
+    assert_eq!(plans(&[everyone]), [["SEARCH attention_open_count USING INTEGER PRIMARY KEY (rowid=?)"]]);
 }
 
 #[test]

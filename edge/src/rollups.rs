@@ -100,29 +100,18 @@ pub fn tidy(db: &D1Database) -> Vec<D1PreparedStatement> {
 
 #[cfg(test)]
 mod tests {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-
     use super::{share_sql, Facts, TIDY};
 
     /// Runs `SCRIPT` over the migrated schema with the statements under test.
     fn run(script: &str, job: serde_json::Value) -> serde_json::Value {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
-        let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "sql")).collect();
-        files.sort();
         let mut job = job;
-        job["migrations"] = files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
         job["rebuild"] = serde_json::json!(include_str!("../migrations/0012_insights_by_dispute.sql"));
         for (name, facts) in [("record", Facts::Records), ("job", Facts::Job), ("moving", Facts::Moving)] {
             job[format!("{name}-")] = serde_json::json!(share_sql(facts, "-"));
             job[format!("{name}+")] = serde_json::json!(share_sql(facts, ""));
         }
         job["tidy"] = serde_json::json!(TIDY);
-        let mut child = Command::new("python3").args(["-c", script]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("python3 runs");
-        child.stdin.take().unwrap().write_all(job.to_string().as_bytes()).unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "the script failed");
-        serde_json::from_slice(&out.stdout).expect("JSON")
+        crate::migrated::run(script, job)
     }
 
     /// Every kind of change the edge makes (a record's facts written,

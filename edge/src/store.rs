@@ -676,10 +676,9 @@ mod tests {
         assert!(UPSERT_NOTE.contains("COALESCE(excluded.report_ms, -1)"), "a report time that is not a time counts as the oldest");
     }
 
-    /// The push's two statements over the migrated schema (Python's sqlite3,
-    /// as `query_plans` uses): which arrivals each push made shown.
+    /// The push's two statements over the migrated schema
+    /// ([`crate::migrated`]): which arrivals each push made shown.
     fn pushed(pushes: serde_json::Value) -> serde_json::Value {
-        use std::io::Write;
         let script = r#"
 import json, sqlite3, sys
 job = json.load(sys.stdin)
@@ -694,16 +693,7 @@ for rows in job["pushes"]:
 shown = db.execute("SELECT call_id, digest, arrival FROM note_results ORDER BY call_id").fetchall()
 json.dump({"changed": out, "shown": [list(r) for r in shown], "versions": db.execute("SELECT COUNT(*) FROM note_versions").fetchone()[0]}, sys.stdout)
 "#;
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
-        let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "sql")).collect();
-        files.sort();
-        let migrations: Vec<String> = files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
-        let job = serde_json::json!({ "migrations": migrations, "pushes": pushes, "versions": INSERT_VERSIONS, "upsert": UPSERT_NOTES });
-        let mut child = std::process::Command::new("python3").args(["-c", script]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
-        child.stdin.take().unwrap().write_all(job.to_string().as_bytes()).unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success());
-        serde_json::from_slice(&out.stdout).unwrap()
+        crate::migrated::run(script, serde_json::json!({ "pushes": pushes, "versions": INSERT_VERSIONS, "upsert": UPSERT_NOTES }))
     }
 
     #[test]

@@ -1,0 +1,29 @@
+-- The attention queue's open count for supervisors and admins (everyone's
+-- open entries), kept as entries are written, acknowledged or removed,
+-- instead of counted on every read: counting grew with what is open (25 ms
+-- at 414,266 open entries, docs/benchmarks.md). Triggers keep it, so every
+-- writer (the edge, tests/bench/d1-fill.py) keeps it too. A mediator's own
+-- count still counts (it depends on assignments and takeovers).
+CREATE TABLE attention_open_count (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    open INTEGER NOT NULL
+);
+INSERT INTO attention_open_count (id, open) SELECT 1, COUNT(*) FROM attention_entries WHERE acked_at IS NULL;
+
+CREATE TRIGGER attention_open_added AFTER INSERT ON attention_entries
+WHEN NEW.acked_at IS NULL
+BEGIN
+    UPDATE attention_open_count SET open = open + 1 WHERE id = 1;
+END;
+
+CREATE TRIGGER attention_open_acked AFTER UPDATE OF acked_at ON attention_entries
+WHEN (OLD.acked_at IS NULL) <> (NEW.acked_at IS NULL)
+BEGIN
+    UPDATE attention_open_count SET open = open + (CASE WHEN NEW.acked_at IS NULL THEN 1 ELSE -1 END) WHERE id = 1;
+END;
+
+CREATE TRIGGER attention_open_removed AFTER DELETE ON attention_entries
+WHEN OLD.acked_at IS NULL
+BEGIN
+    UPDATE attention_open_count SET open = open - 1 WHERE id = 1;
+END;
