@@ -336,7 +336,7 @@ fn clink_failure(status: u16, error: Option<ErrorResponse>) -> Failure {
             body.error.request_id = e.request_id;
             Failure { status, body }
         }
-        None => Failure::new(502, ErrorCode::UpstreamInvalid, format!("知识库服务返回了无法解析的数据 (HTTP {status})")),
+        None => crate::upstream::unreadable("知识库服务", status),
     }
 }
 

@@ -97,8 +97,18 @@ pub fn fault_failure(fault: &UpstreamFault) -> Failure {
             let message = if message.is_empty() { "调解后台处理失败 (the backend failed)".to_owned() } else { message.clone() };
             Failure::new(*status, ErrorCode::UpstreamError, message)
         }
-        UpstreamFault::Unreadable { status, .. } => Failure::new(502, ErrorCode::UpstreamInvalid, format!("调解后台返回了无法解析的数据 (HTTP {status})")),
+        UpstreamFault::Unreadable { status, .. } => unreadable("调解后台", *status),
     }
+}
+
+/// An upstream's answer the edge could not read: what happened, and what the
+/// user can do (what it was goes to the Worker's log, never to the user).
+pub fn unreadable(who: &str, status: u16) -> Failure {
+    Failure::new(
+        502,
+        ErrorCode::UpstreamInvalid,
+        format!("{who}返回了无法解析的数据 (HTTP {status}),请稍后重试;如果一再出现,请联系管理员查看边缘服务日志 (the answer could not be read; try again later, and if it keeps happening ask an admin to check the edge's log)"),
+    )
 }
 
 /// What the caller is not told goes to the Worker's log.
@@ -194,6 +204,7 @@ mod tests {
         let (status, code, message) = answer(UpstreamFault::Unreadable { status: 200, problem: "<html>secret</html>".into() });
         assert_eq!((status, code.as_str()), (502, "upstream_invalid"));
         assert!(!message.contains("secret"), "{message}");
+        assert!(message.starts_with("调解后台返回了无法解析的数据 (HTTP 200),请稍后重试;如果一再出现,请联系管理员"), "it says what to do: {message}");
         // A failure without a message still reads.
         assert!(!answer(UpstreamFault::Failed { status: 500, code: None, message: String::new() }).2.is_empty());
     }

@@ -202,6 +202,8 @@ async fn upstream_errors_keep_their_message_and_failures_are_readable() {
     control("/control/faults/mediation", json!({ "garbageNext": 1 })).await;
     let (status, body) = get("/api/board", &mediator()).await;
     assert_eq!((status, body["error"]["code"].clone()), (502, json!("upstream_invalid")));
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.starts_with("调解后台返回了无法解析的数据 (HTTP 200),请稍后重试"), "says what happened and what to do: {message}");
     control("/control/faults/mediation", json!({ "slowMs": 11_000 })).await;
     let (status, body) = get("/api/board", &mediator()).await;
     assert_eq!((status, body["error"]["code"].clone()), (504, json!("upstream_timeout")), "{body}");
