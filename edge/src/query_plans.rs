@@ -90,6 +90,16 @@ fn the_open_attention_queue_and_its_count_search_an_index() {
             assert!(scans(sql, &plan).is_empty(), "scoped {scoped}: {sql}\n  plan: {plan:#?}");
         }
     }
+    // A mediator's entries are found from their cases: the entries without a
+    // case of their own through their calls, not by reading every such entry.
+    for sql in [crate::attention::queue_sql(true, "open").unwrap().0, crate::attention::queue_sql(true, "open").unwrap().1] {
+        let plan = plans(std::slice::from_ref(&sql)).remove(0);
+        assert!(plan.iter().any(|s| s == "SEARCH e USING INDEX attention_by_job (job_id=?)"), "{plan:#?}");
+        // Their takeovers, and each such case's latest, without reading every takeover.
+        assert!(plan.iter().any(|s| s == "SEARCH t USING INDEX audit_log_takeovers_by_user (user_name=?)"), "{plan:#?}");
+        assert!(plan.iter().any(|s| s == "SEARCH u USING INDEX audit_log_takeovers_by_case (case_id=?)"), "{plan:#?}");
+        assert!(plan.iter().all(|s| !s.contains("BLOOM FILTER")), "{plan:#?}");
+    }
     // Everyone's count is one kept row, not a count of the open entries.
     let (_, everyone) = crate::attention::queue_sql(false, "open").unwrap();
     assert_eq!(plans(&[everyone]), [["SEARCH attention_open_count USING INTEGER PRIMARY KEY (rowid=?)"]]);
