@@ -7,16 +7,18 @@
 //! batches/s, p50, p99, and the store's own time from `Server-Timing:
 //! store`), then the board's reads of what is stored, each with the edge's
 //! time in D1 (`Server-Timing: d1`) and the whole request's: a call's notes
-//! (`GET /api/notes?jobId`), a supervisor's attention queue, and the QA
-//! insights for a month and for the year. Asserts nothing; docs/benchmarks.md
-//! compares the sizes.
+//! (`GET /api/notes?jobId`), a supervisor's attention queue, a mediator's
+//! (the entries of the cases given to them; a few more each run), and the QA
+//! insights for a month and for the year. Asserts only that each answer is
+//! what it should be; docs/benchmarks.md compares the sizes.
 
 use std::time::Instant;
 
 use e2e::figures::{note_records, percentile, timed_d1_series, Lcg};
 use e2e::*;
 use futures_util::stream::{self, StreamExt};
-use serde_json::Value;
+use reqwest::Method;
+use serde_json::{json, Value};
 use shared::wire::session::Role;
 
 const BATCHES: usize = 300;
@@ -24,6 +26,38 @@ const PER_BATCH: usize = 10;
 const CONCURRENCY: usize = 8;
 /// Batches counted apart as the warm-up after the Worker starts (three per concurrent sender).
 const WARMUP: usize = 3 * CONCURRENCY;
+
+/// Cases given to the bench's mediator each run, each with one open entry.
+const GIVEN: usize = 10;
+
+/// Gives `who` [`GIVEN`] more cases with an open entry each: a call placed
+/// through the edge (so it knows the call's case) a day apart (the daily call
+/// limit), a note record about it that meets a rule, and the entry's case
+/// assigned to `who` by the supervisor `boss`.
+async fn give_cases(who: &str, boss: &str) {
+    let url = format!("{}/webhooks/note-agent/{WEBHOOK_TOKEN}", edge());
+    for _ in 0..GIVEN {
+        control("/control/time", json!({ "advanceMs": 86_400_000 })).await;
+        let (case_id, mediation_id, people) = open_case().await;
+        let body = json!({ "caseId": case_id, "mediationId": mediation_id.to_string(), "callAuto": 0, "callPersonId": people[0] });
+        let res = api(Method::POST, "/api/calls", &mediator()).header("Idempotency-Key", unique("growth-call-")).json(&body).send().await.expect("edge");
+        let placed: Value = res.json().await.expect("JSON");
+        let job = placed["results"][0]["jobId"].as_str().unwrap_or_else(|| panic!("placed: {placed}")).to_owned();
+        let record = json!([{
+            "call_id": unique("growth-given-"), "biz_id": "70001", "out_id": job, "cell_number": "13922111489",
+            "success": true, "error_code": "success", "error_msg": "success", "content_length": 120, "duration": 60,
+            "start_time": "2026-11-22 09:59:00", "report_time": "2026-11-22 10:00:00", "type": "通话摘要",
+            "result": json!({ "履约情况": ["未支付"] }).to_string()
+        }]);
+        let res = client().post(&url).json(&record).send().await.expect("edge");
+        assert_eq!(res.status(), 200);
+        let (status, found) = get(&format!("/api/attention?jobId={job}"), boss).await;
+        assert_eq!(status, 200, "{found}");
+        let id = found["entries"][0]["id"].as_i64().unwrap_or_else(|| panic!("an entry for {job}: {found}"));
+        let (status, assigned) = post(&format!("/api/attention/{id}/assign"), boss, json!({ "assignee": who })).await;
+        assert_eq!(status, 200, "{assigned}");
+    }
+}
 
 /// One batch: its place in the order sent, the whole request's time and the store's own (ms).
 struct Timing {
@@ -166,4 +200,13 @@ async fn main() {
         };
         line(&format!("{label} ({what})"), &rows, &d1, &whole, n);
     }
+
+    // A mediator's own queue: the entries of the cases given to them, found
+    // from those cases whatever else is open.
+    let who = "bench-mediator";
+    give_cases(who, &boss).await;
+    let (d1, whole, body) = timed_d1_series("/api/attention", &token(who, Role::Mediator), n).await;
+    let open = body["open"].as_u64().expect("a count");
+    assert!(open >= GIVEN as u64 && body["entries"].as_array().is_some_and(|e| e.len() as u64 == open.min(200)), "{body}");
+    line(&format!("attention queue, a mediator's own ({open} open of their cases)"), &rows, &d1, &whole, n);
 }
