@@ -114,16 +114,17 @@ pub(crate) fn success(code: i64, message: String) -> Result<(i64, String), Upstr
 
 /// Reads the backend's answer to one request by the rule above.
 pub fn read<T: DeserializeOwned>(status: u16, body: &str, shape: Shape) -> Result<Answered<T>, UpstreamFault> {
-    let head: Option<Head> = serde_json::from_str(body).ok();
+    let found = match serde_json::from_str::<Head>(body) {
+        Err(_) => Found::NotAnObject,
+        Ok(h) => envelope(h.code.as_ref(), h.message, h.data.is_some()).map_or(Found::Bare, |(code, message)| Found::Envelope(code, message)),
+    };
     if status == 401 || status == 403 {
         return Err(UpstreamFault::CredentialsRefused { status });
     }
-    // `None`: not a JSON object; `Some(None)`: an object but no envelope.
-    let found = head.map(|h| envelope(h.code.as_ref(), h.message, h.data.is_some()));
     if !(200..300).contains(&status) {
         // The HTTP status decides; the envelope lends its words.
         return Err(match found {
-            Some(Some((code, message))) => {
+            Found::Envelope(code, message) => {
                 let failure_status = if (500..600).contains(&status) { status } else { 502 };
                 refusal(status, Some(code), message, failure_status)
             }
@@ -131,20 +132,30 @@ pub fn read<T: DeserializeOwned>(status: u16, body: &str, shape: Shape) -> Resul
         });
     }
     match found {
-        None => Err(UpstreamFault::Unreadable { status, problem: "the body is not a JSON object".into() }),
-        Some(None) => match shape {
+        Found::NotAnObject => Err(UpstreamFault::Unreadable { status, problem: "the body is not a JSON object".into() }),
+        Found::Bare => match shape {
             Shape::BareOrEnvelope => serde_json::from_str::<T>(body)
                 .map(|data| Answered { status, code: None, message: String::new(), data })
                 .map_err(|e| UpstreamFault::Unreadable { status, problem: e.to_string() }),
             Shape::Envelope => Err(UpstreamFault::Unreadable { status, problem: "no envelope (code, message, data)".into() }),
         },
-        Some(Some((code, message))) => {
+        Found::Envelope(code, message) => {
             let (code, message) = success(code, message)?;
             serde_json::from_str::<Data<T>>(body)
                 .map(|d| Answered { status, code: Some(code), message, data: d.data })
                 .map_err(|e| UpstreamFault::Unreadable { status, problem: format!("data: {e}") })
         }
     }
+}
+
+/// What a body holds, before its status is weighed.
+enum Found {
+    /// Not a JSON object.
+    NotAnObject,
+    /// A JSON object without the envelope.
+    Bare,
+    /// The envelope's code and message.
+    Envelope(i64, String),
 }
 
 /// How one attempt to reach the backend ended, for [`fate_of_key`].
