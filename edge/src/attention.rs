@@ -303,7 +303,7 @@ const MINE: &str = "WITH mine(case_id) AS (
     SELECT case_id FROM case_assignments WHERE assignee = ?1
     UNION
     SELECT t.case_id FROM audit_log t
-     WHERE t.user_name = ?1 AND t.action = 'takeover' AND t.status BETWEEN 200 AND 299 AND t.case_id IS NOT NULL
+     WHERE t.user_name = ?1 AND t.action = 'takeover' AND t.case_id IS NOT NULL
        AND t.id = (SELECT u.id FROM audit_log u WHERE u.action = 'takeover' AND u.case_id = t.case_id AND u.status BETWEEN 200 AND 299
                     ORDER BY u.id DESC LIMIT 1)
 ), mine_ids(id) AS (
@@ -389,10 +389,13 @@ pub async fn list(req: Request, ctx: RouteContext<Context>) -> Reply {
     Ok(r)
 }
 
-/// The entry `?2`, if the caller `?1` may see it.
+/// The entry `?2`, if the caller `?1` may see it (a mediator: its case is one of theirs).
 fn entry_sql(scoped: bool) -> String {
-    let (with, mine) = scope(scoped);
-    format!("{with}{ENTRIES} WHERE e.id = ?2 AND {mine}")
+    if scoped {
+        format!("{MINE}{ENTRIES} WHERE e.id = ?2 AND COALESCE(e.case_id, sc.case_id) IN (SELECT case_id FROM mine)")
+    } else {
+        format!("{ENTRIES} WHERE e.id = ?2 AND ?1 = ?1")
+    }
 }
 
 /// The entry `{id}` if the caller may act on it (a mediator: one of theirs).
@@ -487,7 +490,7 @@ pub async fn save_rule(mut req: Request, ctx: RouteContext<Context>) -> Reply {
 
 #[cfg(test)]
 mod tests {
-    use super::{queue_sql, ACK_ENTRY, ADD_ENTRY};
+    use super::{entry_sql, queue_sql, ACK_ENTRY, ADD_ENTRY};
 
     /// The kept open count (migration 0016) after every kind of change to the
     /// entries, beside what counting them finds: the edge's own insert and
@@ -499,14 +502,15 @@ mod tests {
 import json, sqlite3, sys
 job = json.load(sys.stdin)
 db = sqlite3.connect(":memory:", isolation_level=None)
-*before, last = job["migrations"]
-for sql in before:
+at = next(i for (i, sql) in enumerate(job["migrations"]) if "CREATE TABLE attention_open_count" in sql)
+for sql in job["migrations"][:at]:
     db.executescript(sql)
 entry = "INSERT INTO attention_entries (source, rule_id, rule_name, severity, severity_rank, evidence, created_at, acked_at) VALUES (?, ?, 'r', 'high', 0, '{}', 1, ?)"
 db.execute(entry, ["old1", "r1", None])
 db.execute(entry, ["old2", "r1", None])
 db.execute(entry, ["old3", "r1", 5])
-db.executescript(last)
+for sql in job["migrations"][at:]:
+    db.executescript(sql)
 steps = []
 def step(name, sql, args):
     db.execute(sql, args)
@@ -539,11 +543,7 @@ json.dump(steps, sys.stdout, ensure_ascii=False)
         let kept: Vec<i64> = steps.iter().map(|s| s[1].as_i64().unwrap()).collect();
         assert_eq!(kept, [2, 3, 3, 4, 3, 3, 3, 4, 4, 4, 8, 7, 7]);
     }
-}
 
-#[cfg(test)]
-mod scope_tests {
-    use super::{entry_sql, queue_sql};
 
     /// Whose entries are whose: a mediator's are the cases assigned to them
     /// and those they were the last to take over (a refused takeover does not
@@ -562,7 +562,9 @@ audit = [("m1", "takeover", "c2", 200), ("m1", "takeover", "c3", 200), ("m2", "t
          ("m1", "takeover", "c5", 500), ("m2", "takeover", "c6", 200), ("m1", "takeover", "c6", 502), ("m1", "call", "c6", 200)]
 db.executemany("INSERT INTO audit_log (at, user_name, role, action, case_id, status) VALUES (1, ?, 'mediator', ?, ?, ?)", audit)
 entries = [("e1", None, "c1", None), ("e2", "j2", None, None), ("e3", "j3", None, None), ("e4", None, "c4", None), ("e5", "j5", None, None),
-           ("e6", "j6", None, None), ("e7", None, "c1", 5), ("e8", "j1", None, None), ("e9", "jx", None, None)]
+           ("e6", "j6", None, None), ("e7", None, "c1", 5), ("e8", "j1", None, None), ("e9", "jx", None, None),
+           # Its own case decides, not its call's.
+           ("e10", "j2", "c5", None), ("e11", "j5", "c1", None)]
 db.executemany("INSERT INTO attention_entries (source, rule_id, rule_name, severity, severity_rank, job_id, case_id, evidence, created_at, acked_at) VALUES (?, 'r', 'r', 'high', 0, ?, ?, '{}', 1, ?)", entries)
 ids = {source: i for (i, source) in db.execute("SELECT id, source FROM attention_entries")}
 names = {i: source for (source, i) in ids.items()}
@@ -572,6 +574,8 @@ for who in ["m1", "m2", "m3"]:
         out[f"{who} {state}"] = sorted(names[r[0]] for r in db.execute(job["lists"][state], [who, None, None]))
     out[f"{who} count"] = db.execute(job["count"], [who]).fetchone()[0]
     out[f"{who} may act on"] = sorted(s for s in ids if db.execute(job["entry"], [who, ids[s]]).fetchone())
+out["m1 open of c1"] = sorted(names[r[0]] for r in db.execute(job["lists"]["open"], ["m1", "c1", None]))
+out["m1 open of j2"] = sorted(names[r[0]] for r in db.execute(job["lists"]["open"], ["m1", None, "j2"]))
 out["everyone open"] = sorted(names[r[0]] for r in db.execute(job["everyone"], ["s", None, None]))
 json.dump(out, sys.stdout)
 "#;
@@ -579,11 +583,11 @@ json.dump(out, sys.stdout)
         let job = serde_json::json!({ "lists": lists, "count": queue_sql(true, "open").unwrap().1, "entry": entry_sql(true), "everyone": queue_sql(false, "open").unwrap().0 });
         let out = crate::migrated::run(script, job);
         let expected = serde_json::json!({
-            "m1 open": ["e1", "e2", "e4", "e8"], "m1 acked": ["e7"], "m1 all": ["e1", "e2", "e4", "e7", "e8"], "m1 count": 4,
-            "m1 may act on": ["e1", "e2", "e4", "e7", "e8"],
+            "m1 open": ["e1", "e11", "e2", "e4", "e8"], "m1 acked": ["e7"], "m1 all": ["e1", "e11", "e2", "e4", "e7", "e8"], "m1 count": 5,
+            "m1 may act on": ["e1", "e11", "e2", "e4", "e7", "e8"], "m1 open of c1": ["e1", "e11", "e8"], "m1 open of j2": ["e2"],
             "m2 open": ["e3", "e4", "e6"], "m2 acked": [], "m2 all": ["e3", "e4", "e6"], "m2 count": 3, "m2 may act on": ["e3", "e4", "e6"],
             "m3 open": [], "m3 acked": [], "m3 all": [], "m3 count": 0, "m3 may act on": [],
-            "everyone open": ["e1", "e2", "e3", "e4", "e5", "e6", "e8", "e9"],
+            "everyone open": ["e1", "e10", "e11", "e2", "e3", "e4", "e5", "e6", "e8", "e9"],
         });
         assert_eq!(out, expected);
     }

@@ -358,6 +358,13 @@ mod tests {
     }
 
     #[test]
+    fn an_unreadable_answer_says_what_happened_and_what_to_do() {
+        let f = clink_failure(200, None);
+        assert_eq!((f.status, f.body.error.code.as_str()), (502, "upstream_invalid"));
+        assert!(f.body.error.message.starts_with("知识库服务返回了无法解析的数据 (HTTP 200),请稍后重试;如果一再出现,请联系管理员"), "{}", f.body.error.message);
+    }
+
+    #[test]
     fn only_the_documented_conversation_paths_are_owner_checked() {
         for p in CONVERSATION_SCOPED {
             assert!(shared::wire::clink::path_is_documented(p), "{p}");

@@ -8,7 +8,7 @@
 //! store`), then the board's reads of what is stored, each with the edge's
 //! time in D1 (`Server-Timing: d1`) and the whole request's: a call's notes
 //! (`GET /api/notes?jobId`), a supervisor's attention queue, a mediator's
-//! (the entries of the cases given to them; a few more each run), and the QA
+//! (the entries of the case given to them; ten more each run), and the QA
 //! insights for a month and for the year. Asserts only that each answer is
 //! what it should be; docs/benchmarks.md compares the sizes.
 
@@ -27,13 +27,14 @@ const CONCURRENCY: usize = 8;
 /// Batches counted apart as the warm-up after the Worker starts (three per concurrent sender).
 const WARMUP: usize = 3 * CONCURRENCY;
 
-/// Cases given to the bench's mediator each run, each with one open entry.
+/// Open entries given to the bench's mediator each run.
 const GIVEN: usize = 10;
 
-/// Gives `who` [`GIVEN`] more cases with an open entry each: a call placed
-/// through the edge (so it knows the call's case) a day apart (the daily call
-/// limit), a note record about it that meets a rule, and the entry's case
-/// assigned to `who` by the supervisor `boss`.
+/// Gives `who` [`GIVEN`] more open entries, all of one case (the sandbox's
+/// first open one): each a call placed through the edge (so it knows the
+/// call's case) a day after the last (the party's daily call limit), a note
+/// record about it that meets a rule, and the entry's case assigned to `who`
+/// by the supervisor `boss`.
 async fn give_cases(who: &str, boss: &str) {
     let url = format!("{}/webhooks/note-agent/{WEBHOOK_TOKEN}", edge());
     for _ in 0..GIVEN {
@@ -201,12 +202,12 @@ async fn main() {
         line(&format!("{label} ({what})"), &rows, &d1, &whole, n);
     }
 
-    // A mediator's own queue: the entries of the cases given to them, found
-    // from those cases whatever else is open.
+    // A mediator's own queue: the entries of the case given to them, found
+    // from that case whatever else is open.
     let who = "bench-mediator";
     give_cases(who, &boss).await;
     let (d1, whole, body) = timed_d1_series("/api/attention", &token(who, Role::Mediator), n).await;
     let open = body["open"].as_u64().expect("a count");
     assert!(open >= GIVEN as u64 && body["entries"].as_array().is_some_and(|e| e.len() as u64 == open.min(200)), "{body}");
-    line(&format!("attention queue, a mediator's own ({open} open of their cases)"), &rows, &d1, &whole, n);
+    line(&format!("attention queue, a mediator's own ({open} open, of the one case given to them)"), &rows, &d1, &whole, n);
 }
