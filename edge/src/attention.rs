@@ -61,10 +61,11 @@ pub fn rules_from(answer: &worker::D1Result) -> worker::Result<Vec<Rule>> {
 /// An entry about `?1` for the rule `?2`; one already written is left alone.
 const ADD_ENTRY: &str = "INSERT INTO attention_entries (source, rule_id, rule_name, severity, severity_rank, job_id, case_id, evidence, created_at)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, COALESCE(?7, (SELECT case_id FROM search_calls WHERE job_id = ?6)), ?8, ?9)
-     ON CONFLICT (source, rule_id) DO NOTHING";
+     ON CONFLICT (source, rule_id) DO NOTHING
+     RETURNING 1 AS wrote";
 
 /// `?4` acknowledged by `?1` at `?2` with the note `?3`, unless it already was.
-const ACK_ENTRY: &str = "UPDATE attention_entries SET acked_by = ?1, acked_at = ?2, ack_note = ?3 WHERE id = ?4 AND acked_at IS NULL";
+const ACK_ENTRY: &str = "UPDATE attention_entries SET acked_by = ?1, acked_at = ?2, ack_note = ?3 WHERE id = ?4 AND acked_at IS NULL RETURNING 1 AS wrote";
 
 /// The statements writing the entries of `findings` about `source`; one
 /// already written (the same source and rule) is left alone.
@@ -80,9 +81,9 @@ fn entry_statements(db: &D1Database, source: &str, job_id: Option<&str>, case_id
         .collect()
 }
 
-/// Whether a statement of a batch wrote a row.
+/// Whether a statement of a batch wrote a row (an unreadable answer: no).
 fn wrote(r: &worker::D1Result) -> bool {
-    r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0) > 0
+    store::wrote(r).unwrap_or(false)
 }
 
 /// The entries the note records a push changed call for under `rules`, as
@@ -421,9 +422,9 @@ pub async fn acknowledge(mut req: Request, ctx: RouteContext<Context>) -> Reply 
     let done = db
         .prepare(ACK_ENTRY)
         .bind(&[s(&claims.sub), n(now_ms()), s(note), n(entry.id)])?
-        .run()
+        .all()
         .await?;
-    if done.meta()?.and_then(|m| m.changes).unwrap_or(0) == 0 {
+    if !store::wrote(&done)? {
         let by = entry.acked_by.unwrap_or_default();
         return Err(Failure::new(409, shared::wire::api::ErrorCode::AlreadyDone, format!("这条事项已由 {by} 处理 (already acknowledged by {by})")));
     }

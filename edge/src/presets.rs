@@ -68,11 +68,11 @@ pub async fn delete(req: Request, ctx: RouteContext<Context>) -> Reply {
     let id: i64 = ctx.param("id").and_then(|v| v.parse().ok()).filter(|v| *v > 0).ok_or_else(|| Failure::field(&FieldError::new("id", "must be a preset's id")))?;
     let db = store::db(&ctx.env)?;
     let done = db
-        .prepare("DELETE FROM filter_presets WHERE id = ?1 AND user_name = ?2")
+        .prepare(format!("DELETE FROM filter_presets WHERE id = ?1 AND user_name = ?2{}", store::RETURNING_WROTE))
         .bind(&[JsValue::from_f64(id as f64), JsValue::from_str(&claims.sub)])?
-        .run()
+        .all()
         .await?;
-    if done.meta()?.and_then(|m| m.changes).unwrap_or(0) == 0 {
+    if !store::wrote(&done)? {
         return Err(Failure::not_found("没有这个筛选 (no such preset)"));
     }
     http::ok(&serde_json::json!({ "deleted": id }))
