@@ -37,7 +37,7 @@ use crate::upstream;
 /// The cases as last written for one masking: the backend's bytes' digest
 /// and the JSON array (two entries at most: masked and not).
 struct Written {
-    upstream: u64,
+    upstream: u128,
     masked: bool,
     cases_json: Rc<String>,
 }
@@ -48,7 +48,7 @@ thread_local! {
 
 /// The cases of the backend's answer `body`, masked as `masked` says, as a
 /// JSON array; `true` when they were kept from an earlier answer.
-fn cases_json(status: u16, body: &str, role: &shared::wire::session::Role) -> Result<(u64, Rc<String>, bool), upstream::CallFailure> {
+fn cases_json(status: u16, body: &str, role: &shared::wire::session::Role) -> Result<(u128, Rc<String>, bool), upstream::CallFailure> {
     let masked = !role.sees_phone_numbers();
     let key = digest(body.as_bytes());
     if let Some(kept) = WRITTEN.with(|w| w.borrow().iter().find(|x| x.upstream == key && x.masked == masked).map(|x| x.cases_json.clone())) {
