@@ -500,12 +500,8 @@ mod tests {
     #[test]
     fn the_kept_open_count_is_what_counting_finds() {
         let script = r#"
-import json, sqlite3, sys
-job = json.load(sys.stdin)
-db = sqlite3.connect(":memory:", isolation_level=None)
 at = next(i for (i, sql) in enumerate(job["migrations"]) if "CREATE TABLE attention_open_count" in sql)
-for sql in job["migrations"][:at]:
-    db.executescript(sql)
+db = migrated(at)
 entry = "INSERT INTO attention_entries (source, rule_id, rule_name, severity, severity_rank, evidence, created_at, acked_at) VALUES (?, ?, 'r', 'high', 0, '{}', 1, ?)"
 db.execute(entry, ["old1", "r1", None])
 db.execute(entry, ["old2", "r1", None])
@@ -552,11 +548,7 @@ json.dump(steps, sys.stdout, ensure_ascii=False)
     #[test]
     fn a_mediator_sees_the_entries_of_their_cases_and_no_others() {
         let script = r#"
-import json, sqlite3, sys
-job = json.load(sys.stdin)
-db = sqlite3.connect(":memory:", isolation_level=None)
-for sql in job["migrations"]:
-    db.executescript(sql)
+db = migrated()
 db.executemany("INSERT INTO search_calls (job_id, case_id) VALUES (?, ?)", [(f"j{i}", f"c{i}") for i in range(1, 7)])
 db.executemany("INSERT INTO case_assignments VALUES (?, ?, 'sup', 1)", [("c1", "m1"), ("c4", "m2")])
 audit = [("m1", "takeover", "c2", 200), ("m1", "takeover", "c3", 200), ("m2", "takeover", "c3", 200), ("m1", "takeover", "c4", 200),

@@ -7,11 +7,7 @@
 //! migrated schema ([`crate::migrated`]).
 
 const PLANNER: &str = r#"
-import json, re, sqlite3, sys
-job = json.load(sys.stdin)
-db = sqlite3.connect(":memory:")
-for sql in job["migrations"]:
-    db.executescript(sql)
+db = migrated()
 db.execute("ANALYZE")
 out = []
 for sql in job["queries"]:

@@ -121,11 +121,7 @@ mod tests {
     #[test]
     fn differences_end_where_a_rebuild_does() {
         let script = r#"
-import json, re, sqlite3, sys
-job = json.load(sys.stdin)
-db = sqlite3.connect(":memory:", isolation_level=None)
-for sql in job["migrations"]:
-    db.executescript(sql)
+db = migrated()
 
 def around(kind, binds, change):
     if kind == "record":
@@ -220,11 +216,7 @@ json.dump({"steps": steps, "kept": kept, "rebuilt": snapshot()}, sys.stdout, ens
     #[test]
     fn differences_search_the_facts_of_what_changed() {
         let script = r#"
-import json, re, sqlite3, sys
-job = json.load(sys.stdin)
-db = sqlite3.connect(":memory:")
-for sql in job["migrations"]:
-    db.executescript(sql)
+db = migrated()
 db.execute("ANALYZE")
 out = {}
 for key in ["record-", "job-", "moving-", "tidy"]:

@@ -707,11 +707,7 @@ mod tests {
     /// ([`crate::migrated`]): which arrivals each push made shown.
     fn pushed(pushes: serde_json::Value) -> serde_json::Value {
         let script = r#"
-import json, sqlite3, sys
-job = json.load(sys.stdin)
-db = sqlite3.connect(":memory:", isolation_level=None)
-for sql in job["migrations"]:
-    db.executescript(sql)
+db = migrated()
 out = []
 for rows in job["pushes"]:
     rows = json.dumps(rows)
