@@ -68,7 +68,7 @@ pub async fn delete(req: Request, ctx: RouteContext<Context>) -> Reply {
     let id: i64 = ctx.param("id").and_then(|v| v.parse().ok()).filter(|v| *v > 0).ok_or_else(|| Failure::field(&FieldError::new("id", "must be a preset's id")))?;
     let db = store::db(&ctx.env)?;
     let done = db
-        .prepare(format!("DELETE FROM filter_presets WHERE id = ?1 AND user_name = ?2{}", store::RETURNING_WROTE))
+        .prepare("DELETE FROM filter_presets WHERE id = ?1 AND user_name = ?2 RETURNING 1 AS wrote")
         .bind(&[JsValue::from_f64(id as f64), JsValue::from_str(&claims.sub)])?
         .all()
         .await?;

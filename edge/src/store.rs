@@ -29,7 +29,7 @@ pub(crate) fn opt(v: Option<&str>) -> JsValue {
     v.map(JsValue::from_str).unwrap_or(JsValue::NULL)
 }
 
-/// Whether a statement ending in [`RETURNING_WROTE`] wrote its row. Not read
+/// Whether a write ending in `RETURNING 1 AS wrote` wrote its row. Not read
 /// from `D1Result::meta`'s `changes`: workers-rs 0.8.7 reads the meta's
 /// `size_after` (the database's bytes) into a 32-bit `usize`, so every
 /// `meta()` fails once the database passes 4 GiB (found by the D1 growth
@@ -37,9 +37,6 @@ pub(crate) fn opt(v: Option<&str>) -> JsValue {
 pub fn wrote(r: &worker::D1Result) -> worker::Result<bool> {
     Ok(!r.results::<serde_json::Value>()?.is_empty())
 }
-
-/// Ends a write whose success [`wrote`] tells.
-pub const RETURNING_WROTE: &str = " RETURNING 1 AS wrote";
 
 pub(crate) fn n(v: i64) -> JsValue {
     JsValue::from_f64(v as f64)
@@ -419,7 +416,7 @@ pub async fn dead_letter(db: &D1Database, id: i64) -> worker::Result<Option<Dead
 /// Sets an open dead letter aside; false when it was replayed or discarded first.
 pub async fn discard(db: &D1Database, id: i64, who: &str, reason: &str) -> worker::Result<bool> {
     let result = db
-        .prepare(format!("UPDATE dead_letters SET discarded_at = ?1, discarded_by = ?2, discard_reason = ?3 WHERE id = ?4 AND replayed_at IS NULL AND discarded_at IS NULL{RETURNING_WROTE}"))
+        .prepare("UPDATE dead_letters SET discarded_at = ?1, discarded_by = ?2, discard_reason = ?3 WHERE id = ?4 AND replayed_at IS NULL AND discarded_at IS NULL RETURNING 1 AS wrote")
         .bind(&[n(now_ms()), s(who), s(reason), n(id)])?
         .all()
         .await?;
@@ -441,7 +438,7 @@ pub enum Replayed {
 pub async fn replay(db: &D1Database, id: i64, good: &GoodRecord, token: &str, who: &str) -> worker::Result<Replayed> {
     let at = now_ms();
     let mark = db
-        .prepare(format!("UPDATE dead_letters SET replayed_at = ?1, replay_token = ?2, replayed_by = ?3 WHERE id = ?4 AND replayed_at IS NULL AND discarded_at IS NULL{RETURNING_WROTE}"))
+        .prepare("UPDATE dead_letters SET replayed_at = ?1, replay_token = ?2, replayed_by = ?3 WHERE id = ?4 AND replayed_at IS NULL AND discarded_at IS NULL RETURNING 1 AS wrote")
         .bind(&[n(at), s(token), s(who), n(id)])?;
     let [version, current] = keep_record(db, good, at, at * 1000, Some((id, token)))?;
     let results = db.batch(vec![mark, version, current]).await?;
@@ -550,7 +547,7 @@ const IN_FLIGHT_TIMEOUT_MS: i64 = 60_000;
 pub async fn claim(db: &D1Database, key: &str, user: &str, request_hash: &str) -> worker::Result<Claim> {
     let now = now_ms();
     let inserted = db
-        .prepare(format!("INSERT OR IGNORE INTO idempotency (key, user_name, created_at, request_hash) VALUES (?1, ?2, ?3, ?4){RETURNING_WROTE}"))
+        .prepare("INSERT OR IGNORE INTO idempotency (key, user_name, created_at, request_hash) VALUES (?1, ?2, ?3, ?4) RETURNING 1 AS wrote")
         .bind(&[s(key), s(user), n(now), s(request_hash)])?
         .all()
         .await?;
