@@ -3,7 +3,8 @@
 # native signing and JWT throughput, the edge's wasm size, the app's transfer
 # size; against a stack it starts on :28787-28790 (edge under wrangler dev)
 # and the same Worker in workerd directly on :28795: webhook ingest, relay
-# overhead (board, Clink search), the board at 1,000-100,000 cases, live
+# overhead (board, Clink search; the board also through a bare JavaScript
+# relay on :28799, tests/bench/workerd-reference.mjs), the board at 1,000-100,000 cases, live
 # fan-out to 1,000 sockets, D1 at 10,000 to 1,000,000 note results (on
 # :28796), where the Worker's thread spends ingest (:28797, inspector
 # :28798) and that isolate's memory serving 100,000 cases; the app's render times, and its cold and warm
@@ -86,8 +87,14 @@ DIRECT_STATE="$STATE_DIR/direct"
 (cd "$ROOT/edge" && wrangler d1 migrations apply DB --local --persist-to "$DIRECT_STATE" >"$ROOT/.tmp/logs/d1-direct.log" 2>&1)
 start_bg "$ROOT/.tmp/logs/edge-direct.log" node "$ROOT/tests/bench/workerd-edge.mjs" 28795 "$DIRECT_STATE" 28788 28789 28790
 wait_for "http://127.0.0.1:28795/api/health" 60 "the edge in workerd" || { tail -20 "$ROOT/.tmp/logs/edge-direct.log"; exit 1; }
-E2E_EDGE=http://127.0.0.1:28795 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CLINK=http://127.0.0.1:28789 E2E_CONTROL=http://127.0.0.1:28790 \
+# The least any Worker costs to relay the board here (plain JavaScript, the
+# same runtime and setup), measured in turn with the edge; stopped after.
+start_bg "$ROOT/.tmp/logs/edge-reference.log" node "$ROOT/tests/bench/workerd-reference.mjs" 28799 28788
+REFERENCE_PID=$!
+wait_for "http://127.0.0.1:28799/api/health" 60 "the reference relay" || { tail -20 "$ROOT/.tmp/logs/edge-reference.log"; exit 1; }
+E2E_REFERENCE=http://127.0.0.1:28799 E2E_EDGE=http://127.0.0.1:28795 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CLINK=http://127.0.0.1:28789 E2E_CONTROL=http://127.0.0.1:28790 \
   "$ROOT/target/native-release/bench"
+kill -TERM -- "-$REFERENCE_PID" 2>/dev/null || true
 BENCH_EDGE_LOG="$ROOT/.tmp/logs/edge-direct.log" E2E_EDGE=http://127.0.0.1:28795 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \
   "$ROOT/target/native-release/board_bench"
 E2E_EDGE=http://127.0.0.1:28795 E2E_MEDIATION=http://127.0.0.1:28788 E2E_CONTROL=http://127.0.0.1:28790 \

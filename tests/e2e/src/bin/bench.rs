@@ -147,7 +147,57 @@ async fn main() {
         "JWT verification in the Worker (GET /api/session minus GET /api/health, p50): {:.2} ms",
         ms(percentile(&session, 0.5)) - ms(percentile(&floor, 0.5))
     );
+    if let Ok(reference) = std::env::var("E2E_REFERENCE") {
+        reference_relay(&reference, n, &floor).await;
+    }
     clink_search_relay().await;
+}
+
+/// The same board through a bare JavaScript relay in the same runtime
+/// (tests/bench/workerd-reference.mjs), the sandbox directly and the edge,
+/// one of each in turn so that the machine's drift falls on all alike: what
+/// any Worker costs to relay it here, and what the edge adds to that.
+async fn reference_relay(reference: &str, n: usize, edge_floor: &[Duration]) {
+    let floor = timed_gets(&format!("{reference}/api/health"), "-", n).await;
+    let mediator = mediator();
+    let urls = [
+        (format!("{reference}/api/board"), "-"),
+        (format!("{reference}/api/board/whole"), "-"),
+        (format!("{}/api/v1/mediation-timeline/v2/board", mediation()), MEDIATION_TOKEN),
+        (format!("{}/api/board", edge()), mediator.as_str()),
+    ];
+    let http = client();
+    let mut times: [Vec<Duration>; 4] = Default::default();
+    for i in 0..n + 20 {
+        for (k, (url, bearer)) in urls.iter().enumerate() {
+            let t = Instant::now();
+            let res = http.get(url).bearer_auth(bearer).send().await.expect("reachable");
+            assert!(res.status().is_success(), "{url}: {}", res.status());
+            let _ = res.bytes().await;
+            if i >= 20 {
+                times[k].push(t.elapsed());
+            }
+        }
+    }
+    times.iter_mut().for_each(|t| t.sort());
+    let p50 = |t: &[Duration]| ms(percentile(t, 0.5));
+    let direct = p50(&times[2]);
+    println!(
+        "a bare JavaScript relay in the same runtime ({n} each, in turn with the sandbox directly and the edge): floor p50 {:.2} ms (the edge's {:.2}) | board passed on as it streams p50 {:.2} ms, p99 {:.2} ms, added {:.2} ms | read whole first p50 {:.2} ms, p99 {:.2} ms, added {:.2} ms | sandbox direct p50 {:.2} ms | the edge p50 {:.2} ms, p99 {:.2} ms, added {:.2} ms: {:.2} ms over the relay that reads whole",
+        p50(&floor),
+        p50(edge_floor),
+        p50(&times[0]),
+        ms(percentile(&times[0], 0.99)),
+        p50(&times[0]) - direct,
+        p50(&times[1]),
+        ms(percentile(&times[1], 0.99)),
+        p50(&times[1]) - direct,
+        direct,
+        p50(&times[3]),
+        ms(percentile(&times[3], 0.99)),
+        p50(&times[3]) - direct,
+        p50(&times[3]) - p50(&times[1]),
+    );
 }
 
 /// A Clink knowledge search through the edge and signed straight to the
