@@ -47,14 +47,18 @@ thread_local! {
 }
 
 /// The cases of the backend's answer `body`, masked as `masked` says, as a
-/// JSON array; `true` when they were kept from an earlier answer.
-fn cases_json(status: u16, body: &str, role: &shared::wire::session::Role) -> Result<(u128, Rc<String>, bool), upstream::CallFailure> {
+/// JSON array; `true` when they were kept from an earlier answer. The bytes
+/// are read as text only when they were not kept (the check that they are
+/// UTF-8 costs about as much as their digest).
+fn cases_json(status: u16, body: Vec<u8>, role: &shared::wire::session::Role) -> Result<(u128, Rc<String>, bool), upstream::CallFailure> {
     let masked = !role.sees_phone_numbers();
-    let key = digest(body.as_bytes());
-    if let Some(kept) = WRITTEN.with(|w| w.borrow().iter().find(|x| x.upstream == key && x.masked == masked).map(|x| x.cases_json.clone())) {
+    let key = digest(&body);
+    let success = (200..300).contains(&status);
+    if let Some(kept) = WRITTEN.with(|w| w.borrow().iter().find(|x| success && x.upstream == key && x.masked == masked).map(|x| x.cases_json.clone())) {
         return Ok((key, kept, true));
     }
-    let mut cases = upstream::read::<Vec<BoardRecord>>(status, body, Shape::Envelope)?.data;
+    let body = bodies::text(body);
+    let mut cases = upstream::read::<Vec<BoardRecord>>(status, &body, Shape::Envelope)?.data;
     mask_board(&mut cases, role);
     let written = Rc::new(serde_json::to_string(&cases).unwrap_or_else(|_| "[]".into()));
     WRITTEN.with(|w| {
@@ -74,7 +78,7 @@ pub const WHOLE_AT_MOST: usize = 8 << 20;
 /// [`WHOLE_AT_MOST`] bytes), or its first bytes (none when it declared a
 /// larger length) and the rest, to be read in large pieces.
 enum Body {
-    Whole(String),
+    Whole(Vec<u8>),
     Large(Vec<u8>, LargeReads),
 }
 
@@ -87,8 +91,8 @@ async fn read(env: &Env) -> Result<(u16, Body), upstream::CallFailure> {
     let declared = response.headers().get("Content-Length").ok().flatten().and_then(|n| n.parse::<usize>().ok());
     let large = (200..300).contains(&status) && declared.is_none_or(|n| n > WHOLE_AT_MOST);
     let Some(mut reads) = large.then(|| LargeReads::of(&response)).flatten() else {
-        let text = bodies::whole_text(&response).await.map_err(|_| upstream::unreadable_body(status))?;
-        return Ok((status, Body::Whole(text)));
+        let bytes = bodies::whole(&response).await.map_err(|_| upstream::unreadable_body(status))?;
+        return Ok((status, Body::Whole(bytes)));
     };
     if declared.is_some() {
         return Ok((status, Body::Large(Vec::new(), reads)));
@@ -100,7 +104,7 @@ async fn read(env: &Env) -> Result<(u16, Body), upstream::CallFailure> {
             return Ok((status, Body::Large(head, reads)));
         }
     }
-    Ok((status, Body::Whole(bodies::text(head))))
+    Ok((status, Body::Whole(head)))
 }
 
 /// Each case of the backend's board, as it arrives (the live hub's poll):
@@ -108,8 +112,8 @@ async fn read(env: &Env) -> Result<(u16, Body), upstream::CallFailure> {
 pub async fn each_case(env: &Env, each: &mut dyn FnMut(BoardRecord) -> Result<(), String>) -> Result<usize, upstream::CallFailure> {
     let (status, body) = read(env).await?;
     let (head, mut reads) = match body {
-        Body::Whole(text) => {
-            let cases = upstream::read::<Vec<BoardRecord>>(status, &text, Shape::Envelope)?.data;
+        Body::Whole(bytes) => {
+            let cases = upstream::read::<Vec<BoardRecord>>(status, &bodies::text(bytes), Shape::Envelope)?.data;
             let count = cases.len();
             for case in cases {
                 each(case).map_err(|problem| upstream::answered(UpstreamFault::Unreadable { status, problem }))?;
@@ -269,8 +273,7 @@ pub async fn list(req: Request, ctx: RouteContext<Context>) -> Reply {
         }
     };
     let edge_started = now_ms();
-    let (key, cases, kept) = cases_json(status, &body, &claims.role)?;
-    drop(body);
+    let (key, cases, kept) = cases_json(status, body, &claims.role)?;
     let edge_ms = now_ms() - edge_started;
     let tag = etag(key, !claims.role.sees_phone_numbers(), &qa);
     let timing = format!("upstream;dur={upstream_ms}, edge;dur={edge_ms};desc={}, d1;dur={d1_ms}", if kept { "kept" } else { "written" });
@@ -289,4 +292,31 @@ pub async fn list(req: Request, ctx: RouteContext<Context>) -> Reply {
     headers.set("ETag", &tag)?;
     headers.set("Server-Timing", &timing)?;
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cases_json;
+    use shared::wire::session::Role;
+
+    #[test]
+    fn a_kept_board_is_answered_only_for_the_same_bytes_with_a_success_status() {
+        let body = |case: &str| {
+            let record = format!(
+                r#"{{"caseId":"{case}","mediationId":7,"caseName":"甲与乙劳动报酬纠纷","disputeType":"labor_pay","stage":"accepted","amount":"12000.00","facts":"拖欠工资","parties":[{{"personId":"p1","personType":0,"name":"甲","phoneNumber":"13912340000"}}],"callPersonId":null,"callType":null,"callStatus":null,"jobId":null,"takeoverUser":null,"takeoverTime":null,"startTime":"","duration":"","updateTime":"2026-12-01 10:00:00"}}"#
+            );
+            format!(r#"{{"code":200,"message":"ok","data":[{record}]}}"#).into_bytes()
+        };
+        let (first, written, kept) = cases_json(200, body("K-1"), &Role::Mediator).expect("a board");
+        assert!(!kept);
+        let (again, same, kept) = cases_json(200, body("K-1"), &Role::Mediator).expect("a board");
+        assert!(kept);
+        assert_eq!((again, same.as_str()), (first, written.as_str()));
+        // The backend failing with the very bytes it answered before is a failure, not the kept board.
+        let failure = cases_json(502, body("K-1"), &Role::Mediator).expect_err("a failure");
+        assert_eq!(failure.failure.status, 502);
+        let (_, other, kept) = cases_json(200, body("K-2"), &Role::Mediator).expect("a board");
+        assert!(!kept);
+        assert!(other.contains("K-2") && !other.contains("13912340000"), "masked for a mediator: {other}");
+    }
 }
