@@ -1,7 +1,9 @@
 //! Edge benchmarks against the running stack (scripts/bench.sh starts it):
 //! webhook ingest (10-record batches, new then duplicate) and relay overhead
-//! (the same board request, and a Clink search, through the edge and
-//! straight to the sandbox), and JWT verification's share of a request.
+//! (the same board request, back to back and one a second, and a Clink
+//! search, through the edge and straight to the sandbox; with E2E_REFERENCE
+//! the board through a bare JavaScript relay too), and JWT verification's
+//! share of a request.
 //! Prints figures; asserts nothing (targets are compared in docs/benchmarks.md).
 
 use std::time::{Duration, Instant};
@@ -150,7 +152,42 @@ async fn main() {
     if let Ok(reference) = std::env::var("E2E_REFERENCE") {
         reference_relay(&reference, n, &floor).await;
     }
+    sparse_board_relay(&mediator()).await;
     clink_search_relay().await;
+}
+
+/// The board through the edge and straight from the sandbox, one pair a
+/// second as the Clink search must be measured (see below): what requests
+/// that come one at a time cost over requests back to back, so the two
+/// relay figures can be compared.
+async fn sparse_board_relay(bearer: &str) {
+    let http = client();
+    let board = format!("{}/api/v1/mediation-timeline/v2/board", mediation());
+    let (mut via_edge, mut direct) = (vec![], vec![]);
+    for i in 0..45 {
+        let pair = Instant::now();
+        for (url, token, out) in [(format!("{}/api/board", edge()), bearer, &mut via_edge), (board.clone(), MEDIATION_TOKEN, &mut direct)] {
+            let t = Instant::now();
+            let res = http.get(&url).bearer_auth(token).send().await.expect("reachable");
+            assert!(res.status().is_success(), "{url}: {}", res.status());
+            let _ = res.bytes().await;
+            if i >= 5 {
+                out.push(t.elapsed());
+            }
+        }
+        tokio::time::sleep(Duration::from_secs(1).saturating_sub(pair.elapsed())).await;
+    }
+    via_edge.sort();
+    direct.sort();
+    let (e50, d50) = (ms(percentile(&via_edge, 0.5)), ms(percentile(&direct, 0.5)));
+    println!(
+        "relay overhead, GET board one pair a second ({} pairs, as the Clink search is measured): edge p50 {e50:.2} ms, p99 {:.2} ms | sandbox direct p50 {d50:.2} ms, p99 {:.2} ms | added at p50 {:.2} ms (ratio {:.2})",
+        via_edge.len(),
+        ms(percentile(&via_edge, 0.99)),
+        ms(percentile(&direct, 0.99)),
+        e50 - d50,
+        e50 / d50
+    );
 }
 
 /// The same board through a bare JavaScript relay in the same runtime
