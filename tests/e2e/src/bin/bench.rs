@@ -156,17 +156,25 @@ async fn main() {
     clink_search_relay().await;
 }
 
-/// The board through the edge and straight from the sandbox, one pair a
-/// second as the Clink search must be measured (see below): what requests
-/// that come one at a time cost over requests back to back, so the two
-/// relay figures can be compared.
+/// The board through the edge and straight from the sandbox (and the bare
+/// relay, with E2E_REFERENCE), one round a second as the Clink search must
+/// be measured (see below): what requests that come one at a time cost over
+/// requests back to back, so the two relay figures can be compared.
 async fn sparse_board_relay(bearer: &str) {
     let http = client();
     let board = format!("{}/api/v1/mediation-timeline/v2/board", mediation());
-    let (mut via_edge, mut direct) = (vec![], vec![]);
+    let reference = std::env::var("E2E_REFERENCE").ok();
+    let (mut via_edge, mut direct, mut bare) = (vec![], vec![], vec![]);
     for i in 0..45 {
         let pair = Instant::now();
-        for (url, token, out) in [(format!("{}/api/board", edge()), bearer, &mut via_edge), (board.clone(), MEDIATION_TOKEN, &mut direct)] {
+        let mut asked = vec![(format!("{}/api/board", edge()), bearer, &mut via_edge), (board.clone(), MEDIATION_TOKEN, &mut direct)];
+        if let Some(reference) = &reference {
+            asked.push((format!("{reference}/api/board/whole"), "-", &mut bare));
+        }
+        // Whichever goes first meets the machine just woken: each in turn.
+        let first = i % asked.len();
+        asked.rotate_left(first);
+        for (url, token, out) in asked {
             let t = Instant::now();
             let res = http.get(&url).bearer_auth(token).send().await.expect("reachable");
             assert!(res.status().is_success(), "{url}: {}", res.status());
@@ -188,6 +196,10 @@ async fn sparse_board_relay(bearer: &str) {
         e50 - d50,
         e50 / d50
     );
+    if !bare.is_empty() {
+        bare.sort();
+        println!("  the bare JavaScript relay (read whole) in the same turns: p50 {:.2} ms, p99 {:.2} ms, added {:.2} ms", ms(percentile(&bare, 0.5)), ms(percentile(&bare, 0.99)), ms(percentile(&bare, 0.5)) - d50);
+    }
 }
 
 /// The same board through a bare JavaScript relay in the same runtime
