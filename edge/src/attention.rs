@@ -300,6 +300,9 @@ const ENTRIES: &str = "SELECT e.id, COALESCE(e.case_id, sc.case_id) AS case_id, 
 /// that grew with the whole queue (0.7–5.7 s at 400,000 open entries). An
 /// entry's case is its own, else its call's (`search_calls`); the unary plus
 /// keeps SQLite from reading every entry without a case through the case index.
+/// [`MINE_OPEN`] is the same for their open entries only, read through the
+/// indexes of open entries (migration 0018), so the open queue and its count
+/// do not grow with what their cases were ever flagged for.
 const MINE: &str = "WITH mine(case_id) AS (
     SELECT case_id FROM case_assignments WHERE assignee = ?1
     UNION
@@ -315,11 +318,26 @@ const MINE: &str = "WITH mine(case_id) AS (
 )
 ";
 
+const MINE_OPEN: &str = "WITH mine(case_id) AS (
+    SELECT case_id FROM case_assignments WHERE assignee = ?1
+    UNION
+    SELECT t.case_id FROM audit_log t
+     WHERE t.user_name = ?1 AND t.action = 'takeover' AND t.case_id IS NOT NULL
+       AND t.id = (SELECT u.id FROM audit_log u WHERE u.action = 'takeover' AND u.case_id = t.case_id AND u.status BETWEEN 200 AND 299
+                    ORDER BY u.id DESC LIMIT 1)
+), mine_ids(id) AS (
+    SELECT e.id FROM attention_entries e WHERE e.case_id IN (SELECT case_id FROM mine) AND e.acked_at IS NULL
+    UNION ALL
+    SELECT e.id FROM attention_entries e
+     WHERE e.job_id IN (SELECT s.job_id FROM search_calls s WHERE s.case_id IN (SELECT case_id FROM mine)) AND +e.case_id IS NULL AND e.acked_at IS NULL
+)
+";
+
 /// What a query of the entries `e` starts with and the condition it adds,
 /// for a caller who sees only their own (`scoped`) or everyone's.
-fn scope(scoped: bool) -> (&'static str, &'static str) {
+fn scope(scoped: bool, open: bool) -> (&'static str, &'static str) {
     if scoped {
-        (MINE, "e.id IN (SELECT id FROM mine_ids)")
+        (if open { MINE_OPEN } else { MINE }, "e.id IN (SELECT id FROM mine_ids)")
     } else {
         ("", "?1 = ?1")
     }
@@ -344,7 +362,7 @@ pub(crate) fn queue_sql(scoped: bool, state: &str) -> Option<(String, String)> {
         "all" => "1 = 1",
         _ => return None,
     };
-    let (with, mine) = scope(scoped);
+    let (with, mine) = scope(scoped, state == "open");
     let order = if state == "open" { "e.severity_rank, e.created_at DESC, e.id DESC" } else { "e.created_at DESC, e.id DESC" };
     let sql = format!(
         "{with}{ENTRIES} WHERE {state_sql} AND {mine} AND (?2 IS NULL OR COALESCE(e.case_id, sc.case_id) = ?2) AND (?3 IS NULL OR e.job_id = ?3)
@@ -353,6 +371,7 @@ pub(crate) fn queue_sql(scoped: bool, state: &str) -> Option<(String, String)> {
     // Everyone's count is kept as entries change (migration 0016), so it
     // stays flat however many are open; a mediator's counts their cases' entries.
     let count_sql = if scoped {
+        let (with, mine) = scope(true, true);
         format!("{with}SELECT COUNT(*) AS open FROM attention_entries e WHERE e.acked_at IS NULL AND {mine}")
     } else {
         "SELECT open FROM attention_open_count WHERE id = 1 AND ?1 = ?1".to_owned()
