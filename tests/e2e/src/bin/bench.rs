@@ -189,7 +189,7 @@ async fn sparse_board_relay(bearer: &str) {
     direct.sort();
     let (e50, d50) = (ms(percentile(&via_edge, 0.5)), ms(percentile(&direct, 0.5)));
     println!(
-        "relay overhead, GET board one pair a second ({} pairs, as the Clink search is measured): edge p50 {e50:.2} ms, p99 {:.2} ms | sandbox direct p50 {d50:.2} ms, p99 {:.2} ms | added at p50 {:.2} ms (ratio {:.2})",
+        "relay overhead, GET board one round a second ({} rounds, each first in turn; as the Clink search is measured): edge p50 {e50:.2} ms, p99 {:.2} ms | sandbox direct p50 {d50:.2} ms, p99 {:.2} ms | added at p50 {:.2} ms (ratio {:.2})",
         via_edge.len(),
         ms(percentile(&via_edge, 0.99)),
         ms(percentile(&direct, 0.99)),
