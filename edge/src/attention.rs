@@ -303,7 +303,10 @@ const ENTRIES: &str = "SELECT e.id, COALESCE(e.case_id, sc.case_id) AS case_id, 
 /// [`MINE_OPEN`] is the same for their open entries only, read through the
 /// indexes of open entries (migration 0018), so the open queue and its count
 /// do not grow with what their cases were ever flagged for.
-const MINE: &str = "WITH mine(case_id) AS (
+macro_rules! mine {
+    ($only:literal) => {
+        concat!(
+            "WITH mine(case_id) AS (
     SELECT case_id FROM case_assignments WHERE assignee = ?1
     UNION
     SELECT t.case_id FROM audit_log t
@@ -311,27 +314,21 @@ const MINE: &str = "WITH mine(case_id) AS (
        AND t.id = (SELECT u.id FROM audit_log u WHERE u.action = 'takeover' AND u.case_id = t.case_id AND u.status BETWEEN 200 AND 299
                     ORDER BY u.id DESC LIMIT 1)
 ), mine_ids(id) AS (
-    SELECT e.id FROM attention_entries e WHERE e.case_id IN (SELECT case_id FROM mine)
+    SELECT e.id FROM attention_entries e WHERE e.case_id IN (SELECT case_id FROM mine)",
+            $only,
+            "
     UNION ALL
     SELECT e.id FROM attention_entries e
-     WHERE e.job_id IN (SELECT s.job_id FROM search_calls s WHERE s.case_id IN (SELECT case_id FROM mine)) AND +e.case_id IS NULL
+     WHERE e.job_id IN (SELECT s.job_id FROM search_calls s WHERE s.case_id IN (SELECT case_id FROM mine)) AND +e.case_id IS NULL",
+            $only,
+            "
 )
-";
-
-const MINE_OPEN: &str = "WITH mine(case_id) AS (
-    SELECT case_id FROM case_assignments WHERE assignee = ?1
-    UNION
-    SELECT t.case_id FROM audit_log t
-     WHERE t.user_name = ?1 AND t.action = 'takeover' AND t.case_id IS NOT NULL
-       AND t.id = (SELECT u.id FROM audit_log u WHERE u.action = 'takeover' AND u.case_id = t.case_id AND u.status BETWEEN 200 AND 299
-                    ORDER BY u.id DESC LIMIT 1)
-), mine_ids(id) AS (
-    SELECT e.id FROM attention_entries e WHERE e.case_id IN (SELECT case_id FROM mine) AND e.acked_at IS NULL
-    UNION ALL
-    SELECT e.id FROM attention_entries e
-     WHERE e.job_id IN (SELECT s.job_id FROM search_calls s WHERE s.case_id IN (SELECT case_id FROM mine)) AND +e.case_id IS NULL AND e.acked_at IS NULL
-)
-";
+"
+        )
+    };
+}
+const MINE: &str = mine!("");
+const MINE_OPEN: &str = mine!(" AND e.acked_at IS NULL");
 
 /// What a query of the entries `e` starts with and the condition it adds,
 /// for a caller who sees only their own (`scoped`) or everyone's.
