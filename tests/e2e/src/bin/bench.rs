@@ -97,16 +97,22 @@ async fn ingest(label: &str, bodies: &[String], concurrency: usize) {
     }
 }
 
+/// One GET read to its end: how long it took.
+async fn timed_get(http: &reqwest::Client, url: &str, bearer: &str) -> Duration {
+    let t = Instant::now();
+    let res = http.get(url).bearer_auth(bearer).send().await.expect("reachable");
+    assert!(res.status().is_success(), "{url}: {}", res.status());
+    let _ = res.bytes().await;
+    t.elapsed()
+}
+
 async fn timed_gets(url: &str, bearer: &str, n: usize) -> Vec<Duration> {
     let http = client();
     let mut out = Vec::with_capacity(n);
     for i in 0..n + 20 {
-        let t = Instant::now();
-        let res = http.get(url).bearer_auth(bearer).send().await.expect("reachable");
-        assert!(res.status().is_success());
-        let _ = res.bytes().await;
+        let took = timed_get(&http, url, bearer).await;
         if i >= 20 {
-            out.push(t.elapsed());
+            out.push(took);
         }
     }
     out.sort();
@@ -175,12 +181,9 @@ async fn sparse_board_relay(bearer: &str) {
         let first = i % asked.len();
         asked.rotate_left(first);
         for (url, token, out) in asked {
-            let t = Instant::now();
-            let res = http.get(&url).bearer_auth(token).send().await.expect("reachable");
-            assert!(res.status().is_success(), "{url}: {}", res.status());
-            let _ = res.bytes().await;
+            let took = timed_get(&http, &url, token).await;
             if i >= 5 {
-                out.push(t.elapsed());
+                out.push(took);
             }
         }
         tokio::time::sleep(Duration::from_secs(1).saturating_sub(pair.elapsed())).await;
@@ -219,12 +222,9 @@ async fn reference_relay(reference: &str, n: usize, edge_floor: &[Duration]) {
     let mut times: [Vec<Duration>; 4] = Default::default();
     for i in 0..n + 20 {
         for (k, (url, bearer)) in urls.iter().enumerate() {
-            let t = Instant::now();
-            let res = http.get(url).bearer_auth(bearer).send().await.expect("reachable");
-            assert!(res.status().is_success(), "{url}: {}", res.status());
-            let _ = res.bytes().await;
+            let took = timed_get(&http, url, bearer).await;
             if i >= 20 {
-                times[k].push(t.elapsed());
+                times[k].push(took);
             }
         }
     }
