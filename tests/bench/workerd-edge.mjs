@@ -11,19 +11,15 @@
 // PERSIST_DIR is a `wrangler d1 migrations apply --local --persist-to` directory.
 // With INSPECTOR_PORT the Worker's V8 inspector listens there (for
 // tests/bench/worker-profile.mjs; it costs a little, so figures are taken without).
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Miniflare } from 'miniflare';
+import { devVars, root, serve, wranglerToml } from './workerd-setup.mjs';
 
 const [port, persist, mediationPort, clinkPort, controlPort, inspectorPort] = process.argv.slice(2);
 if (!controlPort) {
   console.error('usage: workerd-edge.mjs PORT PERSIST_DIR MEDIATION_PORT CLINK_PORT CONTROL_PORT');
   process.exit(2);
 }
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const toml = readFileSync(`${root}edge/wrangler.toml`, 'utf8');
 // The top-level [vars] (the sandbox settings), then the loopback ports, then the secrets.
-const topLevel = toml.split(/^\[env\./m)[0];
+const topLevel = wranglerToml.split(/^\[env\./m)[0];
 const vars = {};
 for (const m of topLevel.split(/^\[vars\]$/m)[1].split(/^\[/m)[0].matchAll(/^(\w+)\s*=\s*"([^"]*)"/gm)) vars[m[1]] = m[2];
 Object.assign(vars, {
@@ -31,37 +27,17 @@ Object.assign(vars, {
   CLINK_BASE_URL: `http://127.0.0.1:${clinkPort}`,
   EMBED_ORIGINS: `http://127.0.0.1:${controlPort}`,
   RECORDING_ORIGINS: `http://127.0.0.1:${mediationPort}`,
-});
-for (const line of readFileSync(`${root}edge/.dev.vars`, 'utf8').split('\n')) {
-  const m = line.match(/^(\w+)=(.*)$/);
-  if (m) vars[m[1]] = m[2];
-}
-const compatibilityDate = toml.match(/^compatibility_date\s*=\s*"([^"]+)"/m)[1];
+}, devVars);
 const databaseId = topLevel.match(/database_id\s*=\s*"([^"]+)"/)[1];
 
-const mf = new Miniflare({
+await serve('workerd-edge', port, {
   ...(inspectorPort ? { inspectorPort: Number(inspectorPort), unsafeInspectorProxy: true } : {}),
-  host: '127.0.0.1',
-  port: Number(port),
-  modules: true,
   scriptPath: `${root}edge/build/index.js`,
   modulesRoot: `${root}edge/build`,
   modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-  compatibilityDate,
   bindings: vars,
   d1Databases: { DB: databaseId },
   d1Persist: `${persist}/v3/d1`,
   durableObjects: { HUB: { className: 'BoardHub', useSQLite: true } },
   durableObjectsPersist: `${persist}/v3/do`,
-  assets: {
-    directory: `${root}dist`,
-    binding: 'ASSETS',
-    routerConfig: { has_user_worker: true, invoke_user_worker_ahead_of_assets: true },
-    assetConfig: { not_found_handling: 'single-page-application' },
-  },
 });
-const url = await mf.ready;
-console.log(`workerd-edge ready on ${url}`);
-const stop = async () => { await mf.dispose(); process.exit(0); };
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);

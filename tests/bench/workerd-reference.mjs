@@ -12,18 +12,13 @@
 // No sign-in, no masking: never a thing to deploy, only to measure against.
 //
 //   node tests/bench/workerd-reference.mjs PORT MEDIATION_PORT
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Miniflare } from 'miniflare';
+import { devVars, serve } from './workerd-setup.mjs';
 
 const [port, mediationPort] = process.argv.slice(2);
 if (!mediationPort) {
   console.error('usage: workerd-reference.mjs PORT MEDIATION_PORT');
   process.exit(2);
 }
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const token = readFileSync(`${root}edge/.dev.vars`, 'utf8').match(/^MEDIATION_API_TOKEN=(.*)$/m)[1];
-const compatibilityDate = readFileSync(`${root}edge/wrangler.toml`, 'utf8').match(/^compatibility_date\s*=\s*"([^"]+)"/m)[1];
 
 const script = `export default {
   async fetch(request, env) {
@@ -36,22 +31,7 @@ const script = `export default {
   },
 };`;
 
-const mf = new Miniflare({
-  host: '127.0.0.1',
-  port: Number(port),
-  modules: true,
+await serve('workerd-reference', port, {
   script,
-  compatibilityDate,
-  bindings: { BOARD_URL: `http://127.0.0.1:${mediationPort}/api/v1/mediation-timeline/v2/board`, TOKEN: token },
-  assets: {
-    directory: `${root}dist`,
-    binding: 'ASSETS',
-    routerConfig: { has_user_worker: true, invoke_user_worker_ahead_of_assets: true },
-    assetConfig: { not_found_handling: 'single-page-application' },
-  },
+  bindings: { BOARD_URL: `http://127.0.0.1:${mediationPort}/api/v1/mediation-timeline/v2/board`, TOKEN: devVars.MEDIATION_API_TOKEN },
 });
-const url = await mf.ready;
-console.log(`workerd-reference ready on ${url}`);
-const stop = async () => { await mf.dispose(); process.exit(0); };
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
