@@ -16,7 +16,7 @@ use crate::store::{self, GoodRecord, Replayed};
 /// `GET /api/admin/dead-letters[?all=true]`.
 pub async fn dead_letters(req: Request, ctx: RouteContext<Context>) -> Reply {
     auth::gate(&req, &ctx.env, Op::DeadLetters)?;
-    let all = match req.url()?.query_pairs().find(|(k, _)| k == "all").map(|(_, v)| v.into_owned()).as_deref() {
+    let all = match http::query(&req)?.get("all") {
         None | Some("false") => false,
         Some("true") => true,
         Some(_) => return Err(Failure::field(&shared::FieldError::new("all", "must be true or false"))),
@@ -124,8 +124,8 @@ pub async fn discard(mut req: Request, ctx: RouteContext<Context>) -> Reply {
 /// record, newest first (supervisors and admins: earlier versions are raw).
 pub async fn note_history(req: Request, ctx: RouteContext<Context>) -> Reply {
     auth::gate(&req, &ctx.env, Op::NoteHistory)?;
-    let url = req.url()?;
-    let get = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).unwrap_or_default();
+    let query = http::query(&req)?;
+    let get = |name: &str| query.get(name).unwrap_or_default().to_owned();
     let (call_id, biz_id, note_type) = (get("callId"), get("bizId"), get("type"));
     for (name, value) in [("callId", &call_id), ("bizId", &biz_id), ("type", &note_type)] {
         if value.trim().is_empty() || value.len() > 200 {

@@ -380,12 +380,12 @@ pub(crate) fn queue_sql(scoped: bool, state: &str) -> Option<(String, String)> {
 /// at most 200, most urgent first; `open` counts all the caller's open entries.
 pub async fn list(req: Request, ctx: RouteContext<Context>) -> Reply {
     let claims = auth::gate(&req, &ctx.env, Op::Attention)?;
-    let url = req.url()?;
-    let state = url.query_pairs().find(|(k, _)| k == "state").map(|(_, v)| v.into_owned()).unwrap_or_else(|| "open".into());
-    let Some((sql, count_sql)) = queue_sql(scoped(&claims), &state) else {
+    let query = http::query(&req)?;
+    let state = query.get("state").unwrap_or("open");
+    let Some((sql, count_sql)) = queue_sql(scoped(&claims), state) else {
         return Err(Failure::field(&FieldError::new("state", "must be open, acked or all")));
     };
-    let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    let param = |name: &str| query.get(name).map(str::to_owned);
     let (case_id, job_id) = (param("caseId"), param("jobId"));
     for (name, v) in [("caseId", &case_id), ("jobId", &job_id)] {
         if let Some(v) = v {

@@ -124,11 +124,11 @@ fn request_hash(body: &str) -> String {
 /// The query's parameters; one given empty is bad input, not absent.
 fn query_of(req: &Request) -> Result<HashMap<String, String>, Failure> {
     let mut out = HashMap::new();
-    for (k, v) in req.url()?.query_pairs() {
+    for (k, v) in http::query(req)?.0 {
         if v.trim().is_empty() {
-            return Err(Failure::field(&shared::FieldError::new(k.into_owned(), "is empty; leave it out or give a value")));
+            return Err(Failure::field(&shared::FieldError::new(k, "is empty; leave it out or give a value")));
         }
-        out.insert(k.into_owned(), v.into_owned());
+        out.insert(k, v);
     }
     Ok(out)
 }
@@ -137,7 +137,7 @@ fn query_of(req: &Request) -> Result<HashMap<String, String>, Failure> {
 pub async fn status(req: Request, ctx: RouteContext<Context>) -> Reply {
     // Asking by number answers whether a guessed number is right: only for
     // roles that see numbers anyway, refused before anything is looked up.
-    let by_number = req.url()?.query_pairs().any(|(k, _)| k == "phoneNumber");
+    let by_number = http::query(&req)?.get("phoneNumber").is_some();
     let claims = auth::gate(&req, &ctx.env, if by_number { Op::CallStatusByNumber } else { Op::CallStatus })?;
     let query = query_of(&req)?;
     let mut parts = vec![];

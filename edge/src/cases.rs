@@ -108,7 +108,7 @@ pub async fn audit_log(req: Request, ctx: RouteContext<Context>) -> Reply {
 /// whole trail (supervisors and admins), newest first, a page at a time.
 pub async fn team_audit_log(req: Request, ctx: RouteContext<Context>) -> Reply {
     auth::gate(&req, &ctx.env, Op::Audit)?;
-    let q = AuditQuery::from_query(req.url()?.query().unwrap_or_default()).map_err(|e| Failure::field(&e))?;
+    let q = AuditQuery::from_query(&http::query_string(&req)).map_err(|e| Failure::field(&e))?;
     let db = store::db(&ctx.env)?;
     let entries = store::audit_entries(&db, &q).await?;
     let next_before = (entries.len() as i64 == q.limit).then(|| entries.last().map(|e| e.id)).flatten();

@@ -102,13 +102,12 @@ pub async fn relay(mut req: Request, ctx: RouteContext<Context>) -> Reply {
     auth::allow(&claims, if endpoint.management { shared::wire::access::Op::ClinkManage } else { shared::wire::access::Op::ClinkRead })?;
     let signer = config::clink_signer(&ctx.env).map_err(|e| Failure::setting(&e))?;
 
-    let url = req.url()?;
     let mut query: Vec<(String, QueryValue)> = vec![];
-    for (name, value) in url.query_pairs() {
-        if COMMON_PARAMS.contains(&name.as_ref()) {
-            return Err(Failure::field(&shared::FieldError::new(name.to_string(), "is set by the edge, not the caller")));
+    for (name, value) in crate::http::query(&req)?.0 {
+        if COMMON_PARAMS.contains(&name.as_str()) {
+            return Err(Failure::field(&shared::FieldError::new(name, "is set by the edge, not the caller")));
         }
-        query.push((name.into_owned(), QueryValue::One(value.into_owned())));
+        query.push((name, QueryValue::One(value)));
     }
     if UPLOADS.contains(&path.as_str()) {
         if !query.is_empty() {

@@ -56,11 +56,10 @@ pub async fn complete(req: Request, ctx: RouteContext<Context>) -> Reply {
 /// `GET /api/reminders?due=yyyy-MM-dd` (default: today in Asia/Shanghai).
 pub async fn due(req: Request, ctx: RouteContext<Context>) -> Reply {
     auth::gate(&req, &ctx.env, Op::Reminders)?;
-    let url = req.url()?;
-    let due = match url.query_pairs().find(|(k, _)| k == "due") {
-        Some((_, v)) => {
-            check_date(&v).map_err(|why| Failure::field(&FieldError::new("due", why)))?;
-            v.into_owned()
+    let due = match http::query(&req)?.get("due") {
+        Some(v) => {
+            check_date(v).map_err(|why| Failure::field(&FieldError::new("due", why)))?;
+            v.to_owned()
         }
         None => format_shanghai(now_ms())[..10].to_owned(),
     };

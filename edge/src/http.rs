@@ -68,6 +68,31 @@ pub fn ok<T: Serialize>(body: &T) -> Reply {
     Ok(json(200, body)?)
 }
 
+/// The request's query string (after `?`), taken from the URL the runtime
+/// already serialised. `Request::url` would parse it again with the `url`
+/// crate, whose host and IDNA tables were about a tenth of the Worker.
+pub fn query_string(req: &Request) -> String {
+    let url = req.inner().url();
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    query.split_once('#').map_or(query, |(q, _)| q).to_owned()
+}
+
+/// The query's pairs as sent, decoded; a broken escape is a 400 naming its
+/// parameter.
+pub fn query(req: &Request) -> std::result::Result<Query, Failure> {
+    shared::wire::url::decoded_pairs(&query_string(req)).map(Query).map_err(|e| Failure::field(&e))
+}
+
+/// A request's decoded query parameters, in order.
+pub struct Query(pub Vec<(String, String)>);
+
+impl Query {
+    /// The first value given for `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
 /// Why a body was not read whole.
 #[derive(Debug, PartialEq, Eq)]
 pub enum BodyError {

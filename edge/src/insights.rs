@@ -268,10 +268,9 @@ fn fold(series: Vec<SeriesRow>, bins: Vec<BinsRow>) -> (Option<ItemInsight>, Vec
 /// `GET /api/insights/qa?from=&to=&bucket=day|week&task=&mediator=`.
 pub async fn qa(req: Request, ctx: RouteContext<Context>) -> Reply {
     auth::gate(&req, &ctx.env, Op::QaInsights)?;
-    let url = req.url()?;
     let mut today = shared::time::format_shanghai(auth::now_ms());
     today.truncate(10);
-    let q = InsightsQuery::from_query(url.query().unwrap_or_default(), &today).map_err(|e| Failure::field(&e))?;
+    let q = InsightsQuery::from_query(&http::query_string(&req), &today).map_err(|e| Failure::field(&e))?;
     let db = store::db(&ctx.env)?;
     let bucket = |col: &str| if q.bucket == "week" { format!("date({col}, '-6 days', 'weekday 1')") } else { col.to_owned() };
     let args = [s(&q.from), s(&q.to), opt(q.task.as_deref()), opt(q.mediator.as_deref()), opt(q.dispute.as_deref())];

@@ -39,8 +39,8 @@ struct HitRow {
 /// `q`, newest first.
 pub async fn search(req: Request, ctx: RouteContext<Context>) -> Reply {
     auth::gate(&req, &ctx.env, Op::SearchTurns)?;
-    let url = req.url()?;
-    let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    let params = http::query(&req)?;
+    let param = |name: &str| params.get(name).map(str::to_owned);
     let query = read_query(&param("q").unwrap_or_default()).map_err(|e| Failure::field(&e))?;
     let case_id = param("caseId");
     if let Some(id) = &case_id {

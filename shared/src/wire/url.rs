@@ -42,18 +42,31 @@ pub fn decode_component(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// A query string's `name=value` pairs (a leading `?` ignored, a name
-/// without `=` has an empty value), each value decoded and trimmed. A broken
-/// escape is refused naming its parameter.
+/// A query string's `name=value` pairs as written (a leading `?` ignored,
+/// empty pairs skipped, a name without `=` has an empty value).
+fn split(query: &str) -> impl Iterator<Item = (&str, &str)> {
+    query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()).map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+}
+
+/// A query string's `name=value` pairs, each value decoded and trimmed. A
+/// broken escape is refused naming its parameter.
 pub fn query_pairs(query: &str) -> Result<Vec<(&str, String)>, crate::FieldError> {
-    query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+    split(query)
+        .map(|(k, v)| {
             let v = decode_component(v).ok_or_else(|| crate::FieldError::new(k, "is not valid percent-encoding"))?;
             Ok((k, v.trim().to_owned()))
+        })
+        .collect()
+}
+
+/// A query string's pairs as the caller sent them: names and values decoded,
+/// nothing trimmed (what the edge passes on, e.g. to Clink). A broken escape
+/// is refused naming its parameter.
+pub fn decoded_pairs(query: &str) -> Result<Vec<(String, String)>, crate::FieldError> {
+    split(query)
+        .map(|(k, v)| {
+            let broken = || crate::FieldError::new(k, "is not valid percent-encoding");
+            Ok((decode_component(k).ok_or_else(broken)?, decode_component(v).ok_or_else(broken)?))
         })
         .collect()
 }
@@ -75,6 +88,22 @@ mod tests {
         assert_eq!(query_pairs("?a=%E5%88%98+x&b&c= 1 &&").unwrap(), [("a", "刘 x".to_owned()), ("b", String::new()), ("c", "1".to_owned())]);
         assert_eq!(query_pairs("").unwrap(), []);
         assert_eq!(query_pairs("ok=1&user=%zz").unwrap_err().field, "user");
+    }
+
+    #[test]
+    fn a_query_as_sent_decodes_names_and_values_keeps_their_spaces_and_names_a_broken_escape() {
+        assert_eq!(
+            decoded_pairs("?q=+%E5%88%98+&a%20b=1&flag&&c=x=y").unwrap(),
+            [
+                ("q".to_owned(), " 刘 ".to_owned()),
+                ("a b".to_owned(), "1".to_owned()),
+                ("flag".to_owned(), String::new()),
+                ("c".to_owned(), "x=y".to_owned())
+            ]
+        );
+        assert_eq!(decoded_pairs("").unwrap(), []);
+        assert_eq!(decoded_pairs("ok=1&bad=%E5%88").unwrap_err().field, "bad");
+        assert_eq!(decoded_pairs("%zz=1").unwrap_err().field, "%zz");
     }
 
     #[test]

@@ -114,6 +114,8 @@ async fn bad_queries_are_refused_by_field() {
         ("/api/search?q=%E5%A5%BD".to_owned(), "q"),
         (format!("/api/search?q={}", urlencoding(&"长".repeat(51))), "q"),
         ("/api/search?q=%21%3F".to_owned(), "q"),
+        // A broken escape is refused, not searched for as the text "%zz".
+        ("/api/search?q=%E5%88%86%E6%9C%9F%zz".to_owned(), "q"),
         ("/api/search?q=%E5%88%86%E6%9C%9F&caseId=a%20b".to_owned(), "caseId"),
     ] {
         let (status, body) = get(&path, &mediator()).await;
