@@ -13,7 +13,7 @@ cd "$ROOT/edge"
 export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 stamp_file="build/.inputs"
-inputs=$(cd "$ROOT" && { echo "$mode ${EDGE_OPT_LEVEL:-3}"; cat Cargo.toml Cargo.lock edge/Cargo.toml edge/openapi.json edge/embed/embed.js shared/Cargo.toml \
+inputs=$(cd "$ROOT" && { echo "$mode ${EDGE_OPT_LEVEL:-3}"; cat Cargo.toml Cargo.lock edge/Cargo.toml edge/embed/embed.js shared/Cargo.toml \
   $(find edge/src shared/src -type f | sort); } | sha256sum | cut -d' ' -f1)
 if [ -f build/index.js ] && [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$inputs" ]; then
   echo "[build-edge] up to date"

@@ -1,6 +1,7 @@
 //! The Worker: the only component that holds secrets. One fetch entry builds
 //! the router; each route has one small handler; logic lives in `shared`.
-//! API: README "Edge HTTP API" and `edge/openapi.json` (served at `/api/openapi.json`).
+//! API: README "Edge HTTP API" and `edge/openapi.json` (served at
+//! `/api/openapi.json` from the board's files, see `pages::openapi`).
 
 mod admin;
 mod attention;
@@ -39,7 +40,6 @@ use worker::{event, Context, Env, Method, Request, Response, Result, Router};
 
 use crate::http::run;
 
-const OPENAPI: &str = include_str!("../openapi.json");
 /// The portal SDK (README "Embed in your portal").
 const EMBED_JS: &str = include_str!("../embed/embed.js");
 pub const EMBED_SDK_VERSION: &str = "1.0.0";
@@ -47,11 +47,7 @@ pub const EMBED_SDK_VERSION: &str = "1.0.0";
 fn router(ctx: Context) -> Router<'static, Context> {
     let router = Router::with_data(ctx)
         .get("/api/health", |_, _| http::json(200, &serde_json::json!({ "ok": true })))
-        .get("/api/openapi.json", |_, _| {
-            let r = Response::ok(OPENAPI)?;
-            r.headers().set("Content-Type", "application/json")?;
-            Ok(r)
-        })
+        .get_async("/api/openapi.json", |r, c| run(pages::openapi(r, c)))
         .get_async("/api/session", |r, c| run(session::whoami(r, c)))
         .get_async("/api/board", |r, c| run(board::list(r, c)))
         .post_async("/api/cases/:case_id/takeover", |r, c| run(cases::takeover(r, c)))
