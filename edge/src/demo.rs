@@ -16,7 +16,8 @@ pub async fn session(mut req: Request, ctx: RouteContext<Context>) -> Reply {
         return Err(Failure::not_found("not found"));
     }
     let text = String::from_utf8_lossy(&crate::http::read_bounded(&mut req, 4 * 1024).await?).into_owned();
-    let body: DemoSessionRequest = if text.trim().is_empty() {
+    // No body is the default user; a body of only whitespace is not JSON.
+    let body: DemoSessionRequest = if text.is_empty() {
         DemoSessionRequest::default()
     } else {
         let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| Failure::field(&FieldError::new("body", format!("invalid JSON: {e}"))))?;

@@ -60,6 +60,23 @@ async fn demo_sign_in_mints_a_working_token() {
     assert_eq!(res.status(), 400);
 }
 
+/// No body at all is the default demo user; a body of only whitespace is not
+/// JSON and is refused naming the body (Schemathesis sent "\n").
+#[tokio::test]
+async fn a_demo_sign_in_without_a_body_is_the_default_user_and_one_of_only_whitespace_is_refused() {
+    let url = format!("{}/api/demo/session", edge());
+    let res = client().post(&url).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let demo: serde_json::Value = res.json().await.unwrap();
+    assert_eq!((demo["session"]["user"].as_str(), demo["session"]["role"].as_str()), (Some("zhangmin"), Some("mediator")));
+    for body in ["\n", " \t\r\n "] {
+        let res = client().post(&url).header("Content-Type", "application/json").body(body).send().await.unwrap();
+        assert_eq!(res.status(), 400, "{body:?}");
+        let answer: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(answer["error"]["field"], "body", "{body:?}: {answer}");
+    }
+}
+
 #[tokio::test]
 async fn cors_follows_embed_origins() {
     let allowed = control_base();
