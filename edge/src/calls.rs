@@ -123,8 +123,12 @@ fn request_hash(body: &str) -> String {
 
 /// The query's parameters; one given empty is bad input, not absent.
 fn query_of(req: &Request) -> Result<HashMap<String, String>, Failure> {
+    non_empty(http::query(req)?)
+}
+
+fn non_empty(query: http::Query) -> Result<HashMap<String, String>, Failure> {
     let mut out = HashMap::new();
-    for (k, v) in http::query(req)?.0 {
+    for (k, v) in query.0 {
         if v.trim().is_empty() {
             return Err(Failure::field(&shared::FieldError::new(k, "is empty; leave it out or give a value")));
         }
@@ -137,9 +141,12 @@ fn query_of(req: &Request) -> Result<HashMap<String, String>, Failure> {
 pub async fn status(req: Request, ctx: RouteContext<Context>) -> Reply {
     // Asking by number answers whether a guessed number is right: only for
     // roles that see numbers anyway, refused before anything is looked up.
-    let by_number = http::query(&req)?.get("phoneNumber").is_some();
+    // The query is read once; one that cannot be read is gated as the
+    // stricter question, so the caller's role is checked before its 400.
+    let query = http::query(&req);
+    let by_number = query.as_ref().map_or(true, |q| q.get("phoneNumber").is_some());
     let claims = auth::gate(&req, &ctx.env, if by_number { Op::CallStatusByNumber } else { Op::CallStatus })?;
-    let query = query_of(&req)?;
+    let query = non_empty(query?)?;
     let mut parts = vec![];
     for name in ["caseRef", "phoneNumber", "jobId"] {
         if let Some(v) = query.get(name) {

@@ -48,6 +48,14 @@ async fn a_mediator_cannot_test_guesses_of_a_phone_number() {
     // Combined with another parameter, still refused.
     let (status, _) = get(&format!("/api/calls/status?jobId={job}&phoneNumber={real}"), &mediator()).await;
     assert_eq!(status, 403);
+    // Nor with the name percent-encoded, nor with a query that cannot be
+    // read (refused as the stricter question before its 400).
+    let (status, _) = get(&format!("/api/calls/status?phone%4Eumber={real}"), &mediator()).await;
+    assert_eq!(status, 403);
+    let (status, _) = get(&format!("/api/calls/status?jobId={job}&x=%zz"), &mediator()).await;
+    assert_eq!(status, 403);
+    let (status, body) = get(&format!("/api/calls/status?jobId={job}&x=%zz"), &token("wanglei", Role::Supervisor)).await;
+    assert_eq!((status, body["error"]["field"].clone()), (400, json!("x")), "{body}");
     // Those who see numbers may ask by number.
     let (status, body) = get(&format!("/api/calls/status?phoneNumber={real}"), &token("wanglei", Role::Supervisor)).await;
     assert_eq!((status, body["phoneNumber"].clone()), (200, json!(real)));
