@@ -14,18 +14,26 @@ use crate::http::{page_csp, Failure, Reply};
 /// copies `edge/openapi.json` into `dist/`, see `index.html`) rather than in
 /// the Worker, where its 240 KB were an eighth of the wasm.
 pub async fn openapi(_req: Request, ctx: RouteContext<Context>) -> Reply {
-    let missing = |what: &str| Failure::new(500, ErrorCode::Misconfigured, format!("{what} (build the board: scripts/build-app.sh)"));
-    let assets = ctx.env.assets("ASSETS").map_err(|_| missing("ASSETS binding is missing"))?;
-    let response = assets.fetch("https://assets.local/openapi.json", None).await?;
+    let response = assets(&ctx.env)?.fetch("https://assets.local/openapi.json", None).await?;
     // A missing file answers the board's page (single-page-application).
     let json = response.headers().get("Content-Type")?.is_some_and(|t| t.starts_with("application/json"));
     if response.status_code() != 200 || !json {
-        return Err(missing("openapi.json is not among the board's files"));
+        return Err(Failure::new(
+            500,
+            ErrorCode::Misconfigured,
+            "openapi.json is not among the board's files (build the board: scripts/build-app.sh)",
+        ));
     }
-    let out = Response::from_bytes(crate::bodies::whole(&response).await?)?;
+    // Passed on as it streams, not copied through the Worker's memory.
+    let out = Response::from_body(response.body().clone())?;
     out.headers().set("Content-Type", "application/json")?;
     out.headers().set("Cache-Control", "no-cache")?;
     Ok(out)
+}
+
+/// The board's files (`ASSETS`, wrangler.toml's `[assets]`).
+fn assets(env: &Env) -> std::result::Result<worker::Fetcher, Failure> {
+    env.assets("ASSETS").map_err(|_| Failure::new(500, ErrorCode::Misconfigured, "ASSETS binding is missing"))
 }
 
 pub async fn serve(req: Request, env: &Env, allowed_ancestors: &[String]) -> Result<Response> {
@@ -35,9 +43,9 @@ pub async fn serve(req: Request, env: &Env, allowed_ancestors: &[String]) -> Res
         r.headers().set("Allow", "GET, HEAD")?;
         return Ok(r);
     }
-    let assets = match env.assets("ASSETS") {
+    let assets = match assets(env) {
         Ok(a) => a,
-        Err(_) => return crate::http::json(500, &Failure::new(500, ErrorCode::Misconfigured, "ASSETS binding is missing").body),
+        Err(f) => return crate::http::json(f.status, &f.body),
     };
     let path = req.path();
     let response = assets.fetch_request(req).await?;
