@@ -56,8 +56,8 @@ fn expires_for(path: &str, second: i64, configured: u32) -> u32 {
     })
 }
 
-/// Waits for this path's next slot.
-async fn pace(path: &str) -> Result<(), Failure> {
+/// Waits for this path's next slot; how long it waited (milliseconds).
+async fn pace(path: &str) -> Result<i64, Failure> {
     let now = now_ms() as f64;
     let slot = NEXT_SLOT.with(|slots| {
         let mut slots = slots.borrow_mut();
@@ -72,7 +72,7 @@ async fn pace(path: &str) -> Result<(), Failure> {
     if wait > 0.0 {
         Delay::from(Duration::from_millis(wait as u64)).await;
     }
-    Ok(())
+    Ok(wait.max(0.0) as i64)
 }
 
 /// Paths that carry the caller's Clink `userId` (set by the edge, from the
@@ -187,6 +187,7 @@ fn id_text(v: &Value) -> Option<String> {
 /// Notes who owns the conversations an answer names: a chat's, or those
 /// Clink lists for the user's own `userId`.
 async fn remember_conversations(db: &worker::D1Database, mut response: Response, user: &str) -> Reply {
+    let timing = response.headers().get("Server-Timing")?;
     let bytes = response.bytes().await?;
     let answer = serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null);
     let ids: Vec<String> = match &answer["result"] {
@@ -199,6 +200,9 @@ async fn remember_conversations(db: &worker::D1Database, mut response: Response,
     let out = Response::from_bytes(bytes)?;
     out.headers().set("Content-Type", "application/json")?;
     out.headers().set("Cache-Control", "no-store")?;
+    if let Some(timing) = timing {
+        out.headers().set("Server-Timing", &timing)?;
+    }
     Ok(out)
 }
 
@@ -260,7 +264,7 @@ async fn read_upload(req: &Request, path: &str) -> Result<web_sys::FormData, Fai
 }
 
 async fn forward(signer: &shared::wire::clink::sign::Signer, method: SignMethod, path: &str, query: &[(String, QueryValue)], body: Option<Body<'_>>, _who: &Claims) -> Reply {
-    pace(path).await?;
+    let paced = pace(path).await?;
     let mut rate_retries = 0;
     let mut resigned = false;
     let mut last_second = None;
@@ -292,6 +296,7 @@ async fn forward(signer: &shared::wire::clink::sign::Signer, method: SignMethod,
             }
         }
         init.with_method(if method == SignMethod::Get { Method::Get } else { Method::Post }).with_headers(headers);
+        let sent = now_ms();
         let response = fetch_with_timeout(Request::new_with_init(&signed.url, &init)?, TIMEOUT)
             .await
             .map_err(|t| {
@@ -302,9 +307,11 @@ async fn forward(signer: &shared::wire::clink::sign::Signer, method: SignMethod,
         if (200..300).contains(&status) {
             let content_type = response.headers().get("Content-Type")?.unwrap_or_default();
             let bytes = crate::bodies::whole(&response).await?;
+            let timing = server_timing(now_ms() - sent, paced, rate_retries + u32::from(resigned));
             let out = Response::from_bytes(bytes)?;
             out.headers().set("Content-Type", if content_type.is_empty() { "application/json" } else { &content_type })?;
             out.headers().set("Cache-Control", "no-store")?;
+            out.headers().set("Server-Timing", &timing)?;
             return Ok(out);
         }
         let text = crate::bodies::whole_text(&response).await.unwrap_or_default();
@@ -321,6 +328,20 @@ async fn forward(signer: &shared::wire::clink::sign::Signer, method: SignMethod,
             _ => return Err(clink_failure(status, error)),
         }
     }
+}
+
+/// Where a relayed request's time went: Clink's answer as the edge saw it
+/// (the last attempt, sent to read), the wait for the path's slot, and how
+/// many attempts came before (rate-limited or re-signed).
+fn server_timing(upstream_ms: i64, paced_ms: i64, retries: u32) -> String {
+    let mut timing = format!("upstream;dur={upstream_ms}");
+    if paced_ms > 0 {
+        timing.push_str(&format!(", pace;dur={paced_ms}"));
+    }
+    if retries > 0 {
+        timing.push_str(&format!(", retries;desc={retries}"));
+    }
+    timing
 }
 
 fn clink_failure(status: u16, error: Option<ErrorResponse>) -> Failure {
@@ -354,6 +375,13 @@ mod tests {
         for _ in 0..5 {
             assert!(expires_for("/kb/x", 1_800_000_002, 2) >= 1);
         }
+    }
+
+    #[test]
+    fn the_timing_names_the_wait_and_the_retries_only_when_there_were_some() {
+        assert_eq!(server_timing(3, 0, 0), "upstream;dur=3");
+        assert_eq!(server_timing(4, 340, 0), "upstream;dur=4, pace;dur=340");
+        assert_eq!(server_timing(5, 0, 2), "upstream;dur=5, retries;desc=2");
     }
 
     #[test]

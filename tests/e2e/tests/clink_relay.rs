@@ -64,6 +64,38 @@ async fn too_many_requests_and_expired_signatures_are_recovered() {
     control("/control/faults/clink", json!({ "burst429": 0 })).await;
 }
 
+/// The answer's `Server-Timing`: the entries of one relayed request, by name.
+async fn timing_of(path: &str) -> (u16, Vec<String>) {
+    let res = api(Method::GET, path, &mediator()).send().await.expect("edge reachable");
+    let header = res.headers().get("server-timing").map(|h| h.to_str().expect("ASCII").to_owned()).unwrap_or_default();
+    (res.status().as_u16(), header.split(", ").map(str::to_owned).collect())
+}
+
+#[tokio::test]
+async fn a_relayed_answer_says_where_its_time_went() {
+    reset().await;
+    // Alone on its path (any earlier request's slot long gone): Clink's answer only.
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let (status, parts) = timing_of("/api/clink/aikb/list_public_repositories").await;
+    assert_eq!(status, 200);
+    assert_eq!(parts.len(), 1, "{parts:?}");
+    let upstream: u64 = parts[0].strip_prefix("upstream;dur=").and_then(|d| d.parse().ok()).unwrap_or_else(|| panic!("{parts:?}"));
+    assert!(upstream < 10_000, "{parts:?}");
+    // Two at once on another path: the one served second waited for its slot (340 ms after the first's).
+    let path = "/api/clink/aikb/list_private_repositories";
+    let ((s1, p1), (s2, p2)) = tokio::join!(timing_of(path), timing_of(path));
+    assert_eq!((s1, s2), (200, 200));
+    let paced: Vec<u64> = [&p1, &p2].iter().filter_map(|parts| parts.iter().find_map(|p| p.strip_prefix("pace;dur=")?.parse().ok())).collect();
+    assert_eq!(paced.len(), 1, "{p1:?} {p2:?}");
+    assert!((1..=340).contains(&paced[0]), "{p1:?} {p2:?}");
+    // Two refusals for the rate before the answer: said as two retries.
+    control("/control/faults/clink", json!({ "burst429": 2 })).await;
+    let (status, parts) = timing_of("/api/clink/aikb/list_public_repositories").await;
+    assert_eq!(status, 200);
+    assert!(parts.contains(&"retries;desc=2".to_owned()), "{parts:?}");
+    control("/control/faults/clink", json!({ "burst429": 0 })).await;
+}
+
 #[tokio::test]
 async fn other_errors_pass_through_with_code_message_and_request_id() {
     reset().await;
