@@ -19,7 +19,7 @@ use shared::wire::clink::sign::{Method as SignMethod, QueryValue, COMMON_PARAMS}
 use shared::wire::clink::{self, find_endpoint, path_is_documented, rules, ErrorResponse};
 use shared::wire::session::Claims;
 use wasm_bindgen::{JsCast, JsValue};
-use worker::{Context, Delay, Headers, Method, Request, RequestInit, Response, RouteContext};
+use worker::{Context, Delay, Headers, Method, Request, RequestInit, Response, ResponseBody, RouteContext};
 
 use crate::auth::{self, now_ms};
 use crate::config;
@@ -188,11 +188,13 @@ fn id_text(v: &Value) -> Option<String> {
 }
 
 /// Notes who owns the conversations an answer names: a chat's, or those
-/// Clink lists for the user's own `userId`.
-async fn remember_conversations(db: &worker::D1Database, mut response: Response, user: &str) -> Reply {
-    let timing = response.headers().get("Server-Timing")?;
-    let bytes = response.bytes().await?;
-    let answer = serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null);
+/// Clink lists for the user's own `userId`. The answer goes on as
+/// [`forward`] wrote it (its body, type and timing).
+async fn remember_conversations(db: &worker::D1Database, response: Response, user: &str) -> Reply {
+    let answer = match response.body() {
+        ResponseBody::Body(bytes) => serde_json::from_slice::<Value>(bytes).unwrap_or(Value::Null),
+        _ => Value::Null,
+    };
     let ids: Vec<String> = match &answer["result"] {
         Value::Array(items) => items.iter().filter_map(|c| id_text(&c["conversationId"])).collect(),
         one => id_text(&one["conversationId"]).into_iter().collect(),
@@ -200,13 +202,7 @@ async fn remember_conversations(db: &worker::D1Database, mut response: Response,
     for id in ids {
         crate::store::own_conversation(db, &id, user).await?;
     }
-    let out = Response::from_bytes(bytes)?;
-    out.headers().set("Content-Type", "application/json")?;
-    out.headers().set("Cache-Control", "no-store")?;
-    if let Some(timing) = timing {
-        out.headers().set("Server-Timing", &timing)?;
-    }
-    Ok(out)
+    Ok(response)
 }
 
 /// The file library's uploads: a multipart form in, the same form out.

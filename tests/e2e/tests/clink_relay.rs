@@ -94,6 +94,10 @@ async fn a_relayed_answer_says_where_its_time_went() {
     assert_eq!(status, 200);
     assert!(parts.contains(&"retries;desc=2".to_owned()), "{parts:?}");
     control("/control/faults/clink", json!({ "burst429": 0 })).await;
+    // An answer the edge reads for the conversations it names keeps its timing too.
+    let (status, parts) = timing_of("/api/clink/aikb/list_conversations?offset=0&limit=10").await;
+    assert_eq!(status, 200);
+    assert!(parts[0].strip_prefix("upstream;dur=").is_some_and(|d| d.parse::<u64>().is_ok()), "{parts:?}");
 }
 
 #[tokio::test]
